@@ -1,0 +1,73 @@
+package dev.jwtagent;
+
+import dev.jwtagent.bootstrap.BridgeHooks;
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.InboundDecision;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.inbound.InboundPolicy;
+import dev.jwtagent.log.AgentLog;
+import dev.jwtagent.metrics.AgentMetrics;
+import dev.jwtagent.outbound.OutboundPolicy;
+import org.slf4j.Logger;
+
+import java.util.Enumeration;
+
+/** Connects the bootstrap bridge to the plain-Java policies, with metrics and fault handling. */
+final class AgentHooks implements BridgeHooks {
+    private static final Logger LOG = AgentLog.logger("outbound");
+
+    private final InboundPolicy inbound;
+    private final OutboundPolicy outbound;
+    private final AgentMetrics metrics;
+
+    AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics) {
+        this.inbound = inbound;
+        this.outbound = outbound;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+        return inbound.decide(headerValues, servletPath, pathInfo, queryString);
+    }
+
+    @Override
+    public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
+        try {
+            CarriedToken token = TokenCarrier.current();
+            OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, headerAlreadySet);
+            switch (outcome) {
+                case PROPAGATE:
+                    metrics.increment("propagated");
+                    return outbound.headerValue(token);
+                case NO_TOKEN:
+                    return null;
+                case NOT_ALLOWED:
+                    metrics.increment("skipped.not_allowed");
+                    if (AgentLog.rateLimited("not-allowed:" + host)) {
+                        LOG.info("not sending token {} to {}: host is not in outbound.allowed-hosts (logged at most once a minute per host)",
+                                token.fingerprint(), host);
+                    }
+                    return null;
+                case EXPIRED:
+                    metrics.increment("skipped.expired");
+                    LOG.debug("not sending token {}: it has expired", token.fingerprint());
+                    return null;
+                default:
+                    metrics.increment("skipped.already_set");
+                    return null;
+            }
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return null;
+        }
+    }
+
+    @Override
+    public void internalFault(String where, Throwable fault) {
+        metrics.increment("internal_faults");
+        if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {
+            LOG.error("internal fault in {}; the request goes on without the token (logged once)", where, fault);
+        }
+    }
+}

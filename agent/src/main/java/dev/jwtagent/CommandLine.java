@@ -1,0 +1,79 @@
+package dev.jwtagent;
+
+import dev.jwtagent.config.AgentConfig;
+import dev.jwtagent.config.ConfigException;
+import dev.jwtagent.instrument.Instrumentations;
+import dev.jwtagent.verify.KeyedVerifier;
+import dev.jwtagent.verify.TokenVerifiers;
+
+import java.io.File;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * {@code java -jar jwt-agent.jar help | version | check-config [args] | attach <pid> [args]}.
+ * {@code check-config} reads the same sources as the agent (system properties given with -D,
+ * environment, the argument string) and says what the agent would do, or what is wrong.
+ */
+final class CommandLine {
+    private CommandLine() {
+    }
+
+    public static void run(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        switch (command) {
+            case "version":
+                System.out.println("jwt-agent " + AgentInstaller.version());
+                return;
+            case "check-config":
+                System.exit(checkConfig(args.length > 1 ? args[1] : null));
+                return;
+            case "attach":
+                if (args.length < 2) {
+                    System.err.println("usage: attach <pid> [key=value;key=value]");
+                    System.exit(2);
+                }
+                attach(args[1], args.length > 2 ? args[2] : "");
+                return;
+            default:
+                System.out.println(String.join(System.lineSeparator(),
+                        "jwt-agent " + AgentInstaller.version() + ": verifies inbound JWT bearer tokens and propagates them to allowed hosts",
+                        "  java -javaagent:jwt-agent.jar[=key=value;key=value] -Djwt.agent.<key>=<value> -jar service.jar",
+                        "  java -jar jwt-agent.jar version",
+                        "  java -jar jwt-agent.jar check-config [key=value;key=value]   (reads -Djwt.agent.* and JWT_AGENT_* too)",
+                        "  java -jar jwt-agent.jar attach <pid> [key=value;key=value]",
+                        "Settings: see the README's configuration table."));
+        }
+    }
+
+    private static int checkConfig(String arguments) {
+        Map<String, String> properties = new HashMap<>();
+        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("jwt.agent."))
+                .forEach(n -> properties.put(n, System.getProperty(n)));
+        try {
+            AgentConfig config = AgentConfig.load(arguments, properties, System.getenv(), Instrumentations.names());
+            try (KeyedVerifier verifier = TokenVerifiers.create(AgentInstaller.verifierSettings(config))) {
+                System.out.println("ok: mode=" + config.mode().name().toLowerCase(java.util.Locale.ROOT)
+                        + ", keys=" + verifier.keySourceDescription() + ", allowed-hosts=" + config.allowedHosts());
+            }
+            for (String warning : config.warnings()) {
+                System.out.println("warning: " + warning);
+            }
+            return 0;
+        } catch (ConfigException | IllegalArgumentException e) {
+            System.out.println("invalid: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static void attach(String pid, String arguments) throws Exception {
+        File jar = new File(JwtAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        try {
+            vm.loadAgent(jar.getAbsolutePath(), arguments);
+        } finally {
+            vm.detach();
+        }
+        System.out.println("attached jwt-agent to " + pid);
+    }
+}

@@ -1,0 +1,42 @@
+package dev.jwtagent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The agent's entry points: {@code premain} (-javaagent), {@code agentmain} (attach) and
+ * {@code main} (the command line). This class only moves the bootstrap classes into place and
+ * then hands over by name, so that nothing links against them before they are on the bootstrap
+ * class path.
+ */
+public final class JwtAgent {
+    private JwtAgent() {
+    }
+
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation, false);
+    }
+
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation, true);
+    }
+
+    public static void main(String[] args) throws Exception {
+        Class.forName("dev.jwtagent.CommandLine").getMethod("run", String[].class).invoke(null, (Object) args);
+    }
+
+    private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
+        try {
+            BootstrapInjector.inject(instrumentation);
+            Class.forName("dev.jwtagent.AgentInstaller")
+                    .getMethod("install", String.class, Instrumentation.class, boolean.class)
+                    .invoke(null, arguments, instrumentation, attached);
+        } catch (ReflectiveOperationException | java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+            Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
+            System.err.println("jwt-agent: failed to start: " + cause);
+            if (!attached) {
+                // A security agent that cannot start must not let the service run unprotected.
+                System.exit(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.jwtagent.bootstrap;
+
+import java.util.Enumeration;
+
+/**
+ * What advice asks the agent. Implemented by the agent itself (outside the bootstrap class
+ * path) and installed into {@link AgentBridge} at startup.
+ */
+public interface BridgeHooks {
+
+    /** The inbound decision for one request; never throws (an internal fault is a 401). */
+    InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString);
+
+    /**
+     * The header value to add to an outbound request ({@code Bearer <token>} or the bare token),
+     * or null when nothing is to be added. {@code port} is -1 for the scheme's default.
+     */
+    String outboundValue(String scheme, String host, int port, boolean headerAlreadySet);
+
+    /** Records an internal fault of advice or bridge code, once per place. */
+    void internalFault(String where, Throwable fault);
+}

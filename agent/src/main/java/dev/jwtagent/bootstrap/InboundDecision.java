@@ -1,0 +1,72 @@
+package dev.jwtagent.bootstrap;
+
+import java.util.Map;
+
+/**
+ * What the agent decided about one inbound request: go on (with a token or without one), or
+ * answer it at once with the given status, {@code WWW-Authenticate} value and JSON body.
+ * Stored as a request attribute so that later dispatches of the same request reuse it.
+ */
+public final class InboundDecision {
+    public static final InboundDecision PROCEED_WITHOUT_TOKEN = new InboundDecision(0, null, null, null, null, null);
+
+    private final int rejectStatus;
+    private final String wwwAuthenticate;
+    private final byte[] body;
+    private final CarriedToken token;
+    private final String subject;
+    private final Map<String, Object> claims;
+
+    private InboundDecision(int rejectStatus, String wwwAuthenticate, byte[] body,
+                            CarriedToken token, String subject, Map<String, Object> claims) {
+        this.rejectStatus = rejectStatus;
+        this.wwwAuthenticate = wwwAuthenticate;
+        this.body = body;
+        this.token = token;
+        this.subject = subject;
+        this.claims = claims;
+    }
+
+    public static InboundDecision proceedWith(CarriedToken token, String subject, Map<String, Object> claims) {
+        return new InboundDecision(0, null, null, token, subject, claims);
+    }
+
+    public static InboundDecision reject(int status, String wwwAuthenticate, byte[] jsonBody) {
+        return new InboundDecision(status, wwwAuthenticate, jsonBody, null, null, null);
+    }
+
+    public boolean rejects() {
+        return rejectStatus != 0;
+    }
+
+    public int rejectStatus() {
+        return rejectStatus;
+    }
+
+    public String wwwAuthenticate() {
+        return wwwAuthenticate;
+    }
+
+    public byte[] body() {
+        return body == null ? null : body.clone();
+    }
+
+    /** The verified token, or null when the request goes on without one. */
+    public CarriedToken token() {
+        return token;
+    }
+
+    public String subject() {
+        return subject;
+    }
+
+    public Map<String, Object> claims() {
+        return claims;
+    }
+
+    @Override
+    public String toString() {
+        return rejects() ? "InboundDecision[reject " + rejectStatus + "]"
+                : "InboundDecision[proceed " + (token == null ? "without token" : token.fingerprint()) + "]";
+    }
+}

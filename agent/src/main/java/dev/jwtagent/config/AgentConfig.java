@@ -1,0 +1,344 @@
+package dev.jwtagent.config;
+
+import dev.jwtagent.inbound.PathPatterns;
+import dev.jwtagent.outbound.AllowedHosts;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/** The effective, validated configuration. Every getter returns a checked value. */
+public final class AgentConfig {
+    public enum Mode { ENFORCE, MONITOR }
+
+    public static final Set<String> KNOWN_ALGORITHMS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
+            "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")));
+    private static final int MIN_SECRET_BYTES = 32;
+
+    private final boolean enabled;
+    private final Mode mode;
+    private final List<String> issuers;
+    private final List<String> audiences;
+    private final List<String> algorithms;
+    private final byte[] secret;
+    private final Path publicKeyFile;
+    private final URI jwksUrl;
+    private final Duration jwksRefreshInterval;
+    private final Duration jwksMinRefetchInterval;
+    private final Duration jwksTimeout;
+    private final Duration clockSkew;
+    private final List<String> requiredClaims;
+    private final int maxTokenSize;
+    private final String inboundHeader;
+    private final boolean inboundRequired;
+    private final PathPatterns excludedPaths;
+    private final String outboundHeader;
+    private final AllowedHosts allowedHosts;
+    private final Set<String> disabledInstrumentations;
+    private final String logLevel;
+    private final List<String> warnings;
+
+    private AgentConfig(RawSettings raw, Set<String> instrumentationNames) {
+        warnings = new ArrayList<>(raw.warnings());
+        enabled = bool(raw, ConfigKey.ENABLED);
+        String modeText = value(raw, ConfigKey.MODE).toLowerCase(Locale.ROOT);
+        if (!modeText.equals("enforce") && !modeText.equals("monitor")) {
+            throw new ConfigException(ConfigKey.MODE.key(), "'" + modeText + "' is not a mode (use enforce or monitor)");
+        }
+        mode = modeText.equals("enforce") ? Mode.ENFORCE : Mode.MONITOR;
+        issuers = list(raw, ConfigKey.ISSUER);
+        audiences = list(raw, ConfigKey.AUDIENCE);
+        algorithms = algorithms(raw);
+        secret = secret(raw);
+        publicKeyFile = readableFile(raw, ConfigKey.PUBLIC_KEY_FILE);
+        jwksUrl = jwksUrl(raw);
+        jwksRefreshInterval = positiveDuration(raw, ConfigKey.JWKS_REFRESH_INTERVAL);
+        jwksMinRefetchInterval = duration(raw, ConfigKey.JWKS_MIN_REFETCH_INTERVAL);
+        jwksTimeout = positiveDuration(raw, ConfigKey.JWKS_TIMEOUT);
+        clockSkew = duration(raw, ConfigKey.CLOCK_SKEW);
+        requiredClaims = list(raw, ConfigKey.REQUIRED_CLAIMS);
+        maxTokenSize = positiveInt(raw, ConfigKey.MAX_TOKEN_SIZE);
+        inboundHeader = headerName(raw, ConfigKey.INBOUND_HEADER);
+        inboundRequired = bool(raw, ConfigKey.INBOUND_REQUIRED);
+        try {
+            excludedPaths = PathPatterns.parse(list(raw, ConfigKey.INBOUND_EXCLUDE_PATHS));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.INBOUND_EXCLUDE_PATHS.key(), e.getMessage());
+        }
+        outboundHeader = headerName(raw, ConfigKey.OUTBOUND_HEADER);
+        List<String> hosts = list(raw, ConfigKey.OUTBOUND_ALLOWED_HOSTS);
+        if (hosts.isEmpty()) {
+            throw new ConfigException(ConfigKey.OUTBOUND_ALLOWED_HOSTS.key(), "must name at least one pattern");
+        }
+        try {
+            allowedHosts = AllowedHosts.parse(hosts);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.OUTBOUND_ALLOWED_HOSTS.key(), e.getMessage());
+        }
+        disabledInstrumentations = disabled(raw, instrumentationNames);
+        logLevel = value(raw, ConfigKey.LOG_LEVEL).toLowerCase(Locale.ROOT);
+        if (!Arrays.asList("error", "warn", "info", "debug").contains(logLevel)) {
+            throw new ConfigException(ConfigKey.LOG_LEVEL.key(), "'" + logLevel + "' is not a level (use error, warn, info or debug)");
+        }
+        requireKeySource();
+        collectWarnings(raw);
+    }
+
+    /** Every key the agent accepts, given the names of its instrumentations. */
+    public static Set<String> knownKeys(Set<String> instrumentationNames) {
+        Set<String> keys = new HashSet<>();
+        for (ConfigKey key : ConfigKey.values()) {
+            keys.add(key.key());
+        }
+        for (String name : instrumentationNames) {
+            keys.add(instrumentationKey(name));
+        }
+        return keys;
+    }
+
+    public static AgentConfig load(String agentArguments, Map<String, String> systemProperties,
+                                   Map<String, String> environment, Set<String> instrumentationNames) {
+        RawSettings raw = RawSettings.collect(agentArguments, systemProperties, environment, knownKeys(instrumentationNames));
+        return new AgentConfig(raw, instrumentationNames);
+    }
+
+    /** Reads only the master switch, so that {@code enabled=false} installs nothing and checks nothing else. */
+    public static boolean isEnabled(String agentArguments, Map<String, String> systemProperties,
+                                    Map<String, String> environment, Set<String> instrumentationNames) {
+        RawSettings raw = RawSettings.collect(agentArguments, systemProperties, environment, knownKeys(instrumentationNames));
+        return bool(raw, ConfigKey.ENABLED);
+    }
+
+    static String instrumentationKey(String name) {
+        return "instrumentation." + name + ".enabled";
+    }
+
+    private void requireKeySource() {
+        boolean staticKeys = secret != null || publicKeyFile != null;
+        if (!staticKeys && jwksUrl == null && issuers.isEmpty()) {
+            throw new ConfigException("issuer", "no key source: set jwt.agent.issuer (OIDC discovery), jwt.agent.jwks-url, "
+                    + "jwt.agent.public-key-file or jwt.agent.secret-file");
+        }
+        if (!staticKeys && issuers.isEmpty()) {
+            throw new ConfigException("issuer", "required when keys come from jwt.agent.jwks-url");
+        }
+    }
+
+    private void collectWarnings(RawSettings raw) {
+        RawSettings.Source secretSource = raw.sourceOf(ConfigKey.SECRET.key());
+        if (secretSource == RawSettings.Source.AGENT_ARGUMENT || secretSource == RawSettings.Source.SYSTEM_PROPERTY) {
+            warnings.add("jwt.agent.secret is given on the command line, where process listings show it; "
+                    + "prefer JWT_AGENT_SECRET or jwt.agent.secret-file");
+        }
+        if (audiences.isEmpty()) {
+            warnings.add("jwt.agent.audience is not set: tokens for any audience are accepted");
+        }
+        if (allowedHosts.allowsEverything()) {
+            warnings.add("jwt.agent.outbound.allowed-hosts contains '*': the token goes to every destination");
+        }
+        if (mode == Mode.MONITOR) {
+            warnings.add("mode is monitor: invalid tokens are logged, not refused");
+        }
+    }
+
+    private static String value(RawSettings raw, ConfigKey key) {
+        String v = raw.get(key.key());
+        return v != null ? v : key.defaultValue();
+    }
+
+    private static boolean bool(RawSettings raw, ConfigKey key) {
+        return parseBoolean(key.key(), value(raw, key));
+    }
+
+    private static boolean parseBoolean(String key, String text) {
+        String v = text.trim().toLowerCase(Locale.ROOT);
+        if (v.equals("true")) return true;
+        if (v.equals("false")) return false;
+        throw new ConfigException(key, "'" + text + "' is not true or false");
+    }
+
+    private static List<String> list(RawSettings raw, ConfigKey key) {
+        String v = value(raw, key);
+        List<String> out = new ArrayList<>();
+        if (v == null) {
+            return Collections.unmodifiableList(out);
+        }
+        for (String part : v.split(",")) {
+            if (!part.isBlank()) {
+                out.add(part.trim());
+            }
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static List<String> algorithms(RawSettings raw) {
+        List<String> out = new ArrayList<>();
+        for (String alg : list(raw, ConfigKey.ALGORITHMS)) {
+            String upper = alg.toUpperCase(Locale.ROOT);
+            if (!KNOWN_ALGORITHMS.contains(upper)) {
+                throw new ConfigException(ConfigKey.ALGORITHMS.key(), "'" + alg + "' is not a supported algorithm (use " + String.join(", ", KNOWN_ALGORITHMS) + ")");
+            }
+            out.add(upper);
+        }
+        return Collections.unmodifiableList(out);
+    }
+
+    private static byte[] secret(RawSettings raw) {
+        String inline = raw.get(ConfigKey.SECRET.key());
+        String file = raw.get(ConfigKey.SECRET_FILE.key());
+        if (inline != null && file != null) {
+            throw new ConfigException(ConfigKey.SECRET.key(), "set either secret or secret-file, not both");
+        }
+        byte[] secret;
+        ConfigKey key;
+        if (inline != null) {
+            secret = inline.getBytes(StandardCharsets.UTF_8);
+            key = ConfigKey.SECRET;
+        } else if (file != null) {
+            Path path = readableFile(raw, ConfigKey.SECRET_FILE);
+            try {
+                // A trailing newline from an editor or `echo` is not part of the secret.
+                secret = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new ConfigException(ConfigKey.SECRET_FILE.key(), "cannot read '" + file + "'");
+            }
+            key = ConfigKey.SECRET_FILE;
+        } else {
+            return null;
+        }
+        if (secret.length < MIN_SECRET_BYTES) {
+            throw new ConfigException(key.key(), "the secret must be at least " + MIN_SECRET_BYTES + " bytes (it has " + secret.length + ")");
+        }
+        return secret;
+    }
+
+    private static Path readableFile(RawSettings raw, ConfigKey key) {
+        String v = raw.get(key.key());
+        if (v == null) {
+            return null;
+        }
+        Path path = Paths.get(v);
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new ConfigException(key.key(), "cannot read '" + v + "'");
+        }
+        return path;
+    }
+
+    private static URI jwksUrl(RawSettings raw) {
+        String v = raw.get(ConfigKey.JWKS_URL.key());
+        if (v == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(v);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(ConfigKey.JWKS_URL.key(), "'" + v + "' is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        switch (scheme) {
+            case "https":
+            case "file":
+                return uri;
+            case "http":
+                if (isLoopback(uri.getHost())) {
+                    return uri;
+                }
+                throw new ConfigException(ConfigKey.JWKS_URL.key(), "http: is allowed only for loopback hosts; use https:");
+            default:
+                throw new ConfigException(ConfigKey.JWKS_URL.key(), "'" + v + "' must be an https:, loopback http: or file: URL");
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        return h.equals("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("[::1]") || h.equals("::1");
+    }
+
+    private static Duration duration(RawSettings raw, ConfigKey key) {
+        return Durations.parse(key.key(), value(raw, key));
+    }
+
+    private static Duration positiveDuration(RawSettings raw, ConfigKey key) {
+        Duration d = duration(raw, key);
+        if (d.isZero()) {
+            throw new ConfigException(key.key(), "must be longer than zero");
+        }
+        return d;
+    }
+
+    private static int positiveInt(RawSettings raw, ConfigKey key) {
+        String v = value(raw, key);
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n <= 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key.key(), "'" + v + "' is not a positive whole number");
+        }
+    }
+
+    private static String headerName(RawSettings raw, ConfigKey key) {
+        String v = value(raw, key);
+        if (!v.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+            throw new ConfigException(key.key(), "'" + v + "' is not a valid HTTP header name");
+        }
+        return v;
+    }
+
+    private static Set<String> disabled(RawSettings raw, Set<String> instrumentationNames) {
+        Set<String> off = new HashSet<>();
+        for (String name : instrumentationNames) {
+            String key = instrumentationKey(name);
+            String v = raw.get(key);
+            if (v != null && !parseBoolean(key, v)) {
+                off.add(name);
+            }
+        }
+        return Collections.unmodifiableSet(off);
+    }
+
+    public boolean enabled() { return enabled; }
+    public Mode mode() { return mode; }
+    public List<String> issuers() { return issuers; }
+    public List<String> audiences() { return audiences; }
+    public List<String> algorithms() { return algorithms; }
+    /** A copy of the HMAC secret, or null. */
+    public byte[] secret() { return secret == null ? null : secret.clone(); }
+    public Path publicKeyFile() { return publicKeyFile; }
+    public URI jwksUrl() { return jwksUrl; }
+    public Duration jwksRefreshInterval() { return jwksRefreshInterval; }
+    public Duration jwksMinRefetchInterval() { return jwksMinRefetchInterval; }
+    public Duration jwksTimeout() { return jwksTimeout; }
+    public Duration clockSkew() { return clockSkew; }
+    public List<String> requiredClaims() { return requiredClaims; }
+    public int maxTokenSize() { return maxTokenSize; }
+    public String inboundHeader() { return inboundHeader; }
+    public boolean inboundRequired() { return inboundRequired; }
+    public PathPatterns excludedPaths() { return excludedPaths; }
+    public String outboundHeader() { return outboundHeader; }
+    public AllowedHosts allowedHosts() { return allowedHosts; }
+    public boolean instrumentationEnabled(String name) { return !disabledInstrumentations.contains(name); }
+    public String logLevel() { return logLevel; }
+    /** Startup warnings: settings that work but deserve a second look. */
+    public List<String> warnings() { return Collections.unmodifiableList(warnings); }
+}

@@ -1,0 +1,160 @@
+package dev.jwtagent.config;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Collects the raw string settings from the four sources, highest precedence first:
+ * agent arguments, system properties, environment variables, the properties file.
+ * Knows which source each value came from (a secret on the command line gets a warning).
+ */
+public final class RawSettings {
+    public enum Source { AGENT_ARGUMENT, SYSTEM_PROPERTY, ENVIRONMENT, FILE, DEFAULT }
+
+    static final String PREFIX = "jwt.agent.";
+
+    private final Map<String, String> values = new HashMap<>();
+    private final Map<String, Source> sources = new HashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+
+    private RawSettings() {
+    }
+
+    /**
+     * @param agentArguments the text after {@code -javaagent:jwt-agent.jar=}, may be null
+     * @param knownKeys      every key the agent understands (instrumentation switches included)
+     */
+    public static RawSettings collect(String agentArguments, Map<String, String> systemProperties,
+                                      Map<String, String> environment, Set<String> knownKeys) {
+        RawSettings raw = new RawSettings();
+        Map<String, String> fromArguments = parseAgentArguments(agentArguments, knownKeys);
+        Map<String, String> fromProperties = withPrefix(systemProperties, knownKeys, true);
+        Map<String, String> fromEnvironment = fromEnvironment(environment, knownKeys, raw.warnings);
+
+        String configFile = first(ConfigKey.CONFIG_FILE.key(), fromArguments, fromProperties, fromEnvironment);
+        Map<String, String> fromFile = configFile == null ? Collections.emptyMap() : readFile(configFile, knownKeys);
+
+        raw.putAll(fromFile, Source.FILE);
+        raw.putAll(fromEnvironment, Source.ENVIRONMENT);
+        raw.putAll(fromProperties, Source.SYSTEM_PROPERTY);
+        raw.putAll(fromArguments, Source.AGENT_ARGUMENT);
+        return raw;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public Source sourceOf(String key) {
+        return sources.getOrDefault(key, Source.DEFAULT);
+    }
+
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    private void putAll(Map<String, String> from, Source source) {
+        for (Map.Entry<String, String> e : from.entrySet()) {
+            values.put(e.getKey(), e.getValue());
+            sources.put(e.getKey(), source);
+        }
+    }
+
+    private static String first(String key, Map<String, String> a, Map<String, String> b, Map<String, String> c) {
+        if (a.containsKey(key)) return a.get(key);
+        if (b.containsKey(key)) return b.get(key);
+        return c.get(key);
+    }
+
+    static Map<String, String> parseAgentArguments(String arguments, Set<String> knownKeys) {
+        Map<String, String> result = new HashMap<>();
+        if (arguments == null || arguments.isBlank()) {
+            return result;
+        }
+        for (String pair : arguments.split(";")) {
+            if (pair.isBlank()) {
+                continue;
+            }
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(pair.trim(), "agent argument must be key=value");
+            }
+            String key = stripPrefix(pair.substring(0, eq).trim());
+            requireKnown(key, knownKeys);
+            result.put(key, pair.substring(eq + 1).trim());
+        }
+        return result;
+    }
+
+    private static Map<String, String> withPrefix(Map<String, String> properties, Set<String> knownKeys, boolean strict) {
+        Map<String, String> result = new HashMap<>();
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            if (e.getKey().startsWith(PREFIX)) {
+                String key = e.getKey().substring(PREFIX.length());
+                if (strict) {
+                    requireKnown(key, knownKeys);
+                }
+                result.put(key, e.getValue().trim());
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, String> fromEnvironment(Map<String, String> environment, Set<String> knownKeys, List<String> warnings) {
+        Map<String, String> byEnvironmentName = new HashMap<>();
+        for (String key : knownKeys) {
+            byEnvironmentName.put(ConfigKey.environmentName(key), key);
+        }
+        Map<String, String> result = new HashMap<>();
+        for (Map.Entry<String, String> e : environment.entrySet()) {
+            if (!e.getKey().startsWith("JWT_AGENT_")) {
+                continue;
+            }
+            String key = byEnvironmentName.get(e.getKey());
+            if (key == null) {
+                // Environments carry unrelated variables; a typo here is worth a warning, not a refusal.
+                warnings.add("environment variable " + e.getKey() + " names no setting and is ignored");
+            } else {
+                result.put(key, e.getValue().trim());
+            }
+        }
+        return result;
+    }
+
+    private static Map<String, String> readFile(String file, Set<String> knownKeys) {
+        Path path = Paths.get(file);
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(path)) {
+            properties.load(in);
+        } catch (IOException | RuntimeException e) {
+            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read '" + file + "' (" + e.getClass().getSimpleName() + ")");
+        }
+        Map<String, String> result = new HashMap<>();
+        for (String name : properties.stringPropertyNames()) {
+            String key = stripPrefix(name);
+            requireKnown(key, knownKeys);
+            result.put(key, properties.getProperty(name).trim());
+        }
+        return result;
+    }
+
+    private static String stripPrefix(String key) {
+        return key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
+    }
+
+    private static void requireKnown(String key, Set<String> knownKeys) {
+        if (!knownKeys.contains(key)) {
+            throw new ConfigException(key, "unknown setting");
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.jwtagent.inbound;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.InboundDecision;
+import dev.jwtagent.log.AgentLog;
+import dev.jwtagent.metrics.AgentMetrics;
+import dev.jwtagent.verify.Fingerprint;
+import dev.jwtagent.verify.RejectReason;
+import dev.jwtagent.verify.TokenRejectedException;
+import dev.jwtagent.verify.TokenVerifier;
+import dev.jwtagent.verify.VerifiedToken;
+import org.slf4j.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Enumeration;
+import java.util.regex.Pattern;
+
+/**
+ * The inbound decision for one request, in plain Java: which token the request carries, whether
+ * it is valid, and what the answer is when it is not (RFC 6750). Never throws: an internal fault
+ * fails closed with 401 in enforce mode.
+ */
+public final class InboundPolicy {
+    private static final Logger LOG = AgentLog.logger("inbound");
+    private static final Pattern ACCESS_TOKEN_PARAMETER = Pattern.compile("(^|&)access_token(=|&|$)");
+
+    private final TokenVerifier verifier;
+    private final boolean enforce;
+    private final boolean tokenRequired;
+    private final PathPatterns excludedPaths;
+    private final String headerName;
+    private final boolean authorizationHeader;
+    private final int maxTokenSize;
+    private final AgentMetrics metrics;
+
+    public InboundPolicy(TokenVerifier verifier, boolean enforce, boolean tokenRequired, PathPatterns excludedPaths,
+                         String headerName, int maxTokenSize, AgentMetrics metrics) {
+        this.verifier = verifier;
+        this.enforce = enforce;
+        this.tokenRequired = tokenRequired;
+        this.excludedPaths = excludedPaths;
+        this.headerName = headerName;
+        this.authorizationHeader = "authorization".equalsIgnoreCase(headerName);
+        this.maxTokenSize = maxTokenSize;
+        this.metrics = metrics;
+    }
+
+    public InboundDecision decide(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+        try {
+            return decideOrThrow(headerValues, servletPath, pathInfo, queryString);
+        } catch (RuntimeException | Error fault) {
+            metrics.increment("internal_faults");
+            if (AgentLog.firstTime("inbound-fault:" + fault.getClass().getName())) {
+                LOG.error("internal fault while deciding on a request; failing closed", fault);
+            }
+            return enforce ? invalidToken(RejectReason.INTERNAL_ERROR.description()) : InboundDecision.PROCEED_WITHOUT_TOKEN;
+        }
+    }
+
+    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+        String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
+        if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
+            metrics.increment("excluded");
+            return InboundDecision.PROCEED_WITHOUT_TOKEN;
+        }
+        if (queryString != null && ACCESS_TOKEN_PARAMETER.matcher(queryString).find()) {
+            metrics.increment("query_token_ignored");
+            if (AgentLog.rateLimited("query-token")) {
+                LOG.warn("a request carried access_token in its query string; it is ignored (tokens are read only from the {} header)", headerName);
+            }
+        }
+
+        String first = null;
+        int count = 0;
+        if (headerValues != null) {
+            while (headerValues.hasMoreElements() && count < 2) {
+                String value = headerValues.nextElement();
+                if (count == 0) {
+                    first = value;
+                }
+                count++;
+            }
+        }
+        if (count > 1) {
+            return refuse("multiple_tokens", badRequest("more than one " + headerName + " header"));
+        }
+        BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader);
+        if (header != null && header.kind == BearerHeader.Kind.MALFORMED) {
+            return refuse("malformed_header", badRequest("malformed " + headerName + " header"));
+        }
+        if (header == null || header.kind == BearerHeader.Kind.OTHER_SCHEME) {
+            metrics.increment("missing");
+            if (tokenRequired) {
+                return refuse("missing_required", missingToken());
+            }
+            return InboundDecision.PROCEED_WITHOUT_TOKEN;
+        }
+        String token = header.token;
+        if (token.length() > maxTokenSize) {
+            return refuse(RejectReason.TOO_LARGE, null);
+        }
+        try {
+            VerifiedToken verified = verifier.verify(token);
+            metrics.increment("verified");
+            CarriedToken carried = new CarriedToken(token, verified.expiresAt().toEpochMilli(), Fingerprint.of(token));
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("verified token {} of subject {}", carried.fingerprint(), verified.subject());
+            }
+            return InboundDecision.proceedWith(carried, verified.subject(), verified.claims());
+        } catch (TokenRejectedException rejected) {
+            return refuse(rejected.reason(), token);
+        }
+    }
+
+    private InboundDecision refuse(RejectReason reason, String token) {
+        String description = reason.description();
+        if (AgentLog.rateLimited("reject:" + reason)) {
+            LOG.info("{} token{}: {} (logged at most once a minute per reason; see the rejected.{} counter)",
+                    enforce ? "rejected" : "monitor mode: accepted invalid", token == null ? "" : " " + Fingerprint.of(token),
+                    description, reason.metricName());
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("rejected token {}: {}", token == null ? "-" : Fingerprint.of(token), description);
+        }
+        return refuse(reason.metricName(), invalidToken(description));
+    }
+
+    private InboundDecision refuse(String counter, InboundDecision answer) {
+        metrics.increment("rejected." + counter);
+        if (!enforce) {
+            metrics.increment("monitored");
+            return InboundDecision.PROCEED_WITHOUT_TOKEN;
+        }
+        return answer;
+    }
+
+    private static InboundDecision invalidToken(String description) {
+        return InboundDecision.reject(401, "Bearer error=\"invalid_token\", error_description=\"" + description + "\"",
+                body("invalid_token", description));
+    }
+
+    private static InboundDecision badRequest(String description) {
+        return InboundDecision.reject(400, "Bearer error=\"invalid_request\", error_description=\"" + description + "\"",
+                body("invalid_request", description));
+    }
+
+    private static InboundDecision missingToken() {
+        return InboundDecision.reject(401, "Bearer", body("unauthorized", "a bearer token is required"));
+    }
+
+    /** Descriptions are fixed ASCII phrases without quotes, so no JSON escaping is needed. */
+    private static byte[] body(String error, String description) {
+        return ("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+}

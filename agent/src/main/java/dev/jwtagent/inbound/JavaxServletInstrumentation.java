@@ -1,0 +1,83 @@
+package dev.jwtagent.inbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.InboundDecision;
+import dev.jwtagent.bootstrap.RequestScope;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+/**
+ * Captures and verifies the bearer token at the outermost {@code javax.servlet} filter or servlet
+ * call of a request, answers 401/400 itself when the agent refuses it, and scopes the token to
+ * that call.
+ */
+public final class JavaxServletInstrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "servlet-javax";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(ServletMatchers.servletsAndFilters("javax.servlet"), AdviceSupport.hasClass("javax.servlet.Servlet"))
+                .transform(support.advice(ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
+    }
+
+    public static final class EntryAdvice {
+        private EntryAdvice() {
+        }
+
+        /** Returns false to skip the method: the request was answered here (or advice failed: fail closed). */
+        @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
+        public static boolean enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response,
+                                    @Advice.Local("jwtAgentScope") RequestScope scope) {
+            if (RequestScope.insideRequest()
+                    || !(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+                return true;
+            }
+            HttpServletRequest http = (HttpServletRequest) request;
+            Object earlier = http.getAttribute(AgentBridge.DECISION_ATTRIBUTE);
+            InboundDecision decision;
+            if (earlier instanceof InboundDecision) {
+                // A later dispatch (async, error, forward from another thread) of a request already decided.
+                decision = (InboundDecision) earlier;
+            } else {
+                decision = AgentBridge.decideInbound(http.getHeaders(AgentBridge.inboundHeader()),
+                        http.getServletPath(), http.getPathInfo(), http.getQueryString());
+                if (decision.rejects()) {
+                    HttpServletResponse answer = (HttpServletResponse) response;
+                    byte[] body = decision.body();
+                    answer.setStatus(decision.rejectStatus());
+                    answer.setHeader("WWW-Authenticate", decision.wwwAuthenticate());
+                    answer.setHeader("Cache-Control", "no-store");
+                    answer.setContentType("application/json");
+                    answer.setContentLength(body.length);
+                    answer.getOutputStream().write(body);
+                    answer.flushBuffer();
+                    return false;
+                }
+                http.setAttribute(AgentBridge.DECISION_ATTRIBUTE, decision);
+                if (decision.subject() != null) {
+                    http.setAttribute(AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
+                }
+                if (decision.claims() != null) {
+                    http.setAttribute(AgentBridge.CLAIMS_ATTRIBUTE, decision.claims());
+                }
+            }
+            scope = RequestScope.open(request, decision.token());
+            return true;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Local("jwtAgentScope") RequestScope scope) {
+            if (scope != null) {
+                scope.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.jwtagent.inbound;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * {@code inbound.exclude-paths}: globs over the request path as the container routes it
+ * (decoded and normalised). {@code *} matches within one segment, {@code **} across segments.
+ */
+public final class PathPatterns {
+    private final List<Pattern> patterns;
+    private final List<String> texts;
+
+    private PathPatterns(List<Pattern> patterns, List<String> texts) {
+        this.patterns = patterns;
+        this.texts = texts;
+    }
+
+    /** @throws IllegalArgumentException naming the pattern that is wrong */
+    public static PathPatterns parse(List<String> globs) {
+        List<Pattern> patterns = new ArrayList<>();
+        for (String glob : globs) {
+            if (!glob.startsWith("/")) {
+                throw new IllegalArgumentException("'" + glob + "' must start with '/'");
+            }
+            patterns.add(Pattern.compile(toRegex(glob)));
+        }
+        return new PathPatterns(patterns, Collections.unmodifiableList(new ArrayList<>(globs)));
+    }
+
+    public boolean isEmpty() {
+        return patterns.isEmpty();
+    }
+
+    public boolean matches(String path) {
+        if (path == null) {
+            return false;
+        }
+        for (Pattern pattern : patterns) {
+            if (pattern.matcher(path).matches()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public List<String> globs() {
+        return texts;
+    }
+
+    private static String toRegex(String glob) {
+        StringBuilder regex = new StringBuilder();
+        for (int i = 0; i < glob.length(); i++) {
+            char c = glob.charAt(i);
+            if (c == '*') {
+                boolean doubleStar = i + 1 < glob.length() && glob.charAt(i + 1) == '*';
+                if (doubleStar) {
+                    i++;
+                    // "/actuator/**" also covers "/actuator" itself.
+                    if (regex.length() > 0 && regex.charAt(regex.length() - 1) == '/' && i + 1 == glob.length()) {
+                        regex.setLength(regex.length() - 1);
+                        regex.append("(/.*)?");
+                    } else {
+                        regex.append(".*");
+                    }
+                } else {
+                    regex.append("[^/]*");
+                }
+            } else if (c == '?') {
+                regex.append("[^/]");
+            } else {
+                if (Character.isLetterOrDigit(c) || c == '/') {
+                    regex.append(c);
+                } else {
+                    regex.append('\\').append(c);
+                }
+            }
+        }
+        return regex.toString();
+    }
+}

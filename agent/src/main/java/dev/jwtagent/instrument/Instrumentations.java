@@ -1,0 +1,34 @@
+package dev.jwtagent.instrument;
+
+import dev.jwtagent.inbound.JakartaServletInstrumentation;
+import dev.jwtagent.inbound.JavaxServletInstrumentation;
+import dev.jwtagent.outbound.HttpUrlConnectionInstrumentation;
+import dev.jwtagent.outbound.JdkHttpClientInstrumentation;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** The one list of instrumentations. Add a new one here. */
+public final class Instrumentations {
+    private Instrumentations() {
+    }
+
+    public static List<AgentInstrumentation> all() {
+        return Arrays.asList(
+                new JakartaServletInstrumentation(),
+                new JavaxServletInstrumentation(),
+                new HttpUrlConnectionInstrumentation(),
+                new JdkHttpClientInstrumentation());
+    }
+
+    public static Set<String> names() {
+        Set<String> names = new LinkedHashSet<>();
+        for (AgentInstrumentation instrumentation : all()) {
+            names.add(instrumentation.name());
+        }
+        return Collections.unmodifiableSet(names);
+    }
+}

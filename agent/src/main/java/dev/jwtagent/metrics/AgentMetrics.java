@@ -1,0 +1,47 @@
+package dev.jwtagent.metrics;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+
+/**
+ * Counters of what the agent did. Names are fixed words (never a token, host or subject):
+ * {@code verified}, {@code missing}, {@code propagated}, {@code rejected.<reason>},
+ * {@code skipped.<reason>}, and gauges such as {@code key_fetches}.
+ */
+public final class AgentMetrics {
+    private final ConcurrentMap<String, LongAdder> counters = new ConcurrentHashMap<>();
+    private final ConcurrentMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
+
+    public void increment(String name) {
+        LongAdder adder = counters.get(name);
+        if (adder == null) {
+            adder = counters.computeIfAbsent(name, n -> new LongAdder());
+        }
+        adder.increment();
+    }
+
+    public void gauge(String name, LongSupplier value) {
+        gauges.put(name, value);
+    }
+
+    public long get(String name) {
+        LongSupplier gauge = gauges.get(name);
+        if (gauge != null) {
+            return gauge.getAsLong();
+        }
+        LongAdder adder = counters.get(name);
+        return adder == null ? 0 : adder.sum();
+    }
+
+    /** A sorted snapshot of every counter and gauge. */
+    public Map<String, Long> snapshot() {
+        Map<String, Long> all = new TreeMap<>();
+        counters.forEach((name, adder) -> all.put(name, adder.sum()));
+        gauges.forEach((name, gauge) -> all.put(name, gauge.getAsLong()));
+        return all;
+    }
+}

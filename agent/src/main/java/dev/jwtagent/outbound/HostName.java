@@ -1,0 +1,85 @@
+package dev.jwtagent.outbound;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * A destination host exactly as the request names it, normalised (lower case, no brackets,
+ * no trailing dot) and classified without any DNS lookup.
+ */
+final class HostName {
+    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    final String name;
+    /** The address when the host is a canonical IP literal; null for names. */
+    final InetAddress address;
+    /**
+     * True for hosts that some resolvers read as an IP address although they are not written
+     * as one ("2130706433", "0x7f.0.0.1", "127.1"). They match only the pattern {@code *}.
+     */
+    final boolean ambiguous;
+
+    private HostName(String name, InetAddress address, boolean ambiguous) {
+        this.name = name;
+        this.address = address;
+        this.ambiguous = ambiguous;
+    }
+
+    static HostName of(String host) {
+        if (host == null || host.isEmpty()) {
+            return new HostName("", null, true);
+        }
+        String h = host.toLowerCase(Locale.ROOT);
+        if (h.startsWith("[") && h.endsWith("]")) {
+            h = h.substring(1, h.length() - 1);
+        }
+        if (h.endsWith(".")) {
+            h = h.substring(0, h.length() - 1);
+        }
+        InetAddress literal = literal(h);
+        if (literal != null) {
+            return new HostName(h, literal, false);
+        }
+        boolean ambiguous = h.isEmpty() || looksNumeric(h);
+        return new HostName(h, null, ambiguous);
+    }
+
+    /** Parses canonical IPv4 dotted quads and IPv6 literals only; never resolves a name. */
+    static InetAddress literal(String h) {
+        try {
+            if (DOTTED_QUAD.matcher(h).matches()) {
+                for (String part : h.split("\\.")) {
+                    if (Integer.parseInt(part) > 255) {
+                        return null;
+                    }
+                }
+                return InetAddress.getByName(h);
+            }
+            if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.%a-z]+")) {
+                return InetAddress.getByName(h);
+            }
+        } catch (UnknownHostException | RuntimeException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static boolean looksNumeric(String h) {
+        // Every label must be a number (decimal, octal or 0x-hex) for a resolver to read it as IPv4.
+        for (String label : h.split("\\.", -1)) {
+            if (label.isEmpty()) {
+                return false;
+            }
+            if (!label.matches("0x[0-9a-f]*|[0-9]+")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    boolean isSingleLabel() {
+        return address == null && !ambiguous && name.indexOf('.') < 0;
+    }
+}

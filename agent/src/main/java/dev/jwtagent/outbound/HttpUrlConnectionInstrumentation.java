@@ -1,0 +1,56 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+import java.net.HttpURLConnection;
+import java.net.URL;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code java.net.HttpURLConnection} (HTTP and HTTPS: the HTTPS implementation delegates to the
+ * same class). The header is added just before the connection is made; headers cannot change after.
+ */
+public final class HttpUrlConnectionInstrumentation implements AgentInstrumentation {
+    static final String IMPLEMENTATION = "sun.net.www.protocol.http.HttpURLConnection";
+
+    @Override
+    public String name() {
+        return "http-url-connection";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder.type(named(IMPLEMENTATION))
+                .transform(support.advice(namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
+                        ConnectAdvice.class.getName()));
+    }
+
+    public static final class ConnectAdvice {
+        private ConnectAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This HttpURLConnection connection,
+                                 @Advice.FieldValue("connected") boolean connected,
+                                 @Advice.FieldValue("userHeaders") Object userHeaders) {
+            if (connected || TokenCarrier.current() == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            URL url = connection.getURL();
+            String value = AgentBridge.outboundValue(url.getProtocol(), url.getHost(), url.getPort(),
+                    AgentBridge.messageHeaderHas(userHeaders, name));
+            if (value != null) {
+                connection.setRequestProperty(name, value);
+            }
+        }
+    }
+}

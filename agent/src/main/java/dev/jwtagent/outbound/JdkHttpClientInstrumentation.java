@@ -1,0 +1,60 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code java.net.http.HttpClient}, {@code send} and {@code sendAsync}. Both build the client's
+ * internal per-hop request from the user's request on the calling thread, where the token is
+ * current; the header is added to that hop only, as a system header. A redirect builds a new hop
+ * without it, so a redirect never carries the token anywhere (on any JDK, whatever it does with
+ * the user's own headers).
+ */
+public final class JdkHttpClientInstrumentation implements AgentInstrumentation {
+    static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
+
+    @Override
+    public String name() {
+        return "java-http-client";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder.type(named(REQUEST_IMPL))
+                .transform(support.advice(isConstructor().and(takesArguments(2))
+                                .and(takesArgument(0, named("java.net.http.HttpRequest")))
+                                .and(takesArgument(1, named("java.net.ProxySelector"))),
+                        FirstHopAdvice.class.getName()));
+    }
+
+    public static final class FirstHopAdvice {
+        private FirstHopAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object hop, @Advice.Argument(0) HttpRequest request) {
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            URI uri = request.uri();
+            String value = AgentBridge.outboundValue(uri.getScheme(), uri.getHost(), uri.getPort(),
+                    request.headers().firstValue(name).isPresent());
+            if (value != null) {
+                AgentBridge.setJdkSystemHeader(hop, name, value);
+            }
+        }
+    }
+}

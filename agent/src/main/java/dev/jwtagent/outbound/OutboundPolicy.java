@@ -1,0 +1,45 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+
+import java.util.function.LongSupplier;
+
+/**
+ * Whether the current token may go with one outbound request. All must hold: a token is
+ * current, it has not expired (no skew allowed), the request does not already carry the
+ * header, and the destination is allowed.
+ */
+public final class OutboundPolicy {
+    public enum Outcome { PROPAGATE, NO_TOKEN, ALREADY_SET, EXPIRED, NOT_ALLOWED }
+
+    private final AllowedHosts allowedHosts;
+    private final LongSupplier clockMillis;
+    private final boolean bearerPrefix;
+
+    public OutboundPolicy(AllowedHosts allowedHosts, String outboundHeader, LongSupplier clockMillis) {
+        this.allowedHosts = allowedHosts;
+        this.clockMillis = clockMillis;
+        this.bearerPrefix = "authorization".equalsIgnoreCase(outboundHeader);
+    }
+
+    public Outcome decide(CarriedToken token, String scheme, String host, int port, boolean headerAlreadySet) {
+        if (token == null) {
+            return Outcome.NO_TOKEN;
+        }
+        if (headerAlreadySet) {
+            return Outcome.ALREADY_SET;
+        }
+        if (token.expiresAtMillis() <= clockMillis.getAsLong()) {
+            return Outcome.EXPIRED;
+        }
+        if (!allowedHosts.allows(scheme, host, port)) {
+            return Outcome.NOT_ALLOWED;
+        }
+        return Outcome.PROPAGATE;
+    }
+
+    /** The value written to the outbound header. */
+    public String headerValue(CarriedToken token) {
+        return bearerPrefix ? "Bearer " + token.value() : token.value();
+    }
+}

@@ -1,0 +1,241 @@
+package dev.jwtagent.verify;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.math.BigInteger;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.security.spec.RSAPublicKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads keys from PEM text and from JWK / JWKS documents. */
+final class KeyMaterial {
+    private static final Pattern PEM_BLOCK =
+            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
+    private static final byte[] RSA_ALGORITHM_ID = {
+        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+
+    private KeyMaterial() {
+    }
+
+    /**
+     * Public keys from PEM text: {@code PUBLIC KEY}, {@code RSA PUBLIC KEY} and {@code CERTIFICATE}
+     * blocks. Certificates are only key containers here: validity and chains are not checked.
+     *
+     * @throws IllegalArgumentException with a message fit to follow the setting name
+     */
+    static List<PublicKey> readPem(String text) {
+        List<PublicKey> keys = new ArrayList<>();
+        Matcher m = PEM_BLOCK.matcher(text);
+        while (m.find()) {
+            String type = m.group(1);
+            byte[] der;
+            try {
+                der = Base64.getMimeDecoder().decode(m.group(2));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("invalid base64 in a " + type + " block");
+            }
+            switch (type) {
+                case "PUBLIC KEY":
+                    keys.add(subjectPublicKeyInfo(der));
+                    break;
+                case "RSA PUBLIC KEY":
+                    keys.add(subjectPublicKeyInfo(wrapPkcs1(der)));
+                    break;
+                case "CERTIFICATE":
+                    keys.add(certificateKey(der));
+                    break;
+                default:
+                    throw new IllegalArgumentException("contains a " + type
+                            + " block; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE blocks are accepted");
+            }
+        }
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("no PEM public key or certificate found");
+        }
+        return keys;
+    }
+
+    /**
+     * The usable signing keys of a JWKS document. Keys that are not for signature verification,
+     * too weak, of an unknown type or malformed are skipped, so one bad entry cannot take the
+     * others down.
+     *
+     * @param allowSymmetric whether {@code oct} keys are accepted; never for remote documents
+     * @throws IOException when the document is not a JWKS
+     */
+    static List<VerificationKey> parseJwks(String json, Set<String> allowed, boolean allowSymmetric)
+            throws IOException {
+        Map<String, Object> doc;
+        try {
+            doc = Jose.parseObject(json);
+        } catch (TokenRejectedException e) {
+            throw new IOException("not a JSON object with unique member names");
+        }
+        Object keys = doc.get("keys");
+        if (!(keys instanceof List)) {
+            throw new IOException("no \"keys\" array");
+        }
+        List<VerificationKey> result = new ArrayList<>();
+        for (Object entry : (List<?>) keys) {
+            if (!(entry instanceof Map)) {
+                continue;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> jwk = (Map<String, Object>) entry;
+            try {
+                VerificationKey key = parseJwk(jwk, allowed, allowSymmetric);
+                if (key.isUsable()) {
+                    result.add(key);
+                }
+            } catch (IllegalArgumentException e) {
+                // Skipped on purpose: see the method comment.
+            }
+        }
+        return result;
+    }
+
+    /**
+     * One JWK as a verification key, bound to the algorithms its type, curve, {@code alg},
+     * {@code use} and {@code key_ops} allow.
+     *
+     * @throws IllegalArgumentException when the JWK cannot be used to verify signatures
+     */
+    static VerificationKey parseJwk(Map<String, Object> jwk, Set<String> allowed, boolean allowSymmetric) {
+        Object use = jwk.get("use");
+        if (use != null && !"sig".equals(use)) {
+            throw new IllegalArgumentException("key use is not sig");
+        }
+        Object ops = jwk.get("key_ops");
+        if (ops != null && !(ops instanceof List && ((List<?>) ops).contains("verify"))) {
+            throw new IllegalArgumentException("key_ops does not include verify");
+        }
+        Object kidValue = jwk.get("kid");
+        if (kidValue != null && !(kidValue instanceof String)) {
+            throw new IllegalArgumentException("kid is not a string");
+        }
+        String kid = (String) kidValue;
+        Set<String> algs = new LinkedHashSet<>(allowed);
+        Object alg = jwk.get("alg");
+        if (alg != null) {
+            algs.retainAll(Collections.singleton(alg));
+        }
+        String kty = string(jwk, "kty");
+        try {
+            switch (kty) {
+                case "RSA": {
+                    BigInteger n = new BigInteger(1, Jose.base64Url(string(jwk, "n")));
+                    BigInteger e = new BigInteger(1, Jose.base64Url(string(jwk, "e")));
+                    if (!e.testBit(0) || e.compareTo(BigInteger.ONE) <= 0) {
+                        throw new IllegalArgumentException("bad RSA exponent");
+                    }
+                    PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(n, e));
+                    return VerificationKey.publicKey(kid, key, algs);
+                }
+                case "EC": {
+                    ECParameterSpec params = JwsAlgorithms.curveForJwk(string(jwk, "crv"));
+                    if (params == null) {
+                        throw new IllegalArgumentException("unsupported curve");
+                    }
+                    int size = (params.getCurve().getField().getFieldSize() + 7) / 8;
+                    byte[] x = Jose.base64Url(string(jwk, "x"));
+                    byte[] y = Jose.base64Url(string(jwk, "y"));
+                    if (x.length != size || y.length != size) {
+                        throw new IllegalArgumentException("EC coordinate of the wrong length");
+                    }
+                    ECPoint point = new ECPoint(new BigInteger(1, x), new BigInteger(1, y));
+                    PublicKey key = KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, params));
+                    return VerificationKey.publicKey(kid, key, algs);
+                }
+                case "oct": {
+                    if (!allowSymmetric) {
+                        throw new IllegalArgumentException("symmetric keys are not accepted from a key set");
+                    }
+                    byte[] k = Jose.base64Url(string(jwk, "k"));
+                    if (k.length < JwsAlgorithms.MIN_HMAC_BYTES) {
+                        throw new IllegalArgumentException("HMAC key too short");
+                    }
+                    return VerificationKey.hmac(kid, k, algs);
+                }
+                default:
+                    throw new IllegalArgumentException("unsupported kty");
+            }
+        } catch (TokenRejectedException | GeneralSecurityException e) {
+            throw new IllegalArgumentException("malformed " + kty + " key");
+        }
+    }
+
+    private static String string(Map<String, Object> jwk, String name) {
+        Object value = jwk.get(name);
+        if (!(value instanceof String)) {
+            throw new IllegalArgumentException(name + " missing");
+        }
+        return (String) value;
+    }
+
+    private static PublicKey subjectPublicKeyInfo(byte[] der) {
+        for (String type : new String[] {"RSA", "EC"}) {
+            try {
+                return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
+            } catch (GeneralSecurityException | RuntimeException e) {
+                // try the next key type
+            }
+        }
+        throw new IllegalArgumentException("a PUBLIC KEY block is neither an RSA nor an EC key");
+    }
+
+    private static PublicKey certificateKey(byte[] der) {
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            X509Certificate cert = (X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der));
+            return cert.getPublicKey();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("a CERTIFICATE block cannot be read");
+        }
+    }
+
+    /** PKCS#1 RSAPublicKey wrapped as SubjectPublicKeyInfo, which is what the JDK's KeyFactory reads. */
+    private static byte[] wrapPkcs1(byte[] pkcs1) {
+        ByteArrayOutputStream bitString = new ByteArrayOutputStream();
+        bitString.write(0x03);
+        writeLength(bitString, pkcs1.length + 1);
+        bitString.write(0x00);
+        bitString.write(pkcs1, 0, pkcs1.length);
+        ByteArrayOutputStream spki = new ByteArrayOutputStream();
+        spki.write(0x30);
+        writeLength(spki, RSA_ALGORITHM_ID.length + bitString.size());
+        spki.write(RSA_ALGORITHM_ID, 0, RSA_ALGORITHM_ID.length);
+        byte[] bits = bitString.toByteArray();
+        spki.write(bits, 0, bits.length);
+        return spki.toByteArray();
+    }
+
+    private static void writeLength(ByteArrayOutputStream out, int length) {
+        if (length < 0x80) {
+            out.write(length);
+        } else if (length < 0x100) {
+            out.write(0x81);
+            out.write(length);
+        } else {
+            out.write(0x82);
+            out.write(length >> 8);
+            out.write(length & 0xFF);
+        }
+    }
+}

@@ -114,7 +114,7 @@ public final class AgentInstaller {
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
-                .with(new TransformationErrorListener(log))
+                .with(new TransformationListener(log))
                 .ignore(ignored());
         List<String> installed = new ArrayList<>();
         for (AgentInstrumentation each : Instrumentations.all()) {
@@ -191,12 +191,21 @@ public final class AgentInstaller {
         return copy;
     }
 
-    /** Logs classes that could not be transformed, once each; the class itself loads unchanged. */
-    static final class TransformationErrorListener extends AgentBuilder.Listener.Adapter {
+    /**
+     * Logs each instrumented class at debug level, and classes that could not be transformed
+     * once each (the class itself then loads unchanged).
+     */
+    static final class TransformationListener extends AgentBuilder.Listener.Adapter {
         private final Logger log;
 
-        TransformationErrorListener(Logger log) {
+        TransformationListener(Logger log) {
             this.log = log;
+        }
+
+        @Override
+        public void onTransformation(TypeDescription type, ClassLoader classLoader, JavaModule module, boolean loaded,
+                                     net.bytebuddy.dynamic.DynamicType dynamicType) {
+            log.debug("instrumented {}", type.getName());
         }
 
         @Override

@@ -35,7 +35,7 @@ public final class JavaxServletInstrumentation implements AgentInstrumentation {
         /** Returns false to skip the method: the request was answered here (or advice failed: fail closed). */
         @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
         public static boolean enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response,
-                                    @Advice.Local("jwtAgentScope") RequestScope scope) {
+                                    @Advice.Local("jwtAgentScope") RequestScope scope) throws java.io.IOException {
             if (RequestScope.insideRequest()
                     || !(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
                 return true;
@@ -74,7 +74,7 @@ public final class JavaxServletInstrumentation implements AgentInstrumentation {
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Local("jwtAgentScope") RequestScope scope) {
+        public static void exit(@Advice.Local("jwtAgentScope") RequestScope scope) throws java.io.IOException {
             if (scope != null) {
                 scope.close();
             }

@@ -1,0 +1,67 @@
+package example.jwtagent.it;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A MockWebServer playing the downstream service: answers 200 and records what arrived. */
+public final class Downstream implements AutoCloseable {
+    private final MockWebServer server = new MockWebServer();
+
+    public Downstream() throws IOException {
+        this(null);
+    }
+
+    /** @param redirectTo when not null, every request is answered with a 302 to this URL */
+    public Downstream(String redirectTo) throws IOException {
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                if (redirectTo != null) {
+                    return new MockResponse.Builder().code(302).setHeader("Location", redirectTo).build();
+                }
+                return new MockResponse.Builder().code(200).body("ok").build();
+            }
+        });
+        server.start(InetAddress.getByName("127.0.0.1"), 0);
+    }
+
+    /** The URL under the name the test JVM's agent allows ({@code localhost}). */
+    public String allowedUrl(String path) {
+        return "http://localhost:" + server.getPort() + path;
+    }
+
+    /** The same server under a name the test JVM's agent does not allow ({@code 127.0.0.1}). */
+    public String notAllowedUrl(String path) {
+        return "http://127.0.0.1:" + server.getPort() + path;
+    }
+
+    /** The next recorded request; fails the test if none arrives within 10 seconds. */
+    public RecordedRequest take() throws InterruptedException {
+        RecordedRequest request = server.takeRequest(10, TimeUnit.SECONDS);
+        if (request == null) {
+            throw new AssertionError("no request reached the downstream service");
+        }
+        return request;
+    }
+
+    /** All values of {@code Authorization} on the next recorded request. */
+    public List<String> takeAuthorization() throws InterruptedException {
+        return take().getHeaders().values("Authorization");
+    }
+
+    public int requestCount() {
+        return server.getRequestCount();
+    }
+
+    @Override
+    public void close() throws IOException {
+        server.close();
+    }
+}

@@ -1,0 +1,68 @@
+package example.jwtagent.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The HTTP clients a test service can call downstream with, by name. Each makes a GET to
+ * {@code url}, sets {@code Authorization} itself when {@code authorization} is not null, follows
+ * redirects the client's usual way, and returns the final status.
+ */
+public final class DownstreamClients {
+    /** Calls one URL; returns the HTTP status. */
+    public interface Client {
+        int get(String url, String authorization) throws Exception;
+    }
+
+    private static final HttpClient JDK = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();
+    private static final Map<String, Client> CLIENTS = new LinkedHashMap<>();
+
+    static {
+        CLIENTS.put("url-connection", DownstreamClients::urlConnection);
+        CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
+        CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());
+    }
+
+    private DownstreamClients() {
+    }
+
+    public static Client byName(String name) {
+        Client client = CLIENTS.get(name);
+        if (client == null) {
+            throw new IllegalArgumentException("no client named " + name + "; known: " + CLIENTS.keySet());
+        }
+        return client;
+    }
+
+    private static int urlConnection(String url, String authorization) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        connection.setConnectTimeout(5000);
+        connection.setReadTimeout(5000);
+        if (authorization != null) {
+            connection.setRequestProperty("Authorization", authorization);
+        }
+        int status = connection.getResponseCode();
+        InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+        if (body != null) {
+            body.readAllBytes();
+            body.close();
+        }
+        return status;
+    }
+
+    private static HttpRequest jdkRequest(String url, String authorization) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (authorization != null) {
+            builder.header("Authorization", authorization);
+        }
+        return builder.build();
+    }
+}

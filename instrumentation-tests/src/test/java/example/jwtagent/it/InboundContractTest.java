@@ -1,0 +1,178 @@
+package example.jwtagent.it;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC section 3 against a real servlet container in this JVM, which runs with the agent
+ * (issuer https://issuer.test, audience orders, HS256 secret, /health and /public/** excluded).
+ * Subclasses pick the container.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class InboundContractTest {
+    private TestServer server;
+    private int servletCallsBefore;
+    private int filterCallsBefore;
+
+    abstract TestServer startServer() throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        server = startServer();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        server.close();
+    }
+
+    @BeforeEach
+    void countBefore() {
+        servletCallsBefore = RelayApp.SERVLET_CALLS.get();
+        filterCallsBefore = RelayApp.FILTER_CALLS.get();
+    }
+
+    private RawHttp.Response get(String path, String... headers) throws Exception {
+        return RawHttp.get(server.baseUrl(), path, headers);
+    }
+
+    private void assertApplicationNotCalled() {
+        assertEquals(servletCallsBefore, RelayApp.SERVLET_CALLS.get(), "the servlet must not be called");
+        assertEquals(filterCallsBefore, RelayApp.FILTER_CALLS.get(), "no application filter may run");
+    }
+
+    @Test
+    void validTokenReachesTheApplicationWithSubjectAndClaims() throws Exception {
+        RawHttp.Response response = get("/echo", RawHttp.bearer(Tokens.valid("alice")));
+        assertEquals(200, response.status, response.toString());
+        assertEquals("alice", response.field("subject"));
+        assertEquals("map:alice", response.field("claims"));
+        assertEquals(servletCallsBefore + 1, RelayApp.SERVLET_CALLS.get());
+        assertEquals(filterCallsBefore + 1, RelayApp.FILTER_CALLS.get());
+    }
+
+    static Stream<Arguments> invalidTokens() {
+        Instant now = Instant.now();
+        String[] parts = Tokens.valid("mallory").split("\\.");
+        String flippedSignature = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        String unsignedNone = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + ".";
+        String otherSecret = JWT.create().withIssuer(Tokens.ISSUER).withAudience(Tokens.AUDIENCE)
+                .withSubject("mallory").withExpiresAt(now.plusSeconds(600))
+                .sign(Algorithm.HMAC256("another-secret-another-secret-another-secret"));
+        String pad = "x".repeat(9000);
+        return Stream.of(
+                Arguments.of("expired", Tokens.signed("mallory", b -> b.withExpiresAt(now.minusSeconds(600))), "token expired"),
+                Arguments.of("not yet valid", Tokens.signed("mallory", b -> b.withNotBefore(now.plusSeconds(600))), "token not yet valid"),
+                Arguments.of("bad signature", flippedSignature, "bad signature"),
+                Arguments.of("signed with another secret", otherSecret, "bad signature"),
+                Arguments.of("alg none", unsignedNone, "algorithm not allowed"),
+                Arguments.of("wrong issuer", Tokens.signed("mallory", b -> b.withIssuer("https://evil.test")), "wrong issuer"),
+                Arguments.of("wrong audience", Tokens.signed("mallory", b -> b.withAudience("billing")), "wrong audience"),
+                Arguments.of("no exp", Tokens.signed("mallory", b -> b.withExpiresAt((Instant) null)), "token has no exp claim"),
+                Arguments.of("malformed", "not.a.jwt", "malformed token"),
+                Arguments.of("too large", Tokens.signed("mallory", b -> b.withClaim("pad", pad)), "token too large"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidTokens")
+    void invalidTokenGets401WithReasonAndTheApplicationIsNotCalled(String name, String token, String reason) throws Exception {
+        RawHttp.Response response = get("/echo", RawHttp.bearer(token));
+        assertEquals(401, response.status, response.toString());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"" + reason + "\"", response.header("WWW-Authenticate"));
+        assertTrue(response.body.contains("\"error\":\"invalid_token\""), response.body);
+        assertTrue(response.header("Content-Type").startsWith("application/json"), response.toString());
+        assertApplicationNotCalled();
+    }
+
+    @Test
+    void twoAuthorizationHeadersGet400InvalidRequest() throws Exception {
+        RawHttp.Response response = get("/echo", RawHttp.bearer(Tokens.valid("alice")), RawHttp.bearer(Tokens.valid("bob")));
+        assertEquals(400, response.status, response.toString());
+        assertTrue(response.header("WWW-Authenticate").startsWith("Bearer error=\"invalid_request\""), response.toString());
+        assertApplicationNotCalled();
+    }
+
+    @Test
+    void requestWithoutTokenGoesOnWithoutSubjectWhenTokensAreOptional() throws Exception {
+        RawHttp.Response response = get("/echo");
+        assertEquals(200, response.status, response.toString());
+        assertEquals("null", response.field("subject"));
+    }
+
+    @Test
+    void accessTokenInTheQueryIsNeverRead() throws Exception {
+        RawHttp.Response response = get("/echo?access_token=" + Tokens.valid("alice"));
+        assertEquals(200, response.status, response.toString());
+        assertEquals("null", response.field("subject"), "a query token must not authenticate the request");
+    }
+
+    @Test
+    void tokenInHeaderAndQueryUsesOnlyTheHeader() throws Exception {
+        RawHttp.Response response = get("/echo?access_token=" + Tokens.valid("bob"), RawHttp.bearer(Tokens.valid("alice")));
+        assertEquals(200, response.status, response.toString());
+        assertEquals("alice", response.field("subject"));
+    }
+
+    @Test
+    void excludedPathsAreNotVerified() throws Exception {
+        assertEquals(200, get("/health", RawHttp.bearer("not.a.jwt")).status);
+        assertEquals(200, get("/public/docs/index", RawHttp.bearer("not.a.jwt")).status);
+        RawHttp.Response response = get("/health", RawHttp.bearer(Tokens.valid("alice")));
+        assertEquals("null", response.field("subject"), "an excluded path carries no token");
+    }
+
+    @Test
+    void excludedPathCannotBeReachedThroughDotSegments() throws Exception {
+        RawHttp.Response response = get("/health/../echo", RawHttp.bearer("not.a.jwt"));
+        assertEquals(401, response.status, "a path that normalises to /echo is not /health: " + response);
+    }
+
+    @Test
+    void bearerSchemeIsCaseInsensitive() throws Exception {
+        String token = Tokens.valid("alice");
+        assertEquals("alice", get("/echo", "Authorization: bearer " + token).field("subject"));
+        assertEquals("alice", get("/echo", "Authorization: BEARER " + token).field("subject"));
+    }
+
+    @Test
+    void malformedBearerHeaderGets400() throws Exception {
+        String token = Tokens.valid("alice");
+        RawHttp.Response tab = get("/echo", "Authorization: Bearer\t" + token);
+        assertEquals(400, tab.status, tab.toString());
+        RawHttp.Response twoTokens = get("/echo", "Authorization: Bearer " + token + " " + token);
+        assertEquals(400, twoTokens.status, twoTokens.toString());
+        assertApplicationNotCalled();
+    }
+
+    @Test
+    void otherAuthorizationSchemesBelongToTheApplication() throws Exception {
+        RawHttp.Response response = get("/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
+        assertEquals(200, response.status, response.toString());
+        assertEquals("null", response.field("subject"));
+    }
+
+    @Test
+    void serverAnswersNormallyAfterRejections() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, get("/echo", RawHttp.bearer("garbage.garbage.garbage")).status);
+            assertEquals("alice", get("/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
+        }
+    }
+}

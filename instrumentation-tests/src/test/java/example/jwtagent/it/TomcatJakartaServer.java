@@ -1,0 +1,82 @@
+package example.jwtagent.it;
+
+import jakarta.servlet.Filter;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.apache.tomcat.util.descriptor.web.FilterDef;
+import org.apache.tomcat.util.descriptor.web.FilterMap;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+/** Embedded Tomcat 11 (jakarta.servlet) with a small, fixed worker pool. */
+public final class TomcatJakartaServer implements TestServer {
+    private final Tomcat tomcat;
+    private final int port;
+
+    public TomcatJakartaServer(int workerThreads) throws Exception {
+        File base = Files.createTempDirectory("tomcat-it").toFile();
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(base.getAbsolutePath());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        connector.setProperty("maxThreads", String.valueOf(workerThreads));
+        connector.setProperty("minSpareThreads", String.valueOf(workerThreads));
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", base.getAbsolutePath());
+        Tomcat.addServlet(context, "relay", new RelayServlet()).setAsyncSupported(true);
+        context.addServletMappingDecoded("/*", "relay");
+        FilterDef filter = new FilterDef();
+        filter.setFilterName("counting");
+        filter.setFilter(new CountingFilter());
+        filter.setAsyncSupported("true");
+        context.addFilterDef(filter);
+        FilterMap map = new FilterMap();
+        map.setFilterName("counting");
+        map.addURLPattern("/*");
+        context.addFilterMap(map);
+        tomcat.start();
+        port = connector.getLocalPort();
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    static final class RelayServlet extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+            RelayApp.Answer answer = RelayApp.handle(path, request::getParameter, request::getAttribute);
+            response.setStatus(answer.status);
+            response.setContentType("text/plain");
+            response.getOutputStream().write(answer.body.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    static final class CountingFilter implements Filter {
+        @Override
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+            RelayApp.FILTER_CALLS.incrementAndGet();
+            chain.doFilter(request, response);
+        }
+    }
+}

@@ -28,7 +28,8 @@ public final class JettyJavaxServer implements TestServer {
 
     public JettyJavaxServer(int workerThreads) throws Exception {
         // Jetty needs threads of its own (acceptor, selector) besides the workers.
-        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 2, workerThreads + 2);
+        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, workerThreads + 3);
+        pool.setReservedThreads(0);
         server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");

@@ -38,6 +38,12 @@ public final class TokenVerifiers {
         if (settings.publicKeyFile() != null) {
             return pemSource(settings.publicKeyFile(), allowed);
         }
+        if (settings.jwksUrl() != null) {
+            return RemoteKeySource.forJwksUrl(settings, remoteAlgorithms(allowed));
+        }
+        if (!settings.issuers().isEmpty()) {
+            return RemoteKeySource.forIssuers(settings, remoteAlgorithms(allowed));
+        }
         throw new IllegalArgumentException(
                 "no key source: set one of secret, secret-file, public-key-file, jwks-url or issuer");
     }
@@ -77,6 +83,16 @@ public final class TokenVerifiers {
         }
         return new StaticKeySource("pem", "public-key-file " + file.getFileName() + " (" + keySet.size()
                 + (keySet.size() == 1 ? " key)" : " keys)"), keySet);
+    }
+
+    private static Set<String> remoteAlgorithms(Set<String> allowed) {
+        Set<String> remote = new LinkedHashSet<>(allowed);
+        remote.retainAll(JwsAlgorithms.ASYMMETRIC);
+        if (remote.isEmpty()) {
+            throw new IllegalArgumentException("algorithms: keys from jwks-url or OIDC discovery verify only "
+                    + "RS*, PS* and ES* algorithms");
+        }
+        return remote;
     }
 
     /** The configured algorithms, validated; all supported ones when none are configured. */

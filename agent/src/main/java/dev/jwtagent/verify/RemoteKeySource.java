@@ -1,0 +1,366 @@
+package dev.jwtagent.verify;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keys from a JWKS URL, or from OIDC discovery for each configured issuer (each issuer with its own
+ * key set, so a token is only ever checked against its own issuer's keys).
+ *
+ * <p>All fetches run on one daemon thread, {@code jwt-agent-keys}. Startup never waits for the
+ * provider: the first fetch is queued at once and, until keys arrive, tokens are rejected as
+ * unknown key. The background refresh runs every refresh interval; after a failure it retries with
+ * exponential backoff (from one second, or the refresh interval if shorter, doubling up to the
+ * refresh interval), and the last-known-good keys stay in use. A transition between working and
+ * failing is logged once, not every attempt.
+ *
+ * <p>Unknown {@code kid}, single flight: a token whose key is not in the set may ask for a refetch.
+ * At most one such refetch per minimum refetch interval is started, shared by all threads (and by
+ * all kids). Callers that find a fetch in flight, whether started by them, by another caller or by
+ * the background refresh, wait for its result, at most the fetch timeout, and then look again; a
+ * caller that finds no fetch in flight and the interval not yet elapsed is rejected at once. So a
+ * flood of random kids costs the provider one request per interval, and a genuinely rotated key
+ * is found by the first token that names it after the interval.
+ */
+final class RemoteKeySource implements KeySource {
+    private static final Logger LOG = LoggerFactory.getLogger("jwt-agent.keys");
+    private static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+
+    private final String kind;
+    private final String description;
+    private final Set<String> algorithms;
+    private final Map<String, Endpoint> byIssuer;
+    private final Endpoint single;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final KeyFetcher fetcher;
+    private final Duration refreshInterval;
+    private final long minRefetchNanos;
+    private final Duration timeout;
+    private final AtomicLong fetches = new AtomicLong();
+    private final AtomicLong failures = new AtomicLong();
+    private volatile Runnable keysRemovedListener = () -> { };
+    private volatile boolean closed;
+
+    private RemoteKeySource(String kind, String description, Set<String> algorithms, VerifierSettings settings,
+                            URI jwksUrl, List<String> issuers) {
+        this.kind = kind;
+        this.description = description;
+        this.algorithms = algorithms;
+        this.refreshInterval = settings.jwksRefreshInterval();
+        this.minRefetchNanos = settings.jwksMinRefetchInterval().toNanos();
+        this.timeout = settings.jwksTimeout();
+        this.fetcher = new KeyFetcher(timeout, KeyFetcher.MAX_DOCUMENT_BYTES);
+        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "jwt-agent-keys");
+            thread.setDaemon(true);
+            return thread;
+        });
+        scheduler.setRemoveOnCancelPolicy(true);
+        scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        if (jwksUrl != null) {
+            this.single = new Endpoint(null, jwksUrl);
+            this.byIssuer = Collections.emptyMap();
+        } else {
+            Map<String, Endpoint> map = new LinkedHashMap<>();
+            for (String issuer : issuers) {
+                map.put(issuer, new Endpoint(issuer, null));
+            }
+            this.byIssuer = Collections.unmodifiableMap(map);
+            this.single = null;
+        }
+    }
+
+    /** Keys from {@code jwks-url}; the first fetch is started in the background. */
+    static RemoteKeySource forJwksUrl(VerifierSettings settings, Set<String> algorithms) {
+        URI url = settings.jwksUrl();
+        if (!KeyFetcher.isAllowedLocation(url)) {
+            throw new IllegalArgumentException("jwks-url: must be https:, http: on a loopback host, or file:");
+        }
+        RemoteKeySource source = new RemoteKeySource("jwks", "jwks " + KeyFetcher.describe(url), algorithms,
+                settings, url, null);
+        source.start();
+        return source;
+    }
+
+    /** Keys from OIDC discovery of each issuer; the first fetches are started in the background. */
+    static RemoteKeySource forIssuers(VerifierSettings settings, Set<String> algorithms) {
+        List<String> issuers = settings.issuers();
+        for (String issuer : issuers) {
+            URI discovery;
+            try {
+                discovery = discoveryUri(issuer);
+            } catch (URISyntaxException e) {
+                throw new IllegalArgumentException("issuer: not a URL: " + issuer);
+            }
+            if (!KeyFetcher.isAllowedLocation(discovery) || "file".equalsIgnoreCase(discovery.getScheme())) {
+                throw new IllegalArgumentException("issuer: OIDC discovery needs an https: issuer (http: only on a "
+                        + "loopback host): " + issuer);
+            }
+        }
+        RemoteKeySource source = new RemoteKeySource("oidc", "oidc discovery (" + issuers.size()
+                + (issuers.size() == 1 ? " issuer)" : " issuers)"), algorithms, settings, null, issuers);
+        source.start();
+        return source;
+    }
+
+    private static URI discoveryUri(String issuer) throws URISyntaxException {
+        String base = issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+        return new URI(base + DISCOVERY_PATH);
+    }
+
+    private void start() {
+        if (single != null) {
+            scheduler.execute(single::backgroundRefresh);
+        }
+        for (Endpoint endpoint : byIssuer.values()) {
+            scheduler.execute(endpoint::backgroundRefresh);
+        }
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    public String description() {
+        return description;
+    }
+
+    @Override
+    public Set<String> algorithms() {
+        return algorithms;
+    }
+
+    @Override
+    public boolean selectsByIssuer() {
+        return single == null;
+    }
+
+    @Override
+    public KeyProvider providerFor(String issuer) {
+        if (single != null) {
+            return single;
+        }
+        return issuer == null ? null : byIssuer.get(issuer);
+    }
+
+    @Override
+    public KeyStats stats() {
+        return new KeyStats(fetches.get(), failures.get());
+    }
+
+    @Override
+    public void onKeysRemoved(Runnable listener) {
+        this.keysRemovedListener = listener;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        scheduler.shutdownNow();
+        if (single != null) {
+            single.completePending();
+        }
+        for (Endpoint endpoint : byIssuer.values()) {
+            endpoint.completePending();
+        }
+    }
+
+    /** One key set: a JWKS URL, or the JWKS of one issuer found by discovery. */
+    private final class Endpoint implements KeyProvider {
+        private final String issuer;
+        private final Object lock = new Object();
+        private volatile URI jwksUri;
+        private volatile KeySet keys = KeySet.EMPTY;
+        private volatile Boolean healthy;
+        private int consecutiveFailures;
+        private long lastOnDemandNanos;
+        private boolean onDemandUsed;
+        /** Completed by the next fetch to finish; null when nobody waits. */
+        private CompletableFuture<KeySet> pending;
+
+        Endpoint(String issuer, URI jwksUri) {
+            this.issuer = issuer;
+            this.jwksUri = jwksUri;
+        }
+
+        @Override
+        public KeySet current() {
+            return keys;
+        }
+
+        @Override
+        public KeySet refetchForUnknownKey(KeySet seen) {
+            KeySet now = keys;
+            if (now != seen || closed) {
+                return now;
+            }
+            CompletableFuture<KeySet> result;
+            synchronized (lock) {
+                result = pending;
+                if (result == null) {
+                    long t = System.nanoTime();
+                    if (onDemandUsed && t - lastOnDemandNanos < minRefetchNanos) {
+                        return now;
+                    }
+                    onDemandUsed = true;
+                    lastOnDemandNanos = t;
+                    result = new CompletableFuture<>();
+                    pending = result;
+                    CompletableFuture<KeySet> mine = result;
+                    try {
+                        scheduler.execute(() -> onDemandRefresh(mine));
+                    } catch (RejectedExecutionException e) {
+                        pending = null;
+                        return now;
+                    }
+                }
+            }
+            try {
+                return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return keys;
+            } catch (ExecutionException | TimeoutException e) {
+                return keys;
+            }
+        }
+
+        private void onDemandRefresh(CompletableFuture<KeySet> mine) {
+            synchronized (lock) {
+                if (pending != mine) {
+                    return;
+                }
+            }
+            fetch(false);
+            completePending();
+        }
+
+        void backgroundRefresh() {
+            if (closed) {
+                return;
+            }
+            boolean ok = fetch(true);
+            completePending();
+            long delayNanos;
+            if (ok) {
+                consecutiveFailures = 0;
+                delayNanos = refreshInterval.toNanos();
+            } else {
+                consecutiveFailures++;
+                long first = Math.min(TimeUnit.SECONDS.toNanos(1), refreshInterval.toNanos());
+                int doublings = Math.min(consecutiveFailures - 1, 30);
+                delayNanos = Math.min(refreshInterval.toNanos(), first << doublings);
+                if (delayNanos <= 0) {
+                    delayNanos = refreshInterval.toNanos();
+                }
+            }
+            if (!closed) {
+                try {
+                    scheduler.schedule(this::backgroundRefresh, delayNanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException e) {
+                    // closed meanwhile
+                }
+            }
+        }
+
+        void completePending() {
+            CompletableFuture<KeySet> waiting;
+            synchronized (lock) {
+                waiting = pending;
+                pending = null;
+            }
+            if (waiting != null) {
+                waiting.complete(keys);
+            }
+        }
+
+        /** One fetch attempt, on the keys thread. Returns whether it produced keys. */
+        private boolean fetch(boolean rediscover) {
+            fetches.incrementAndGet();
+            try {
+                URI location = jwksUri;
+                if (issuer != null && (location == null || rediscover)) {
+                    location = discover();
+                    jwksUri = location;
+                }
+                List<VerificationKey> loaded = KeyMaterial.parseJwks(fetcher.fetch(location), algorithms, false);
+                if (loaded.isEmpty()) {
+                    throw new IOException("no usable signing keys in " + KeyFetcher.describe(location));
+                }
+                KeySet fresh = new KeySet(loaded);
+                KeySet previous = keys;
+                keys = fresh;
+                if (previous.losesKeysIn(fresh)) {
+                    keysRemovedListener.run();
+                }
+                if (!Boolean.TRUE.equals(healthy)) {
+                    healthy = Boolean.TRUE;
+                    LOG.info("loaded {} signing keys from {}", fresh.size(), KeyFetcher.describe(location));
+                }
+                return true;
+            } catch (IOException | RuntimeException e) {
+                failures.incrementAndGet();
+                if (!Boolean.FALSE.equals(healthy)) {
+                    healthy = Boolean.FALSE;
+                    LOG.warn("cannot fetch signing keys for {}: {}; keeping {} last-known-good keys and retrying"
+                            + " with backoff", issuer != null ? issuer : description, e.getMessage(), keys.size());
+                }
+                return false;
+            }
+        }
+
+        private URI discover() throws IOException {
+            URI discovery;
+            try {
+                discovery = discoveryUri(issuer);
+            } catch (URISyntaxException e) {
+                throw new IOException("issuer is not a URL");
+            }
+            Map<String, Object> doc;
+            try {
+                doc = Jose.parseObject(fetcher.fetch(discovery));
+            } catch (TokenRejectedException e) {
+                throw new IOException("discovery document of " + issuer + " is not a JSON object");
+            }
+            if (!stripSlash(issuer).equals(doc.get("issuer") instanceof String ? stripSlash((String) doc.get("issuer")) : null)) {
+                throw new IOException("discovery document names a different issuer than " + issuer);
+            }
+            Object uri = doc.get("jwks_uri");
+            if (!(uri instanceof String)) {
+                throw new IOException("discovery document of " + issuer + " has no jwks_uri");
+            }
+            try {
+                URI jwks = new URI((String) uri);
+                if (!KeyFetcher.isAllowedLocation(jwks) || "file".equalsIgnoreCase(jwks.getScheme())) {
+                    throw new IOException("jwks_uri of " + issuer + " is not https: (or http: on loopback)");
+                }
+                return jwks;
+            } catch (URISyntaxException e) {
+                throw new IOException("jwks_uri of " + issuer + " is not a URL");
+            }
+        }
+
+        private String stripSlash(String s) {
+            return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+        }
+    }
+}

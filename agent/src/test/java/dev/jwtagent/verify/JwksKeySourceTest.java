@@ -1,0 +1,374 @@
+package dev.jwtagent.verify;
+
+import static dev.jwtagent.verify.Rejections.assertRejected;
+import static dev.jwtagent.verify.TestSupport.claims;
+import static dev.jwtagent.verify.TestSupport.jwk;
+import static dev.jwtagent.verify.TestSupport.jwks;
+import static dev.jwtagent.verify.TestSupport.sign;
+import static dev.jwtagent.verify.TestSupport.signer;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockResponseBody;
+import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
+import okio.BufferedSink;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+class JwksKeySourceTest {
+    enum Mode { OK, ERROR_500, NEVER_ENDING, HUGE_CHUNKED, HUGE_DECLARED, HANG }
+
+    private final KeyPair k1 = TestSupport.rsa("a");
+    private final KeyPair k2 = TestSupport.rsa("b");
+    private final KeyPair ec = TestSupport.ec("secp256r1", "a");
+
+    private MockWebServer server;
+    private volatile Mode mode = Mode.OK;
+    private volatile String document;
+    private final AtomicInteger jwksRequests = new AtomicInteger();
+    private final List<KeyedVerifier> verifiers = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void startServer() throws IOException {
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(ec.getPublic(), "e1", ""));
+        server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
+            @Override
+            public MockResponse dispatch(RecordedRequest request) {
+                jwksRequests.incrementAndGet();
+                switch (mode) {
+                    case ERROR_500:
+                        return new MockResponse.Builder().code(500).body("oops").build();
+                    case NEVER_ENDING:
+                        return new MockResponse.Builder().body(padded(200_000))
+                                .throttleBody(64, 1, TimeUnit.SECONDS).build();
+                    case HUGE_CHUNKED:
+                        return new MockResponse.Builder().body(new Endless(50L * 1024 * 1024, -1)).build();
+                    case HUGE_DECLARED:
+                        return new MockResponse.Builder().body(new Endless(50L * 1024 * 1024, 50L * 1024 * 1024)).build();
+                    case HANG:
+                        return new MockResponse.Builder().body(document).headersDelay(30, TimeUnit.SECONDS).build();
+                    default:
+                        return new MockResponse.Builder().addHeader("Content-Type", "application/json")
+                                .body(document).build();
+                }
+            }
+        });
+        server.start();
+    }
+
+    @AfterEach
+    void stop() {
+        verifiers.forEach(KeyedVerifier::close);
+        server.close();
+    }
+
+    private String padded(int size) {
+        StringBuilder sb = new StringBuilder(document);
+        sb.setLength(document.length() - 1);
+        while (sb.length() < size) {
+            sb.append(' ');
+        }
+        return sb.append('}').toString();
+    }
+
+    /** A 50 MB body produced on the fly, so the test itself does not hold it in memory. */
+    private static final class Endless implements MockResponseBody {
+        private final long size;
+        private final long declared;
+
+        Endless(long size, long declared) {
+            this.size = size;
+            this.declared = declared;
+        }
+
+        @Override
+        public long getContentLength() {
+            return declared;
+        }
+
+        @Override
+        public void writeTo(BufferedSink sink) throws IOException {
+            byte[] chunk = new byte[64 * 1024];
+            java.util.Arrays.fill(chunk, (byte) ' ');
+            sink.writeUtf8("{\"keys\":[");
+            for (long written = 0; written < size - 11; written += chunk.length) {
+                sink.write(chunk, 0, (int) Math.min(chunk.length, size - 11 - written));
+            }
+            sink.writeUtf8("]}");
+        }
+    }
+
+    private KeyedVerifier verifier(VerifierSettings.Builder settings) {
+        KeyedVerifier v = TokenVerifiers.create(settings.build());
+        verifiers.add(v);
+        return v;
+    }
+
+    private VerifierSettings.Builder settings() {
+        return VerifierSettings.builder().jwksUrl(URI.create(server.url("/keys").toString()))
+                .jwksTimeout(Duration.ofMillis(500)).jwksRefreshInterval(Duration.ofMillis(200))
+                .jwksMinRefetchInterval(Duration.ofSeconds(30));
+    }
+
+    private static String token(KeyPair keys, String alg, String kid) {
+        return sign(signer(alg, keys), "{\"alg\":\"" + alg + "\",\"kid\":\"" + kid + "\"}",
+                "{\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
+    }
+
+    private static void await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + max.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    private static boolean accepts(TokenVerifier verifier, String token) {
+        try {
+            verifier.verify(token);
+            return true;
+        } catch (TokenRejectedException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void keysFromJwksUrlVerifyRsaAndEcTokens() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        assertEquals("jwks", verifier.verify(token(ec, "ES256", "e1")).keySourceDescription());
+        verifier.verify(token(k1, "PS384", "k1"));
+        assertEquals("jwks http://" + server.getHostName() + ":" + server.getPort() + "/keys",
+                verifier.keySourceDescription());
+    }
+
+    @Test
+    void startupDoesNotWaitForAProviderThatIsDownAndKeysArriveWhenItComesUp() throws Exception {
+        mode = Mode.ERROR_500;
+        long start = System.nanoTime();
+        KeyedVerifier verifier = verifier(settings());
+        assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(500), "create() must not block");
+        assertRejected(RejectReason.UNKNOWN_KEY, verifier, token(k1, "RS256", "k1"));
+        await("a failed fetch", Duration.ofSeconds(5), () -> verifier.stats().keyFetchFailures() >= 2);
+        mode = Mode.OK;
+        await("keys after recovery", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+    }
+
+    @Test
+    void startupDoesNotWaitForAProviderThatHangs() throws Exception {
+        mode = Mode.HANG;
+        long start = System.nanoTime();
+        KeyedVerifier verifier = verifier(settings());
+        assertRejected(RejectReason.UNKNOWN_KEY, verifier, token(k1, "RS256", "k1"));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "bounded by the fetch timeout");
+    }
+
+    @Test
+    void connectionRefusedAtStartupRejectsAsUnknownKey() throws Exception {
+        java.net.ServerSocket socket = new java.net.ServerSocket(0);
+        int port = socket.getLocalPort();
+        socket.close();
+        KeyedVerifier verifier = verifier(settings().jwksUrl(URI.create("http://127.0.0.1:" + port + "/keys")));
+        await("a failed fetch", Duration.ofSeconds(5), () -> verifier.stats().keyFetchFailures() >= 1);
+        assertRejected(RejectReason.UNKNOWN_KEY, verifier, token(k1, "RS256", "k1"));
+    }
+
+    @Test
+    void serverErrorsKeepTheLastKnownGoodKeys() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        mode = Mode.ERROR_500;
+        long failuresBefore = verifier.stats().keyFetchFailures();
+        await("failing refreshes", Duration.ofSeconds(5), () -> verifier.stats().keyFetchFailures() >= failuresBefore + 2);
+        verifier.verify(token(k1, "RS256", "k1"));
+    }
+
+    @Test
+    void responseThatNeverEndsTimesOutAndKeysAreKept() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksTimeout(Duration.ofMillis(300)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        mode = Mode.NEVER_ENDING;
+        long failuresBefore = verifier.stats().keyFetchFailures();
+        long start = System.nanoTime();
+        await("the endless fetch to fail", Duration.ofSeconds(5),
+                () -> verifier.stats().keyFetchFailures() > failuresBefore);
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(3));
+        verifier.verify(token(k1, "RS256", "k1"));
+    }
+
+    @Test
+    void fiftyMegabyteDocumentIsRefusedBySizeCap() throws Exception {
+        for (Mode huge : new Mode[] {Mode.HUGE_CHUNKED, Mode.HUGE_DECLARED}) {
+            mode = Mode.OK;
+            KeyedVerifier verifier = verifier(settings().jwksTimeout(Duration.ofSeconds(5)));
+            await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+            mode = huge;
+            long failuresBefore = verifier.stats().keyFetchFailures();
+            await("the huge fetch to fail", Duration.ofSeconds(10),
+                    () -> verifier.stats().keyFetchFailures() > failuresBefore);
+            verifier.verify(token(k1, "RS256", "k1"));
+            verifier.close();
+        }
+        assertTrue(KeyFetcher.MAX_DOCUMENT_BYTES <= 1024 * 1024);
+    }
+
+    @Test
+    void floodOfRandomKidsFetchesAtMostOncePerIntervalAndARotatedKeyResolvesAfterIt() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1500)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        int before = jwksRequests.get();
+        KeyPair attacker = TestSupport.rsa("c");
+        List<String> floods = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            floods.add(token(attacker, "RS256", UUID.randomUUID().toString()));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (String t : floods) {
+                futures.add(pool.submit(() -> assertRejected(RejectReason.UNKNOWN_KEY, verifier, t)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(1), "1000 tokens within a second");
+        assertTrue(jwksRequests.get() - before <= 1, "fetches during the flood: " + (jwksRequests.get() - before));
+
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(k2.getPublic(), "k2", ""));
+        String rotated = token(k2, "RS256", "k2");
+        await("the rotated key after the interval", Duration.ofSeconds(5), () -> accepts(verifier, rotated));
+        assertTrue(jwksRequests.get() - before <= 2, "fetches in total: " + (jwksRequests.get() - before));
+    }
+
+    @Test
+    void concurrentCallersWaitForTheOneInFlightFetch() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(k2.getPublic(), "k2", ""));
+        int before = jwksRequests.get();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<VerifiedToken>> futures = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                String t = token(k2, "RS256", "k2");
+                futures.add(pool.submit(() -> verifier.verify(t)));
+            }
+            for (Future<VerifiedToken> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(jwksRequests.get() - before <= 2, "fetches: " + (jwksRequests.get() - before));
+    }
+
+    @Test
+    void removedKeyNoLongerVerifiesEvenCachedTokens() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        String token = token(k1, "RS256", "k1");
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token));
+        document = jwks(jwk(k2.getPublic(), "k2", ""));
+        await("the removal to take effect", Duration.ofSeconds(5), () -> !accepts(verifier, token));
+    }
+
+    @Test
+    void hmacTokensAreNeverAcceptedWithRemoteKeys() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        String hs = sign(TestSupport.hmac("HS256", TestSupport.SECRET), "{\"alg\":\"HS256\",\"kid\":\"k1\"}", claims(""));
+        assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, hs);
+        assertThrows(IllegalArgumentException.class, () -> verifier(settings().algorithms(List.of("HS256"))));
+    }
+
+    @Test
+    void oneDaemonThreadNamedJwtAgentKeysStopsOnClose() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        List<Thread> threads = keyThreads();
+        assertEquals(1, threads.size(), "one keys thread per verifier");
+        assertTrue(threads.get(0).isDaemon());
+        verifier.close();
+        threads.get(0).join(5000);
+        assertFalse(threads.get(0).isAlive());
+        int requests = jwksRequests.get();
+        Thread.sleep(500);
+        assertEquals(requests, jwksRequests.get(), "no refresh after close");
+    }
+
+    private static List<Thread> keyThreads() {
+        List<Thread> result = new ArrayList<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("jwt-agent-keys") && t.isAlive()) {
+                result.add(t);
+            }
+        }
+        return result;
+    }
+
+    @Test
+    void keyStatsCountFetchesAndFailures() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        await("two fetches", Duration.ofSeconds(5), () -> verifier.stats().keyFetches() >= 2);
+        assertEquals(0, verifier.stats().keyFetchFailures());
+        mode = Mode.ERROR_500;
+        await("a failure", Duration.ofSeconds(5), () -> verifier.stats().keyFetchFailures() >= 1);
+    }
+
+    @Test
+    void jwksUrlMustBeHttpsOrLoopbackHttpOrFile() {
+        for (String url : new String[] {"http://idp.example/keys", "ftp://idp.example/keys", "keys.json",
+            "http://10.0.0.1/keys"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> verifier(VerifierSettings.builder().jwksUrl(URI.create(url))));
+            assertTrue(e.getMessage().startsWith("jwks-url:"), e.getMessage());
+        }
+        verifier(VerifierSettings.builder().jwksUrl(URI.create("https://idp.example/keys"))
+                .jwksTimeout(Duration.ofMillis(100)));
+        verifier(VerifierSettings.builder().jwksUrl(URI.create("http://localhost:1/keys")));
+        verifier(VerifierSettings.builder().jwksUrl(URI.create("http://[::1]:1/keys")));
+    }
+
+    @Test
+    void fileJwksUrlIsRead() throws Exception {
+        Path file = dir.resolve("jwks.json");
+        Files.write(file, document.getBytes(StandardCharsets.UTF_8));
+        KeyedVerifier verifier = verifier(VerifierSettings.builder().jwksUrl(file.toUri()));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+    }
+}

@@ -85,6 +85,11 @@ final class VerificationKey {
         throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm());
     }
 
+    /** The same key with other algorithm objects, for tests that observe signature checks. */
+    static VerificationKey withAlgorithmsForTest(VerificationKey key, Map<String, Algorithm> algorithms) {
+        return new VerificationKey(key.kid, key.type, new LinkedHashMap<>(algorithms), key.publicKey);
+    }
+
     String kid() {
         return kid;
     }

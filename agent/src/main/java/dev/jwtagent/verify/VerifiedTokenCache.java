@@ -20,7 +20,7 @@ final class VerifiedTokenCache {
     static final long DEFAULT_MAX_CHARS = 8L * 1024 * 1024;
     private static final int SWEEP_EVERY_PUTS = 4096;
 
-    private final ConcurrentHashMap<String, Entry> map = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Key, Entry> map = new ConcurrentHashMap<>();
     private final int maxEntries;
     private final long maxChars;
     private final AtomicLong chars = new AtomicLong();
@@ -44,8 +44,38 @@ final class VerifiedTokenCache {
         }
     }
 
+    /**
+     * Map key hashing only the tail of the token: the signature segment is high-entropy, and
+     * hashing a whole fresh header string on every lookup costs a microsecond for large tokens.
+     * Only verified tokens are stored, so nobody can fill a bucket with chosen collisions.
+     */
+    private static final class Key {
+        private static final int HASHED_TAIL = 48;
+        final String token;
+        private final int hash;
+
+        Key(String token) {
+            this.token = token;
+            int h = token.length();
+            for (int i = Math.max(0, token.length() - HASHED_TAIL); i < token.length(); i++) {
+                h = 31 * h + token.charAt(i);
+            }
+            this.hash = h;
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key && ((Key) o).token.equals(token);
+        }
+    }
+
     Entry get(String token) {
-        return map.get(token);
+        return map.get(new Key(token));
     }
 
     void put(VerifiedToken token, Instant deadAfter, Instant now) {
@@ -64,20 +94,20 @@ final class VerifiedTokenCache {
                 return;
             }
         }
-        if (map.putIfAbsent(token.token(), new Entry(token, deadAfter)) == null) {
+        if (map.putIfAbsent(new Key(token.token()), new Entry(token, deadAfter)) == null) {
             chars.addAndGet(length);
         }
     }
 
     void remove(String token) {
-        if (map.remove(token) != null) {
+        if (map.remove(new Key(token)) != null) {
             chars.addAndGet(-token.length());
         }
     }
 
     void clear() {
-        for (String token : map.keySet()) {
-            remove(token);
+        for (Key key : map.keySet()) {
+            remove(key.token);
         }
     }
 
@@ -86,20 +116,20 @@ final class VerifiedTokenCache {
     }
 
     private void evict(Instant now, int incoming) {
-        for (Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<String, Entry> e = it.next();
+        for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Entry> e = it.next();
             if (!now.isBefore(e.getValue().deadAfter) && map.remove(e.getKey(), e.getValue())) {
-                chars.addAndGet(-e.getKey().length());
+                chars.addAndGet(-e.getKey().token.length());
             }
         }
         if (map.size() < maxEntries && chars.get() + incoming <= maxChars) {
             return;
         }
         int toDrop = Math.max(1, map.size() / 8);
-        for (Iterator<Map.Entry<String, Entry>> it = map.entrySet().iterator(); it.hasNext() && toDrop > 0; ) {
-            Map.Entry<String, Entry> e = it.next();
+        for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext() && toDrop > 0; ) {
+            Map.Entry<Key, Entry> e = it.next();
             if (map.remove(e.getKey(), e.getValue())) {
-                chars.addAndGet(-e.getKey().length());
+                chars.addAndGet(-e.getKey().token.length());
                 toDrop--;
             }
         }

@@ -1,0 +1,236 @@
+package dev.jwtagent.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AgentConfigTest {
+    private static final Set<String> INSTRUMENTATIONS = Set.of("servlet-jakarta", "okhttp");
+    private static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+    @TempDir
+    Path dir;
+
+    private static Map<String, String> props(String... keyValues) {
+        Map<String, String> map = new HashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            map.put("jwt.agent." + keyValues[i], keyValues[i + 1]);
+        }
+        return map;
+    }
+
+    private static AgentConfig load(String arguments, Map<String, String> properties, Map<String, String> environment) {
+        return AgentConfig.load(arguments, properties, environment, INSTRUMENTATIONS);
+    }
+
+    private static AgentConfig withSecret(String... keyValues) {
+        return load(null, props(keyValues), Map.of("JWT_AGENT_SECRET", SECRET));
+    }
+
+    private static ConfigException refused(String arguments, Map<String, String> properties, Map<String, String> environment) {
+        return assertThrows(ConfigException.class, () -> load(arguments, properties, environment));
+    }
+
+    @Test
+    void defaultsMatchTheSpecification() {
+        AgentConfig config = withSecret();
+        assertTrue(config.enabled());
+        assertEquals(AgentConfig.Mode.ENFORCE, config.mode());
+        assertEquals(Duration.ofMinutes(10), config.jwksRefreshInterval());
+        assertEquals(Duration.ofSeconds(30), config.jwksMinRefetchInterval());
+        assertEquals(Duration.ofSeconds(5), config.jwksTimeout());
+        assertEquals(Duration.ofSeconds(30), config.clockSkew());
+        assertEquals(8192, config.maxTokenSize());
+        assertEquals("Authorization", config.inboundHeader());
+        assertFalse(config.inboundRequired());
+        assertTrue(config.excludedPaths().isEmpty());
+        assertEquals("Authorization", config.outboundHeader());
+        assertEquals(List.of("internal"), config.allowedHosts().entries());
+        assertEquals("info", config.logLevel());
+        assertTrue(config.instrumentationEnabled("okhttp"));
+        assertEquals(List.of(), config.audiences());
+    }
+
+    @Test
+    void agentArgumentBeatsSystemPropertyBeatsEnvironmentBeatsFile() throws IOException {
+        Path file = dir.resolve("agent.properties");
+        Files.writeString(file, "jwt.agent.clock-skew=1s\njwt.agent.max-token-size=100\nmode=monitor\njwks.timeout=7s\n");
+        Map<String, String> environment = Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_CLOCK_SKEW", "2s",
+                "JWT_AGENT_MAX_TOKEN_SIZE", "200", "JWT_AGENT_CONFIG_FILE", file.toString());
+        AgentConfig config = load("clock-skew=4s", props("clock-skew", "3s", "max-token-size", "300"), environment);
+        assertEquals(Duration.ofSeconds(4), config.clockSkew(), "agent argument wins");
+        assertEquals(300, config.maxTokenSize(), "system property beats environment");
+        assertEquals(Duration.ofSeconds(7), config.jwksTimeout(), "file is read when nothing else sets the key");
+        assertEquals(AgentConfig.Mode.MONITOR, config.mode());
+    }
+
+    @Test
+    void agentArgumentsAreSemicolonSeparatedAndMayCarryThePrefix() {
+        AgentConfig config = load("jwt.agent.audience=orders,billing; inbound.required=true", Map.of(), Map.of("JWT_AGENT_SECRET", SECRET));
+        assertEquals(List.of("orders", "billing"), config.audiences());
+        assertTrue(config.inboundRequired());
+    }
+
+    @Test
+    void durationsAcceptEveryDocumentedForm() {
+        assertEquals(Duration.ofMillis(500), Durations.parse("k", "500ms"));
+        assertEquals(Duration.ofSeconds(30), Durations.parse("k", "30s"));
+        assertEquals(Duration.ofMinutes(10), Durations.parse("k", "10m"));
+        assertEquals(Duration.ofHours(1), Durations.parse("k", "1h"));
+        assertEquals(Duration.ofSeconds(45), Durations.parse("k", "45"));
+    }
+
+    @Test
+    void malformedDurationNamesTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("clock-skew", "thirty seconds"));
+        assertEquals("jwt.agent.clock-skew: 'thirty seconds' is not a duration (use 500ms, 30s, 10m, 1h or plain seconds)", e.getMessage());
+    }
+
+    @Test
+    void unknownModeIsRefused() {
+        assertEquals("jwt.agent.mode: 'audit' is not a mode (use enforce or monitor)", assertThrows(ConfigException.class,
+                () -> withSecret("mode", "audit")).getMessage());
+    }
+
+    @Test
+    void unknownKeyInSystemPropertiesIsRefused() {
+        ConfigException e = refused(null, props("audiance", "orders"), Map.of("JWT_AGENT_SECRET", SECRET));
+        assertEquals("jwt.agent.audiance: unknown setting", e.getMessage());
+    }
+
+    @Test
+    void unknownEnvironmentVariableIsOnlyAWarning() {
+        AgentConfig config = load(null, Map.of(), Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_HOME", "/opt"));
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("JWT_AGENT_HOME")), config.warnings().toString());
+    }
+
+    @Test
+    void missingKeySourceIsRefusedNamingTheSettings() {
+        ConfigException e = refused(null, props("audience", "orders"), Map.of());
+        assertTrue(e.getMessage().startsWith("jwt.agent.issuer: no key source"), e.getMessage());
+    }
+
+    @Test
+    void jwksUrlNeedsAnIssuer() {
+        ConfigException e = refused(null, props("jwks-url", "https://idp.example/keys"), Map.of());
+        assertEquals("jwt.agent.issuer: required when keys come from jwt.agent.jwks-url", e.getMessage());
+    }
+
+    @Test
+    void issuerAloneMeansOidcDiscovery() {
+        AgentConfig config = load(null, props("issuer", "https://idp.example/realms/shop"), Map.of());
+        assertEquals(List.of("https://idp.example/realms/shop"), config.issuers());
+        assertNull(config.secret());
+        assertNull(config.jwksUrl());
+    }
+
+    @Test
+    void jwksUrlOverPlainHttpIsOnlyForLoopback() {
+        assertEquals("http://127.0.0.1:8080/keys", load(null, props("issuer", "i", "jwks-url", "http://127.0.0.1:8080/keys"), Map.of())
+                .jwksUrl().toString());
+        ConfigException e = refused(null, props("issuer", "i", "jwks-url", "http://idp.example/keys"), Map.of());
+        assertEquals("jwt.agent.jwks-url: http: is allowed only for loopback hosts; use https:", e.getMessage());
+        assertTrue(refused(null, props("issuer", "i", "jwks-url", "ftp://idp/keys"), Map.of()).getMessage().startsWith("jwt.agent.jwks-url:"));
+    }
+
+    @Test
+    void shortSecretIsRefused() {
+        ConfigException e = refused(null, Map.of(), Map.of("JWT_AGENT_SECRET", "too-short"));
+        assertEquals("jwt.agent.secret: the secret must be at least 32 bytes (it has 9)", e.getMessage());
+    }
+
+    @Test
+    void secretFileIsReadWithoutItsTrailingNewline() throws IOException {
+        Path file = dir.resolve("secret");
+        Files.writeString(file, SECRET + "\n");
+        AgentConfig config = load(null, props("secret-file", file.toString()), Map.of());
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.secret());
+        assertFalse(config.warnings().stream().anyMatch(w -> w.contains("command line")));
+    }
+
+    @Test
+    void unreadableFileIsRefused() {
+        ConfigException e = refused(null, props("public-key-file", dir.resolve("missing.pem").toString()), Map.of());
+        assertTrue(e.getMessage().startsWith("jwt.agent.public-key-file: cannot read"), e.getMessage());
+    }
+
+    @Test
+    void secretOnTheCommandLineGetsAWarning() {
+        AgentConfig config = load(null, props("secret", SECRET), Map.of());
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("command line")), config.warnings().toString());
+        assertFalse(config.warnings().toString().contains(SECRET), "a warning never repeats the secret");
+    }
+
+    @Test
+    void missingAudienceAndStarHostsGetWarnings() {
+        AgentConfig config = withSecret("outbound.allowed-hosts", "*");
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("audience")));
+        assertTrue(config.warnings().stream().anyMatch(w -> w.contains("'*'")));
+    }
+
+    @Test
+    void badHostPatternIsRefusedNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("outbound.allowed-hosts", "orders,10.0.0.0/40"));
+        assertEquals("jwt.agent.outbound.allowed-hosts: '10.0.0.0/40' is not a valid CIDR block", e.getMessage());
+    }
+
+    @Test
+    void badExcludePathIsRefused() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("inbound.exclude-paths", "health"));
+        assertEquals("jwt.agent.inbound.exclude-paths: 'health' must start with '/'", e.getMessage());
+    }
+
+    @Test
+    void noneIsNeverAnAllowedAlgorithm() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("algorithms", "HS256,none"));
+        assertTrue(e.getMessage().startsWith("jwt.agent.algorithms: 'none' is not a supported algorithm"), e.getMessage());
+    }
+
+    @Test
+    void booleansAreStrict() {
+        assertEquals("jwt.agent.inbound.required: 'yes' is not true or false",
+                assertThrows(ConfigException.class, () -> withSecret("inbound.required", "yes")).getMessage());
+    }
+
+    @Test
+    void instrumentationsCanBeSwitchedOffByName() {
+        AgentConfig config = withSecret("instrumentation.okhttp.enabled", "false");
+        assertFalse(config.instrumentationEnabled("okhttp"));
+        assertTrue(config.instrumentationEnabled("servlet-jakarta"));
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("instrumentation.grpc.enabled", "false"));
+        assertEquals("jwt.agent.instrumentation.grpc.enabled: unknown setting", e.getMessage());
+    }
+
+    @Test
+    void instrumentationSwitchFromTheEnvironment() {
+        AgentConfig config = load(null, Map.of(), Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_INSTRUMENTATION_SERVLET_JAKARTA_ENABLED", "false"));
+        assertFalse(config.instrumentationEnabled("servlet-jakarta"));
+    }
+
+    @Test
+    void disabledAgentNeedsNoOtherSetting() {
+        assertFalse(AgentConfig.isEnabled("enabled=false", Map.of(), Map.of(), INSTRUMENTATIONS));
+    }
+
+    @Test
+    void badHeaderNameIsRefused() {
+        assertTrue(assertThrows(ConfigException.class, () -> withSecret("outbound.header", "X Token")).getMessage()
+                .startsWith("jwt.agent.outbound.header:"));
+    }
+}

@@ -1,0 +1,150 @@
+package dev.jwtagent.inbound;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import dev.jwtagent.bootstrap.InboundDecision;
+import dev.jwtagent.metrics.AgentMetrics;
+import dev.jwtagent.verify.TokenVerifier;
+import dev.jwtagent.verify.TokenVerifiers;
+import dev.jwtagent.verify.VerifierSettings;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class InboundPolicyTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private static final TokenVerifier VERIFIER = TokenVerifiers.create(VerifierSettings.builder()
+            .secret(SECRET).issuers(List.of("https://issuer.test")).audiences(List.of("orders")).build());
+
+    private final AgentMetrics metrics = new AgentMetrics();
+
+    private InboundPolicy policy(boolean enforce, boolean required, String... excluded) {
+        return new InboundPolicy(VERIFIER, enforce, required, PathPatterns.parse(List.of(excluded)), "Authorization", 8192, metrics);
+    }
+
+    private static String token(String subject) {
+        return JWT.create().withIssuer("https://issuer.test").withAudience("orders").withSubject(subject)
+                .withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
+    }
+
+    private static Enumeration<String> headers(String... values) {
+        return Collections.enumeration(List.of(values));
+    }
+
+    @Test
+    void validTokenProceedsWithTokenSubjectAndClaims() {
+        String token = token("alice");
+        InboundDecision decision = policy(true, false).decide(headers("Bearer " + token), "/orders", null, null);
+        assertFalse(decision.rejects());
+        assertEquals(token, decision.token().value());
+        assertEquals("alice", decision.subject());
+        assertEquals("alice", decision.claims().get("sub"));
+        assertEquals(1, metrics.get("verified"));
+    }
+
+    @Test
+    void invalidTokenIsRefusedWith401AndReason() {
+        InboundDecision decision = policy(true, false).decide(headers("Bearer x.y.z"), "/orders", null, null);
+        assertEquals(401, decision.rejectStatus());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"malformed token\"", decision.wwwAuthenticate());
+        assertEquals("{\"error\":\"invalid_token\",\"error_description\":\"malformed token\"}", new String(decision.body(), StandardCharsets.UTF_8));
+        assertEquals(1, metrics.get("rejected.malformed"));
+    }
+
+    @Test
+    void monitorModeLetsTheRequestGoOnWithoutTheToken() {
+        InboundDecision decision = policy(false, true).decide(headers("Bearer x.y.z"), "/orders", null, null);
+        assertFalse(decision.rejects());
+        assertNull(decision.token(), "an invalid token is never propagated, even in monitor mode");
+        assertEquals(1, metrics.get("rejected.malformed"));
+        assertEquals(1, metrics.get("monitored"));
+    }
+
+    @Test
+    void missingTokenIsRefusedOnlyWhenRequired() {
+        assertFalse(policy(true, false).decide(headers(), "/orders", null, null).rejects());
+        InboundDecision required = policy(true, true).decide(headers(), "/orders", null, null);
+        assertEquals(401, required.rejectStatus());
+        assertEquals("Bearer", required.wwwAuthenticate());
+        assertEquals(2, metrics.get("missing"));
+    }
+
+    @Test
+    void excludedPathIsNeverVerified() {
+        InboundDecision decision = policy(true, true, "/health").decide(headers("Bearer x.y.z"), "/health", null, null);
+        assertFalse(decision.rejects());
+        assertNull(decision.token());
+        assertEquals(1, metrics.get("excluded"));
+    }
+
+    @Test
+    void servletPathAndPathInfoAreJoinedForExclusion() {
+        assertFalse(policy(true, true, "/api/public/**").decide(headers(), "/api", "/public/x", null).rejects());
+    }
+
+    @Test
+    void twoHeadersAreABadRequest() {
+        InboundDecision decision = policy(true, false).decide(headers("Bearer a", "Bearer b"), "/", null, null);
+        assertEquals(400, decision.rejectStatus());
+        assertTrue(decision.wwwAuthenticate().startsWith("Bearer error=\"invalid_request\""));
+    }
+
+    @Test
+    void bearerWithTwoSpacesIsAcceptedAsRfc7235Allows() {
+        assertEquals("alice", policy(true, false).decide(headers("Bearer  " + token("alice")), "/", null, null).subject());
+    }
+
+    @Test
+    void bearerWithTabOrCommaIsABadRequest() {
+        assertEquals(400, policy(true, false).decide(headers("Bearer\t" + token("a")), "/", null, null).rejectStatus());
+        assertEquals(400, policy(true, false).decide(headers("Bearer a, Bearer b"), "/", null, null).rejectStatus());
+    }
+
+    @Test
+    void otherSchemesCountAsNoToken() {
+        assertFalse(policy(true, false).decide(headers("Basic YWxpY2U6c2VjcmV0"), "/", null, null).rejects());
+        assertEquals(1, metrics.get("missing"));
+    }
+
+    @Test
+    void queryTokenIsCountedAndIgnored() {
+        InboundDecision decision = policy(true, false).decide(headers(), "/", null, "a=1&access_token=" + token("alice"));
+        assertNull(decision.token());
+        assertEquals(1, metrics.get("query_token_ignored"));
+    }
+
+    @Test
+    void tooLargeTokenIsRefusedBeforeParsing() {
+        InboundPolicy small = new InboundPolicy(token -> {
+            throw new AssertionError("must not be parsed");
+        }, true, false, PathPatterns.parse(List.of()), "Authorization", 10, metrics);
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"token too large\"",
+                small.decide(headers("Bearer " + "a".repeat(11)), "/", null, null).wwwAuthenticate());
+    }
+
+    @Test
+    void internalFaultFailsClosedWith401() {
+        InboundPolicy broken = new InboundPolicy(token -> {
+            throw new IllegalStateException("boom");
+        }, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        InboundDecision decision = broken.decide(headers("Bearer a.b.c"), "/", null, null);
+        assertEquals(401, decision.rejectStatus());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"internal error\"", decision.wwwAuthenticate());
+        assertEquals(1, metrics.get("internal_faults"));
+    }
+
+    @Test
+    void customHeaderCarriesTheBareToken() {
+        InboundPolicy custom = new InboundPolicy(VERIFIER, true, false, PathPatterns.parse(List.of()), "X-Token", 8192, metrics);
+        assertEquals("bob", custom.decide(headers(token("bob")), "/", null, null).subject());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class OutboundPolicyTest {
+    private static final long NOW = 1_000_000L;
+    private final AllowedHosts internal = AllowedHosts.parse(List.of("internal"));
+    private final OutboundPolicy policy = new OutboundPolicy(internal, "Authorization", () -> NOW);
+    private final CarriedToken live = new CarriedToken("aaa.bbb.ccc", NOW + 1, "sha256:000000000000");
+
+    @Test
+    void liveTokenToAllowedHostIsPropagatedWithBearerPrefix() {
+        assertEquals(OutboundPolicy.Outcome.PROPAGATE, policy.decide(live, "http", "orders", 80, false));
+        assertEquals("Bearer aaa.bbb.ccc", policy.headerValue(live));
+    }
+
+    @Test
+    void noTokenMeansNothingToPropagate() {
+        assertEquals(OutboundPolicy.Outcome.NO_TOKEN, policy.decide(null, "http", "orders", 80, false));
+    }
+
+    @Test
+    void headerSetByTheApplicationIsNeverOverwritten() {
+        assertEquals(OutboundPolicy.Outcome.ALREADY_SET, policy.decide(live, "http", "orders", 80, true));
+    }
+
+    @Test
+    void expiredTokenIsNotPropagatedWithoutAnySkew() {
+        CarriedToken expiresNow = new CarriedToken("aaa.bbb.ccc", NOW, "sha256:000000000000");
+        assertEquals(OutboundPolicy.Outcome.EXPIRED, policy.decide(expiresNow, "http", "orders", 80, false));
+    }
+
+    @Test
+    void hostThatIsNotAllowedGetsNothing() {
+        assertEquals(OutboundPolicy.Outcome.NOT_ALLOWED, policy.decide(live, "https", "api.example.com", 443, false));
+    }
+
+    @Test
+    void customHeaderCarriesTheBareToken() {
+        OutboundPolicy custom = new OutboundPolicy(internal, "X-Forwarded-Token", () -> NOW);
+        assertEquals("aaa.bbb.ccc", custom.headerValue(live));
+    }
+}

@@ -165,7 +165,8 @@ public final class AgentInstaller {
     }
 
     private static void refuse(String message, boolean attached) {
-        System.err.println("jwt-agent: refusing to start: " + message);
+        String named = message != null && message.startsWith("jwt.agent.") ? message : "jwt.agent." + message;
+        System.err.println("jwt-agent: refusing to start: " + named);
         if (!attached) {
             System.exit(1);
         }

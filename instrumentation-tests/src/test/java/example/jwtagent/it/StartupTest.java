@@ -1,0 +1,146 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * How the agent starts, or refuses to, in a JVM of its own: a bad setting stops the JVM with
+ * one line naming the key; a good one prints one startup line without the secret.
+ */
+class StartupTest {
+
+    /** The application: it only says hello, so any other output is the agent's. */
+    public static final class Hello {
+        public static void main(String[] args) {
+            System.out.println("hello from the application");
+        }
+    }
+
+    private static final class Run {
+        final int exitCode;
+        final String stdout;
+        final String stderr;
+
+        Run(int exitCode, String stdout, String stderr) {
+            this.exitCode = exitCode;
+            this.stdout = stdout;
+            this.stderr = stderr;
+        }
+
+        List<String> agentLines() {
+            List<String> lines = new ArrayList<>();
+            for (String line : stderr.split("\n")) {
+                if (line.contains("jwt-agent")) {
+                    lines.add(line);
+                }
+            }
+            return lines;
+        }
+    }
+
+    private static Run launch(String agentArguments, String... systemProperties) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-javaagent:" + System.getProperty("agent.jar") + (agentArguments == null ? "" : "=" + agentArguments));
+        command.addAll(Arrays.asList(systemProperties));
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Hello.class.getName());
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
+        Process process = builder.start();
+        process.getOutputStream().close();
+        byte[] out = process.getInputStream().readAllBytes();
+        byte[] err = process.getErrorStream().readAllBytes();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM must end");
+        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "-Djwt.agent.mode=audit|jwt.agent.mode: 'audit' is not a mode",
+            "-Djwt.agent.clock-skew=soon|jwt.agent.clock-skew: 'soon' is not a duration",
+            "-Djwt.agent.outbound.allowed-hosts=10.0.0.0/99|jwt.agent.outbound.allowed-hosts: '10.0.0.0/99' is not a valid CIDR block",
+            "-Djwt.agent.public-key-file=/no/such/file.pem|jwt.agent.public-key-file: cannot read",
+            "-Djwt.agent.jwks-url=http://idp.example/keys|jwt.agent.jwks-url: http: is allowed only for loopback hosts",
+            "-Djwt.agent.audiance=orders|jwt.agent.audiance: unknown setting",
+            "-Djwt.agent.inbound.required=maybe|jwt.agent.inbound.required: 'maybe' is not true or false"})
+    void badSettingStopsTheJvmWithOneLineNamingTheKey(String setting, String expected) throws Exception {
+        Run run = launch(null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), setting);
+        assertNotEquals(0, run.exitCode, "the JVM must not start the application");
+        assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+        assertEquals(1, run.agentLines().size(), run.stderr);
+        assertTrue(run.agentLines().get(0).contains("refusing to start: " + expected), run.stderr);
+    }
+
+    @Test
+    void missingKeySourceStopsTheJvmNamingTheSettings() throws Exception {
+        Run run = launch(null, "-Djwt.agent.audience=orders");
+        assertNotEquals(0, run.exitCode);
+        assertEquals(1, run.agentLines().size(), run.stderr);
+        assertTrue(run.agentLines().get(0).contains("jwt.agent.issuer: no key source"), run.stderr);
+    }
+
+    @Test
+    void weakSecretStopsTheJvm() throws Exception {
+        Run run = launch("secret=short");
+        assertNotEquals(0, run.exitCode);
+        assertTrue(run.stderr.contains("jwt.agent.secret: the secret must be at least 32 bytes"), run.stderr);
+    }
+
+    @Test
+    void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
+        String secret = "startup-test-secret-0123456789-abcdef";
+        Run run = launch("secret=" + secret + ";audience=orders;issuer=https://issuer.test");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("hello from the application"));
+        List<String> started = new ArrayList<>();
+        for (String line : run.agentLines()) {
+            if (line.contains(" started in ")) {
+                started.add(line);
+            }
+        }
+        assertEquals(1, started.size(), run.stderr);
+        String line = started.get(0);
+        for (String part : List.of("mode=enforce", "keys=secret", "issuers=https://issuer.test", "audiences=orders",
+                "allowed-hosts=internal", "instrumentations=", "servlet-jakarta", "java-http-client")) {
+            assertTrue(line.contains(part), part + " missing from: " + line);
+        }
+        assertFalse(run.stderr.contains(secret), "the secret must never be printed");
+        assertTrue(run.stderr.contains("command line"), "a secret on the command line gets a warning: " + run.stderr);
+    }
+
+    @Test
+    void disabledAgentInstallsNothing() throws Exception {
+        Run run = launch("enabled=false");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("hello from the application"));
+        assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);
+        assertFalse(run.stderr.contains(" started in "), run.stderr);
+    }
+
+    @Test
+    void commandLineChecksAConfiguration() throws Exception {
+        List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djwt.agent.mode=audit", "-jar", System.getProperty("agent.jar"), "check-config", "secret-file=" + System.getProperty("it.secret.file"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue(), output);
+        assertTrue(output.contains("invalid: jwt.agent.mode: 'audit' is not a mode"), output);
+    }
+}

@@ -1,0 +1,241 @@
+package example.shop.story;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The demo's story and its checks, read from what the services answered (their JSON and the
+ * status and WWW-Authenticate of the first hop). run-demo.sh feeds it curl's output through
+ * {@link StoryTable}; the end-to-end test feeds it the same requests made with the JDK client.
+ */
+public final class Story {
+    /** The requests of the walkthrough, in order (also the file names run-demo.sh writes). */
+    public static final String VALID = "valid";
+    public static final String TAMPERED = "tampered";
+    public static final String EXPIRED = "expired";
+    public static final String WRONG_AUDIENCE = "wrong-audience";
+    public static final String NO_TOKEN_GATEWAY = "no-token-gateway";
+    public static final String NO_TOKEN_ORDERS = "no-token-orders";
+    public static final String NO_TOKEN_INVENTORY = "no-token-inventory";
+    public static final List<String> STEPS = List.of(VALID, TAMPERED, EXPIRED, WRONG_AUDIENCE,
+            NO_TOKEN_GATEWAY, NO_TOKEN_ORDERS, NO_TOKEN_INVENTORY);
+
+    public static final String SUBJECT = "alice";
+
+    /** What one request got back at the first hop. */
+    public static final class Answer {
+        public final int status;
+        public final String wwwAuthenticate;
+        public final String body;
+
+        public Answer(int status, String wwwAuthenticate, String body) {
+            this.status = status;
+            this.wwwAuthenticate = wwwAuthenticate;
+            this.body = body;
+        }
+    }
+
+    /** One line of the table: one check. */
+    public static final class Row {
+        public final String story;
+        public final String where;
+        public final String expected;
+        public final String seen;
+        public final boolean holds;
+
+        Row(String story, String where, String expected, String seen, boolean holds) {
+            this.story = story;
+            this.where = where;
+            this.expected = expected;
+            this.seen = seen;
+            this.holds = holds;
+        }
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    private Story() {
+    }
+
+    /** Checks every step; a missing answer is a failed check. */
+    public static Story check(Map<String, Answer> answers) {
+        Story story = new Story();
+        story.chain(answers.get(VALID));
+        story.refused("tampered token (sub -> mallory)", answers.get(TAMPERED), "signature");
+        story.refused("expired token (2 min ago)", answers.get(EXPIRED), "expired");
+        story.refused("wrong audience (aud=partner-api)", answers.get(WRONG_AUDIENCE), "audience");
+        story.noToken("no token", "curl -> gateway", answers.get(NO_TOKEN_GATEWAY));
+        story.noToken("", "curl -> orders", answers.get(NO_TOKEN_ORDERS));
+        story.noToken("", "curl -> inventory", answers.get(NO_TOKEN_INVENTORY));
+        return story;
+    }
+
+    public List<Row> rows() {
+        return Collections.unmodifiableList(rows);
+    }
+
+    public boolean holds() {
+        return rows.stream().allMatch(r -> r.holds);
+    }
+
+    public long failures() {
+        return rows.stream().filter(r -> !r.holds).count();
+    }
+
+    private void chain(Answer first) {
+        String label = "valid token (sub=" + SUBJECT + ")";
+        String expected = "200, subject " + SUBJECT;
+        Map<String, Object> gateway = first == null ? null : Json.object(first.body);
+        boolean gatewayHolds = first != null && first.status == 200 && gateway != null
+                && "gateway".equals(gateway.get("service")) && SUBJECT.equals(gateway.get("subject"));
+        rows.add(new Row(label, "curl -> gateway (Jetty 12, jakarta)", expected,
+                first == null ? "no answer" : first.status + (gateway != null && gateway.containsKey("subject")
+                        ? ", subject " + gateway.get("subject") : describeRefusal(first.wwwAuthenticate)),
+                gatewayHolds));
+
+        Map<String, Object> toOrders = call(gateway, "orders", "java.net.http.HttpClient");
+        rows.add(hop("", "gateway -> orders (Tomcat 11, jakarta) via JDK HttpClient", toOrders, "orders"));
+        Map<String, Object> orders = answer(toOrders);
+
+        Map<String, Object> toStock = call(orders, "inventory", "OkHttp");
+        rows.add(hop("", "orders -> inventory (Jetty 9.4, javax) via OkHttp, pool thread", toStock, "inventory"));
+        Map<String, Object> toReserve = call(orders, "inventory", "Apache HttpClient 5");
+        rows.add(hop("", "orders -> inventory via Apache HttpClient 5, pool thread", toReserve, "inventory"));
+
+        Map<String, Object> toPartner = call(answer(toStock), "partner", "HttpURLConnection");
+        Map<String, Object> partner = answer(toPartner);
+        String host = toPartner == null ? "?" : hostOf(String.valueOf(toPartner.get("request")));
+        String seen;
+        boolean holds = false;
+        if (toPartner == null) {
+            seen = "not reached";
+        } else if (toPartner.containsKey("error")) {
+            seen = "error: " + toPartner.get("error");
+        } else if (partner == null || !"partner".equals(partner.get("service"))) {
+            seen = toPartner.get("status") + ", not the partner's answer";
+        } else {
+            boolean received = Boolean.TRUE.equals(partner.get("authorizationReceived"));
+            seen = toPartner.get("status") + ", Authorization header " + (received ? "RECEIVED" : "not received");
+            holds = !received && Long.valueOf(200).equals(toPartner.get("status"));
+        }
+        rows.add(new Row("host not allowed", "inventory -> partner at " + host + " via HttpURLConnection",
+                "200, no Authorization header", seen, holds));
+    }
+
+    private Row hop(String story, String where, Map<String, Object> call, String service) {
+        String expected = "200, subject " + SUBJECT;
+        if (call == null) {
+            return new Row(story, where, expected, "not reached", false);
+        }
+        if (call.containsKey("error")) {
+            return new Row(story, where, expected, "error: " + call.get("error"), false);
+        }
+        Object status = call.get("status");
+        Map<String, Object> answer = answer(call);
+        boolean reached = answer != null && service.equals(answer.get("service"));
+        String seen = status + (reached ? ", subject " + answer.get("subject")
+                : describeRefusal((String) call.get("wwwAuthenticate")));
+        boolean holds = Long.valueOf(200).equals(status) && reached && SUBJECT.equals(answer.get("subject"));
+        return new Row(story, where, expected, seen, holds);
+    }
+
+    private void refused(String story, Answer answer, String reasonWord) {
+        String expected = "401 invalid_token (" + reasonWord + ")";
+        if (answer == null) {
+            rows.add(new Row(story, "curl -> gateway", expected, "no answer", false));
+            return;
+        }
+        String www = answer.wwwAuthenticate == null ? "" : answer.wwwAuthenticate;
+        boolean holds = answer.status == 401 && www.contains("error=\"invalid_token\"")
+                && www.toLowerCase(Locale.ROOT).contains(reasonWord) && !reachedService(answer);
+        rows.add(new Row(story, "curl -> gateway", expected,
+                answer.status + (www.isEmpty() ? reachedNote(answer) : " " + www), holds));
+    }
+
+    private void noToken(String story, String where, Answer answer) {
+        String expected = "401 Bearer, service not called";
+        if (answer == null) {
+            rows.add(new Row(story, where, expected, "no answer", false));
+            return;
+        }
+        String www = answer.wwwAuthenticate == null ? "" : answer.wwwAuthenticate;
+        boolean holds = answer.status == 401 && www.startsWith("Bearer") && !reachedService(answer);
+        rows.add(new Row(story, where, expected,
+                answer.status + (www.isEmpty() ? "" : " " + www) + reachedNote(answer), holds));
+    }
+
+    private static boolean reachedService(Answer answer) {
+        Map<String, Object> body = Json.object(answer.body);
+        return body != null && body.containsKey("service");
+    }
+
+    private static String reachedNote(Answer answer) {
+        return reachedService(answer) ? ", service answered" : "";
+    }
+
+    private static String describeRefusal(String wwwAuthenticate) {
+        if (wwwAuthenticate == null) {
+            return "";
+        }
+        return "Bearer".equals(wwwAuthenticate.trim()) ? " Bearer (no token arrived)" : " " + wwwAuthenticate;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> call(Map<String, Object> service, String to, String via) {
+        if (service == null || !(service.get("calls") instanceof List)) {
+            return null;
+        }
+        for (Object call : (List<Object>) service.get("calls")) {
+            if (call instanceof Map && to.equals(((Map<String, Object>) call).get("to"))
+                    && via.equals(((Map<String, Object>) call).get("via"))) {
+                return (Map<String, Object>) call;
+            }
+        }
+        return null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> answer(Map<String, Object> call) {
+        return call != null && call.get("answer") instanceof Map ? (Map<String, Object>) call.get("answer") : null;
+    }
+
+    private static String hostOf(String request) {
+        int scheme = request.indexOf("://");
+        if (scheme < 0) {
+            return "?";
+        }
+        int end = scheme + 3;
+        while (end < request.length() && ":/?".indexOf(request.charAt(end)) < 0) {
+            end++;
+        }
+        return request.substring(scheme + 3, end);
+    }
+
+    /** The table, one check a line, and a closing verdict. */
+    public void print(PrintStream out) {
+        String[] head = {"STORY", "WHERE", "EXPECTED", "SEEN", ""};
+        int[] width = new int[4];
+        for (int i = 0; i < 4; i++) {
+            width[i] = head[i].length();
+        }
+        for (Row row : rows) {
+            width[0] = Math.max(width[0], row.story.length());
+            width[1] = Math.max(width[1], row.where.length());
+            width[2] = Math.max(width[2], row.expected.length());
+            width[3] = Math.max(width[3], row.seen.length());
+        }
+        String format = "%-" + width[0] + "s  %-" + width[1] + "s  %-" + width[2] + "s  %-" + width[3] + "s  %s%n";
+        out.printf(format, (Object[]) head);
+        out.printf(format, "-".repeat(width[0]), "-".repeat(width[1]), "-".repeat(width[2]), "-".repeat(width[3]), "----");
+        for (Row row : rows) {
+            out.printf(format, row.story, row.where, row.expected, row.seen, row.holds ? "ok" : "FAIL");
+        }
+        out.println();
+        out.println(holds() ? "The story holds: all " + rows.size() + " checks passed."
+                : "The story does NOT hold: " + failures() + " of " + rows.size() + " checks failed.");
+    }
+}

@@ -80,8 +80,11 @@ public final class AgentInstaller {
         OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), System::currentTimeMillis);
         AgentBridge.install(new AgentHooks(inbound, outbound, metrics), config.inboundHeader(), config.outboundHeader());
 
+        long policiesReady = System.nanoTime();
         openJdkInternals(instrumentation);
         List<String> installed = installInstrumentations(instrumentation, config, log);
+        log.debug("startup phases: configuration, keys and policies {} ms, instrumentation {} ms",
+                (policiesReady - started) / 1_000_000, (System.nanoTime() - policiesReady) / 1_000_000);
 
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("jwt-agent {} started in {} ms: mode={}, keys={}, issuers={}, audiences={}, allowed-hosts={}, instrumentations={}",

@@ -30,7 +30,8 @@ public final class JwtAgent {
             Class.forName("dev.jwtagent.AgentInstaller")
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)
                     .invoke(null, arguments, instrumentation, attached);
-        } catch (ReflectiveOperationException | java.io.IOException | java.net.URISyntaxException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything at all, a broken jar included: one line, never a JVM assertion dump.
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
             System.err.println("jwt-agent: failed to start: " + cause);
             if (!attached) {

@@ -1,0 +1,65 @@
+package dev.jwtagent.bench;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.RequestScope;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Capture and restore of the current token: what a task wrapper does (swap in, put back) and what
+ * the servlet advice does per request (scope open and close). The baseline is a bare ThreadLocal
+ * set and remove.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 3, time = 1)
+@Fork(3)
+@State(Scope.Thread)
+public class CarrierBenchmark {
+    private static final ThreadLocal<Object> BARE = new ThreadLocal<>();
+
+    private CarriedToken token;
+    private final Object request = new Object();
+
+    @Setup
+    public void setUp() {
+        token = new CarriedToken("header.payload.signature", Long.MAX_VALUE, "sha256:000000000000");
+    }
+
+    @Benchmark
+    public Object baselineThreadLocalSetRemove() {
+        Object previous = BARE.get();
+        BARE.set(token);
+        Object seen = BARE.get();
+        BARE.remove();
+        return previous == null ? seen : previous;
+    }
+
+    @Benchmark
+    public CarriedToken swapAndRestore() {
+        CarriedToken previous = TokenCarrier.swap(token);
+        CarriedToken seen = TokenCarrier.current();
+        TokenCarrier.restore(previous);
+        return seen;
+    }
+
+    @Benchmark
+    public CarriedToken requestScopeOpenClose() {
+        RequestScope scope = RequestScope.open(request, token);
+        CarriedToken seen = TokenCarrier.current();
+        scope.close();
+        return seen;
+    }
+}

@@ -21,6 +21,9 @@ public final class Story {
     public static final String NO_TOKEN_GATEWAY = "no-token-gateway";
     public static final String NO_TOKEN_ORDERS = "no-token-orders";
     public static final String NO_TOKEN_INVENTORY = "no-token-inventory";
+    /** Checks that are not a request of their own: every no-token-* request, and the host that is not allowed. */
+    public static final String NO_TOKEN = "no-token";
+    public static final String NOT_ALLOWED = "not-allowed";
     public static final List<String> STEPS = List.of(VALID, TAMPERED, EXPIRED, WRONG_AUDIENCE,
             NO_TOKEN_GATEWAY, NO_TOKEN_ORDERS, NO_TOKEN_INVENTORY);
 
@@ -41,13 +44,16 @@ public final class Story {
 
     /** One line of the table: one check. */
     public static final class Row {
+        /** Which part of the story: one of {@link Story#STEPS} but no-token-*, "no-token" or "not-allowed". */
+        public final String check;
         public final String story;
         public final String where;
         public final String expected;
         public final String seen;
         public final boolean holds;
 
-        Row(String story, String where, String expected, String seen, boolean holds) {
+        Row(String check, String story, String where, String expected, String seen, boolean holds) {
+            this.check = check;
             this.story = story;
             this.where = where;
             this.expected = expected;
@@ -65,9 +71,9 @@ public final class Story {
     public static Story check(Map<String, Answer> answers) {
         Story story = new Story();
         story.chain(answers.get(VALID));
-        story.refused("tampered token (sub -> mallory)", answers.get(TAMPERED), "signature");
-        story.refused("expired token (2 min ago)", answers.get(EXPIRED), "expired");
-        story.refused("wrong audience (aud=partner-api)", answers.get(WRONG_AUDIENCE), "audience");
+        story.refused(TAMPERED, "tampered (sub -> mallory)", answers.get(TAMPERED), "signature");
+        story.refused(EXPIRED, "expired (2 min ago)", answers.get(EXPIRED), "expired");
+        story.refused(WRONG_AUDIENCE, "wrong audience", answers.get(WRONG_AUDIENCE), "audience");
         story.noToken("no token", "curl -> gateway", answers.get(NO_TOKEN_GATEWAY));
         story.noToken("", "curl -> orders", answers.get(NO_TOKEN_ORDERS));
         story.noToken("", "curl -> inventory", answers.get(NO_TOKEN_INVENTORY));
@@ -76,6 +82,10 @@ public final class Story {
 
     public List<Row> rows() {
         return Collections.unmodifiableList(rows);
+    }
+
+    public List<Row> rows(String check) {
+        return rows.stream().filter(r -> r.check.equals(check)).collect(java.util.stream.Collectors.toList());
     }
 
     public boolean holds() {
@@ -92,19 +102,19 @@ public final class Story {
         Map<String, Object> gateway = first == null ? null : Json.object(first.body);
         boolean gatewayHolds = first != null && first.status == 200 && gateway != null
                 && "gateway".equals(gateway.get("service")) && SUBJECT.equals(gateway.get("subject"));
-        rows.add(new Row(label, "curl -> gateway (Jetty 12, jakarta)", expected,
+        rows.add(new Row(VALID, label, "curl -> gateway", expected,
                 first == null ? "no answer" : first.status + (gateway != null && gateway.containsKey("subject")
                         ? ", subject " + gateway.get("subject") : describeRefusal(first.wwwAuthenticate)),
                 gatewayHolds));
 
         Map<String, Object> toOrders = call(gateway, "orders", "java.net.http.HttpClient");
-        rows.add(hop("", "gateway -> orders (Tomcat 11, jakarta) via JDK HttpClient", toOrders, "orders"));
+        rows.add(hop("", "gateway -> orders (JDK HttpClient)", toOrders, "orders"));
         Map<String, Object> orders = answer(toOrders);
 
         Map<String, Object> toStock = call(orders, "inventory", "OkHttp");
-        rows.add(hop("", "orders -> inventory (Jetty 9.4, javax) via OkHttp, pool thread", toStock, "inventory"));
+        rows.add(hop("", "orders -> inventory (OkHttp, pool)", toStock, "inventory"));
         Map<String, Object> toReserve = call(orders, "inventory", "Apache HttpClient 5");
-        rows.add(hop("", "orders -> inventory via Apache HttpClient 5, pool thread", toReserve, "inventory"));
+        rows.add(hop("", "orders -> inventory (Apache HC 5, pool)", toReserve, "inventory"));
 
         Map<String, Object> toPartner = call(answer(toStock), "partner", "HttpURLConnection");
         Map<String, Object> partner = answer(toPartner);
@@ -119,20 +129,20 @@ public final class Story {
             seen = toPartner.get("status") + ", not the partner's answer";
         } else {
             boolean received = Boolean.TRUE.equals(partner.get("authorizationReceived"));
-            seen = toPartner.get("status") + ", Authorization header " + (received ? "RECEIVED" : "not received");
+            seen = toPartner.get("status") + (received ? ", Authorization RECEIVED" : ", no Authorization");
             holds = !received && Long.valueOf(200).equals(toPartner.get("status"));
         }
-        rows.add(new Row("host not allowed", "inventory -> partner at " + host + " via HttpURLConnection",
-                "200, no Authorization header", seen, holds));
+        rows.add(new Row(NOT_ALLOWED, "host not allowed", "inventory -> partner at " + host + " (HttpURLConnection)",
+                "200, no Authorization", seen, holds));
     }
 
     private Row hop(String story, String where, Map<String, Object> call, String service) {
         String expected = "200, subject " + SUBJECT;
         if (call == null) {
-            return new Row(story, where, expected, "not reached", false);
+            return new Row(VALID, story, where, expected, "not reached", false);
         }
         if (call.containsKey("error")) {
-            return new Row(story, where, expected, "error: " + call.get("error"), false);
+            return new Row(VALID, story, where, expected, "error: " + call.get("error"), false);
         }
         Object status = call.get("status");
         Map<String, Object> answer = answer(call);
@@ -140,32 +150,32 @@ public final class Story {
         String seen = status + (reached ? ", subject " + answer.get("subject")
                 : describeRefusal((String) call.get("wwwAuthenticate")));
         boolean holds = Long.valueOf(200).equals(status) && reached && SUBJECT.equals(answer.get("subject"));
-        return new Row(story, where, expected, seen, holds);
+        return new Row(VALID, story, where, expected, seen, holds);
     }
 
-    private void refused(String story, Answer answer, String reasonWord) {
-        String expected = "401 invalid_token (" + reasonWord + ")";
+    private void refused(String check, String story, Answer answer, String reasonWord) {
+        String expected = "401 invalid_token: " + reasonWord;
         if (answer == null) {
-            rows.add(new Row(story, "curl -> gateway", expected, "no answer", false));
+            rows.add(new Row(check, story, "curl -> gateway", expected, "no answer", false));
             return;
         }
         String www = answer.wwwAuthenticate == null ? "" : answer.wwwAuthenticate;
         boolean holds = answer.status == 401 && www.contains("error=\"invalid_token\"")
                 && www.toLowerCase(Locale.ROOT).contains(reasonWord) && !reachedService(answer);
-        rows.add(new Row(story, "curl -> gateway", expected,
-                answer.status + (www.isEmpty() ? reachedNote(answer) : " " + www), holds));
+        rows.add(new Row(check, story, "curl -> gateway", expected,
+                answer.status + (www.isEmpty() ? reachedNote(answer) : describeRefusal(www)), holds));
     }
 
     private void noToken(String story, String where, Answer answer) {
-        String expected = "401 Bearer, service not called";
+        String expected = "401 Bearer (no token)";
         if (answer == null) {
-            rows.add(new Row(story, where, expected, "no answer", false));
+            rows.add(new Row(NO_TOKEN, story, where, expected, "no answer", false));
             return;
         }
         String www = answer.wwwAuthenticate == null ? "" : answer.wwwAuthenticate;
         boolean holds = answer.status == 401 && www.startsWith("Bearer") && !reachedService(answer);
-        rows.add(new Row(story, where, expected,
-                answer.status + (www.isEmpty() ? "" : " " + www) + reachedNote(answer), holds));
+        rows.add(new Row(NO_TOKEN, story, where, expected,
+                answer.status + describeRefusal(answer.wwwAuthenticate) + reachedNote(answer), holds));
     }
 
     private static boolean reachedService(Answer answer) {
@@ -177,11 +187,23 @@ public final class Story {
         return reachedService(answer) ? ", service answered" : "";
     }
 
-    private static String describeRefusal(String wwwAuthenticate) {
+    /** {@code Bearer} alone: no token arrived; with an error: that error and its description. */
+    static String describeRefusal(String wwwAuthenticate) {
         if (wwwAuthenticate == null) {
             return "";
         }
-        return "Bearer".equals(wwwAuthenticate.trim()) ? " Bearer (no token arrived)" : " " + wwwAuthenticate;
+        String www = wwwAuthenticate.trim();
+        if ("Bearer".equalsIgnoreCase(www)) {
+            return " Bearer (no token)";
+        }
+        String error = param(www, "error");
+        String description = param(www, "error_description");
+        return error == null ? " " + www : " " + error + (description == null ? "" : ": " + description);
+    }
+
+    private static String param(String challenge, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("[\\s,]" + name + "=\"([^\"]*)\"").matcher(challenge);
+        return m.find() ? m.group(1) : null;
     }
 
     @SuppressWarnings("unchecked")

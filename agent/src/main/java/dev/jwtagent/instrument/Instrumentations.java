@@ -1,5 +1,10 @@
 package dev.jwtagent.instrument;
 
+import dev.jwtagent.concurrent.AsyncContextInstrumentation;
+import dev.jwtagent.concurrent.CompletableFutureInstrumentation;
+import dev.jwtagent.concurrent.ExecutorInstrumentation;
+import dev.jwtagent.concurrent.ForkJoinInstrumentation;
+import dev.jwtagent.concurrent.ThreadInstrumentation;
 import dev.jwtagent.inbound.JakartaServletInstrumentation;
 import dev.jwtagent.inbound.JavaxServletInstrumentation;
 import dev.jwtagent.outbound.HttpUrlConnectionInstrumentation;
@@ -21,7 +26,12 @@ public final class Instrumentations {
                 new JakartaServletInstrumentation(),
                 new JavaxServletInstrumentation(),
                 new HttpUrlConnectionInstrumentation(),
-                new JdkHttpClientInstrumentation());
+                new JdkHttpClientInstrumentation(),
+                new ExecutorInstrumentation(),
+                new ForkJoinInstrumentation(),
+                new CompletableFutureInstrumentation(),
+                new ThreadInstrumentation(),
+                new AsyncContextInstrumentation());
     }
 
     public static Set<String> names() {

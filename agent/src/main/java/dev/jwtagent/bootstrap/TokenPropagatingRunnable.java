@@ -1,0 +1,31 @@
+package dev.jwtagent.bootstrap;
+
+/**
+ * A task that runs with the token that was current when it was handed over, and puts back
+ * whatever its worker thread held before once it ends (normally, by exception or interrupted).
+ * {@link #toString()} is the task's own: a wrapper never shows the token.
+ */
+public final class TokenPropagatingRunnable implements Runnable {
+    private final CarriedToken token;
+    private final Runnable task;
+
+    TokenPropagatingRunnable(CarriedToken token, Runnable task) {
+        this.token = token;
+        this.task = task;
+    }
+
+    @Override
+    public void run() {
+        CarriedToken previous = TokenCarrier.swap(token);
+        try {
+            task.run();
+        } finally {
+            TokenCarrier.restore(previous);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return task.toString();
+    }
+}

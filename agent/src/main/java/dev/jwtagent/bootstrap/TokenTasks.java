@@ -1,0 +1,152 @@
+package dev.jwtagent.bootstrap;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingBiConsumer;
+import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingBiFunction;
+import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingConsumer;
+import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingFunction;
+import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingSupplier;
+
+/**
+ * What the hand-off advice calls: each method takes the task being handed to another thread and
+ * returns what to hand over instead. With no token current, every method returns its argument
+ * unchanged after one thread-local read: the common path costs nothing else.
+ */
+public final class TokenTasks {
+    private TokenTasks() {
+    }
+
+    /**
+     * A task given to an executor. Not wrapped: a {@link FutureTask} (it captured the token when it
+     * was made: its constructor is instrumented too), a {@link ForkJoinTask} (wrapping would change
+     * what a pool does with it; {@code CompletableFuture}'s own tasks are of this kind and carry the
+     * token in their function), and a task already wrapped.
+     */
+    public static Runnable forExecutor(Runnable task) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || task == null || task instanceof TokenPropagatingRunnable
+                || task instanceof FutureTask || task instanceof ForkJoinTask) {
+            return task;
+        }
+        return new TokenPropagatingRunnable(token, task);
+    }
+
+    public static <V> Callable<V> forExecutor(Callable<V> task) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null) {
+            return task;
+        }
+        return wrap(token, task);
+    }
+
+    /** {@code invokeAll} / {@code invokeAny}: a new collection of wrapped tasks, in the same order. */
+    public static <V> Collection<? extends Callable<V>> forExecutor(Collection<? extends Callable<V>> tasks) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || tasks == null) {
+            return tasks;
+        }
+        List<Callable<V>> wrapped = new ArrayList<>(tasks.size());
+        for (Callable<V> task : tasks) {
+            wrapped.add(wrap(token, task));
+        }
+        return wrapped;
+    }
+
+    /**
+     * The target of a new thread. The JDK's own runnables are left alone: they are pool and
+     * infrastructure loops ({@code ThreadPoolExecutor}'s worker, cleaners) or they wrap a task that
+     * was already handed over with its token (virtual-thread executors, futures).
+     */
+    public static Runnable forNewThread(Runnable target) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || target == null || target.getClass().getClassLoader() == null) {
+            return target;
+        }
+        return new TokenPropagatingRunnable(token, target);
+    }
+
+    public static <T> Supplier<T> forAsyncStage(Supplier<T> function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof PropagatingSupplier) {
+            return function;
+        }
+        return new PropagatingSupplier<>(token, function);
+    }
+
+    public static <T, R> Function<T, R> forAsyncStage(Function<T, R> function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof PropagatingFunction) {
+            return function;
+        }
+        return new PropagatingFunction<>(token, function);
+    }
+
+    public static <T> Consumer<T> forAsyncStage(Consumer<T> function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof PropagatingConsumer) {
+            return function;
+        }
+        return new PropagatingConsumer<>(token, function);
+    }
+
+    public static <T, U, R> BiFunction<T, U, R> forAsyncStage(BiFunction<T, U, R> function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof PropagatingBiFunction) {
+            return function;
+        }
+        return new PropagatingBiFunction<>(token, function);
+    }
+
+    public static <T, U> BiConsumer<T, U> forAsyncStage(BiConsumer<T, U> function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof PropagatingBiConsumer) {
+            return function;
+        }
+        return new PropagatingBiConsumer<>(token, function);
+    }
+
+    public static Runnable forAsyncStage(Runnable function) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || function == null || function instanceof TokenPropagatingRunnable) {
+            return function;
+        }
+        return new TokenPropagatingRunnable(token, function);
+    }
+
+    /**
+     * Hides the current token while a pool makes or starts one of its own threads, so that the
+     * thread (which will run other people's tasks for the rest of its life) starts with none.
+     * Returns what to give back to {@link #unhide}.
+     */
+    public static CarriedToken hide() {
+        CarriedToken token = TokenCarrier.current();
+        if (token != null) {
+            TokenCarrier.swap(null);
+        }
+        return token;
+    }
+
+    public static void unhide(CarriedToken hidden) {
+        if (hidden != null) {
+            TokenCarrier.restore(hidden);
+        }
+    }
+
+    private static <V> Callable<V> wrap(CarriedToken token, Callable<V> task) {
+        if (task == null || task instanceof TokenPropagatingCallable) {
+            return task;
+        }
+        return new TokenPropagatingCallable<>(token, task);
+    }
+}

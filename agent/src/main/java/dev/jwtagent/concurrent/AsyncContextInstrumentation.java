@@ -1,0 +1,44 @@
+package dev.jwtagent.concurrent;
+
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * {@code AsyncContext.start(Runnable)}, javax and jakarta: containers run the task on their own
+ * executor (Tomcat's and Jetty's are not the JDK's), so it is wrapped here. A later
+ * {@code AsyncContext.dispatch} needs nothing: the servlet instrumentation restores the request's
+ * decision from its request attribute.
+ */
+public final class AsyncContextInstrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "servlet-async";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        BootstrapClasses.load();
+        ElementMatcher<ClassLoader> javax = AdviceSupport.hasClass("javax.servlet.AsyncContext");
+        ElementMatcher<ClassLoader> jakarta = AdviceSupport.hasClass("jakarta.servlet.AsyncContext");
+        ElementMatcher<ClassLoader> hasServletApi = loader -> javax.matches(loader) || jakarta.matches(loader);
+        return builder
+                .type(asyncContexts(), hasServletApi)
+                .transform(support.advice(named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                        TaskAdvice.RunnableAt0.class.getName()));
+    }
+
+    private static ElementMatcher.Junction<TypeDescription> asyncContexts() {
+        return not(isInterface()).and(hasSuperType(namedOneOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jwtagent.concurrent;
+
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Collection;
+import java.util.concurrent.Callable;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+/**
+ * The JDK's executors.
+ * <ul>
+ *   <li>{@code ThreadPoolExecutor.execute(Runnable)}: the task is wrapped. Every subclass that
+ *       queues through it is covered; {@code submit}, {@code invokeAll} and {@code invokeAny}
+ *       (from {@code AbstractExecutorService}) queue a {@code FutureTask} through it.</li>
+ *   <li>{@code FutureTask}'s constructors: the callable or runnable inside is wrapped, so the future
+ *       keeps its identity ({@code shutdownNow()}, {@code remove}, casts to {@code Future}) and
+ *       {@code execute} does not wrap it again. {@code ScheduledThreadPoolExecutor} makes one per
+ *       {@code schedule*}, {@code execute} and {@code submit}.</li>
+ *   <li>{@code ThreadPerTaskExecutor} (Java 21+, {@code Executors.newVirtualThreadPerTaskExecutor()}
+ *       and {@code newThreadPerTaskExecutor}): {@code execute}, {@code submit}, {@code invokeAll},
+ *       {@code invokeAny}.</li>
+ * </ul>
+ */
+public final class ExecutorInstrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "executor";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        BootstrapClasses.load();
+        return builder
+                .type(named("java.util.concurrent.ThreadPoolExecutor"))
+                .transform(support.advice(named("execute").and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .type(named("java.util.concurrent.FutureTask"))
+                .transform(support.advice(isConstructor().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(isConstructor().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
+                .type(named("java.util.concurrent.ThreadPerTaskExecutor"))
+                .transform(support.advice(handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
+    }
+
+    static ElementMatcher.Junction<MethodDescription> handOff() {
+        return isPublic().and(not(isBridge())).and(namedOneOf("execute", "submit", "invokeAll", "invokeAny"));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.jwtagent.concurrent;
+
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.matcher.ElementMatcher;
+
+import java.util.Collection;
+import java.util.concurrent.Callable;
+
+import static net.bytebuddy.matcher.ElementMatchers.isBridge;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+
+/**
+ * {@code ForkJoinPool} (the common pool too): {@code execute}, {@code submit}, {@code invokeAll},
+ * {@code invokeAny} and, on Java 25, {@code invokeAllUninterruptibly}, {@code schedule*} and {@code submitWithTimeout}, wherever they
+ * take a {@code Runnable}, a {@code Callable} or a collection of callables. A {@code ForkJoinTask}
+ * handed over as such (or as a {@code Runnable}) is not wrapped: the pool and the caller rely on its
+ * identity ({@code invoke}, {@code join}, {@code fork} inside it), so it runs with whatever its
+ * worker holds, which is no token.
+ */
+public final class ForkJoinInstrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "fork-join";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        BootstrapClasses.load();
+        return builder
+                .type(named("java.util.concurrent.ForkJoinPool"))
+                .transform(support.advice(handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
+    }
+
+    private static ElementMatcher.Junction<MethodDescription> handOff() {
+        return isPublic().and(not(isBridge())).and(namedOneOf("execute", "submit", "submitWithTimeout")
+                .or(nameStartsWith("invoke")).or(nameStartsWith("schedule")));
+    }
+}

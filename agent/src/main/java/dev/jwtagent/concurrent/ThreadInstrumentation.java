@@ -1,0 +1,96 @@
+package dev.jwtagent.concurrent;
+
+import dev.jwtagent.bootstrap.TokenTasks;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+
+import java.util.concurrent.ThreadFactory;
+
+import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.isPublic;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
+import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * New threads, platform and virtual. A thread cannot get a field of ours (no class format
+ * changes on loaded JDK classes), so its {@code Runnable} is wrapped where the thread is made:
+ * <ul>
+ *   <li>{@code Thread}'s one constructor that every other delegates to (the target is its second
+ *       argument up to Java 17, its fourth from Java 21: {@code holder.task});</li>
+ *   <li>{@code VirtualThread} and {@code ThreadBuilders$BoundVirtualThread} (Java 21+), which keep
+ *       their task themselves ({@code Thread.ofVirtual().start(r)}, {@code Thread.startVirtualThread}).</li>
+ * </ul>
+ * A thread made by a pool runs other people's tasks for the rest of its life and must start with
+ * no token, even when the pool grows during a request: the token is hidden while any
+ * {@code ThreadFactory.newThread} runs (the JDK's, Tomcat's, Jetty's {@code QueuedThreadPool},
+ * Netty's, Apache's, Guava's...), while {@code ThreadPoolExecutor.addWorker} runs (whatever its
+ * factory), and while a virtual thread's continuation is handed to its scheduler. The JDK's own
+ * runnables (pool workers, cleaners) are never wrapped.
+ */
+public final class ThreadInstrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "thread";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        BootstrapClasses.load();
+        return builder
+                .type(named("java.lang.Thread"))
+                .transform(support.advice(isConstructor().and(not(isPublic())).and(takesArgument(1, Runnable.class)), TargetAt1.class.getName()))
+                .transform(support.advice(isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
+                .type(named("java.lang.VirtualThread"))
+                .transform(support.advice(isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
+                .transform(support.advice(nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
+                .type(named("java.lang.ThreadBuilders$BoundVirtualThread"))
+                .transform(support.advice(isConstructor().and(takesArgument(2, Runnable.class)), TargetAt2.class.getName()))
+                .type(named("java.util.concurrent.ThreadPoolExecutor"))
+                .transform(support.advice(named("addWorker"), TaskAdvice.HideToken.class.getName()))
+                .type(not(isInterface()).and(nameContains("ThreadFactory").or(namedOneOf(
+                                "org.eclipse.jetty.util.thread.QueuedThreadPool")))
+                        .and(hasSuperType(named(ThreadFactory.class.getName()))))
+                .transform(support.advice(named("newThread").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                        TaskAdvice.HideToken.class.getName()));
+    }
+
+    public static final class TargetAt1 {
+        private TargetAt1() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(value = 1, readOnly = false) Runnable target) {
+            target = TokenTasks.forNewThread(target);
+        }
+    }
+
+    public static final class TargetAt2 {
+        private TargetAt2() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(value = 2, readOnly = false) Runnable target) {
+            target = TokenTasks.forNewThread(target);
+        }
+    }
+
+    public static final class TargetAt3 {
+        private TargetAt3() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(value = 3, readOnly = false) Runnable target) {
+            target = TokenTasks.forNewThread(target);
+        }
+    }
+}

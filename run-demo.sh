@@ -11,7 +11,8 @@
 #   inventory Jetty 9.4, javax      -> partner with HttpURLConnection, addressed as 127.0.0.1 (not allowed)
 #   partner   an external API, no agent: reports whether an Authorization header arrived
 #
-# Environment: DEMO_PORT (first port tried, default 18080), DEMO_JAVA_OPTS (extra JVM options for
+# Environment: DEMO_PORT (the issuer's port, the others follow it as in demo-apps/README.md;
+# default 18080, and a port in use is skipped), DEMO_JAVA_OPTS (extra JVM options for
 # every service), JAVA_HOME. Logs and the raw answers are left in demo-run/.
 set -euo pipefail
 
@@ -52,14 +53,16 @@ if [ ${#modules[@]} -gt 0 ]; then
   say "Built in $((SECONDS - t0)) s."
 fi
 
-# --- ports -------------------------------------------------------------------------------------
+# --- ports: each service's default port, or the next free one ---------------------------------
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-next_port=${DEMO_PORT:-18080}
 declare -A PORT
+taken=" "
 for s in "${SERVICES[@]}"; do
-  while ! port_free "$next_port"; do next_port=$((next_port + 1)); done
-  PORT[$s]=$next_port
-  next_port=$((next_port + 1))
+  case $s in issuer) p=18080;; gateway) p=18081;; orders) p=18082;; inventory) p=18083;; partner) p=18090;; esac
+  [ -n "${DEMO_PORT:-}" ] && p=$((DEMO_PORT + p - 18080))
+  while [[ $taken == *" $p "* ]] || ! port_free "$p"; do p=$((p + 1)); done
+  PORT[$s]=$p
+  taken+="$p "
 done
 ISSUER="http://127.0.0.1:${PORT[issuer]}"
 GATEWAY="http://127.0.0.1:${PORT[gateway]}"
@@ -111,7 +114,12 @@ wait_ready() { # name, url: any HTTP answer means the server is up
   done
 }
 
-say "Starting on 127.0.0.1: issuer :${PORT[issuer]}, partner :${PORT[partner]}, inventory :${PORT[inventory]}, orders :${PORT[orders]}, gateway :${PORT[gateway]}"
+say "Starting on 127.0.0.1 (the agent on gateway, orders and inventory; configured only by -Djwt.agent.*):"
+say "  issuer     :${PORT[issuer]}  OIDC discovery + JWKS, mints ES256 tokens (JDK HttpServer)"
+say "  gateway    :${PORT[gateway]}  Jetty 12, jakarta.servlet  -> orders with java.net.http.HttpClient"
+say "  orders     :${PORT[orders]}  Tomcat 11, jakarta.servlet -> inventory, in parallel on a thread pool, with OkHttp and Apache HttpClient 5"
+say "  inventory  :${PORT[inventory]}  Jetty 9.4, javax.servlet   -> partner with HttpURLConnection, addressed as 127.0.0.1"
+say "  partner    :${PORT[partner]}  an external API, no agent: says whether an Authorization header arrived"
 t0=$SECONDS
 start issuer
 start partner

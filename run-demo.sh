@@ -41,9 +41,13 @@ stale() { # jar, then the files and folders it is built from
 }
 modules=()
 stale "$AGENT" agent/src/main agent/pom.xml pom.xml && modules+=(agent)
-for m in "${SERVICES[@]}" story; do
-  stale "demo-apps/$m/target/demo-$m.jar" "demo-apps/$m/src/main" "demo-apps/$m/pom.xml" demo-apps/pom.xml \
-    && modules+=("demo-apps/$m")
+demo=()
+for m in "${SERVICES[@]}" story; do demo+=("demo-apps/$m"); done
+for m in "${SERVICES[@]}" story; do # one stale demo jar: build them all (the story module names the others)
+  if stale "demo-apps/$m/target/demo-$m.jar" "demo-apps/$m/src/main" "demo-apps/$m/pom.xml" demo-apps/pom.xml; then
+    modules+=("${demo[@]}")
+    break
+  fi
 done
 if [ ${#modules[@]} -gt 0 ]; then
   command -v mvn >/dev/null || die "Maven is needed to build: ${modules[*]}"

@@ -118,7 +118,8 @@ public final class Story {
 
         Map<String, Object> toPartner = call(answer(toStock), "partner", "HttpURLConnection");
         Map<String, Object> partner = answer(toPartner);
-        String host = toPartner == null ? "?" : hostOf(String.valueOf(toPartner.get("request")));
+        String where = "inventory -> partner" + (toPartner == null ? "" : " at " + hostOf(String.valueOf(toPartner.get("request"))))
+                + " (HttpURLConnection)";
         String seen;
         boolean holds = false;
         if (toPartner == null) {
@@ -132,7 +133,7 @@ public final class Story {
             seen = toPartner.get("status") + (received ? ", Authorization RECEIVED" : ", no Authorization");
             holds = !received && Long.valueOf(200).equals(toPartner.get("status"));
         }
-        rows.add(new Row(NOT_ALLOWED, "host not allowed", "inventory -> partner at " + host + " (HttpURLConnection)",
+        rows.add(new Row(NOT_ALLOWED, "host not allowed", where,
                 "200, no Authorization", seen, holds));
     }
 

@@ -67,7 +67,10 @@ final class AgentHooks implements BridgeHooks {
     public void internalFault(String where, Throwable fault) {
         metrics.increment("internal_faults");
         if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {
-            LOG.error("internal fault in {}; the request goes on without the token (logged once)", where, fault);
+            // A fault while writing the header may quote the header value: log it without the current token.
+            CarriedToken current = TokenCarrier.current();
+            LOG.error("internal fault in {}; the request goes on without the token (logged once)", where,
+                    current == null ? fault : AgentLog.withoutSecrets(fault, current.value()));
         }
     }
 }

@@ -46,18 +46,24 @@ public final class InboundPolicy {
     }
 
     public InboundDecision decide(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+        String[] headerSeen = new String[1];
         try {
-            return decideOrThrow(headerValues, servletPath, pathInfo, queryString);
+            return decideOrThrow(headerValues, servletPath, pathInfo, queryString, headerSeen);
         } catch (RuntimeException | Error fault) {
             metrics.increment("internal_faults");
             if (AgentLog.firstTime("inbound-fault:" + fault.getClass().getName())) {
-                LOG.error("internal fault while deciding on a request; failing closed", fault);
+                // The fault's own message may quote the header (a parser's "cannot read ..."): never log it as is.
+                String header = headerSeen[0];
+                String token = lastWord(header);
+                LOG.error("internal fault while deciding on a request{}; failing closed (logged once)",
+                        token == null ? "" : " with token " + Fingerprint.of(token), AgentLog.withoutSecrets(fault, header, token));
             }
             return enforce ? invalidToken(RejectReason.INTERNAL_ERROR.description()) : InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
     }
 
-    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString,
+                                          String[] headerSeen) {
         String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
         if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
             metrics.increment("excluded");
@@ -77,6 +83,7 @@ public final class InboundPolicy {
                 String value = headerValues.nextElement();
                 if (count == 0) {
                     first = value;
+                    headerSeen[0] = value;
                 }
                 count++;
             }
@@ -110,6 +117,15 @@ public final class InboundPolicy {
         } catch (TokenRejectedException rejected) {
             return refuse(rejected.reason(), token);
         }
+    }
+
+    /** The token in a header value as far as it can be told without parsing: its last word. */
+    private static String lastWord(String header) {
+        if (header == null || header.trim().isEmpty()) {
+            return null;
+        }
+        String[] words = header.trim().split("\\s+");
+        return words[words.length - 1];
     }
 
     private InboundDecision refuse(RejectReason reason, String token) {

@@ -1,8 +1,12 @@
 package dev.jwtagent.log;
 
+import dev.jwtagent.verify.Fingerprint;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -16,6 +20,9 @@ public final class AgentLog {
     private static final long RATE_LIMIT_NANOS = 60_000_000_000L;
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
     private static final ConcurrentMap<String, AtomicLong> LAST_LOGGED = new ConcurrentHashMap<>();
+    private static final int MAX_CAUSE_DEPTH = 16;
+    /** Parts shorter than this are not secret on their own ("Bearer", most JOSE headers' fields). */
+    private static final int MIN_PART_LENGTH = 8;
 
     private AgentLog() {
     }
@@ -48,5 +55,88 @@ public final class AgentLog {
         AtomicLong last = LAST_LOGGED.computeIfAbsent(key, k -> new AtomicLong(now - RATE_LIMIT_NANOS));
         long previous = last.get();
         return now - previous >= RATE_LIMIT_NANOS && last.compareAndSet(previous, now);
+    }
+
+    /**
+     * The fault as it may be logged: when its message, or that of a cause or suppressed exception,
+     * contains one of {@code secrets} (a token, a header value) or a dot-separated part of one, a
+     * copy with the same class names and stack traces in which each secret is replaced by its
+     * fingerprint and each part by {@code <redacted>}. Otherwise the fault itself.
+     */
+    public static Throwable withoutSecrets(Throwable fault, String... secrets) {
+        List<String[]> replacements = replacements(secrets);
+        if (fault == null || replacements.isEmpty() || !mentions(fault, replacements, 0)) {
+            return fault;
+        }
+        return copy(fault, replacements, 0);
+    }
+
+    private static List<String[]> replacements(String... secrets) {
+        List<String[]> result = new ArrayList<>();
+        for (String secret : secrets) {
+            if (secret == null || secret.trim().length() < MIN_PART_LENGTH) {
+                continue;
+            }
+            String whole = secret.trim();
+            result.add(new String[] {whole, Fingerprint.of(whole)});
+            for (String part : whole.split("[.\\s]+")) {
+                if (part.length() >= MIN_PART_LENGTH && !part.equals(whole)) {
+                    result.add(new String[] {part, "<redacted>"});
+                }
+            }
+        }
+        result.sort(Comparator.comparingInt((String[] r) -> r[0].length()).reversed());
+        return result;
+    }
+
+    private static boolean mentions(Throwable t, List<String[]> replacements, int depth) {
+        if (t == null || depth > MAX_CAUSE_DEPTH) {
+            return false;
+        }
+        String text = t.toString();
+        for (String[] r : replacements) {
+            if (text.contains(r[0])) {
+                return true;
+            }
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (mentions(suppressed, replacements, depth + 1)) {
+                return true;
+            }
+        }
+        return t.getCause() != t && mentions(t.getCause(), replacements, depth + 1);
+    }
+
+    private static Throwable copy(Throwable t, List<String[]> replacements, int depth) {
+        Throwable cause = t.getCause() == null || t.getCause() == t || depth >= MAX_CAUSE_DEPTH
+                ? null : copy(t.getCause(), replacements, depth + 1);
+        String text = t.toString();
+        for (String[] r : replacements) {
+            text = text.replace(r[0], r[1]);
+        }
+        RedactedFault copy = new RedactedFault(text, cause);
+        copy.setStackTrace(t.getStackTrace());
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (depth < MAX_CAUSE_DEPTH) {
+                copy.addSuppressed(copy(suppressed, replacements, depth + 1));
+            }
+        }
+        return copy;
+    }
+
+    /** A logged stand-in for a fault whose text held a secret; prints as the original class and redacted message. */
+    private static final class RedactedFault extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String text;
+
+        RedactedFault(String text, Throwable cause) {
+            super(text, cause, true, true);
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 }

@@ -1,0 +1,336 @@
+package dev.jwtagent;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.InboundDecision;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.inbound.InboundPolicy;
+import dev.jwtagent.inbound.PathPatterns;
+import dev.jwtagent.metrics.AgentMetrics;
+import dev.jwtagent.outbound.AllowedHosts;
+import dev.jwtagent.outbound.OutboundPolicy;
+import dev.jwtagent.verify.Fingerprint;
+import dev.jwtagent.verify.TokenVerifier;
+import dev.jwtagent.verify.TokenVerifiers;
+import dev.jwtagent.verify.VerifierSettings;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC 3 and 6: a failure inside the agent never reaches the application. Inbound it fails closed
+ * (401 in enforce mode), outbound the request goes on without the token; each fault is counted,
+ * logged once with its cause, and the log never carries the token even when the fault's own
+ * message does. Collaborators are replaced by lambdas that throw.
+ */
+class InternalFaultHandlingTest {
+    private static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+    private static final String INTERNAL_ERROR = "Bearer error=\"invalid_token\", error_description=\"internal error\"";
+
+    private final AgentMetrics metrics = new AgentMetrics();
+
+    @AfterEach
+    void clearCarrierAndBridge() {
+        TokenCarrier.restore(null);
+        AgentBridge.install(null, "Authorization", "Authorization");
+    }
+
+    // Distinct fault types: the agent logs each kind of fault once per JVM.
+    static final class VerifierBroke extends RuntimeException {
+        VerifierBroke(String message) {
+            super(message);
+        }
+    }
+
+    static final class VerifierError extends Error {
+        VerifierError(String message) {
+            super(message);
+        }
+    }
+
+    static final class VerifierLeaks extends RuntimeException {
+        VerifierLeaks(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    static final class HeadersBroke extends RuntimeException {
+        HeadersBroke() {
+            super("the request's header enumeration broke");
+        }
+    }
+
+    static final class ClockBroke extends RuntimeException {
+        ClockBroke(String message) {
+            super(message);
+        }
+    }
+
+    static final class PolicyLeaks extends RuntimeException {
+        PolicyLeaks(String message) {
+            super(message);
+        }
+    }
+
+    private InboundPolicy inbound(TokenVerifier verifier, boolean enforce) {
+        return new InboundPolicy(verifier, enforce, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+    }
+
+    private static String token(String subject) {
+        return JWT.create().withIssuer("https://issuer.test").withAudience("orders").withSubject(subject)
+                .withExpiresAt(Instant.now().plusSeconds(60)).sign(Algorithm.HMAC256(SECRET));
+    }
+
+    private static Enumeration<String> bearer(String token) {
+        return Collections.enumeration(List.of("Bearer " + token));
+    }
+
+    @Test
+    void verifierThatThrowsFailsClosedWith401AndIsLoggedOnceWithItsCause() {
+        InboundPolicy policy = inbound(token -> {
+            throw new VerifierBroke("verifier broke on purpose");
+        }, true);
+        String log = Stderr.capture(() -> {
+            for (int i = 0; i < 3; i++) {
+                InboundDecision decision = policy.decide(bearer(token("alice")), "/orders", null, null);
+                assertEquals(401, decision.rejectStatus());
+                assertEquals(INTERNAL_ERROR, decision.wwwAuthenticate());
+                assertNull(decision.token());
+            }
+        });
+        assertEquals(3, metrics.get("internal_faults"));
+        assertEquals(1, count(log, "internal fault while deciding on a request"), log);
+        assertEquals(1, count(log, VerifierBroke.class.getName() + ": verifier broke on purpose"), log);
+        assertTrue(log.contains("\tat "), "logged with its stack trace: " + log);
+    }
+
+    @Test
+    void anErrorFromTheVerifierAlsoFailsClosed() {
+        InboundPolicy policy = inbound(token -> {
+            throw new VerifierError("out of something");
+        }, true);
+        String log = Stderr.capture(() -> {
+            assertEquals(401, policy.decide(bearer(token("alice")), "/orders", null, null).rejectStatus());
+            assertEquals(401, policy.decide(bearer(token("bob")), "/orders", null, null).rejectStatus());
+        });
+        assertEquals(1, count(log, VerifierError.class.getName()), log);
+    }
+
+    @Test
+    void inMonitorModeAFaultLetsTheRequestGoOnWithoutAToken() {
+        InboundPolicy policy = inbound(token -> {
+            throw new VerifierBroke("monitor");
+        }, false);
+        InboundDecision decision = Stderr.captureResult(() -> policy.decide(bearer(token("alice")), "/orders", null, null));
+        assertFalse(decision.rejects());
+        assertNull(decision.token(), "a token that was not verified is never carried");
+        assertEquals(1, metrics.get("internal_faults"));
+    }
+
+    @Test
+    void aHeaderEnumerationThatThrowsFailsClosed() {
+        InboundPolicy policy = inbound(token -> {
+            throw new AssertionError("the verifier is not reached");
+        }, true);
+        Enumeration<String> broken = new Enumeration<>() {
+            @Override
+            public boolean hasMoreElements() {
+                return true;
+            }
+
+            @Override
+            public String nextElement() {
+                throw new HeadersBroke();
+            }
+        };
+        String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR, policy.decide(broken, "/orders", null, null).wwwAuthenticate()));
+        assertEquals(1, count(log, HeadersBroke.class.getName()), log);
+    }
+
+    @Test
+    void aFaultWhoseMessageCarriesTheTokenIsLoggedWithoutIt() {
+        String token = token("alice");
+        String[] parts = token.split("\\.");
+        InboundPolicy policy = inbound(t -> {
+            throw new VerifierLeaks("cannot read " + t, new IllegalStateException("payload " + parts[1] + " signature " + parts[2]));
+        }, true);
+        String log = Stderr.capture(() -> assertEquals(401, policy.decide(bearer(token), "/orders", null, null).rejectStatus()));
+        assertNoTokenMaterial(log, token);
+        assertEquals(1, count(log, VerifierLeaks.class.getName() + ": cannot read " + Fingerprint.of(token)), log);
+        assertTrue(log.contains(IllegalStateException.class.getName() + ": payload <redacted> signature <redacted>"),
+                "the cause is logged, without the token's segments: " + log);
+        assertTrue(log.contains("\tat " + InternalFaultHandlingTest.class.getName()), "with the original stack trace: " + log);
+    }
+
+    @Test
+    void aVerifierWhoseClockThrowsRejectsAsInternalErrorAndLogsOnce() {
+        Clock broken = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                throw new ClockBroke("clock broke on purpose");
+            }
+        };
+        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(broken).build());
+        InboundPolicy policy = inbound(verifier, true);
+        String log = Stderr.capture(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(INTERNAL_ERROR, policy.decide(bearer(token("alice")), "/orders", null, null).wwwAuthenticate());
+            }
+        });
+        assertEquals(3, metrics.get("rejected.internal_error"));
+        assertEquals(1, count(log, ClockBroke.class.getName() + ": clock broke on purpose"), log);
+    }
+
+    private AgentHooks hooks(OutboundPolicy outbound) {
+        InboundPolicy inbound = inbound(token -> {
+            throw new AssertionError("not used");
+        }, true);
+        return new AgentHooks(inbound, outbound, metrics);
+    }
+
+    private static CarriedToken carry(String token) {
+        CarriedToken carried = new CarriedToken(token, Instant.now().plusSeconds(60).toEpochMilli(), Fingerprint.of(token));
+        TokenCarrier.swap(carried);
+        return carried;
+    }
+
+    @Test
+    void anOutboundPolicyThatThrowsSendsNothingAndIsLoggedOnce() {
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", () -> {
+            throw new ClockBroke("outbound clock broke on purpose");
+        }));
+        carry(token("alice"));
+        String log = Stderr.capture(() -> {
+            for (int i = 0; i < 3; i++) {
+                assertNull(hooks.outboundValue("http", "localhost", 8080, false));
+            }
+        });
+        assertEquals(3, metrics.get("internal_faults"));
+        assertEquals(0, metrics.get("propagated"));
+        assertEquals(1, count(log, "internal fault in outbound policy"), log);
+        assertEquals(1, count(log, ClockBroke.class.getName() + ": outbound clock broke on purpose"), log);
+    }
+
+    @Test
+    void anOutboundFaultWhoseMessageCarriesTheTokenIsLoggedWithoutIt() {
+        String token = token("alice");
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", () -> {
+            throw new PolicyLeaks("refusing Bearer " + token);
+        }));
+        carry(token);
+        String log = Stderr.capture(() -> assertNull(hooks.outboundValue("http", "localhost", 8080, false)));
+        assertNoTokenMaterial(log, token);
+        assertEquals(1, count(log, PolicyLeaks.class.getName() + ": refusing Bearer " + Fingerprint.of(token)), log);
+    }
+
+    @Test
+    void headerWritingFaultsInTheBridgeAreReportedOnceAndNeverThrow() {
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis));
+        AgentBridge.install(hooks, "Authorization", "Authorization");
+        String token = token("alice");
+        carry(token);
+        Object notARequest = new Object();
+        String log = Stderr.capture(() -> {
+            for (int i = 0; i < 3; i++) {
+                AgentBridge.setJdkSystemHeader(notARequest, "Authorization", "Bearer " + token);
+                assertTrue(AgentBridge.messageHeaderHas(notARequest, "Authorization"),
+                        "when the headers cannot be read, the agent assumes the application set one: nothing is overwritten");
+            }
+        });
+        assertNoTokenMaterial(log, token);
+        assertEquals(6, metrics.get("internal_faults"));
+        assertEquals(1, count(log, "internal fault in java.net.http header"), log);
+        assertEquals(1, count(log, "internal fault in HttpURLConnection headers"), log);
+    }
+
+    @Test
+    void theBridgeWithoutHooksDoesNothing() {
+        carry(token("alice"));
+        assertEquals(InboundDecision.PROCEED_WITHOUT_TOKEN, AgentBridge.decideInbound(bearer("x"), "/", null, null));
+        assertNull(AgentBridge.outboundValue("http", "localhost", 80, false));
+        AgentBridge.internalFault("nowhere", new NoSuchElementException());
+    }
+
+    @Test
+    void theCarrierIsUntouchedByAnOutboundFault() {
+        CarriedToken carried = carry(token("alice"));
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", () -> {
+            throw new ClockBroke("again");
+        }));
+        Stderr.capture(() -> hooks.outboundValue("http", "localhost", 8080, false));
+        assertSame(carried, TokenCarrier.current());
+    }
+
+    /** Checked before any assertion that prints the log, so that a failing test never prints a token either. */
+    private static void assertNoTokenMaterial(String log, String token) {
+        String[] parts = token.split("\\.");
+        assertFalse(log.contains(token), "the log holds token " + Fingerprint.of(token));
+        assertFalse(log.contains(parts[1]), "the log holds the payload segment of " + Fingerprint.of(token));
+        assertFalse(log.contains(parts[2]), "the log holds the signature segment of " + Fingerprint.of(token));
+    }
+
+    private static int count(String text, String part) {
+        int n = 0;
+        for (int at = text.indexOf(part); at >= 0; at = text.indexOf(part, at + part.length())) {
+            n++;
+        }
+        return n;
+    }
+
+    /** Captures what the agent's logger (SLF4J simple, writing to the current System.err) prints. */
+    static final class Stderr {
+        interface Action<T> {
+            T run();
+        }
+
+        static String capture(Runnable action) {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            PrintStream original = System.err;
+            System.setErr(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            try {
+                action.run();
+            } finally {
+                System.setErr(original);
+            }
+            return buffer.toString(StandardCharsets.UTF_8);
+        }
+
+        static <T> T captureResult(Action<T> action) {
+            Object[] result = new Object[1];
+            capture(() -> result[0] = action.run());
+            @SuppressWarnings("unchecked")
+            T t = (T) result[0];
+            return t;
+        }
+    }
+}

@@ -1,19 +1,213 @@
 package example.jwtagent.it;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 /**
  * How a test service hands its downstream call to other threads, by name. {@code direct} calls
- * on the request thread.
+ * on the request thread. The pools are shared, of two threads each, and made the first time a
+ * request uses them: their threads are created during requests, and reused by the next ones.
  */
 public final class Handoffs {
+    /** Every hand-off; {@link #available} tells which this JVM has. */
+    public static final List<String> NAMES = Collections.unmodifiableList(Arrays.asList(
+            "direct", "executor-execute", "executor-submit", "executor-own-factory", "invoke-all", "invoke-any", "scheduled",
+            "fork-join-common", "fork-join-pool", "fork-join-invoke-all", "cf-supply-async",
+            "cf-run-async-executor", "cf-then-apply-async", "new-thread", "virtual-thread", "virtual-executor"));
+
+    private static final int THREADS = 2;
+
     private Handoffs() {
     }
 
+    public static boolean available(String via) {
+        return !via.startsWith("virtual-") || Runtime.version().feature() >= 21;
+    }
+
     public static int run(String via, Callable<Integer> call) throws Exception {
-        if (via == null || via.equals("direct")) {
-            return call.call();
+        return run(via, 0, call);
+    }
+
+    /**
+     * Runs {@code call} on the hand-off {@code via} and waits for it. {@code delayMillis} is the
+     * schedule delay for {@code scheduled}, and a pause before the call for every other hand-off.
+     */
+    public static int run(String via, long delayMillis, Callable<Integer> call) throws Exception {
+        String name = via == null ? "direct" : via;
+        if (name.equals("scheduled")) {
+            return unwrap(() -> Scheduler.POOL.schedule(call, delayMillis, TimeUnit.MILLISECONDS).get());
         }
-        throw new IllegalArgumentException("no hand-off named " + via);
+        Callable<Integer> task = delayMillis <= 0 ? call : () -> {
+            Thread.sleep(delayMillis);
+            return call.call();
+        };
+        switch (name) {
+            case "direct":
+                return task.call();
+            case "executor-execute":
+                return unwrap(() -> {
+                    CompletableFuture<Integer> result = new CompletableFuture<>();
+                    Executor.POOL.execute(() -> complete(result, task));
+                    return result.get();
+                });
+            case "executor-submit":
+                return unwrap(() -> Executor.POOL.submit(task).get());
+            case "executor-own-factory":
+                return unwrap(() -> OwnFactoryExecutor.POOL.submit(task).get());
+            case "invoke-all":
+                return unwrap(() -> Executor.POOL.invokeAll(Collections.singletonList(task)).get(0).get());
+            case "invoke-any":
+                return unwrap(() -> Executor.POOL.invokeAny(Collections.singletonList(task)));
+            case "fork-join-common":
+                return unwrap(() -> ForkJoinPool.commonPool().submit(task).get());
+            case "fork-join-pool":
+                return unwrap(() -> ForkJoin.POOL.submit(task).get());
+            case "fork-join-invoke-all":
+                return unwrap(() -> ForkJoin.POOL.invokeAll(Collections.singletonList(task)).get(0).get());
+            case "cf-supply-async":
+                return unwrap(() -> CompletableFuture.supplyAsync(() -> callUnchecked(task)).get());
+            case "cf-run-async-executor":
+                return unwrap(() -> {
+                    int[] status = new int[1];
+                    CompletableFuture.runAsync(() -> status[0] = callUnchecked(task), Executor.POOL).get();
+                    return status[0];
+                });
+            case "cf-then-apply-async":
+                return unwrap(() -> CompletableFuture.supplyAsync(() -> 0, Executor.POOL)
+                        .thenApplyAsync(ignored -> callUnchecked(task)).get());
+            case "new-thread":
+                return unwrap(() -> {
+                    CompletableFuture<Integer> result = new CompletableFuture<>();
+                    Thread thread = new Thread(() -> complete(result, task), "handoff-new-thread");
+                    thread.start();
+                    thread.join();
+                    return result.get();
+                });
+            case "virtual-thread":
+                return unwrap(() -> {
+                    CompletableFuture<Integer> result = new CompletableFuture<>();
+                    Thread thread = Virtual.start(() -> complete(result, task));
+                    thread.join();
+                    return result.get();
+                });
+            case "virtual-executor":
+                return unwrap(() -> VirtualExecutor.POOL.submit(task).get());
+            default:
+                throw new IllegalArgumentException("no hand-off named " + via);
+        }
+    }
+
+    private static void complete(CompletableFuture<Integer> result, Callable<Integer> task) {
+        try {
+            result.complete(task.call());
+        } catch (Throwable e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private static int callUnchecked(Callable<Integer> task) {
+        try {
+            return task.call();
+        } catch (Exception e) {
+            throw new CompletionException(e);
+        }
+    }
+
+    /** The exception of the call itself rather than the hand-off's wrapper around it. */
+    private static int unwrap(Callable<Integer> handOff) throws Exception {
+        try {
+            return handOff.call();
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause();
+            while ((cause instanceof ExecutionException || cause instanceof CompletionException) && cause.getCause() != null) {
+                cause = cause.getCause();
+            }
+            if (cause instanceof Exception) {
+                throw (Exception) cause;
+            }
+            throw e;
+        }
+    }
+
+    private static final class Executor {
+        static final ExecutorService POOL = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES, new LinkedBlockingQueue<>());
+    }
+
+    /** A pool whose threads run the pool's worker inside a runnable of the application's own. */
+    private static final class OwnFactoryExecutor {
+        static final ExecutorService POOL = new ThreadPoolExecutor(THREADS, THREADS, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>(), new WrappingThreadFactory());
+    }
+
+    static final class WrappingThreadFactory implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable worker) {
+            return new Thread(() -> worker.run(), "handoff-own-factory");
+        }
+    }
+
+    private static final class Scheduler {
+        static final ScheduledExecutorService POOL = new ScheduledThreadPoolExecutor(THREADS);
+    }
+
+    private static final class ForkJoin {
+        static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+    }
+
+    /** {@code Executors.newVirtualThreadPerTaskExecutor()}, through reflection: these sources compile for Java 17. */
+    private static final class VirtualExecutor {
+        static final ExecutorService POOL = (ExecutorService) Virtual.invoke(
+                Virtual.method(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor"), null);
+    }
+
+    /** {@code Thread.ofVirtual().start(task)}, through reflection. */
+    private static final class Virtual {
+        private static final Method OF_VIRTUAL = method(Thread.class, "ofVirtual");
+        private static final Method START = method(builderType(), "start", Runnable.class);
+
+        static Thread start(Runnable task) {
+            return (Thread) invoke(START, invoke(OF_VIRTUAL, null), task);
+        }
+
+        private static Class<?> builderType() {
+            try {
+                return Class.forName("java.lang.Thread$Builder");
+            } catch (ClassNotFoundException e) {
+                throw new UnsupportedOperationException("virtual threads need Java 21", e);
+            }
+        }
+
+        static Method method(Class<?> type, String name, Class<?>... parameters) {
+            try {
+                return type.getMethod(name, parameters);
+            } catch (NoSuchMethodException e) {
+                throw new UnsupportedOperationException("virtual threads need Java 21", e);
+            }
+        }
+
+        static Object invoke(Method method, Object target, Object... arguments) {
+            try {
+                return method.invoke(target, arguments);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalStateException(e.getCause());
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.eclipse.jetty.servlet.ServletContextHandler;
 import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
+import javax.servlet.AsyncContext;
 import javax.servlet.DispatcherType;
 import javax.servlet.Filter;
 import javax.servlet.FilterChain;
@@ -18,6 +19,7 @@ import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 
@@ -27,8 +29,9 @@ public final class JettyJavaxServer implements TestServer {
     private final int port;
 
     public JettyJavaxServer(int workerThreads) throws Exception {
-        // Jetty needs threads of its own (acceptor, selector) besides the workers.
-        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, workerThreads + 3);
+        // Jetty needs threads of its own (acceptor, selector) besides the workers. Workers start as
+        // needed, some of them during requests (AsyncContext.start): they must not keep a token.
+        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, 3);
         pool.setReservedThreads(0);
         server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, 1);
@@ -62,10 +65,47 @@ public final class JettyJavaxServer implements TestServer {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-            RelayApp.Answer answer = RelayApp.handle(path, request::getParameter, request::getAttribute);
-            response.setStatus(answer.status);
-            response.setContentType("text/plain");
-            response.getOutputStream().write(answer.body.getBytes(StandardCharsets.UTF_8));
+            switch (RelayApp.route(path)) {
+                case ASYNC_START: {
+                    AsyncContext async = request.startAsync();
+                    async.start(() -> {
+                        try {
+                            write(response, RelayApp.handle(RelayApp.CALL_PATH, request::getParameter, request::getAttribute));
+                        } finally {
+                            async.complete();
+                        }
+                    });
+                    break;
+                }
+                case ASYNC_AFTER_RESPONSE: {
+                    Runnable call = RelayApp.callAfterResponse(request::getParameter);
+                    AsyncContext async = request.startAsync();
+                    async.start(() -> {
+                        try {
+                            write(response, RelayApp.accepted());
+                        } finally {
+                            async.complete();
+                        }
+                        call.run();
+                    });
+                    break;
+                }
+                case ASYNC_DISPATCH:
+                    request.startAsync().dispatch(RelayApp.CALL_PATH);
+                    break;
+                default:
+                    write(response, RelayApp.handle(path, request::getParameter, request::getAttribute));
+            }
+        }
+
+        private static void write(HttpServletResponse response, RelayApp.Answer answer) {
+            try {
+                response.setStatus(answer.status);
+                response.setContentType("text/plain");
+                response.getOutputStream().write(answer.body.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

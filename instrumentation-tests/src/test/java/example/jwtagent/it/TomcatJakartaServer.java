@@ -1,5 +1,6 @@
 package example.jwtagent.it;
 
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -16,6 +17,7 @@ import org.apache.tomcat.util.descriptor.web.FilterMap;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
@@ -32,7 +34,8 @@ public final class TomcatJakartaServer implements TestServer {
         connector.setPort(0);
         connector.setProperty("address", "127.0.0.1");
         connector.setProperty("maxThreads", String.valueOf(workerThreads));
-        connector.setProperty("minSpareThreads", String.valueOf(workerThreads));
+        // Workers start as needed, some of them during requests (AsyncContext.start): they must not keep a token.
+        connector.setProperty("minSpareThreads", "1");
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(context, "relay", new RelayServlet()).setAsyncSupported(true);
@@ -65,10 +68,47 @@ public final class TomcatJakartaServer implements TestServer {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
-            RelayApp.Answer answer = RelayApp.handle(path, request::getParameter, request::getAttribute);
-            response.setStatus(answer.status);
-            response.setContentType("text/plain");
-            response.getOutputStream().write(answer.body.getBytes(StandardCharsets.UTF_8));
+            switch (RelayApp.route(path)) {
+                case ASYNC_START: {
+                    AsyncContext async = request.startAsync();
+                    async.start(() -> {
+                        try {
+                            write(response, RelayApp.handle(RelayApp.CALL_PATH, request::getParameter, request::getAttribute));
+                        } finally {
+                            async.complete();
+                        }
+                    });
+                    break;
+                }
+                case ASYNC_AFTER_RESPONSE: {
+                    Runnable call = RelayApp.callAfterResponse(request::getParameter);
+                    AsyncContext async = request.startAsync();
+                    async.start(() -> {
+                        try {
+                            write(response, RelayApp.accepted());
+                        } finally {
+                            async.complete();
+                        }
+                        call.run();
+                    });
+                    break;
+                }
+                case ASYNC_DISPATCH:
+                    request.startAsync().dispatch(RelayApp.CALL_PATH);
+                    break;
+                default:
+                    write(response, RelayApp.handle(path, request::getParameter, request::getAttribute));
+            }
+        }
+
+        private static void write(HttpServletResponse response, RelayApp.Answer answer) {
+            try {
+                response.setStatus(answer.status);
+                response.setContentType("text/plain");
+                response.getOutputStream().write(answer.body.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

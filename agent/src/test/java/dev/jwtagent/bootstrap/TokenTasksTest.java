@@ -1,0 +1,198 @@
+package dev.jwtagent.bootstrap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class TokenTasksTest {
+    private static final CarriedToken ALICE = new CarriedToken("alice-secret-token", Long.MAX_VALUE, "sha256:aaaaaaaaaaaa");
+    private static final CarriedToken BOB = new CarriedToken("bob-secret-token", Long.MAX_VALUE, "sha256:bbbbbbbbbbbb");
+
+    @AfterEach
+    void clear() {
+        TokenCarrier.swap(null);
+    }
+
+    @Test
+    void withoutATokenEveryTaskIsHandedOverUnchanged() {
+        Runnable runnable = () -> { };
+        Callable<String> callable = () -> "x";
+        List<Callable<String>> callables = List.of(callable);
+        Supplier<String> supplier = () -> "x";
+        Function<String, String> function = s -> s;
+        Consumer<String> consumer = s -> { };
+        BiFunction<String, String, String> biFunction = (a, b) -> a;
+        BiConsumer<String, String> biConsumer = (a, b) -> { };
+
+        assertSame(runnable, TokenTasks.forExecutor(runnable));
+        assertSame(callable, TokenTasks.forExecutor(callable));
+        assertSame(callables, TokenTasks.forExecutor(callables));
+        assertSame(runnable, TokenTasks.forNewThread(runnable));
+        assertSame(runnable, TokenTasks.forAsyncStage(runnable));
+        assertSame(supplier, TokenTasks.forAsyncStage(supplier));
+        assertSame(function, TokenTasks.forAsyncStage(function));
+        assertSame(consumer, TokenTasks.forAsyncStage(consumer));
+        assertSame(biFunction, TokenTasks.forAsyncStage(biFunction));
+        assertSame(biConsumer, TokenTasks.forAsyncStage(biConsumer));
+    }
+
+    @Test
+    void aTaskRunsWithTheTokenOfItsHandOverAndTheWorkerGetsBackWhatItHeld() throws Exception {
+        TokenCarrier.swap(ALICE);
+        AtomicReference<CarriedToken> seen = new AtomicReference<>();
+        Runnable runnable = TokenTasks.forExecutor(seen(seen));
+        Callable<CarriedToken> callable = TokenTasks.forExecutor((Callable<CarriedToken>) TokenCarrier::current);
+
+        TokenCarrier.swap(BOB);
+        runnable.run();
+        assertSame(ALICE, seen.get());
+        assertSame(ALICE, callable.call());
+        assertSame(BOB, TokenCarrier.current(), "the worker's own token is back");
+
+        TokenCarrier.swap(null);
+        runnable.run();
+        assertSame(ALICE, seen.get());
+        assertNull(TokenCarrier.current(), "a worker that held nothing holds nothing");
+    }
+
+    @Test
+    void theWorkerGetsBackWhatItHeldWhenTheTaskThrows() {
+        TokenCarrier.swap(ALICE);
+        Runnable runnable = TokenTasks.forExecutor((Runnable) () -> {
+            throw new IllegalStateException("boom");
+        });
+        Callable<String> callable = TokenTasks.forExecutor((Callable<String>) () -> {
+            throw new java.io.IOException("boom");
+        });
+        Supplier<String> supplier = TokenTasks.forAsyncStage((Supplier<String>) () -> {
+            throw new IllegalStateException("boom");
+        });
+
+        TokenCarrier.swap(BOB);
+        assertThrows(IllegalStateException.class, runnable::run);
+        assertSame(BOB, TokenCarrier.current());
+        assertThrows(java.io.IOException.class, callable::call);
+        assertSame(BOB, TokenCarrier.current());
+        assertThrows(IllegalStateException.class, supplier::get);
+        assertSame(BOB, TokenCarrier.current());
+    }
+
+    @Test
+    void everyFunctionalShapeRunsWithTheCapturedToken() {
+        TokenCarrier.swap(ALICE);
+        AtomicReference<CarriedToken> seen = new AtomicReference<>();
+        Supplier<CarriedToken> supplier = TokenTasks.forAsyncStage((Supplier<CarriedToken>) TokenCarrier::current);
+        Function<String, CarriedToken> function = TokenTasks.forAsyncStage((Function<String, CarriedToken>) s -> TokenCarrier.current());
+        Consumer<String> consumer = TokenTasks.forAsyncStage((Consumer<String>) s -> seen.set(TokenCarrier.current()));
+        BiFunction<String, String, CarriedToken> biFunction = TokenTasks.forAsyncStage((BiFunction<String, String, CarriedToken>) (a, b) -> TokenCarrier.current());
+        BiConsumer<String, String> biConsumer = TokenTasks.forAsyncStage((BiConsumer<String, String>) (a, b) -> seen.set(TokenCarrier.current()));
+        Runnable runnable = TokenTasks.forAsyncStage(seen(seen));
+        TokenCarrier.swap(null);
+
+        assertSame(ALICE, supplier.get());
+        assertSame(ALICE, function.apply("x"));
+        assertSame(ALICE, biFunction.apply("x", "y"));
+        consumer.accept("x");
+        assertSame(ALICE, seen.getAndSet(null));
+        biConsumer.accept("x", "y");
+        assertSame(ALICE, seen.getAndSet(null));
+        runnable.run();
+        assertSame(ALICE, seen.get());
+        assertNull(TokenCarrier.current());
+    }
+
+    @Test
+    void invokeAllTasksAreEachWrappedInOrder() throws Exception {
+        TokenCarrier.swap(ALICE);
+        Collection<? extends Callable<String>> wrapped = TokenTasks.forExecutor(Arrays.<Callable<String>>asList(() -> "one", () -> "two"));
+        TokenCarrier.swap(null);
+        List<String> results = new ArrayList<>();
+        for (Callable<String> each : wrapped) {
+            assertEquals(TokenPropagatingCallable.class, each.getClass());
+            results.add(each.call());
+        }
+        assertEquals(List.of("one", "two"), results);
+    }
+
+    @Test
+    void futuresForkJoinTasksAndWrappersAreNotWrappedAgain() {
+        TokenCarrier.swap(ALICE);
+        FutureTask<String> future = new FutureTask<>(() -> "x");
+        ForkJoinTask<?> forkJoinTask = ForkJoinTask.adapt(() -> { });
+        Runnable wrapped = TokenTasks.forExecutor((Runnable) () -> { });
+        Callable<String> wrappedCallable = TokenTasks.forExecutor((Callable<String>) () -> "x");
+
+        assertSame(future, TokenTasks.forExecutor(future));
+        assertSame(forkJoinTask, TokenTasks.forExecutor((Runnable) forkJoinTask));
+        assertSame(wrapped, TokenTasks.forExecutor(wrapped));
+        assertSame(wrappedCallable, TokenTasks.forExecutor(wrappedCallable));
+        assertSame(wrapped, TokenTasks.forAsyncStage(wrapped));
+    }
+
+    @Test
+    void aNewThreadWrapsApplicationRunnablesButNotTheJdksOwn() {
+        TokenCarrier.swap(ALICE);
+        Runnable application = () -> { };
+        Runnable jdkOwn = new Thread();
+        assertNotSame(application, TokenTasks.forNewThread(application));
+        assertSame(jdkOwn, TokenTasks.forNewThread(jdkOwn));
+        assertNull(TokenTasks.forNewThread(null));
+    }
+
+    @Test
+    void hideLeavesNoTokenUntilUnhidden() {
+        assertNull(TokenTasks.hide());
+        TokenTasks.unhide(null);
+        assertNull(TokenCarrier.current());
+
+        TokenCarrier.swap(ALICE);
+        CarriedToken hidden = TokenTasks.hide();
+        assertNull(TokenCarrier.current());
+        TokenTasks.unhide(hidden);
+        assertSame(ALICE, TokenCarrier.current());
+    }
+
+    @Test
+    void aWrapperNeverShowsTheToken() {
+        TokenCarrier.swap(ALICE);
+        Runnable runnable = new Runnable() {
+            @Override
+            public void run() {
+            }
+
+            @Override
+            public String toString() {
+                return "the task";
+            }
+        };
+        String shown = TokenTasks.forExecutor(runnable).toString()
+                + TokenTasks.forExecutor((Callable<String>) () -> "x")
+                + TokenTasks.forAsyncStage((Supplier<String>) () -> "x");
+        assertFalse(shown.contains(ALICE.value()), shown);
+        assertEquals("the task", TokenTasks.forExecutor(runnable).toString());
+    }
+
+    private static Runnable seen(AtomicReference<CarriedToken> seen) {
+        return () -> seen.set(TokenCarrier.current());
+    }
+}

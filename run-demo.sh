@@ -53,7 +53,7 @@ if [ ${#modules[@]} -gt 0 ]; then
   command -v mvn >/dev/null || die "Maven is needed to build: ${modules[*]}"
   say "Building: ${modules[*]} ..."
   t0=$SECONDS
-  (IFS=,; mvn -q -B -ntp -pl "${modules[*]}" package -Dmaven.test.skip=true) || die "the build failed"
+  (IFS=,; mvn -q -B -ntp -Dstyle.color=never -pl "${modules[*]}" package -Dmaven.test.skip=true) || die "the build failed"
   say "Built in $((SECONDS - t0)) s."
 fi
 
@@ -165,13 +165,15 @@ WRONG_AUD=$(token "sub=alice&aud=partner-api&ttl=60")
 
 say "  1. valid token            curl -H 'Authorization: Bearer \$VALID'     $GATEWAY/checkout?sku=book-42"
 ask valid "$GATEWAY/checkout?sku=book-42" -H "Authorization: Bearer $VALID"
-say "  2. tampered token         same token, payload sub changed to mallory, signature kept"
+say "  2. host not allowed       the same token straight to inventory, which calls the partner as 127.0.0.1"
+ask not-allowed "http://127.0.0.1:${PORT[inventory]}/stock?sku=book-42" -H "Authorization: Bearer $VALID"
+say "  3. tampered token         same token, payload sub changed to mallory, signature kept"
 ask tampered "$GATEWAY/checkout?sku=book-42" -H "Authorization: Bearer $TAMPERED"
-say "  3. expired token          minted with ttl=-120"
+say "  4. expired token          minted with ttl=-120"
 ask expired "$GATEWAY/checkout?sku=book-42" -H "Authorization: Bearer $EXPIRED"
-say "  4. wrong audience         minted with aud=partner-api"
+say "  5. wrong audience         minted with aud=partner-api"
 ask wrong-audience "$GATEWAY/checkout?sku=book-42" -H "Authorization: Bearer $WRONG_AUD"
-say "  5. no token               to the gateway, and straight to orders and inventory"
+say "  6. no token               to the gateway, and straight to orders and inventory"
 ask no-token-gateway "$GATEWAY/checkout?sku=book-42"
 ask no-token-orders "http://127.0.0.1:${PORT[orders]}/orders?sku=book-42"
 ask no-token-inventory "http://127.0.0.1:${PORT[inventory]}/stock?sku=book-42"

@@ -33,7 +33,7 @@ jar="demo-apps/$name/target/demo-$name.jar"
 agent_jar=agent/target/jwt-agent.jar
 if [ ! -f "$jar" ] || { [ $with_agent = 1 ] && [ ! -f "$agent_jar" ]; }; then
   echo "Building the agent and demo-apps/$name ..." >&2
-  mvn -q -B -ntp -pl "agent,demo-apps/$name" package -Dmaven.test.skip=true
+  mvn -q -B -ntp -Dstyle.color=never -pl "agent,demo-apps/$name" package -Dmaven.test.skip=true
 fi
 
 agent=()

@@ -21,11 +21,12 @@ public final class Story {
     public static final String NO_TOKEN_GATEWAY = "no-token-gateway";
     public static final String NO_TOKEN_ORDERS = "no-token-orders";
     public static final String NO_TOKEN_INVENTORY = "no-token-inventory";
-    /** Checks that are not a request of their own: every no-token-* request, and the host that is not allowed. */
-    public static final String NO_TOKEN = "no-token";
+    /** A valid token straight to inventory, which calls the partner: a host that is not allowed. */
     public static final String NOT_ALLOWED = "not-allowed";
-    public static final List<String> STEPS = List.of(VALID, TAMPERED, EXPIRED, WRONG_AUDIENCE,
+    public static final List<String> STEPS = List.of(VALID, NOT_ALLOWED, TAMPERED, EXPIRED, WRONG_AUDIENCE,
             NO_TOKEN_GATEWAY, NO_TOKEN_ORDERS, NO_TOKEN_INVENTORY);
+    /** The check that groups the three no-token-* requests. */
+    public static final String NO_TOKEN = "no-token";
 
     public static final String SUBJECT = "alice";
 
@@ -44,8 +45,10 @@ public final class Story {
 
     /** One line of the table: one check. */
     public static final class Row {
-        /** Which part of the story: one of {@link Story#STEPS} but no-token-*, "no-token" or "not-allowed". */
+        /** Which part of the story: one of {@link Story#STEPS}, or {@link Story#NO_TOKEN} for the no-token-* ones. */
         public final String check;
+        /** The client whose propagation this check needs on the way (a hop it depends on), or null. */
+        public final String needs;
         public final String story;
         public final String where;
         public final String expected;
@@ -53,7 +56,12 @@ public final class Story {
         public final boolean holds;
 
         Row(String check, String story, String where, String expected, String seen, boolean holds) {
+            this(check, story, where, expected, seen, holds, null);
+        }
+
+        Row(String check, String story, String where, String expected, String seen, boolean holds, String needs) {
             this.check = check;
+            this.needs = needs;
             this.story = story;
             this.where = where;
             this.expected = expected;
@@ -71,6 +79,7 @@ public final class Story {
     public static Story check(Map<String, Answer> answers) {
         Story story = new Story();
         story.chain(answers.get(VALID));
+        story.notAllowed(answers.get(NOT_ALLOWED));
         story.refused(TAMPERED, "tampered (sub -> mallory)", answers.get(TAMPERED), "signature");
         story.refused(EXPIRED, "expired (2 min ago)", answers.get(EXPIRED), "expired");
         story.refused(WRONG_AUDIENCE, "wrong audience", answers.get(WRONG_AUDIENCE), "audience");
@@ -108,15 +117,31 @@ public final class Story {
                 gatewayHolds));
 
         Map<String, Object> toOrders = call(gateway, "orders", "java.net.http.HttpClient");
-        rows.add(hop("", "gateway -> orders (JDK HttpClient)", toOrders, "orders"));
+        rows.add(hop("", "gateway -> orders (JDK HttpClient)", toOrders, "orders", null));
         Map<String, Object> orders = answer(toOrders);
 
         Map<String, Object> toStock = call(orders, "inventory", "OkHttp");
-        rows.add(hop("", "orders -> inventory (OkHttp, pool)", toStock, "inventory"));
+        rows.add(hop("", "orders -> inventory (OkHttp, pool)", toStock, "inventory", "OkHttp"));
         Map<String, Object> toReserve = call(orders, "inventory", "Apache HttpClient 5");
-        rows.add(hop("", "orders -> inventory (Apache HC 5, pool)", toReserve, "inventory"));
+        rows.add(hop("", "orders -> inventory (Apache HC 5, pool)", toReserve, "inventory", "Apache HttpClient 5"));
 
-        Map<String, Object> toPartner = call(answer(toStock), "partner", "HttpURLConnection");
+        rows.add(partner(VALID, "", call(answer(toStock), "partner", "HttpURLConnection"), "OkHttp"));
+    }
+
+    private void notAllowed(Answer first) {
+        String story = "host not allowed";
+        Map<String, Object> inventory = first == null ? null : Json.object(first.body);
+        boolean holds = first != null && first.status == 200 && inventory != null
+                && "inventory".equals(inventory.get("service")) && SUBJECT.equals(inventory.get("subject"));
+        rows.add(new Row(NOT_ALLOWED, story, "curl -> inventory", "200, subject " + SUBJECT,
+                first == null ? "no answer" : first.status + (inventory != null && inventory.containsKey("subject")
+                        ? ", subject " + inventory.get("subject") : describeRefusal(first.wwwAuthenticate)),
+                holds));
+        rows.add(partner(NOT_ALLOWED, "", call(inventory, "partner", "HttpURLConnection"), null));
+    }
+
+    /** The call to the partner, a host that is not allowed: it must arrive without a token. */
+    private Row partner(String check, String story, Map<String, Object> toPartner, String needs) {
         Map<String, Object> partner = answer(toPartner);
         String where = "inventory -> partner" + (toPartner == null ? "" : " at " + hostOf(String.valueOf(toPartner.get("request"))))
                 + " (HttpURLConnection)";
@@ -133,17 +158,16 @@ public final class Story {
             seen = toPartner.get("status") + (received ? ", Authorization RECEIVED" : ", no Authorization");
             holds = !received && Long.valueOf(200).equals(toPartner.get("status"));
         }
-        rows.add(new Row(NOT_ALLOWED, "host not allowed", where,
-                "200, no Authorization", seen, holds));
+        return new Row(check, story, where, "200, no Authorization", seen, holds, needs);
     }
 
-    private Row hop(String story, String where, Map<String, Object> call, String service) {
+    private Row hop(String story, String where, Map<String, Object> call, String service, String needs) {
         String expected = "200, subject " + SUBJECT;
         if (call == null) {
-            return new Row(VALID, story, where, expected, "not reached", false);
+            return new Row(VALID, story, where, expected, "not reached", false, needs);
         }
         if (call.containsKey("error")) {
-            return new Row(VALID, story, where, expected, "error: " + call.get("error"), false);
+            return new Row(VALID, story, where, expected, "error: " + call.get("error"), false, needs);
         }
         Object status = call.get("status");
         Map<String, Object> answer = answer(call);
@@ -151,7 +175,7 @@ public final class Story {
         String seen = status + (reached ? ", subject " + answer.get("subject")
                 : describeRefusal((String) call.get("wwwAuthenticate")));
         boolean holds = Long.valueOf(200).equals(status) && reached && SUBJECT.equals(answer.get("subject"));
-        return new Row(VALID, story, where, expected, seen, holds);
+        return new Row(VALID, story, where, expected, seen, holds, needs);
     }
 
     private void refused(String check, String story, Answer answer, String reasonWord) {

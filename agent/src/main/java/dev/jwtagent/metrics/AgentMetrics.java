@@ -37,6 +37,11 @@ public final class AgentMetrics {
         return adder == null ? 0 : adder.sum();
     }
 
+    /** Whether {@code name} is a gauge or has been counted. */
+    public boolean has(String name) {
+        return gauges.containsKey(name) || counters.containsKey(name);
+    }
+
     /** A sorted snapshot of every counter and gauge. */
     public Map<String, Long> snapshot() {
         Map<String, Long> all = new TreeMap<>();

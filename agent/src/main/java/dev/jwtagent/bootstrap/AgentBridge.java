@@ -1,7 +1,11 @@
 package dev.jwtagent.bootstrap;
 
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The one entry point that inlined advice calls. Static, tiny and dependency-free because it
@@ -19,6 +23,9 @@ public final class AgentBridge {
     private static volatile String outboundHeader = "Authorization";
     private static volatile Method jdkSetSystemHeader;
     private static volatile Method messageHeaderFindValue;
+    /** Tokens captured by {@link #captureToken}, keyed weakly by the identity of their owner. */
+    private static final Map<IdentityKey, CarriedToken> CAPTURED = new HashMap<>();
+    private static final ReferenceQueue<Object> COLLECTED_OWNERS = new ReferenceQueue<>();
 
     private AgentBridge() {
     }
@@ -94,6 +101,94 @@ public final class AgentBridge {
             internalFault("HttpURLConnection headers", fault);
             // Unknown: assume the application set it, so that nothing is overwritten.
             return true;
+        }
+    }
+
+    /**
+     * Remembers the current token (if any) with {@code owner}, an object of an asynchronous client
+     * that is created on the calling thread and later sends from an I/O thread, where no token is
+     * current. The owner is held weakly and compared by identity.
+     */
+    public static void captureToken(Object owner) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || owner == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            expungeCollectedOwners();
+            CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token);
+        }
+    }
+
+    /** Lets {@code to} carry the token captured with {@code from} as well (a hop of that exchange). */
+    public static void shareCapturedToken(Object from, Object to) {
+        if (from == null || to == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            CarriedToken token = CAPTURED.get(new IdentityKey(from, null));
+            if (token != null) {
+                expungeCollectedOwners();
+                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), token);
+            }
+        }
+    }
+
+    /** Takes (and forgets) the token captured with {@code owner}; null when none was. */
+    public static CarriedToken takeCapturedToken(Object owner) {
+        if (owner == null) {
+            return null;
+        }
+        synchronized (CAPTURED) {
+            return CAPTURED.remove(new IdentityKey(owner, null));
+        }
+    }
+
+    /** {@link #outboundValue} decided for {@code token}, whatever is current on this thread. */
+    public static String outboundValueFor(CarriedToken token, String scheme, String host, int port, boolean headerAlreadySet) {
+        BridgeHooks h = hooks;
+        if (token == null || h == null) {
+            return null;
+        }
+        CarriedToken previous = TokenCarrier.swap(token);
+        try {
+            return h.outboundValue(scheme, host, port, headerAlreadySet);
+        } finally {
+            TokenCarrier.restore(previous);
+        }
+    }
+
+    private static void expungeCollectedOwners() {
+        Object gone;
+        while ((gone = COLLECTED_OWNERS.poll()) != null) {
+            CAPTURED.remove(gone);
+        }
+    }
+
+    /** A weak key equal to another only for the same referent (or itself, once collected). */
+    private static final class IdentityKey extends WeakReference<Object> {
+        private final int hash;
+
+        IdentityKey(Object referent, ReferenceQueue<Object> queue) {
+            super(referent, queue);
+            this.hash = System.identityHashCode(referent);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            if (this == other) {
+                return true;
+            }
+            if (!(other instanceof IdentityKey)) {
+                return false;
+            }
+            Object referent = get();
+            return referent != null && referent == ((IdentityKey) other).get();
         }
     }
 }

@@ -7,8 +7,14 @@ import dev.jwtagent.concurrent.ForkJoinInstrumentation;
 import dev.jwtagent.concurrent.ThreadInstrumentation;
 import dev.jwtagent.inbound.JakartaServletInstrumentation;
 import dev.jwtagent.inbound.JavaxServletInstrumentation;
+import dev.jwtagent.outbound.ApacheHttpAsyncClient4Instrumentation;
+import dev.jwtagent.outbound.ApacheHttpClient4Instrumentation;
+import dev.jwtagent.outbound.ApacheHttpClient5Instrumentation;
 import dev.jwtagent.outbound.HttpUrlConnectionInstrumentation;
 import dev.jwtagent.outbound.JdkHttpClientInstrumentation;
+import dev.jwtagent.outbound.JettyClient12Instrumentation;
+import dev.jwtagent.outbound.OkHttpInstrumentation;
+import dev.jwtagent.outbound.ReactorNettyHttpClientInstrumentation;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -27,6 +33,12 @@ public final class Instrumentations {
                 new JavaxServletInstrumentation(),
                 new HttpUrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
+                new ApacheHttpClient4Instrumentation(),
+                new ApacheHttpAsyncClient4Instrumentation(),
+                new ApacheHttpClient5Instrumentation(),
+                new OkHttpInstrumentation(),
+                new ReactorNettyHttpClientInstrumentation(),
+                new JettyClient12Instrumentation(),
                 new ExecutorInstrumentation(),
                 new ForkJoinInstrumentation(),
                 new CompletableFutureInstrumentation(),

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,9 +30,30 @@ public final class DownstreamClients {
         CLIENTS.put("url-connection", DownstreamClients::urlConnection);
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());
+        // Each library's calls live in a class of its own, loaded on first use: a child JVM whose
+        // class path has only some of these libraries (another OkHttp, Jetty 12) can still use the rest.
+        CLIENTS.put("apache4", (url, auth) -> ApacheClients.classic4(url, auth));
+        CLIENTS.put("apache4-async", (url, auth) -> ApacheClients.async4(url, auth));
+        CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));
+        CLIENTS.put("apache5-async", (url, auth) -> ApacheClients.async5(url, auth));
+        CLIENTS.put("okhttp", (url, auth) -> OkHttpClients.execute(url, auth));
+        CLIENTS.put("okhttp-async", (url, auth) -> OkHttpClients.enqueue(url, auth));
+        for (String factory : List.of("simple", "jdk", "apache5", "okhttp", "reactor")) {
+            CLIENTS.put("rest-template-" + factory, (url, auth) -> SpringClients.restTemplate(factory, url, auth));
+            CLIENTS.put("rest-client-" + factory, (url, auth) -> SpringClients.restClient(factory, url, auth));
+        }
+        CLIENTS.put("webclient", (url, auth) -> SpringClients.webClientBlock(url, auth));
+        CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
+        CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
+        CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
     }
 
     private DownstreamClients() {
+    }
+
+    /** Every client name, in registration order. */
+    public static List<String> names() {
+        return List.copyOf(CLIENTS.keySet());
     }
 
     public static Client byName(String name) {

@@ -1,0 +1,78 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import org.apache.http.client.methods.HttpRequestWrapper;
+import org.apache.http.conn.routing.HttpRoute;
+
+import java.net.URI;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Apache HttpAsyncClient 4.1. Every exchange handler (default, minimal, pipelining) installs the
+ * client's per-hop copy of the request with {@code setCurrentRequest}; for the first hop that
+ * happens on the calling thread, inside {@code execute}, where the token is current. Redirects are
+ * installed on I/O threads, where no token is current, and are built from the application's
+ * original request, so they never carry the token.
+ */
+public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "apache-httpasyncclient-4";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"),
+                        AdviceSupport.hasClass("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
+                .transform(support.advice(named("setCurrentRequest").and(takesArguments(1))
+                                .and(takesArgument(0, named("org.apache.http.client.methods.HttpRequestWrapper"))),
+                        CurrentRequestAdvice.class.getName()));
+    }
+
+    public static final class CurrentRequestAdvice {
+        private CurrentRequestAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object currentRequest,
+                                 @Advice.FieldValue("routeRef") AtomicReference<?> routeRef) {
+            HttpRequestWrapper request = (HttpRequestWrapper) currentRequest;
+            if (request == null || TokenCarrier.current() == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
+                return;
+            }
+            // The minimal handler installs the request before its route: an absolute URI names the target either way.
+            URI uri = request.getURI();
+            String scheme;
+            String host;
+            int port;
+            if (uri != null && uri.isAbsolute() && uri.getHost() != null) {
+                scheme = uri.getScheme();
+                host = uri.getHost();
+                port = uri.getPort();
+            } else {
+                HttpRoute route = (HttpRoute) routeRef.get();
+                if (route == null) {
+                    return;
+                }
+                scheme = route.getTargetHost().getSchemeName();
+                host = route.getTargetHost().getHostName();
+                port = route.getTargetHost().getPort();
+            }
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValue(scheme, host, port, request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import org.apache.http.HttpHost;
+import org.apache.http.client.methods.HttpRequestWrapper;
+import org.apache.http.conn.routing.HttpRoute;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Apache HttpClient 4.3 to 4.5, classic API. {@code ProtocolExec} (the default client's chain) and
+ * {@code MinimalClientExec} (the minimal client) run once per hop on the calling thread, with the
+ * route of that hop and the client's own per-hop copy of the request. The header goes on that
+ * copy: a redirect is built from the application's original request, so it never inherits the
+ * token, and its own hop is decided for its own host.
+ */
+public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "apache-httpclient-4";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(namedOneOf("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec"),
+                        AdviceSupport.hasClass("org.apache.http.impl.execchain.ClientExecChain"))
+                .transform(support.advice(named("execute").and(takesArguments(4))
+                                .and(takesArgument(0, named("org.apache.http.conn.routing.HttpRoute")))
+                                .and(takesArgument(1, named("org.apache.http.client.methods.HttpRequestWrapper"))),
+                        HopAdvice.class.getName()));
+    }
+
+    public static final class HopAdvice {
+        private HopAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object hopRoute, @Advice.Argument(1) Object hopRequest) {
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            HttpRequestWrapper request = (HttpRequestWrapper) hopRequest;
+            String name = AgentBridge.outboundHeader();
+            HttpHost target = ((HttpRoute) hopRoute).getTargetHost();
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
+                    request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import org.apache.hc.client5.http.async.AsyncExecChain;
+import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.http.HttpRequest;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Apache HttpClient 5.1 to 5.6, classic and async. {@code ProtocolExec} and
+ * {@code AsyncProtocolExec} run once per hop with that hop's route and the client's own copy of the
+ * request (never the application's object). Redirects are built from the application's original
+ * request, so they never inherit the token; a classic redirect is decided for its own host on the
+ * calling thread, an async one runs on an I/O thread where no token is current.
+ */
+public final class ApacheHttpClient5Instrumentation implements AgentInstrumentation {
+    @Override
+    public String name() {
+        return "apache-httpclient-5";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(named("org.apache.hc.client5.http.impl.classic.ProtocolExec"),
+                        AdviceSupport.hasClass("org.apache.hc.client5.http.classic.ExecChain"))
+                .transform(support.advice(named("execute").and(takesArguments(3))
+                                .and(takesArgument(1, named("org.apache.hc.client5.http.classic.ExecChain$Scope"))),
+                        ClassicHopAdvice.class.getName()))
+                .type(named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec"),
+                        AdviceSupport.hasClass("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(support.advice(named("execute").and(takesArguments(5))
+                                .and(takesArgument(2, named("org.apache.hc.client5.http.async.AsyncExecChain$Scope"))),
+                        AsyncHopAdvice.class.getName()));
+    }
+
+    public static final class ClassicHopAdvice {
+        private ClassicHopAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object hopRequest, @Advice.Argument(1) Object hopScope) {
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            HttpRequest request = (HttpRequest) hopRequest;
+            String name = AgentBridge.outboundHeader();
+            HttpHost target = ((ExecChain.Scope) hopScope).route.getTargetHost();
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
+                    request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+
+    public static final class AsyncHopAdvice {
+        private AsyncHopAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            HttpRequest request = (HttpRequest) hopRequest;
+            String name = AgentBridge.outboundHeader();
+            HttpHost target = ((AsyncExecChain.Scope) hopScope).route.getTargetHost();
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
+                    request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+}

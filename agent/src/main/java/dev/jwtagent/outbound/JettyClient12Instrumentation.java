@@ -1,0 +1,40 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Jetty {@code HttpClient} 12 ({@code org.eclipse.jetty.client.transport.HttpRequest}), blocking
+ * {@code send()} and asynchronous {@code send(listener)}: both reach {@code sendAsync} on the
+ * calling thread, where the header is added for the request's host. A redirect is a copy of the
+ * request sent from Jetty's own threads (no token current there); Jetty drops {@code Authorization}
+ * from such copies, and the copy advice drops a header the agent added under any other name.
+ *
+ * <p>Jetty 12's class files are Java 17 while the agent is built for Java 11, so the advice lives
+ * in {@code dev.jwtagent.outbound.jetty12}, compiled by a release-17 compiler execution of its own
+ * and named here only by string: those classes are described from their class files and inlined
+ * into Jetty's classes, never loaded by the agent.
+ */
+public final class JettyClient12Instrumentation implements AgentInstrumentation {
+    private static final String ADVICE = "dev.jwtagent.outbound.jetty12.JettyClient12Advice";
+
+    @Override
+    public String name() {
+        return "jetty-client-12";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(named("org.eclipse.jetty.client.transport.HttpRequest"),
+                        AdviceSupport.hasClass("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(named("sendAsync").and(takesArguments(2)), ADVICE + "$SendAdvice"))
+                .transform(support.advice(named("copy").and(takesArguments(1)).and(takesArgument(0, named("java.net.URI"))),
+                        ADVICE + "$CopyAdvice"));
+    }
+}

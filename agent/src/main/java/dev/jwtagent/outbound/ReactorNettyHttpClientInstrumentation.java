@@ -1,0 +1,100 @@
+package dev.jwtagent.outbound;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import reactor.netty.http.client.HttpClientRequest;
+
+import java.net.URI;
+import java.util.Map;
+
+import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+/**
+ * Reactor Netty's {@code HttpClient} (1.x), and through it Spring's {@code WebClient},
+ * {@code ReactorClientHttpConnector} and {@code ReactorClientHttpRequestFactory}.
+ *
+ * <p>Reactor Netty sends from event-loop threads, where no token is current. Subscribing creates
+ * one {@code HttpClientHandler} per exchange, on the subscribing thread: the token current there is
+ * captured with it. When the handler configures the first hop's connection operations, the token
+ * goes along; just before that hop's headers are written (after the application's own headers
+ * were applied), the hop is decided for its host with that token. Redirect hops and retried
+ * connections of later hops get no token. A token captured when the application subscribes on
+ * another thread is whatever is current there (usually none).
+ *
+ * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
+ */
+public final class ReactorNettyHttpClientInstrumentation implements AgentInstrumentation {
+    private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
+
+    @Override
+    public String name() {
+        return "reactor-netty-http-client";
+    }
+
+    @Override
+    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+        return builder
+                .type(named(HANDLER), AdviceSupport.hasClass("reactor.netty.http.client.HttpClient"))
+                .transform(support.advice(isConstructor(), CaptureAdvice.class.getName()))
+                .transform(support.advice(named("requestWithBody").and(takesArguments(1)), FirstHopAdvice.class.getName()))
+                .type(named("reactor.netty.http.client.HttpClientOperations"), AdviceSupport.hasClass("reactor.netty.http.client.HttpClient"))
+                .transform(support.advice(named("beforeMarkSentHeaders").and(takesArguments(0)), HeadersAdvice.class.getName()));
+    }
+
+    public static final class CaptureAdvice {
+        private CaptureAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object handler) {
+            AgentBridge.captureToken(handler);
+        }
+    }
+
+    public static final class FirstHopAdvice {
+        private FirstHopAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object handler, @Advice.Argument(0) Object operations,
+                                 @Advice.FieldValue("redirectedFrom") Object[] redirectedFrom) {
+            if (redirectedFrom == null || redirectedFrom.length == 0) {
+                AgentBridge.shareCapturedToken(handler, operations);
+            }
+        }
+    }
+
+    public static final class HeadersAdvice {
+        private HeadersAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object operations,
+                                @Advice.FieldValue("requestHeaders") Iterable<?> headers,
+                                @Advice.FieldValue("resourceUrl") String resourceUrl) {
+            CarriedToken token = AgentBridge.takeCapturedToken(operations);
+            if (token == null || resourceUrl == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            boolean present = false;
+            for (Object header : headers) {
+                if (name.equalsIgnoreCase(String.valueOf(((Map.Entry<?, ?>) header).getKey()))) {
+                    present = true;
+                    break;
+                }
+            }
+            URI uri = URI.create(resourceUrl);
+            String value = AgentBridge.outboundValueFor(token, uri.getScheme(), uri.getHost(), uri.getPort(), present);
+            if (value != null) {
+                ((HttpClientRequest) operations).header(name, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jwtagent.outbound.jetty12;
+
+import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.client.transport.HttpRequest;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+
+/**
+ * Advice templates for {@code dev.jwtagent.outbound.JettyClient12Instrumentation}. Compiled for
+ * Java 17 (Jetty 12's level) by a compiler execution of their own; never loaded by the agent.
+ */
+public final class JettyClient12Advice {
+    /** Request attribute: the current value of the outbound header is the one the agent added. */
+    static final String ADDED = "dev.jwtagent.outbound-header-added";
+
+    private JettyClient12Advice() {
+    }
+
+    public static final class SendAdvice {
+        private SendAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object sent) {
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            HttpRequest request = (HttpRequest) sent;
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(),
+                    request.getHeaders().contains(name));
+            if (value != null) {
+                request.addHeader(new HttpField(name, value));
+                request.attribute(ADDED, Boolean.TRUE);
+            }
+        }
+    }
+
+    public static final class CopyAdvice {
+        private CopyAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object copied, @Advice.Return Object copyOfRequest) {
+            HttpRequest original = (HttpRequest) copied;
+            HttpRequest copy = (HttpRequest) copyOfRequest;
+            if (copy == null || original.getAttributes().get(ADDED) == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            String added = original.getHeaders().get(name);
+            HttpFields fields = copy.getHeaders();
+            if (added != null && added.equals(fields.get(name)) && fields instanceof HttpFields.Mutable) {
+                ((HttpFields.Mutable) fields).remove(name);
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package example.jwtagent.it;
+
+import org.apache.hc.client5.http.async.methods.SimpleHttpRequest;
+import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
+import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.http.HttpResponse;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.util.EntityUtils;
+
+import java.util.concurrent.TimeUnit;
+
+/** Apache HttpClient 4.x and 5.x, classic and async, each with its default settings (redirects followed). */
+final class ApacheClients {
+    private ApacheClients() {
+    }
+
+    private static final class Classic4 {
+        static final org.apache.http.impl.client.CloseableHttpClient CLIENT = org.apache.http.impl.client.HttpClients.createDefault();
+    }
+
+    private static final class Async4 {
+        static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT = org.apache.http.impl.nio.client.HttpAsyncClients.createDefault();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    private static final class Classic5 {
+        static final CloseableHttpClient CLIENT = org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
+    }
+
+    private static final class Async5 {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    static int classic4(String url, String authorization) throws Exception {
+        HttpGet get = new HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        try (CloseableHttpResponse response = Classic4.CLIENT.execute(get)) {
+            EntityUtils.consume(response.getEntity());
+            return response.getStatusLine().getStatusCode();
+        }
+    }
+
+    static int async4(String url, String authorization) throws Exception {
+        HttpGet get = new HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        HttpResponse response = Async4.CLIENT.execute(get, null).get(10, TimeUnit.SECONDS);
+        EntityUtils.consume(response.getEntity());
+        return response.getStatusLine().getStatusCode();
+    }
+
+    static int classic5(String url, String authorization) throws Exception {
+        org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        return Classic5.CLIENT.execute(get, response -> {
+            org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+    }
+
+    static int async5(String url, String authorization) throws Exception {
+        SimpleHttpRequest request = SimpleRequestBuilder.get(url).build();
+        if (authorization != null) {
+            request.setHeader("Authorization", authorization);
+        }
+        return Async5.CLIENT.execute(request, null).get(10, TimeUnit.SECONDS).getCode();
+    }
+}

@@ -56,9 +56,10 @@ class WycheproofTest {
     @Test
     void everyInvalidVectorIsRejectedAndValidOnesAreAcceptedOrExplained() throws Exception {
         String dirProperty = System.getProperty("test.vectors.dir");
-        assumeTrue(dirProperty != null, "test.vectors.dir not set");
+        assumeTrue(dirProperty != null, "test.vectors.dir not set (the Maven build always sets it)");
         Path file = Paths.get(dirProperty, "wycheproof", "json_web_signature_test.json");
-        assumeTrue(Files.isRegularFile(file), "Wycheproof vectors not present");
+        // The build names the folder, so a missing file is a broken checkout, not a reason to pass silently.
+        assertTrue(Files.isRegularFile(file), "Wycheproof vectors missing: " + file.getFileName() + " under test.vectors.dir");
         Map<String, Object> doc = Jose.parseObject(new String(Files.readAllBytes(file), StandardCharsets.UTF_8));
 
         List<String> failures = new ArrayList<>();
@@ -71,6 +72,7 @@ class WycheproofTest {
             }
         }
         Map<Integer, RejectReason> validRejected = new LinkedHashMap<>();
+        java.util.Set<Integer> defectiveSeen = new java.util.HashSet<>();
         int count = 0;
         for (Object g : (List<?>) doc.get("testGroups")) {
             Map<?, ?> group = (Map<?, ?>) g;
@@ -84,6 +86,9 @@ class WycheproofTest {
                 int tcId = ((Long) test.get("tcId")).intValue();
                 String result = (String) test.get("result");
                 String label = tcId + " " + test.get("comment") + " (" + group.get("comment") + ")";
+                if (!"valid".equals(result) && !"invalid".equals(result)) {
+                    failures.add("vector " + label + " has result " + result + ", which this test does not judge");
+                }
                 RejectReason rejected = null;
                 try {
                     verifier.verifySignatureOnly((String) test.get("jws"));
@@ -91,6 +96,7 @@ class WycheproofTest {
                     rejected = e.reason();
                 }
                 if ("invalid".equals(result) && rejected == null && DEFECTIVE_INVALID.containsKey(tcId)) {
+                    defectiveSeen.add(tcId);
                     if (!validJws.contains(test.get("jws"))) {
                         failures.add("vector " + label + " is listed as defective but differs from every valid one");
                     }
@@ -112,6 +118,7 @@ class WycheproofTest {
         assertEquals(((Long) doc.get("numberOfTests")).intValue(), count);
         assertTrue(failures.isEmpty(), String.join("\n", failures));
         assertEquals(REJECTED_VALID.keySet(), validRejected.keySet(), "explanations must match actual rejections");
+        assertEquals(DEFECTIVE_INVALID.keySet(), defectiveSeen, "every vector listed as defective must be one");
     }
 
     @Test

@@ -47,8 +47,6 @@ public final class Story {
     public static final class Row {
         /** Which part of the story: one of {@link Story#STEPS}, or {@link Story#NO_TOKEN} for the no-token-* ones. */
         public final String check;
-        /** The client whose propagation this check needs on the way (a hop it depends on), or null. */
-        public final String needs;
         public final String story;
         public final String where;
         public final String expected;
@@ -56,12 +54,7 @@ public final class Story {
         public final boolean holds;
 
         Row(String check, String story, String where, String expected, String seen, boolean holds) {
-            this(check, story, where, expected, seen, holds, null);
-        }
-
-        Row(String check, String story, String where, String expected, String seen, boolean holds, String needs) {
             this.check = check;
-            this.needs = needs;
             this.story = story;
             this.where = where;
             this.expected = expected;
@@ -117,15 +110,15 @@ public final class Story {
                 gatewayHolds));
 
         Map<String, Object> toOrders = call(gateway, "orders", "java.net.http.HttpClient");
-        rows.add(hop("", "gateway -> orders (JDK HttpClient)", toOrders, "orders", null));
+        rows.add(hop("", "gateway -> orders (JDK HttpClient)", toOrders, "orders"));
         Map<String, Object> orders = answer(toOrders);
 
         Map<String, Object> toStock = call(orders, "inventory", "OkHttp");
-        rows.add(hop("", "orders -> inventory (OkHttp, pool)", toStock, "inventory", "OkHttp"));
+        rows.add(hop("", "orders -> inventory (OkHttp, pool)", toStock, "inventory"));
         Map<String, Object> toReserve = call(orders, "inventory", "Apache HttpClient 5");
-        rows.add(hop("", "orders -> inventory (Apache HC 5, pool)", toReserve, "inventory", "Apache HttpClient 5"));
+        rows.add(hop("", "orders -> inventory (Apache HC 5, pool)", toReserve, "inventory"));
 
-        rows.add(partner(VALID, "", call(answer(toStock), "partner", "HttpURLConnection"), "OkHttp"));
+        rows.add(partner(VALID, "", call(answer(toStock), "partner", "HttpURLConnection")));
     }
 
     private void notAllowed(Answer first) {
@@ -137,11 +130,11 @@ public final class Story {
                 first == null ? "no answer" : first.status + (inventory != null && inventory.containsKey("subject")
                         ? ", subject " + inventory.get("subject") : describeRefusal(first.wwwAuthenticate)),
                 holds));
-        rows.add(partner(NOT_ALLOWED, "", call(inventory, "partner", "HttpURLConnection"), null));
+        rows.add(partner(NOT_ALLOWED, "", call(inventory, "partner", "HttpURLConnection")));
     }
 
     /** The call to the partner, a host that is not allowed: it must arrive without a token. */
-    private Row partner(String check, String story, Map<String, Object> toPartner, String needs) {
+    private Row partner(String check, String story, Map<String, Object> toPartner) {
         Map<String, Object> partner = answer(toPartner);
         String where = "inventory -> partner" + (toPartner == null ? "" : " at " + hostOf(String.valueOf(toPartner.get("request"))))
                 + " (HttpURLConnection)";
@@ -158,16 +151,16 @@ public final class Story {
             seen = toPartner.get("status") + (received ? ", Authorization RECEIVED" : ", no Authorization");
             holds = !received && Long.valueOf(200).equals(toPartner.get("status"));
         }
-        return new Row(check, story, where, "200, no Authorization", seen, holds, needs);
+        return new Row(check, story, where, "200, no Authorization", seen, holds);
     }
 
-    private Row hop(String story, String where, Map<String, Object> call, String service, String needs) {
+    private Row hop(String story, String where, Map<String, Object> call, String service) {
         String expected = "200, subject " + SUBJECT;
         if (call == null) {
-            return new Row(VALID, story, where, expected, "not reached", false, needs);
+            return new Row(VALID, story, where, expected, "not reached", false);
         }
         if (call.containsKey("error")) {
-            return new Row(VALID, story, where, expected, "error: " + call.get("error"), false, needs);
+            return new Row(VALID, story, where, expected, "error: " + call.get("error"), false);
         }
         Object status = call.get("status");
         Map<String, Object> answer = answer(call);
@@ -175,7 +168,7 @@ public final class Story {
         String seen = status + (reached ? ", subject " + answer.get("subject")
                 : describeRefusal((String) call.get("wwwAuthenticate")));
         boolean holds = Long.valueOf(200).equals(status) && reached && SUBJECT.equals(answer.get("subject"));
-        return new Row(VALID, story, where, expected, seen, holds, needs);
+        return new Row(VALID, story, where, expected, seen, holds);
     }
 
     private void refused(String check, String story, Answer answer, String reasonWord) {

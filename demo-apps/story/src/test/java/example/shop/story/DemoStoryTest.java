@@ -1,7 +1,6 @@
 package example.shop.story;
 
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -20,7 +19,6 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,12 +37,11 @@ class DemoStoryTest {
     private static DemoProcesses demo;
     private static Story story;
     private static String table;
-    private static Path agentJar;
 
     @BeforeAll
     static void runTheStory() throws Exception {
         Path demoApps = Path.of(System.getProperty("demo.apps.dir", "..")).toAbsolutePath().normalize();
-        agentJar = Path.of(System.getProperty("agent.jar", "../../agent/target/jwt-agent.jar")).toAbsolutePath().normalize();
+        Path agentJar = Path.of(System.getProperty("agent.jar", "../../agent/target/jwt-agent.jar")).toAbsolutePath().normalize();
         assertTrue(Files.isRegularFile(agentJar), agentJar + " is missing: the agent module builds it (mvn package)");
         demo = new DemoProcesses(demoApps, agentJar, demoApps.resolve("story/target/demo-run"));
         try {
@@ -125,45 +122,14 @@ class DemoStoryTest {
         assertEquals(valid.substring(valid.lastIndexOf('.')), tampered.substring(tampered.lastIndexOf('.')));
     }
 
-    /**
-     * Every row of the check holds. A row that fails only because the agent jar does not have the
-     * client instrumentation it depends on yet (the class is absent) is reported as skipped, not
-     * failed: that part of the story is pending, and is asserted as soon as the agent has it.
-     */
     private static void assertHolds(String check) {
         List<Story.Row> rows = story.rows(check);
         assertFalse(rows.isEmpty(), "no check named " + check);
-        List<Story.Row> failed = rows.stream().filter(r -> !r.holds).collect(Collectors.toList());
-        List<Story.Row> pending = failed.stream().filter(r -> r.needs != null && !agentHasInstrumentationFor(r.needs))
-                .collect(Collectors.toList());
-        List<Story.Row> broken = new java.util.ArrayList<>(failed);
-        broken.removeAll(pending);
-        assertTrue(broken.isEmpty(), describe(broken) + System.lineSeparator() + table);
-        Assumptions.assumeTrue(pending.isEmpty(), () -> "pending, the agent jar has no instrumentation yet for "
-                + pending.stream().map(r -> r.needs).distinct().collect(Collectors.joining(", ")) + ": " + describe(pending));
-    }
-
-    private static String describe(List<Story.Row> rows) {
-        return rows.stream().map(r -> r.where + ": expected " + r.expected + ", saw " + r.seen)
+        String failed = rows.stream().filter(r -> !r.holds)
+                .map(r -> r.where + ": expected " + r.expected + ", saw " + r.seen)
                 .collect(Collectors.joining("; "));
+        assertTrue(failed.isEmpty(), failed + System.lineSeparator() + table);
     }
-
-    /** Whether the agent jar holds the instrumentation class for a client the story depends on. */
-    private static boolean agentHasInstrumentationFor(String client) {
-        String entry = INSTRUMENTATION_CLASSES.get(client);
-        if (entry == null) {
-            return true;
-        }
-        try (JarFile jar = new JarFile(agentJar.toFile())) {
-            return jar.getEntry(entry) != null;
-        } catch (java.io.IOException e) {
-            return true;
-        }
-    }
-
-    private static final Map<String, String> INSTRUMENTATION_CLASSES = Map.of(
-            "OkHttp", "dev/jwtagent/outbound/OkHttpInstrumentation.class",
-            "Apache HttpClient 5", "dev/jwtagent/outbound/ApacheHttpClient5Instrumentation.class");
 
     private static String token(String query) throws Exception {
         HttpResponse<String> response = CLIENT.send(HttpRequest.newBuilder(URI.create(demo.issuer() + "/token?" + query))

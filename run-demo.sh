@@ -33,6 +33,8 @@ command -v "$JAVA" >/dev/null || die "no java found (set JAVA_HOME)"
 java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 [ "${java_major%%.*}" -ge 17 ] 2>/dev/null || die "Java 17 or newer is needed (Tomcat 11 and Jetty 12), found ${java_major:-?}"
 
+rm -rf "$RUN" && mkdir -p "$RUN"
+
 # --- build what is missing or older than its sources -------------------------------------------
 stale() { # jar, then the files and folders it is built from
   local jar=$1; shift
@@ -53,7 +55,10 @@ if [ ${#modules[@]} -gt 0 ]; then
   command -v mvn >/dev/null || die "Maven is needed to build: ${modules[*]}"
   say "Building: ${modules[*]} ..."
   t0=$SECONDS
-  (IFS=,; mvn -q -B -ntp -Dstyle.color=never -pl "${modules[*]}" package -Dmaven.test.skip=true) || die "the build failed"
+  if ! (IFS=,; mvn -B -ntp -Dstyle.color=never -pl "${modules[*]}" package -Dmaven.test.skip=true) >"$RUN/build.log" 2>&1; then
+    grep -E 'ERROR|FAIL' "$RUN/build.log" | head -20 >&2
+    die "the build failed (log: $RUN/build.log)"
+  fi
   say "Built in $((SECONDS - t0)) s."
 fi
 
@@ -86,8 +91,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'say ""; say "Interrupted: stopping the demo services."; exit 130' INT
 trap 'exit 143' TERM
-
-rm -rf "$RUN" && mkdir -p "$RUN"
 
 # The agent's settings: the same for every service, all on the command line.
 AGENT_OPTS=(

@@ -1,0 +1,134 @@
+package dev.jwtagent.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Turns the per-launch measurements of {@code run-process-bench.sh} (a TSV file, one line per arm
+ * and round) into a markdown table of medians per arm with ratios to the {@code none} arm:
+ * {@code java -cp benchmarks.jar dev.jwtagent.bench.ProcessBenchReport <runs.tsv> <header.md> <out.md>}.
+ */
+public final class ProcessBenchReport {
+    private static final String BASELINE = "none";
+
+    private ProcessBenchReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<String> lines = Files.readAllLines(Path.of(args[0]));
+        String[] columns = lines.get(0).split("\t");
+        Map<String, Map<String, List<Double>>> byArm = new LinkedHashMap<>();
+        Map<String, List<String>> notes = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            String arm = cells[index(columns, "arm")];
+            Map<String, List<Double>> values = byArm.computeIfAbsent(arm, a -> new LinkedHashMap<>());
+            for (int i = 0; i < columns.length; i++) {
+                if (i < cells.length && isNumber(cells[i])) {
+                    values.computeIfAbsent(columns[i], c -> new ArrayList<>()).add(Double.parseDouble(cells[i]));
+                }
+            }
+            String extra = cells[index(columns, "agent_threads")];
+            if (!extra.isEmpty() && !extra.equals("-")) {
+                List<String> armNotes = notes.computeIfAbsent(arm, a -> new ArrayList<>());
+                if (!armNotes.contains(extra)) {
+                    armNotes.add(extra);
+                }
+            }
+        }
+        Map<String, List<Double>> base = byArm.get(BASELINE);
+        StringBuilder out = new StringBuilder(Files.readString(Path.of(args[1])));
+        out.append("\n| arm | runs | first answer ms | Δ first answer | agent start ms | req/s | × req/s | p99 ms | × p99 "
+                + "| heap after load MB | heap after 10k tokens MB | Δ heap 10k vs none MB | threads | Δ threads | non-2xx |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, List<Double>>> e : byArm.entrySet()) {
+            Map<String, List<Double>> v = e.getValue();
+            out.append("| ").append(e.getKey())
+                    .append(" | ").append(v.getOrDefault("round", List.of()).size())
+                    .append(" | ").append(fmt(median(v, "first_answer_ms"), 0))
+                    .append(" | ").append(signed(diff(v, base, "first_answer_ms"), 0))
+                    .append(" | ").append(fmt(median(v, "agent_start_ms"), 0))
+                    .append(" | ").append(fmt(median(v, "rps"), 0))
+                    .append(" | ").append(fmt(ratio(v, base, "rps"), 3))
+                    .append(" | ").append(fmt(median(v, "p99_ms"), 2))
+                    .append(" | ").append(fmt(ratio(v, base, "p99_ms"), 2))
+                    .append(" | ").append(fmt(median(v, "heap_load_mb"), 1))
+                    .append(" | ").append(fmt(median(v, "heap_10k_mb"), 1))
+                    .append(" | ").append(signed(diff(v, base, "heap_10k_mb"), 1))
+                    .append(" | ").append(fmt(median(v, "threads_load"), 0))
+                    .append(" | ").append(signed(diff(v, base, "threads_load"), 0))
+                    .append(" | ").append(fmt(sum(v, "non2xx"), 0))
+                    .append(" |\n");
+        }
+        if (!notes.isEmpty()) {
+            out.append("\nThreads named like the agent (`jwt`), per arm: ");
+            List<String> parts = new ArrayList<>();
+            notes.forEach((arm, n) -> parts.add(arm + ": " + String.join("; ", n)));
+            out.append(String.join(" · ", parts)).append("\n");
+        }
+        Files.writeString(Path.of(args[2]), out.toString());
+        System.out.print(out);
+    }
+
+    private static int index(String[] columns, String name) {
+        int i = Arrays.asList(columns).indexOf(name);
+        if (i < 0) {
+            throw new IllegalArgumentException("no column " + name);
+        }
+        return i;
+    }
+
+    private static boolean isNumber(String s) {
+        try {
+            Double.parseDouble(s);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static Double median(Map<String, List<Double>> values, String column) {
+        List<Double> list = values == null ? null : values.get(column);
+        if (list == null || list.isEmpty()) {
+            return null;
+        }
+        double[] sorted = list.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static Double sum(Map<String, List<Double>> values, String column) {
+        List<Double> list = values.get(column);
+        return list == null ? null : list.stream().mapToDouble(Double::doubleValue).sum();
+    }
+
+    private static Double ratio(Map<String, List<Double>> v, Map<String, List<Double>> base, String column) {
+        Double a = median(v, column);
+        Double b = median(base, column);
+        return a == null || b == null || b == 0 ? null : a / b;
+    }
+
+    private static Double diff(Map<String, List<Double>> v, Map<String, List<Double>> base, String column) {
+        Double a = median(v, column);
+        Double b = median(base, column);
+        return a == null || b == null ? null : a - b;
+    }
+
+    private static String fmt(Double d, int decimals) {
+        return d == null ? "–" : String.format(Locale.ROOT, "%." + decimals + "f", d);
+    }
+
+    private static String signed(Double d, int decimals) {
+        return d == null ? "–" : String.format(Locale.ROOT, "%+." + decimals + "f", d);
+    }
+}

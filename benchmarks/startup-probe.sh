@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# Where the agent's startup time goes: launches the benchmark service (benchmarks/target/bench-service.jar)
+# in variants that switch parts of the agent off with its own settings or JVM flags, interleaved over
+# several rounds, and prints medians of
+#   create-vm   the JVM's "Create VM" phase (-Xlog:startuptime); premain runs inside it
+#   agent       the agent's own "started in N ms" (configuration, keys, policies, instrumentation)
+#   config/instr  the two phases of that, from the agent's debug line
+#   first       launch to first HTTP answer (polled every 10 ms)
+#   classes     classes loaded until the first answer (-Xlog:class+load)
+# Run benchmarks/run-process-bench.sh once first (it builds the jars and makes the keys).
+# Usage: benchmarks/startup-probe.sh   (environment: ROUNDS=5 PORT=18124 VARIANTS="...")
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(dirname "$here")"
+rounds="${ROUNDS:-5}"
+port="${PORT:-18124}"
+agent_jar="${AGENT_JAR:-$root/agent/target/jwt-agent.jar}"
+service_jar="$here/target/bench-service.jar"
+work="$here/target/startup-probe"
+keys="$here/target/process-bench/keys"
+url="http://127.0.0.1:$port"
+variants=(${VARIANTS:-none default disabled no-concurrency no-instrumentation no-verify pem})
+concurrency_off=(-Djwt.agent.instrumentation.executor.enabled=false -Djwt.agent.instrumentation.fork-join.enabled=false
+  -Djwt.agent.instrumentation.completable-future.enabled=false -Djwt.agent.instrumentation.thread.enabled=false
+  -Djwt.agent.instrumentation.servlet-async.enabled=false)
+[ -f "$keys/hs256.secret" ] || { echo "startup-probe: run benchmarks/run-process-bench.sh first (keys)" >&2; exit 1; }
+mkdir -p "$work"
+cpus="$(nproc)"
+service_pin=()
+if [ "$cpus" -ge 2 ]; then
+  taskset -cp 0 $$ >/dev/null
+  service_pin=(taskset -c 1)
+fi
+
+variant_args() {
+  local agent=(-javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench
+    -Djwt.agent.secret-file="$keys/hs256.secret" -Djwt.agent.log.level=debug)
+  case "$1" in
+    none) ;;
+    default) printf '%s\n' "${agent[@]}" ;;
+    disabled) printf '%s\n' -javaagent:"$agent_jar" -Djwt.agent.enabled=false ;;
+    no-concurrency) printf '%s\n' "${agent[@]}" "${concurrency_off[@]}" ;;
+    no-instrumentation) printf '%s\n' "${agent[@]}" "${concurrency_off[@]}" -Djwt.agent.instrumentation.servlet-jakarta.enabled=false \
+        -Djwt.agent.instrumentation.servlet-javax.enabled=false -Djwt.agent.instrumentation.http-url-connection.enabled=false \
+        -Djwt.agent.instrumentation.java-http-client.enabled=false ;;
+    no-verify) printf '%s\n' "${agent[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote ;;
+    pem) printf '%s\n' -javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench \
+        -Djwt.agent.public-key-file="$keys/rs256.pem" -Djwt.agent.log.level=debug ;;
+    *) echo "unknown variant $1" >&2; exit 2 ;;
+  esac
+}
+
+pid=""
+cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; pid=""; }
+trap cleanup EXIT
+
+tsv="$work/probe.tsv"
+printf 'round\tvariant\tcreate_vm_ms\tagent_ms\tconfig_ms\tinstr_ms\tfirst_ms\tclasses\n' > "$tsv"
+for round in $(seq 1 "$rounds"); do
+  for variant in "${variants[@]}"; do
+    args=(); mapfile -t args < <(variant_args "$variant")
+    out="$work/$variant-$round"
+    t0="$(date +%s%N)"
+    "${service_pin[@]}" java -Xms512m -Xmx512m -XX:+UseG1GC "${args[@]}" -Xlog:startuptime:file="$out.vm" \
+      -Xlog:class+load:file="$out.classes" -jar "$service_jar" "$port" > "$out.log" 2>&1 &
+    pid=$!
+    until curl -s -o /dev/null --max-time 1 "$url/"; do
+      kill -0 "$pid" 2>/dev/null || { echo "startup-probe: $variant did not start" >&2; cat "$out.log" >&2; exit 1; }
+      sleep 0.01
+    done
+    first=$(( ($(date +%s%N) - t0) / 1000000 ))
+    classes="$(wc -l < "$out.classes")"
+    cleanup
+    vm="$(awk '/Create VM/ { for (i = 1; i <= NF; i++) if ($i == "secs") printf "%.0f", $(i - 1) * 1000 }' "$out.vm")"
+    agent="$(sed -n 's/.* started in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    config="$(sed -n 's/.*configuration, keys and policies \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    instr="$(sed -n 's/.*instrumentation \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$vm" "${agent:--}" "${config:--}" "${instr:--}" "$first" "$classes" >> "$tsv"
+    echo "startup-probe: round $round $variant: create-vm $vm ms, agent ${agent:--} ms (config ${config:--}, instrumentation ${instr:--}), first answer $first ms, $classes classes" >&2
+  done
+done
+
+echo
+echo "Medians over $rounds rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo
+echo "| variant | create VM ms | agent started in ms | config+keys+policies ms | instrumentation ms | first answer ms | Δ first answer vs none | classes loaded |"
+echo "|---|---|---|---|---|---|---|---|"
+awk -F'\t' 'NR > 1 { key = $2; order[key] = order[key] ? order[key] : ++n; names[n] = key
+  for (c = 3; c <= 8; c++) { v[key, c, ++cnt[key, c]] = $c } }
+  function median(key, c,   k, i, j, t, a) {
+    k = 0; for (i = 1; i <= cnt[key, c]; i++) if (v[key, c, i] != "-") a[++k] = v[key, c, i] + 0
+    if (k == 0) return "–"
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+  END { base = median("none", 7)
+    for (i = 1; i <= n; i++) { key = names[i]; f = median(key, 7)
+      printf "| %s | %s | %s | %s | %s | %s | %+d | %s |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), f, f - base, median(key, 8) } }' "$tsv"

@@ -49,9 +49,7 @@ class InstrumentationSwitchTest {
             "apache-httpclient-5, apache5-async",
             "okhttp, okhttp",
             "okhttp, okhttp-async",
-            "apache-httpclient-5, rest-template-apache5",
             "reactor-netty-http-client, webclient",
-            "reactor-netty-http-client, rest-client-reactor",
     })
     void switchedOffInstrumentationSendsNoToken(String instrumentation, String client) throws Exception {
         assertSwitchedOff(service, downstream, client);

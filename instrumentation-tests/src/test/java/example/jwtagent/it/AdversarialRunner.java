@@ -26,9 +26,8 @@ final class AdversarialRunner {
     interface Agent {
         String baseUrl();
 
-        int servletCalls() throws IOException;
-
-        int filterCalls() throws IOException;
+        /** RelayApp's servlet and filter call counts. */
+        int[] applicationCalls() throws IOException;
     }
 
     static Agent inProcess(TestServer server) {
@@ -39,13 +38,8 @@ final class AdversarialRunner {
             }
 
             @Override
-            public int servletCalls() {
-                return RelayApp.SERVLET_CALLS.get();
-            }
-
-            @Override
-            public int filterCalls() {
-                return RelayApp.FILTER_CALLS.get();
+            public int[] applicationCalls() {
+                return new int[] {RelayApp.SERVLET_CALLS.get(), RelayApp.FILTER_CALLS.get()};
             }
         };
     }
@@ -58,13 +52,8 @@ final class AdversarialRunner {
             }
 
             @Override
-            public int servletCalls() throws IOException {
-                return child.servletCalls();
-            }
-
-            @Override
-            public int filterCalls() throws IOException {
-                return child.filterCalls();
+            public int[] applicationCalls() throws IOException {
+                return child.applicationCalls();
             }
         };
     }
@@ -73,8 +62,7 @@ final class AdversarialRunner {
     }
 
     static void run(Case c, Agent agent, Downstream downstream) throws Exception {
-        int servletBefore = agent.servletCalls();
-        int filterBefore = agent.filterCalls();
+        int[] callsBefore = agent.applicationCalls();
         int downstreamBefore = downstream.requestCount();
         int attackerBefore = AdversarialCases.attacker().getRequestCount();
 
@@ -91,13 +79,14 @@ final class AdversarialRunner {
             assertEquals("{\"error\":\"" + c.error + "\",\"error_description\":\"" + c.description + "\"}", response.body, c + ": " + seen);
             assertEquals("no-store", response.header("Cache-Control"), c + ": " + seen);
         }
+        int[] callsAfter = agent.applicationCalls();
         if (c.status != 200) {
-            assertEquals(servletBefore, agent.servletCalls(), c + ": the servlet must not run");
-            assertEquals(filterBefore, agent.filterCalls(), c + ": no application filter may run");
+            assertEquals(callsBefore[0], callsAfter[0], c + ": the servlet must not run");
+            assertEquals(callsBefore[1], callsAfter[1], c + ": no application filter may run");
             assertEquals(downstreamBefore, downstream.requestCount(), c + ": nothing may go downstream");
         } else {
-            assertEquals(servletBefore + 1, agent.servletCalls(), c + ": the servlet runs once");
-            assertEquals(filterBefore + 1, agent.filterCalls(), c + ": the application filter runs once");
+            assertEquals(callsBefore[0] + 1, callsAfter[0], c + ": the servlet runs once");
+            assertEquals(callsBefore[1] + 1, callsAfter[1], c + ": the application filter runs once");
             assertEquals(String.valueOf(c.subject), response.field("subject"), c + ": " + seen);
             assertEquals("200", response.field("downstream"), c + ": " + seen);
             RecordedRequest downstreamRequest = downstream.take();

@@ -32,7 +32,8 @@ class AdversarialTest {
 
     @BeforeAll
     void start() throws Exception {
-        List<AgentChild> children = ChildAgents.get(Target.PEM, Target.JWKS);
+        // The SECRET child is LogHygieneTest's; starting it here too lets the three start-ups overlap.
+        List<AgentChild> children = ChildAgents.get(Target.PEM, Target.JWKS, Target.SECRET);
         server = new TomcatJakartaServer(2);
         downstream = new Downstream();
         pem = AdversarialRunner.child(children.get(0));

@@ -105,11 +105,13 @@ final class AgentChild implements AutoCloseable {
     }
 
     int servletCalls() throws IOException {
-        return Integer.parseInt(RawHttp.get(controlUrl(), "/counters").field("servlet"));
+        return applicationCalls()[0];
     }
 
-    int filterCalls() throws IOException {
-        return Integer.parseInt(RawHttp.get(controlUrl(), "/counters").field("filter"));
+    /** RelayApp's servlet and filter call counts, read together. */
+    int[] applicationCalls() throws IOException {
+        RawHttp.Response counters = RawHttp.get(controlUrl(), "/counters");
+        return new int[] {Integer.parseInt(counters.field("servlet")), Integer.parseInt(counters.field("filter"))};
     }
 
     /** The child's {@code jwt.agent:type=Metrics} attributes, as read through its platform MBean server. */

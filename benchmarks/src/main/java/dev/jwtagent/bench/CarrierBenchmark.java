@@ -3,6 +3,7 @@ package dev.jwtagent.bench;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.RequestScope;
 import dev.jwtagent.bootstrap.TokenCarrier;
+import dev.jwtagent.bootstrap.TokenTasks;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -12,14 +13,16 @@ import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.concurrent.TimeUnit;
 
 /**
- * Capture and restore of the current token: what a task wrapper does (swap in, put back) and what
- * the servlet advice does per request (scope open and close). The baseline is a bare ThreadLocal
- * set and remove.
+ * Capture and restore of the current token: what a task wrapper does (swap in, put back), what
+ * the servlet advice does per request (scope open and close), and the executor hand-off itself
+ * (capture into a wrapper and run it; with no token current, the check alone). The baseline is a
+ * bare ThreadLocal set and remove.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -32,6 +35,23 @@ public class CarrierBenchmark {
 
     private CarriedToken token;
     private final Object request = new Object();
+    private final Runnable task = () -> { };
+
+    /** Makes a token current on the benchmark thread for the whole trial. */
+    @State(Scope.Thread)
+    public static class TokenCurrent {
+        private CarriedToken previous;
+
+        @Setup
+        public void setUp() {
+            previous = TokenCarrier.swap(new CarriedToken("header.payload.signature", Long.MAX_VALUE, "sha256:000000000000"));
+        }
+
+        @TearDown
+        public void tearDown() {
+            TokenCarrier.restore(previous);
+        }
+    }
 
     @Setup
     public void setUp() {
@@ -61,5 +81,17 @@ public class CarrierBenchmark {
         CarriedToken seen = TokenCarrier.current();
         scope.close();
         return seen;
+    }
+
+    @Benchmark
+    public Runnable handOffNoToken() {
+        return TokenTasks.forExecutor(task);
+    }
+
+    @Benchmark
+    public Runnable handOffAndRunWithToken(TokenCurrent current) {
+        Runnable wrapped = TokenTasks.forExecutor(task);
+        wrapped.run();
+        return wrapped;
     }
 }

@@ -9,6 +9,7 @@ import net.bytebuddy.matcher.ElementMatcher;
 import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isInterface;
+import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
@@ -18,7 +19,8 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * {@code AsyncContext.start(Runnable)}, javax and jakarta: containers run the task on their own
  * executor (Tomcat's and Jetty's are not the JDK's), so it is wrapped here. A later
  * {@code AsyncContext.dispatch} needs nothing: the servlet instrumentation restores the request's
- * decision from its request attribute.
+ * decision from its request attribute. An implementation whose class name does not contain
+ * {@code AsyncContext} is not instrumented.
  */
 public final class AsyncContextInstrumentation implements AgentInstrumentation {
     @Override
@@ -38,7 +40,13 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
                         TaskAdvice.RunnableAt0.class.getName()));
     }
 
+    /**
+     * Containers name their implementation after the interface (Tomcat's {@code AsyncContextImpl},
+     * Jetty's {@code AsyncContextState}, Undertow's {@code AsyncContextImpl}): matching the name first
+     * spares a type-hierarchy walk for every other class of a web application.
+     */
     private static ElementMatcher.Junction<TypeDescription> asyncContexts() {
-        return not(isInterface()).and(hasSuperType(namedOneOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")));
+        return nameContains("AsyncContext").and(not(isInterface()))
+                .and(hasSuperType(namedOneOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")));
     }
 }

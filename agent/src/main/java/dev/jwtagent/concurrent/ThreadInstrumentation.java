@@ -36,6 +36,10 @@ import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
  * Netty's, Apache's, Guava's...), while {@code ThreadPoolExecutor.addWorker} runs (whatever its
  * factory), and while a virtual thread's continuation is handed to its scheduler. The JDK's own
  * runnables (pool workers, cleaners) are never wrapped.
+ * <p>
+ * Not covered: a {@code Thread} subclass that overrides {@code run()} instead of taking a target,
+ * and a thread the application makes itself through a {@code ThreadFactory} (it counts as a pool's).
+ * The token is captured when the thread is made, which is where it is started in practice.
  */
 public final class ThreadInstrumentation implements AgentInstrumentation {
     @Override

@@ -17,6 +17,8 @@ public final class AgentBridge {
     public static final String DECISION_ATTRIBUTE = "dev.jwtagent.decision";
     public static final String SUBJECT_ATTRIBUTE = "jwt.agent.subject";
     public static final String CLAIMS_ATTRIBUTE = "jwt.agent.claims";
+    /** The answer when the agent itself fails while deciding on a request. */
+    public static final String INTERNAL_ERROR_CHALLENGE = "Bearer error=\"invalid_token\", error_description=\"internal error\"";
 
     private static volatile BridgeHooks hooks;
     private static volatile String inboundHeader = "Authorization";
@@ -55,6 +57,12 @@ public final class AgentBridge {
             return null;
         }
         return h.outboundValue(scheme, host, port, headerAlreadySet);
+    }
+
+    /** Called by every advice's exception handler: a fault in advice is logged once, never thrown. */
+    public static void adviceFault(Throwable fault) {
+        StackTraceElement[] stack = fault.getStackTrace();
+        internalFault(stack.length == 0 ? "advice" : "advice in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);
     }
 
     public static void internalFault(String where, Throwable fault) {

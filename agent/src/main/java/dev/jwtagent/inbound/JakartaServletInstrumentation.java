@@ -32,12 +32,17 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
         private EntryAdvice() {
         }
 
-        /** Returns false to skip the method: the request was answered here (or advice failed: fail closed). */
+        /**
+         * Returns false to skip the method: the request was answered here. If this advice fails,
+         * the method is skipped too and {@code decided} stays false, so the exit advice answers 401.
+         */
         @Advice.OnMethodEnter(skipOn = Advice.OnDefaultValue.class, suppress = Throwable.class)
         public static boolean enter(@Advice.Argument(0) Object request, @Advice.Argument(1) Object response,
-                                    @Advice.Local("jwtAgentScope") RequestScope scope) throws java.io.IOException {
+                                    @Advice.Local("jwtAgentScope") RequestScope scope,
+                                    @Advice.Local("jwtAgentDecided") boolean decided) throws java.io.IOException {
             if (RequestScope.insideRequest()
                     || !(request instanceof HttpServletRequest) || !(response instanceof HttpServletResponse)) {
+                decided = true;
                 return true;
             }
             HttpServletRequest http = (HttpServletRequest) request;
@@ -59,6 +64,7 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
                     answer.setContentLength(body.length);
                     answer.getOutputStream().write(body);
                     answer.flushBuffer();
+                    decided = true;
                     return false;
                 }
                 http.setAttribute(AgentBridge.DECISION_ATTRIBUTE, decision);
@@ -70,13 +76,22 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
                 }
             }
             scope = RequestScope.open(request, decision.token());
+            decided = true;
             return true;
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Local("jwtAgentScope") RequestScope scope) throws java.io.IOException {
+        public static void exit(@Advice.Argument(1) Object response, @Advice.Local("jwtAgentScope") RequestScope scope,
+                                @Advice.Local("jwtAgentDecided") boolean decided) {
             if (scope != null) {
                 scope.close();
+            }
+            if (!decided && response instanceof HttpServletResponse && !((HttpServletResponse) response).isCommitted()) {
+                // The enter advice failed: fail closed.
+                HttpServletResponse answer = (HttpServletResponse) response;
+                answer.setStatus(401);
+                answer.setHeader("WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
+                answer.setHeader("Cache-Control", "no-store");
             }
         }
     }

@@ -1,9 +1,11 @@
 package dev.jwtagent.instrument;
 
+import dev.jwtagent.bootstrap.AgentBridge;
 import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
@@ -17,6 +19,10 @@ import java.util.WeakHashMap;
  * that the agent's own class loader does not have.
  */
 public final class AdviceSupport {
+    /** A suppressed exception in advice goes to {@link AgentBridge#adviceFault}, which logs it once. */
+    private static final Advice.ExceptionHandler REPORT_FAULT = new Advice.ExceptionHandler.Simple(
+            MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(adviceFaultMethod())));
+
     private final ClassFileLocator locator;
     private final TypePool pool;
 
@@ -27,8 +33,16 @@ public final class AdviceSupport {
 
     /** An advice transformer for the methods matched by {@code methods}, with advice from {@code adviceClassName}. */
     public AgentBuilder.Transformer advice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
-        Advice advice = Advice.to(pool.describe(adviceClassName).resolve(), locator);
+        Advice advice = Advice.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(REPORT_FAULT);
         return (builder, type, classLoader, module, protectionDomain) -> builder.visit(advice.on(methods));
+    }
+
+    private static java.lang.reflect.Method adviceFaultMethod() {
+        try {
+            return AgentBridge.class.getMethod("adviceFault", Throwable.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("the bootstrap bridge does not match this agent", e);
+        }
     }
 
     /**

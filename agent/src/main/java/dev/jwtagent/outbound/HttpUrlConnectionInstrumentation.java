@@ -40,8 +40,11 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This HttpURLConnection connection,
                                  @Advice.FieldValue("connected") boolean connected,
+                                 @Advice.FieldValue("connecting") boolean connecting,
                                  @Advice.FieldValue("userHeaders") Object userHeaders) {
-            if (connected || TokenCarrier.current() == null) {
+            // connect, getOutputStream and getInputStream each set "connecting" first: only the
+            // first of them decides, and never after headers can no longer change.
+            if (connected || connecting || TokenCarrier.current() == null) {
                 return;
             }
             String name = AgentBridge.outboundHeader();

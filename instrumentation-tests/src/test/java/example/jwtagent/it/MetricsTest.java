@@ -3,7 +3,6 @@ package example.jwtagent.it;
 import example.jwtagent.it.ChildAgents.Target;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -140,10 +139,6 @@ class MetricsTest {
     }
 
     @Test
-    @Disabled("bug: the HttpURLConnection advice asks the agent on every entry to connect/getInputStream/getOutputStream"
-            + " (getResponseCode alone enters twice), so one request counts skipped.* two or more times, and a propagated"
-            + " request also counts skipped.already_set; fix in HttpUrlConnectionInstrumentation: also skip when the"
-            + " connection's 'connecting' field is set")
     void httpUrlConnectionCountsEachRequestOnce() throws Exception {
         Map<String, Long> before = read();
         call("url-connection", downstream.allowedUrl("/a"), token("carol"), null);

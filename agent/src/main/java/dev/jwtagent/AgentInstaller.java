@@ -116,6 +116,7 @@ public final class AgentInstaller {
                 .with(VisibilityBridgeStrategy.Default.NEVER))
                 .disableClassFormatChanges()
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .with(new RetransformationListener(log))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
                 .with(new TransformationListener(log))
                 .ignore(ignored());
@@ -193,6 +194,21 @@ public final class AgentInstaller {
             }
         }
         return copy;
+    }
+
+    /** Classes already loaded when the agent starts are retransformed in batches; a failed batch is logged. */
+    static final class RetransformationListener extends AgentBuilder.RedefinitionStrategy.Listener.Adapter {
+        private final Logger log;
+
+        RetransformationListener(Logger log) {
+            this.log = log;
+        }
+
+        @Override
+        public Iterable<? extends List<Class<?>>> onError(int index, List<Class<?>> batch, Throwable throwable, List<Class<?>> types) {
+            log.warn("could not instrument already loaded classes {}: {}", batch, throwable.toString());
+            return Collections.emptyList();
+        }
     }
 
     /**

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -42,7 +41,8 @@ class OwnLibrariesTest {
                 "-Djwt.agent.issuer=" + Tokens.ISSUER, "-Djwt.agent.audience=" + Tokens.AUDIENCE,
                 "-cp", String.join(File.pathSeparator, classPath), OwnLibrariesApp.class.getName());
         process = new ProcessBuilder(command).start();
-        CompletableFuture.runAsync(() -> drain(process.getErrorStream(), stderr));
+        // Dedicated threads: with two cores the common pool may have a single thread.
+        startDrain(() -> drain(process.getErrorStream(), stderr));
         BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         String line;
         while ((line = out.readLine()) != null) {
@@ -54,7 +54,13 @@ class OwnLibrariesTest {
         }
         assertTrue(baseUrl != null, "the application did not start: " + stdout + stderr);
         BufferedReader rest = out;
-        CompletableFuture.runAsync(() -> drain(rest, stdout));
+        startDrain(() -> drain(rest, stdout));
+    }
+
+    private static void startDrain(Runnable drain) {
+        Thread thread = new Thread(drain, "own-libraries-output");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static void drain(java.io.InputStream in, StringBuffer into) {

@@ -6,6 +6,8 @@
 #   rs256      jwt-agent, RS256 public key from a PEM file
 #   disabled   jwt-agent with enabled=false
 #   otel       the OpenTelemetry Java agent, exporters off (the peer)
+# A launch needs its 15 s warm-up: with the service pinned to one core its JIT competes with it, and the
+# agent arms reach steady state later than the plain one. About 3 minutes per round.
 # Per launch: time from launch to first answer (polled every 10 ms), the agent's own "started in N ms",
 # requests/s and p99 latency under fixed concurrency with a valid token on every request (wrk pinned to
 # one core, the service to the other), heap after a forced GC, thread count, and heap after 10,000
@@ -13,15 +15,15 @@
 # to benchmarks/results/latest.md.
 #
 # Usage: benchmarks/run-process-bench.sh
-# Settings (environment): ROUNDS=5 WARMUP=4 DURATION=8 CONNECTIONS=16 PORT=18123 DISTINCT_TOKENS=10000
+# Settings (environment): ROUNDS=3 WARMUP=15 DURATION=10 CONNECTIONS=16 PORT=18123 DISTINCT_TOKENS=10000
 #   ARMS="none hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-rounds="${ROUNDS:-5}"
-warmup="${WARMUP:-4}"
-duration="${DURATION:-8}"
+rounds="${ROUNDS:-3}"
+warmup="${WARMUP:-15}"
+duration="${DURATION:-10}"
 connections="${CONNECTIONS:-16}"
 port="${PORT:-18123}"
 distinct="${DISTINCT_TOKENS:-10000}"

@@ -17,6 +17,7 @@
 # Usage: benchmarks/run-process-bench.sh
 # Settings (environment): ROUNDS=3 WARMUP=15 DURATION=10 CONNECTIONS=16 PORT=18123 DISTINCT_TOKENS=10000
 #   ARMS="none hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
+#   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -89,6 +90,8 @@ arm_args() {
     none) ;;
     hs256) printf '%s\n' "${agent_common[@]}" -Djwt.agent.secret-file="$work/keys/hs256.secret" ;;
     rs256) printf '%s\n' "${agent_common[@]}" -Djwt.agent.public-key-file="$work/keys/rs256.pem" ;;
+    hs256-alt) printf '%s\n' -javaagent:"${ALT_AGENT_JAR:?hs256-alt needs ALT_AGENT_JAR}" -Djwt.agent.issuer=https://issuer.bench.test \
+            -Djwt.agent.audience=bench -Djwt.agent.secret-file="$work/keys/hs256.secret" ;;
     disabled) printf '%s\n' -javaagent:"$agent_jar" -Djwt.agent.enabled=false ;;
     otel) printf '%s\n' -javaagent:"$otel_jar" -Dotel.traces.exporter=none -Dotel.metrics.exporter=none \
             -Dotel.logs.exporter=none -Dotel.service.name=bench-service ;;
@@ -148,7 +151,7 @@ one_launch() {
   local agent_ms; agent_ms="$(sed -n 's/.*jwt-agent .* started in \([0-9]*\) ms.*/\1/p' "$out" | head -1)"
 
   local expected=anonymous
-  case "$arm" in hs256|rs256) expected=user-0 ;; esac
+  case "$arm" in hs256|hs256-alt|rs256) expected=user-0 ;; esac
   local answer; answer="$(curl -s -H "Authorization: Bearer $token" "$url/check")"
   if [ "$answer" != "$expected" ]; then log "$arm answered '$answer', expected '$expected'"; exit 1; fi
 

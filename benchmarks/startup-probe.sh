@@ -8,7 +8,8 @@
 #   first       launch to first HTTP answer (polled every 10 ms)
 #   classes     classes loaded until the first answer (-Xlog:class+load)
 # Run benchmarks/run-process-bench.sh once first (it builds the jars and makes the keys).
-# Usage: benchmarks/startup-probe.sh   (environment: ROUNDS=5 PORT=18124 VARIANTS="...")
+# Usage: benchmarks/startup-probe.sh   (environment: ROUNDS=5 PORT=18124 VARIANTS="..." AGENT_JAR=<jar>
+#   ALT_AGENT_JAR=<jar>: adds the variant "alt", the default settings with another build of the agent)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -20,7 +21,10 @@ service_jar="$here/target/bench-service.jar"
 work="$here/target/startup-probe"
 keys="$here/target/process-bench/keys"
 url="http://127.0.0.1:$port"
-variants=(${VARIANTS:-none default disabled no-concurrency no-instrumentation no-verify pem})
+alt_jar="${ALT_AGENT_JAR:-}"
+default_variants="none default disabled no-concurrency no-instrumentation no-verify pem"
+[ -n "$alt_jar" ] && default_variants="$default_variants alt alt-disabled"
+variants=(${VARIANTS:-$default_variants})
 concurrency_off=(-Djwt.agent.instrumentation.executor.enabled=false -Djwt.agent.instrumentation.fork-join.enabled=false
   -Djwt.agent.instrumentation.completable-future.enabled=false -Djwt.agent.instrumentation.thread.enabled=false
   -Djwt.agent.instrumentation.servlet-async.enabled=false)
@@ -45,6 +49,9 @@ variant_args() {
         -Djwt.agent.instrumentation.servlet-javax.enabled=false -Djwt.agent.instrumentation.http-url-connection.enabled=false \
         -Djwt.agent.instrumentation.java-http-client.enabled=false ;;
     no-verify) printf '%s\n' "${agent[@]}" -XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote ;;
+    alt) printf '%s\n' -javaagent:"$alt_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench \
+        -Djwt.agent.secret-file="$keys/hs256.secret" -Djwt.agent.log.level=debug ;;
+    alt-disabled) printf '%s\n' -javaagent:"$alt_jar" -Djwt.agent.enabled=false ;;
     pem) printf '%s\n' -javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench \
         -Djwt.agent.public-key-file="$keys/rs256.pem" -Djwt.agent.log.level=debug ;;
     *) echo "unknown variant $1" >&2; exit 2 ;;

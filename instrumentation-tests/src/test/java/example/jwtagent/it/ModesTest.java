@@ -1,0 +1,75 @@
+package example.jwtagent.it;
+
+import mockwebserver3.RecordedRequest;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The settings that change what the agent answers, each in a JVM of its own running Tomcat 11:
+ * {@code mode=monitor}, {@code inbound.required=true}, and custom inbound and outbound headers.
+ * Everything else comes from the test JVM's settings (HS256 secret, localhost allowed, /health excluded).
+ */
+class ModesTest {
+
+    private static String callPath(Downstream downstream) {
+        return "/call?client=url-connection&url=" + URLEncoder.encode(downstream.allowedUrl("/next"), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void monitorModeLetsInvalidAndMissingTokensThroughAndNeverPropagatesThem() throws Exception {
+        try (Downstream downstream = new Downstream();
+             ChildJvm child = ChildJvm.main(RelayChild.class).agentSetting("mode", "monitor")
+                     .agentSetting("inbound.required", "true").start()) {
+            RawHttp.Response invalid = RawHttp.get(child.baseUrl(), callPath(downstream), RawHttp.bearer("not.a.jwt"));
+            assertEquals(200, invalid.status, invalid.toString());
+            assertEquals("null", invalid.field("subject"));
+            assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "an invalid token is never propagated");
+
+            RawHttp.Response missing = RawHttp.get(child.baseUrl(), callPath(downstream));
+            assertEquals(200, missing.status, "a missing token is only counted in monitor mode: " + missing);
+            assertEquals(Collections.emptyList(), downstream.takeAuthorization());
+
+            String token = Tokens.valid("alice");
+            RawHttp.Response valid = RawHttp.get(child.baseUrl(), callPath(downstream), RawHttp.bearer(token));
+            assertEquals("alice", valid.field("subject"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        }
+    }
+
+    @Test
+    void requiredTokenRefusesRequestsWithoutOneExceptOnExcludedPaths() throws Exception {
+        try (ChildJvm child = ChildJvm.main(RelayChild.class).agentSetting("inbound.required", "true").start()) {
+            RawHttp.Response missing = RawHttp.get(child.baseUrl(), "/echo");
+            assertEquals(401, missing.status, missing.toString());
+            assertEquals("Bearer", missing.header("WWW-Authenticate"));
+            RawHttp.Response basic = RawHttp.get(child.baseUrl(), "/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
+            assertEquals(401, basic.status, "another scheme is no bearer token: " + basic);
+            assertEquals(200, RawHttp.get(child.baseUrl(), "/health").status);
+            assertEquals("alice", RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
+        }
+    }
+
+    @Test
+    void customHeadersCarryTheBareToken() throws Exception {
+        try (Downstream downstream = new Downstream();
+             ChildJvm child = ChildJvm.main(RelayChild.class).agentSetting("inbound.header", "X-Token")
+                     .agentSetting("outbound.header", "X-Forwarded-Token").start()) {
+            String token = Tokens.valid("bob");
+            RawHttp.Response response = RawHttp.get(child.baseUrl(), callPath(downstream), "X-Token: " + token);
+            assertEquals("bob", response.field("subject"), response.toString());
+            RecordedRequest arrived = downstream.take();
+            assertEquals(token, arrived.getHeaders().get("X-Forwarded-Token"));
+            assertNull(arrived.getHeaders().get("Authorization"));
+
+            RawHttp.Response authorizationIgnored = RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(token));
+            assertEquals("null", authorizationIgnored.field("subject"), "only the configured header is read");
+        }
+    }
+}

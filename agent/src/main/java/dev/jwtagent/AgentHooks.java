@@ -11,6 +11,7 @@ import dev.jwtagent.outbound.OutboundPolicy;
 import org.slf4j.Logger;
 
 import java.util.Enumeration;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** Connects the bootstrap bridge to the plain-Java policies, with metrics and fault handling. */
 final class AgentHooks implements BridgeHooks {
@@ -20,14 +21,26 @@ final class AgentHooks implements BridgeHooks {
     private final OutboundPolicy outbound;
     private final AgentMetrics metrics;
 
-    AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics) {
+    /** Work deferred from startup to the first request (publishing metrics), run once. */
+    private final AtomicReference<Runnable> onFirstCall;
+
+    AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics, Runnable onFirstCall) {
         this.inbound = inbound;
         this.outbound = outbound;
         this.metrics = metrics;
+        this.onFirstCall = new AtomicReference<>(onFirstCall);
+    }
+
+    private void firstCall() {
+        Runnable once = onFirstCall.get();
+        if (once != null && onFirstCall.compareAndSet(once, null)) {
+            once.run();
+        }
     }
 
     @Override
     public InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
+        firstCall();
         return inbound.decide(headerValues, servletPath, pathInfo, queryString);
     }
 

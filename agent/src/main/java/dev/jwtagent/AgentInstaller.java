@@ -26,11 +26,7 @@ import org.slf4j.Logger;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
 
 import static net.bytebuddy.matcher.ElementMatchers.isSynthetic;
 import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
@@ -49,12 +45,8 @@ public final class AgentInstaller {
         AgentConfig config;
         KeyedVerifier verifier;
         try {
-            Map<String, String> properties = systemProperties();
-            if (!AgentConfig.isEnabled(arguments, properties, System.getenv(), Instrumentations.names())) {
-                System.err.println("jwt-agent " + version() + ": disabled by jwt.agent.enabled=false; nothing installed");
-                return;
-            }
-            config = AgentConfig.load(arguments, properties, System.getenv(), Instrumentations.names());
+            // StartGate has already let through only an enabled agent.
+            config = AgentConfig.load(arguments, StartGate.systemProperties(), System.getenv(), Instrumentations.names());
             AgentLog.configure(config.logLevel());
             verifier = TokenVerifiers.create(verifierSettings(config));
         } catch (ConfigException | IllegalArgumentException e) {
@@ -69,16 +61,19 @@ public final class AgentInstaller {
         AgentMetrics metrics = new AgentMetrics();
         metrics.gauge("key_fetches", () -> verifier.stats().keyFetches());
         metrics.gauge("key_fetch_failures", () -> verifier.stats().keyFetchFailures());
-        try {
-            MetricsMBean.register(metrics);
-        } catch (Exception e) {
-            log.warn("metrics are not published over JMX: {}", e.toString());
-        }
+        // The platform MBean server costs ~200 classes; containers create it anyway, after premain.
+        Runnable publishMetrics = () -> {
+            try {
+                MetricsMBean.register(metrics);
+            } catch (Exception e) {
+                log.warn("metrics are not published over JMX: {}", e.toString());
+            }
+        };
 
         InboundPolicy inbound = new InboundPolicy(verifier, config.mode() == AgentConfig.Mode.ENFORCE, config.inboundRequired(),
                 config.excludedPaths(), config.inboundHeader(), config.maxTokenSize(), metrics);
         OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), System::currentTimeMillis);
-        AgentBridge.install(new AgentHooks(inbound, outbound, metrics), config.inboundHeader(), config.outboundHeader());
+        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, publishMetrics), config.inboundHeader(), config.outboundHeader());
 
         long policiesReady = System.nanoTime();
         openJdkInternals(instrumentation);
@@ -111,6 +106,9 @@ public final class AgentInstaller {
 
     private static List<String> installInstrumentations(Instrumentation instrumentation, AgentConfig config, Logger log) {
         AdviceSupport support = new AdviceSupport(AgentInstaller.class.getClassLoader());
+        // AgentBuilder.Default builds Byte Buddy's Nexus eagerly (about 700 classes and a class injected into
+        // the system class loader); with disableClassFormatChanges() it is never used.
+        System.setProperty("net.bytebuddy.nexus.disabled", "true");
         AgentBuilder builder = new AgentBuilder.Default(new ByteBuddy()
                 .with(TypeValidation.DISABLED)
                 .with(VisibilityBridgeStrategy.Default.NEVER))
@@ -185,16 +183,6 @@ public final class AgentInstaller {
         return list.isEmpty() ? "(any)" : String.join(",", list);
     }
 
-    private static Map<String, String> systemProperties() {
-        Properties properties = System.getProperties();
-        Map<String, String> copy = new HashMap<>();
-        for (String name : properties.stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                copy.put(name, properties.getProperty(name));
-            }
-        }
-        return copy;
-    }
 
     /** Classes already loaded when the agent starts are retransformed in batches; a failed batch is logged. */
     static final class RetransformationListener extends AgentBuilder.RedefinitionStrategy.Listener.Adapter {

@@ -26,6 +26,9 @@ public final class JwtAgent {
 
     private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
         try {
+            if (!(Boolean) Class.forName("dev.jwtagent.StartGate").getMethod("enabled", String.class).invoke(null, arguments)) {
+                return;
+            }
             BootstrapInjector.inject(instrumentation);
             Class.forName("dev.jwtagent.AgentInstaller")
                     .getMethod("install", String.class, Instrumentation.class, boolean.class)

@@ -1,8 +1,5 @@
 package dev.jwtagent.inbound;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Reads the token out of one header value. For {@code Authorization}: the {@code Bearer}
  * scheme, case-insensitive, then one or more spaces and a b64token (RFC 6750 section 2.1).
@@ -11,10 +8,6 @@ import java.util.regex.Pattern;
 final class BearerHeader {
     /** What a header value turned out to hold. */
     enum Kind { TOKEN, OTHER_SCHEME, MALFORMED }
-
-    private static final Pattern BEARER = Pattern.compile("(?i:bearer)(?: +([A-Za-z0-9\\-._~+/]+=*))?\\s*");
-    private static final Pattern SCHEME = Pattern.compile("(?i:bearer)(?:[ \\t].*)?", Pattern.DOTALL);
-    private static final Pattern BARE_TOKEN = Pattern.compile("[A-Za-z0-9\\-._~+/]+=*");
 
     final Kind kind;
     final String token;
@@ -29,18 +22,52 @@ final class BearerHeader {
             return new BearerHeader(Kind.MALFORMED, null);
         }
         String trimmed = value.trim();
-        Matcher bearer = BEARER.matcher(trimmed);
-        if (bearer.matches()) {
-            return bearer.group(1) == null ? new BearerHeader(Kind.MALFORMED, null) : new BearerHeader(Kind.TOKEN, bearer.group(1));
-        }
-        if (SCHEME.matcher(trimmed).matches()) {
-            // The Bearer scheme with something other than one b64token after it (a tab, two tokens, a comma).
-            return new BearerHeader(Kind.MALFORMED, null);
+        int n = trimmed.length();
+        if (trimmed.regionMatches(true, 0, "bearer", 0, 6)) {
+            if (n == 6) {
+                return new BearerHeader(Kind.MALFORMED, null);
+            }
+            char separator = trimmed.charAt(6);
+            if (separator == ' ' || separator == '\t') {
+                // The Bearer scheme: exactly one b64token after one or more spaces, else malformed.
+                int i = 6;
+                while (i < n && trimmed.charAt(i) == ' ') {
+                    i++;
+                }
+                int start = i;
+                int end = b64TokenEnd(trimmed, start);
+                if (separator == ' ' && end > start && end == n) {
+                    return new BearerHeader(Kind.TOKEN, trimmed.substring(start));
+                }
+                return new BearerHeader(Kind.MALFORMED, null);
+            }
         }
         if (authorizationHeader) {
             // Basic, Digest and the like belong to the application.
             return new BearerHeader(Kind.OTHER_SCHEME, null);
         }
-        return BARE_TOKEN.matcher(trimmed).matches() ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+        int end = b64TokenEnd(trimmed, 0);
+        return end > 0 && end == n ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+    }
+
+    /** Where a b64token starting at {@code start} ends (RFC 6750: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="); {@code start} if none. */
+    private static int b64TokenEnd(String s, int start) {
+        int i = start;
+        int n = s.length();
+        while (i < n && isTokenChar(s.charAt(i))) {
+            i++;
+        }
+        if (i == start) {
+            return start;
+        }
+        while (i < n && s.charAt(i) == '=') {
+            i++;
+        }
+        return i;
+    }
+
+    private static boolean isTokenChar(char c) {
+        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
     }
 }

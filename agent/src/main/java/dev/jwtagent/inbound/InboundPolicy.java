@@ -109,7 +109,7 @@ public final class InboundPolicy {
         try {
             VerifiedToken verified = verifier.verify(token);
             metrics.increment("verified");
-            CarriedToken carried = new CarriedToken(token, verified.expiresAt().toEpochMilli(), Fingerprint.of(token));
+            CarriedToken carried = new CarriedToken(token, verified.expiresAt().toEpochMilli(), verified.fingerprint());
             if (LOG.isDebugEnabled()) {
                 LOG.debug("verified token {} of subject {}", carried.fingerprint(), verified.subject());
             }

@@ -43,6 +43,9 @@ class MetricsTest {
         server = new TomcatJakartaServer(2);
         downstream = new Downstream();
         name = new ObjectName("jwt.agent:type=Metrics");
+        // The agent publishes its metrics when it sees its first request, not at startup.
+        assertEquals(200, get("/echo").status);
+        assertTrue(beans.isRegistered(name), "published after the first request");
     }
 
     @AfterAll

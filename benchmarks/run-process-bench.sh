@@ -6,16 +6,19 @@
 #   rs256      jwt-agent, RS256 public key from a PEM file
 #   disabled   jwt-agent with enabled=false
 #   otel       the OpenTelemetry Java agent, exporters off (the peer)
-# A launch needs its 15 s warm-up: with the service pinned to one core its JIT competes with it, and the
-# agent arms reach steady state later than the plain one. About 3 minutes per round.
-# Per launch: time from launch to first answer (polled every 10 ms), the agent's own "started in N ms",
-# requests/s and p99 latency under fixed concurrency with a valid token on every request (wrk pinned to
-# one core, the service to the other), heap after a forced GC, thread count, and heap after 10,000
-# distinct valid tokens. Prints medians per arm and ratios to "none" as a markdown table, also written
-# to benchmarks/results/latest.md.
+# Each round launches every arm one after the other (time from launch to first answer, polled every
+# 10 ms, and the agent's own "started in N ms"), warms each up until its throughput stops rising (9 to
+# 30 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
+# compile), then measures requests/s and p99 latency in short slices with the arms taking turns
+# (4 x 3 s each; per arm and round the median slice), so that whatever else runs on the
+# machine hits every arm alike. Load: wrk on one core, the service on the other, fixed concurrency, a
+# valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
+# 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
+# table, also written to benchmarks/results/latest.md. About 4 minutes per round.
 #
 # Usage: benchmarks/run-process-bench.sh
-# Settings (environment): ROUNDS=3 WARMUP=15 DURATION=10 CONNECTIONS=16 PORT=18123 DISTINCT_TOKENS=10000
+# Settings (environment): ROUNDS=3 WARMUP_MAX=30 SLICES=4 SLICE_SECONDS=3 CONNECTIONS=16 PORT=18123 (the first
+#   of one port per arm) DISTINCT_TOKENS=10000 DISTINCT_SECONDS=6
 #   ARMS="none hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
 #   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
 set -euo pipefail
@@ -23,11 +26,13 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 rounds="${ROUNDS:-3}"
-warmup="${WARMUP:-15}"
-duration="${DURATION:-10}"
+warmup_max="${WARMUP_MAX:-30}"
+slices="${SLICES:-4}"
+slice_seconds="${SLICE_SECONDS:-3}"
 connections="${CONNECTIONS:-16}"
 port="${PORT:-18123}"
 distinct="${DISTINCT_TOKENS:-10000}"
+distinct_seconds="${DISTINCT_SECONDS:-6}"
 arms=(${ARMS:-none hs256 rs256 disabled otel})
 otel_version="${OTEL_VERSION:-2.31.1}"
 agent_jar="${AGENT_JAR:-$root/agent/target/jwt-agent.jar}"
@@ -36,7 +41,6 @@ bench_jar="$here/target/benchmarks.jar"
 work="$here/target/process-bench"
 results="${RESULTS:-$here/results/latest.md}"
 otel_jar="$work/opentelemetry-javaagent-$otel_version.jar"
-url="http://127.0.0.1:$port"
 jvm_opts=(-Xms512m -Xmx512m -XX:+UseG1GC)
 
 log() { echo "process-bench: $*" >&2; }
@@ -111,74 +115,111 @@ threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 # wrk prints latencies as 850.00us, 1.20ms or 1.05s
 to_ms() { awk -v x="$1" 'BEGIN { v = x + 0; if (x ~ /us$/) v /= 1000; else if (x ~ /ms$/) v += 0; else if (x ~ /s$/) v *= 1000; printf "%.3f", v }'; }
 
-service_pid=""
-stop_service() {
-  if [ -n "$service_pid" ] && kill -0 "$service_pid" 2>/dev/null; then
-    kill "$service_pid" 2>/dev/null || true
-    wait "$service_pid" 2>/dev/null || true
-  fi
-  service_pid=""
+# One service per arm, all alive during a round (idle while another arm is loaded), on ports port+i.
+declare -A pid_of port_of first_of agent_of idle_of
+stop_all() {
+  local arm
+  for arm in "${!pid_of[@]}"; do
+    kill "${pid_of[$arm]}" 2>/dev/null || true
+    wait "${pid_of[$arm]}" 2>/dev/null || true
+    unset "pid_of[$arm]"
+  done
 }
-trap stop_service EXIT
+trap stop_all EXIT
 
-runs="$work/runs.tsv"
-printf 'round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tp99_ms\tnon2xx\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n' > "$runs"
-load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
-started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+token_of() { tr -d '\n' < "$work/keys/$(token_prefix "$1").token"; }
 
-one_launch() {
-  local round="$1" arm="$2"
-  local prefix; prefix="$(token_prefix "$arm")"
-  local token; token="$(tr -d '\n' < "$work/keys/$prefix.token")"
+launch() {
+  local round="$1" arm="$2" p="$3"
   local out="$work/$arm-$round.log"
   local args=(); mapfile -t args < <(arm_args "$arm")
-  if curl -s -o /dev/null --max-time 1 "$url/"; then
-    log "port $port is already taken"; exit 1
-  fi
-
-  local t0 t1
-  t0="$(date +%s%N)"
-  "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$port" > "$out" 2>&1 &
-  service_pid=$!
-  until curl -s -o /dev/null --max-time 1 "$url/"; do
-    if ! kill -0 "$service_pid" 2>/dev/null; then log "$arm did not start:"; cat "$out" >&2; exit 1; fi
+  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; then log "port $p is already taken"; exit 1; fi
+  local t0; t0="$(date +%s%N)"
+  "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$out" 2>&1 &
+  local pid=$!
+  pid_of[$arm]=$pid
+  port_of[$arm]=$p
+  until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; do
+    if ! kill -0 "$pid" 2>/dev/null; then log "$arm did not start:"; cat "$out" >&2; exit 1; fi
     if [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 60000 ]; then log "$arm: no answer within 60 s"; exit 1; fi
     sleep 0.01
   done
-  t1="$(date +%s%N)"
-  local first_ms=$(( (t1 - t0) / 1000000 ))
-  local threads_idle; threads_idle="$(threads_of "$service_pid")"
-  local agent_ms; agent_ms="$(sed -n 's/.*jwt-agent .* started in \([0-9]*\) ms.*/\1/p' "$out" | head -1)"
-
+  first_of[$arm]=$(( ($(date +%s%N) - t0) / 1000000 ))
+  idle_of[$arm]="$(threads_of "$pid")"
+  agent_of[$arm]="$(sed -n 's/.*jwt-agent .* started in \([0-9]*\) ms.*/\1/p' "$out" | head -1)"
   local expected=anonymous
   case "$arm" in hs256|hs256-alt|rs256) expected=user-0 ;; esac
-  local answer; answer="$(curl -s -H "Authorization: Bearer $token" "$url/check")"
+  local answer; answer="$(curl -s -H "Authorization: Bearer $(token_of "$arm")" "http://127.0.0.1:$p/check")"
   if [ "$answer" != "$expected" ]; then log "$arm answered '$answer', expected '$expected'"; exit 1; fi
-
-  wrk -t1 -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "$url/orders" > /dev/null
-  local report; report="$(wrk -t1 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$url/orders")"
-  local rps; rps="$(awk '/^Requests\/sec:/ { print $2 }' <<< "$report")"
-  local p99; p99="$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$report")")"
-  local non2xx; non2xx="$(awk '/Non-2xx or 3xx responses:/ { print $NF }' <<< "$report")"
-  local threads_load; threads_load="$(threads_of "$service_pid")"
-  local heap_load; heap_load="$(heap_used_mb "$service_pid")"
-  local agent_threads; agent_threads="$(jcmd "$service_pid" Thread.print | sed -n 's/^"\([^"]*[Jj][Ww][Tt][^"]*\)".*/\1/p' | sort -u | paste -sd, -)"
-
-  BENCH_TOKENS="$work/keys/$prefix-tokens.txt" wrk -t1 -c"$connections" -d60s -s "$work/distinct.lua" "$url/" > "$work/$arm-$round-distinct.txt"
-  local heap_10k; heap_10k="$(heap_used_mb "$service_pid")"
-  stop_service
-
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "$first_ms" "${agent_ms:--}" "$rps" "$p99" \
-    "${non2xx:-0}" "$heap_load" "$heap_10k" "$threads_idle" "$threads_load" "${agent_threads:--}" >> "$runs"
-  log "round $round $arm: first answer ${first_ms} ms, agent ${agent_ms:--} ms, ${rps} req/s, p99 ${p99} ms, heap ${heap_load} MB, after ${distinct} tokens ${heap_10k} MB, threads ${threads_load}"
 }
 
-for round in $(seq 1 "$rounds"); do
-  # Rotate the order so that no arm always runs first (or right after a given other arm).
-  n=${#arms[@]}
-  for i in $(seq 0 $((n - 1))); do
-    one_launch "$round" "${arms[$(( (i + round - 1) % n ))]}"
+# One wrk run against an arm: prints requests/s, p99 in ms and the non-2xx count.
+load_arm() {
+  local arm="$1" seconds="$2"
+  local report; report="$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $(token_of "$arm")" \
+    "http://127.0.0.1:${port_of[$arm]}/orders")"
+  printf '%s %s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<< "$report")" \
+    "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$report")")" \
+    "$(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<< "$report")"
+}
+
+# Load in 3 s steps until throughput stops rising (by 5 %), at least 9 s and at most WARMUP_MAX seconds.
+warm_up() {
+  local arm="$1" spent=0 best=0 rps rest
+  while [ "$spent" -lt "$warmup_max" ]; do
+    read -r rps rest < <(load_arm "$arm" 3)
+    spent=$((spent + 3))
+    if [ "$spent" -ge 9 ] && awk -v r="$rps" -v b="$best" 'BEGIN { exit !(r < b * 1.05) }'; then break; fi
+    best="$(awk -v r="$rps" -v b="$best" 'BEGIN { print (r > b ? r : b) }')"
   done
+  log "round $round $arm: warmed up for $spent s"
+}
+
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+
+runs="$work/runs.tsv"
+slices_file="$work/slices.tsv"
+printf 'round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tp99_ms\tnon2xx\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n' > "$runs"
+printf 'round\tslice\tarm\trps\tp99_ms\tnon2xx\n' > "$slices_file"
+load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
+started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+
+for round in $(seq 1 "$rounds"); do
+  n=${#arms[@]}
+  # Rotate the order so that no arm always comes first (or right after a given other arm).
+  order=()
+  for i in $(seq 0 $((n - 1))); do order+=("${arms[$(( (i + round - 1) % n ))]}"); done
+  for i in "${!order[@]}"; do
+    launch "$round" "${order[$i]}" $((port + i))
+    log "round $round ${order[$i]}: first answer ${first_of[${order[$i]}]} ms, agent ${agent_of[${order[$i]}]:--} ms"
+  done
+  for arm in "${order[@]}"; do warm_up "$arm"; done
+  # Throughput in short slices, arms taking turns, so that what else runs on the machine hits every arm alike.
+  for slice in $(seq 1 "$slices"); do
+    for arm in "${order[@]}"; do
+      read -r rps p99 non2xx < <(load_arm "$arm" "$slice_seconds")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$slice" "$arm" "$rps" "$p99" "$non2xx" >> "$slices_file"
+    done
+  done
+  for arm in "${order[@]}"; do
+    pid="${pid_of[$arm]}"
+    rps="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $4 }' "$slices_file" | median)"
+    p99="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $5 }' "$slices_file" | median)"
+    non2xx="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { n += $6 } END { print n + 0 }' "$slices_file")"
+    threads_load="$(threads_of "$pid")"
+    heap_load="$(heap_used_mb "$pid")"
+    agent_threads="$(jcmd "$pid" Thread.print | sed -n 's/^"\([^"]*[Jj][Ww][Tt][^"]*\)".*/\1/p' | sort -u | paste -sd, -)"
+    # wrk stops sending after the last token but exits only when its duration is over.
+    BENCH_TOKENS="$work/keys/$(token_prefix "$arm")-tokens.txt" wrk -t1 -c"$connections" -d"${distinct_seconds}s" \
+      -s "$work/distinct.lua" "http://127.0.0.1:${port_of[$arm]}/" > "$work/$arm-$round-distinct.txt"
+    sent="$(awk '/requests in/ { print $1 }' "$work/$arm-$round-distinct.txt")"
+    [ "${sent:-0}" -ge "$distinct" ] || log "round $round $arm: only ${sent:-0} of $distinct distinct tokens sent in ${distinct_seconds} s"
+    heap_10k="$(heap_used_mb "$pid")"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "${first_of[$arm]}" "${agent_of[$arm]:--}" "$rps" "$p99" \
+      "$non2xx" "$heap_load" "$heap_10k" "${idle_of[$arm]}" "$threads_load" "${agent_threads:--}" >> "$runs"
+    log "round $round $arm: ${rps} req/s, p99 ${p99} ms, heap ${heap_load} MB, after ${distinct} tokens ${heap_10k} MB, threads ${threads_load}"
+  done
+  stop_all
 done
 
 header="$work/header.md"
@@ -188,9 +229,10 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}; service pinned to core 1, wrk to core 0."
-  echo "Per launch: $warmup s warm-up, then $duration s measured with wrk -t1 -c$connections and the same valid token on every request;"
-  echo "heap is G1 used after jcmd GC.run; then $distinct distinct valid tokens are sent once each and the heap is measured again."
-  echo "Medians over $rounds rounds, arms interleaved; × is the ratio to the arm 'none', Δ the difference."
+  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each, arms taking turns"
+  echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
+  echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
+  echo "Medians over $rounds rounds; × is the ratio to the arm 'none', Δ the difference."
 } > "$header"
 java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results"
 log "per-launch figures: $runs; table: $results"

@@ -116,6 +116,7 @@ public final class AgentInstaller {
                 .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
                 .with(new RetransformationListener(log))
                 .with(AgentBuilder.TypeStrategy.Default.DECORATE)
+                .with(AdviceSupport.typePoolCache())
                 .with(new TransformationListener(log))
                 .ignore(ignored());
         List<String> installed = new ArrayList<>();

@@ -37,6 +37,11 @@ public final class AdviceSupport {
         return (builder, type, classLoader, module, protectionDomain) -> builder.visit(advice.on(methods));
     }
 
+    /** The pool strategy for matching: type descriptions cached per class loader. */
+    public static AgentBuilder.PoolStrategy typePoolCache() {
+        return new TypePoolCache();
+    }
+
     private static java.lang.reflect.Method adviceFaultMethod() {
         try {
             return AgentBridge.class.getMethod("adviceFault", Throwable.class);

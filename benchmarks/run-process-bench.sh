@@ -11,7 +11,8 @@
 # 30 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
 # compile), then measures requests/s and p99 latency in short slices with the arms taking turns
 # (4 x 3 s each; per arm and round the median slice), so that whatever else runs on the
-# machine hits every arm alike. Load: wrk on one core, the service on the other, fixed concurrency, a
+# machine hits every arm alike; beside requests/s, the service's CPU time per request (robust to other
+# load on the machine). Load: wrk on one core, the service on the other, fixed concurrency, a
 # valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
 # 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
 # table, also written to benchmarks/results/latest.md. About 4 minutes per round.
@@ -153,14 +154,25 @@ launch() {
   if [ "$answer" != "$expected" ]; then log "$arm answered '$answer', expected '$expected'"; exit 1; fi
 }
 
-# One wrk run against an arm: prints requests/s, p99 in ms and the non-2xx count.
+# CPU time (user + system, in clock ticks) the service has used so far, all its threads (GC and JIT too).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+clock_ticks="$(getconf CLK_TCK)"
+
+# One wrk run against an arm: prints requests/s, p99 in ms, the non-2xx count and the service's CPU
+# microseconds per request. Requests/s depends on whatever else the machine runs at that moment; CPU
+# per request much less, so the report gives both.
 load_arm() {
   local arm="$1" seconds="$2"
+  local pid="${pid_of[$arm]}"
+  local before; before="$(cpu_ticks "$pid")"
   local report; report="$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $(token_of "$arm")" \
     "http://127.0.0.1:${port_of[$arm]}/orders")"
-  printf '%s %s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<< "$report")" \
+  local after; after="$(cpu_ticks "$pid")"
+  local requests; requests="$(awk '/requests in/ { print $1 }' <<< "$report")"
+  printf '%s %s %s %s\n' "$(awk '/^Requests\/sec:/ { print $2 }' <<< "$report")" \
     "$(to_ms "$(awk '$1 == "99%" { print $2 }' <<< "$report")")" \
-    "$(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<< "$report")"
+    "$(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<< "$report")" \
+    "$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 }
 
 # Load in 3 s steps until throughput stops rising (by 5 %), at least 9 s and at most WARMUP_MAX seconds.
@@ -179,8 +191,8 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 runs="$work/runs.tsv"
 slices_file="$work/slices.tsv"
-printf 'round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tp99_ms\tnon2xx\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n' > "$runs"
-printf 'round\tslice\tarm\trps\tp99_ms\tnon2xx\n' > "$slices_file"
+printf 'round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tcpu_us_per_req\tp99_ms\tnon2xx\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n' > "$runs"
+printf 'round\tslice\tarm\trps\tp99_ms\tnon2xx\tcpu_us_per_req\n' > "$slices_file"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
@@ -197,8 +209,8 @@ for round in $(seq 1 "$rounds"); do
   # Throughput in short slices, arms taking turns, so that what else runs on the machine hits every arm alike.
   for slice in $(seq 1 "$slices"); do
     for arm in "${order[@]}"; do
-      read -r rps p99 non2xx < <(load_arm "$arm" "$slice_seconds")
-      printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$slice" "$arm" "$rps" "$p99" "$non2xx" >> "$slices_file"
+      read -r rps p99 non2xx cpu < <(load_arm "$arm" "$slice_seconds")
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$slice" "$arm" "$rps" "$p99" "$non2xx" "$cpu" >> "$slices_file"
     done
   done
   for arm in "${order[@]}"; do
@@ -206,6 +218,7 @@ for round in $(seq 1 "$rounds"); do
     rps="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $4 }' "$slices_file" | median)"
     p99="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $5 }' "$slices_file" | median)"
     non2xx="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { n += $6 } END { print n + 0 }' "$slices_file")"
+    cpu="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $7 }' "$slices_file" | median)"
     threads_load="$(threads_of "$pid")"
     heap_load="$(heap_used_mb "$pid")"
     agent_threads="$(jcmd "$pid" Thread.print | sed -n 's/^"\([^"]*[Jj][Ww][Tt][^"]*\)".*/\1/p' | sort -u | paste -sd, -)"
@@ -215,9 +228,9 @@ for round in $(seq 1 "$rounds"); do
     sent="$(awk '/requests in/ { print $1 }' "$work/$arm-$round-distinct.txt")"
     [ "${sent:-0}" -ge "$distinct" ] || log "round $round $arm: only ${sent:-0} of $distinct distinct tokens sent in ${distinct_seconds} s"
     heap_10k="$(heap_used_mb "$pid")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "${first_of[$arm]}" "${agent_of[$arm]:--}" "$rps" "$p99" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$arm" "${first_of[$arm]}" "${agent_of[$arm]:--}" "$rps" "$cpu" "$p99" \
       "$non2xx" "$heap_load" "$heap_10k" "${idle_of[$arm]}" "$threads_load" "${agent_threads:--}" >> "$runs"
-    log "round $round $arm: ${rps} req/s, p99 ${p99} ms, heap ${heap_load} MB, after ${distinct} tokens ${heap_10k} MB, threads ${threads_load}"
+    log "round $round $arm: ${rps} req/s, ${cpu} CPU µs/request, p99 ${p99} ms, heap ${heap_load} MB, after ${distinct} tokens ${heap_10k} MB, threads ${threads_load}"
   done
   stop_all
 done
@@ -232,6 +245,8 @@ header="$work/header.md"
   echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each, arms taking turns"
   echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
   echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
+  echo "Service CPU per request: user + system time of the whole service JVM (GC and JIT included) over the requests of a slice;"
+  echo "× CPU-based is the throughput ratio it implies on a dedicated core (CPU per request of 'none' / of the arm), robust to other load."
   echo "Medians over $rounds rounds; × is the ratio to the arm 'none', Δ the difference."
 } > "$header"
 java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results"

@@ -50,7 +50,7 @@ public final class ProcessBenchReport {
         StringBuilder out = new StringBuilder(Files.readString(Path.of(args[1])));
         out.append("\n| arm | runs | first answer ms | Δ first answer | agent start ms | req/s | × req/s | p99 ms | × p99 "
                 + "| heap after load MB | heap after 10k tokens MB | Δ heap 10k vs none MB | threads | Δ threads | non-2xx |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<Double>>> e : byArm.entrySet()) {
             Map<String, List<Double>> v = e.getValue();
             out.append("| ").append(e.getKey())
@@ -60,6 +60,8 @@ public final class ProcessBenchReport {
                     .append(" | ").append(fmt(median(v, "agent_start_ms"), 0))
                     .append(" | ").append(fmt(median(v, "rps"), 0))
                     .append(" | ").append(fmt(ratio(v, base, "rps"), 3))
+                    .append(" | ").append(fmt(median(v, "cpu_us_per_req"), 1))
+                    .append(" | ").append(fmt(ratio(base, v, "cpu_us_per_req"), 3))
                     .append(" | ").append(fmt(median(v, "p99_ms"), 2))
                     .append(" | ").append(fmt(ratio(v, base, "p99_ms"), 2))
                     .append(" | ").append(fmt(median(v, "heap_load_mb"), 1))

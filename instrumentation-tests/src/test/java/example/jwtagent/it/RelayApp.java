@@ -46,9 +46,6 @@ public final class RelayApp {
         }
     }
 
-    /** Calls made after their response was complete that failed (they have no response to fail). */
-    public static final AtomicInteger LATE_CALL_FAILURES = new AtomicInteger();
-
     public static Route route(String path) {
         if (path.startsWith("/async-call")) {
             return Route.ASYNC_START;
@@ -81,7 +78,8 @@ public final class RelayApp {
             try {
                 Handoffs.run(via, delay, () -> DownstreamClients.byName(client).get(url, authorization));
             } catch (Exception e) {
-                LATE_CALL_FAILURES.incrementAndGet();
+                // No response is left to fail; what the tests check is what reached the downstream service.
+                System.err.println("late call failed: " + e);
             }
         };
     }

@@ -14,6 +14,10 @@ import net.bytebuddy.asm.Advice;
  * Captures and verifies the bearer token at the outermost {@code javax.servlet} filter or servlet
  * call of a request, answers 401/400 itself when the agent refuses it, and scopes the token to
  * that call.
+ *
+ * <p>Its twin {@link JakartaServletInstrumentation} is the same advice over the other servlet
+ * package: advice is inlined into the servlet class and must name that class's own API types, so
+ * the two cannot share one body. Change both together.
  */
 public final class JavaxServletInstrumentation implements AgentInstrumentation {
     @Override

@@ -143,4 +143,39 @@ class StartupTest {
         assertEquals(1, process.exitValue(), output);
         assertTrue(output.contains("invalid: jwt.agent.mode: 'audit' is not a mode"), output);
     }
+
+    @Test
+    void attachToARunningJvmInstallsTheAgentIntoLoadedClasses() throws Exception {
+        List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), RelayChild.class.getName());
+        Process service = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String baseUrl = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(ChildJvm.READY)) {
+                    baseUrl = "http://127.0.0.1:" + line.substring(ChildJvm.READY.length()).trim();
+                    break;
+                }
+            }
+            assertTrue(baseUrl != null, "the service did not start");
+            assertEquals(200, RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, "no agent yet");
+
+            Process attach = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", System.getProperty("agent.jar"), "attach", String.valueOf(service.pid()),
+                    "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE)
+                    .redirectErrorStream(true).start();
+            String attachOutput = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(attach.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, attach.exitValue(), attachOutput);
+
+            RawHttp.Response refused = RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt"));
+            assertEquals(401, refused.status, "the servlet, loaded before the attach, is now instrumented: " + refused);
+            assertEquals("alice", RawHttp.get(baseUrl, "/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
+        } finally {
+            service.destroy();
+            service.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

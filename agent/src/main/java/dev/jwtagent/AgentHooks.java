@@ -11,7 +11,6 @@ import dev.jwtagent.outbound.OutboundPolicy;
 import org.slf4j.Logger;
 
 import java.util.Enumeration;
-import java.util.concurrent.atomic.AtomicReference;
 
 /** Connects the bootstrap bridge to the plain-Java policies, with metrics and fault handling. */
 final class AgentHooks implements BridgeHooks {
@@ -21,26 +20,19 @@ final class AgentHooks implements BridgeHooks {
     private final OutboundPolicy outbound;
     private final AgentMetrics metrics;
 
-    /** Work deferred from startup to the first request (publishing metrics), run once. */
-    private final AtomicReference<Runnable> onFirstCall;
+    /** Work deferred from startup to the first request ({@link FirstRequestWork}); it runs it once. */
+    private final Runnable onFirstCall;
 
     AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics, Runnable onFirstCall) {
         this.inbound = inbound;
         this.outbound = outbound;
         this.metrics = metrics;
-        this.onFirstCall = new AtomicReference<>(onFirstCall);
-    }
-
-    private void firstCall() {
-        Runnable once = onFirstCall.get();
-        if (once != null && onFirstCall.compareAndSet(once, null)) {
-            once.run();
-        }
+        this.onFirstCall = onFirstCall;
     }
 
     @Override
     public InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
-        firstCall();
+        onFirstCall.run();
         return inbound.decide(headerValues, servletPath, pathInfo, queryString);
     }
 

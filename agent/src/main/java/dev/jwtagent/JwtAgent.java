@@ -25,14 +25,15 @@ public final class JwtAgent {
     }
 
     private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
+        long started = System.nanoTime();
         try {
             if (!(Boolean) Class.forName("dev.jwtagent.StartGate").getMethod("enabled", String.class).invoke(null, arguments)) {
                 return;
             }
             BootstrapInjector.inject(instrumentation);
             Class.forName("dev.jwtagent.AgentInstaller")
-                    .getMethod("install", String.class, Instrumentation.class, boolean.class)
-                    .invoke(null, arguments, instrumentation, attached);
+                    .getMethod("install", String.class, Instrumentation.class, boolean.class, long.class)
+                    .invoke(null, arguments, instrumentation, attached, started);
         } catch (Throwable e) {
             // Anything at all, a broken jar included: one line, never a JVM assertion dump.
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;

@@ -2,16 +2,11 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.matcher.ElementMatcher;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -29,14 +24,11 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         BootstrapClasses.load();
-        ElementMatcher<ClassLoader> javax = AdviceSupport.hasClass("javax.servlet.AsyncContext");
-        ElementMatcher<ClassLoader> jakarta = AdviceSupport.hasClass("jakarta.servlet.AsyncContext");
-        ElementMatcher<ClassLoader> hasServletApi = loader -> javax.matches(loader) || jakarta.matches(loader);
         return builder
-                .type(asyncContexts(), hasServletApi)
-                .transform(support.advice(named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                .type(asyncContexts())
+                .transform(support.advice(() -> named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
                         TaskAdvice.RunnableAt0.class.getName()));
     }
 
@@ -45,8 +37,8 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
      * Jetty's {@code AsyncContextState}, Undertow's {@code AsyncContextImpl}): matching the name first
      * spares a type-hierarchy walk for every other class of a web application.
      */
-    private static ElementMatcher.Junction<TypeDescription> asyncContexts() {
-        return nameContains("AsyncContext").and(not(isInterface()))
-                .and(hasSuperType(namedOneOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")));
+    private static TypeMatch asyncContexts() {
+        return TypeMatch.subtypesOf(name -> name.contains("AsyncContext"), "javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")
+                .inLoadersWithAnyOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext");
     }
 }

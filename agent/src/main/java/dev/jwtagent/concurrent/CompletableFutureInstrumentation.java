@@ -3,7 +3,8 @@ package dev.jwtagent.concurrent;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
@@ -35,20 +36,20 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder.type(named("java.util.concurrent.CompletableFuture"))
-                .transform(support.advice(async(0, Supplier.class), SupplierAt0.class.getName()))
-                .transform(support.advice(async(0, Runnable.class), RunnableAt0.class.getName()))
-                .transform(support.advice(async(1, Runnable.class), RunnableAt1.class.getName()))
-                .transform(support.advice(async(0, Function.class), FunctionAt0.class.getName()))
-                .transform(support.advice(async(1, Function.class), FunctionAt1.class.getName()))
-                .transform(support.advice(async(0, Consumer.class), ConsumerAt0.class.getName()))
-                .transform(support.advice(async(1, Consumer.class), ConsumerAt1.class.getName()))
-                .transform(support.advice(async(0, BiFunction.class), BiFunctionAt0.class.getName()))
-                .transform(support.advice(async(1, BiFunction.class), BiFunctionAt1.class.getName()))
-                .transform(support.advice(async(0, BiConsumer.class), BiConsumerAt0.class.getName()))
-                .transform(support.advice(async(1, BiConsumer.class), BiConsumerAt1.class.getName()));
+        return builder.type(TypeMatch.named("java.util.concurrent.CompletableFuture"))
+                .transform(support.advice(() -> async(0, Supplier.class), SupplierAt0.class.getName()))
+                .transform(support.advice(() -> async(0, Runnable.class), RunnableAt0.class.getName()))
+                .transform(support.advice(() -> async(1, Runnable.class), RunnableAt1.class.getName()))
+                .transform(support.advice(() -> async(0, Function.class), FunctionAt0.class.getName()))
+                .transform(support.advice(() -> async(1, Function.class), FunctionAt1.class.getName()))
+                .transform(support.advice(() -> async(0, Consumer.class), ConsumerAt0.class.getName()))
+                .transform(support.advice(() -> async(1, Consumer.class), ConsumerAt1.class.getName()))
+                .transform(support.advice(() -> async(0, BiFunction.class), BiFunctionAt0.class.getName()))
+                .transform(support.advice(() -> async(1, BiFunction.class), BiFunctionAt1.class.getName()))
+                .transform(support.advice(() -> async(0, BiConsumer.class), BiConsumerAt0.class.getName()))
+                .transform(support.advice(() -> async(1, BiConsumer.class), BiConsumerAt1.class.getName()));
     }
 
     private static ElementMatcher.Junction<MethodDescription> async(int index, Class<?> shape) {

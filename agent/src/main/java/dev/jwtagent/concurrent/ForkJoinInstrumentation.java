@@ -2,7 +2,8 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.matcher.ElementMatcher;
 
@@ -32,13 +33,13 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         BootstrapClasses.load();
         return builder
-                .type(named("java.util.concurrent.ForkJoinPool"))
-                .transform(support.advice(handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
-                .transform(support.advice(handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
+                .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
+                .transform(support.advice(() -> handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(() -> handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(() -> handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
     }
 
     private static ElementMatcher.Junction<MethodDescription> handOff() {

@@ -3,20 +3,17 @@ package dev.jwtagent.concurrent;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.util.concurrent.ThreadFactory;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
 import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.nameContains;
 import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -48,23 +45,22 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         BootstrapClasses.load();
         return builder
-                .type(named("java.lang.Thread"))
-                .transform(support.advice(isConstructor().and(not(isPublic())).and(takesArgument(1, Runnable.class)), TargetAt1.class.getName()))
-                .transform(support.advice(isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
-                .type(named("java.lang.VirtualThread"))
-                .transform(support.advice(isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
-                .transform(support.advice(nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
-                .type(named("java.lang.ThreadBuilders$BoundVirtualThread"))
-                .transform(support.advice(isConstructor().and(takesArgument(2, Runnable.class)), TargetAt2.class.getName()))
-                .type(named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(support.advice(named("addWorker"), TaskAdvice.HideToken.class.getName()))
-                .type(not(isInterface()).and(nameContains("ThreadFactory").or(namedOneOf(
-                                "org.eclipse.jetty.util.thread.QueuedThreadPool")))
-                        .and(hasSuperType(named(ThreadFactory.class.getName()))))
-                .transform(support.advice(named("newThread").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                .type(TypeMatch.named("java.lang.Thread"))
+                .transform(support.advice(() -> isConstructor().and(not(isPublic())).and(takesArgument(1, Runnable.class)), TargetAt1.class.getName()))
+                .transform(support.advice(() -> isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
+                .type(TypeMatch.named("java.lang.VirtualThread"))
+                .transform(support.advice(() -> isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
+                .transform(support.advice(() -> nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
+                .type(TypeMatch.named("java.lang.ThreadBuilders$BoundVirtualThread"))
+                .transform(support.advice(() -> isConstructor().and(takesArgument(2, Runnable.class)), TargetAt2.class.getName()))
+                .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
+                .transform(support.advice(() -> named("addWorker"), TaskAdvice.HideToken.class.getName()))
+                .type(TypeMatch.subtypesOf(name -> name.contains("ThreadFactory") || name.equals("org.eclipse.jetty.util.thread.QueuedThreadPool"),
+                        ThreadFactory.class.getName()))
+                .transform(support.advice(() -> named("newThread").and(takesArguments(Runnable.class)).and(not(isAbstract())),
                         TaskAdvice.HideToken.class.getName()));
     }
 

@@ -5,9 +5,9 @@ import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.bootstrap.RequestScope;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Rules;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -26,10 +26,15 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public boolean admitsRequests() {
+        return true;
+    }
+
+    @Override
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(ServletMatchers.servletsAndFilters("jakarta.servlet"), AdviceSupport.hasClass("jakarta.servlet.Servlet"))
-                .transform(support.advice(ServletMatchers.entryMethods("jakarta.servlet"), EntryAdvice.class.getName()));
+                .type(ServletMatchers.servletsAndFilters("jakarta.servlet"))
+                .transform(support.advice(() -> ServletMatchers.entryMethods("jakarta.servlet"), EntryAdvice.class.getName()));
     }
 
     public static final class EntryAdvice {

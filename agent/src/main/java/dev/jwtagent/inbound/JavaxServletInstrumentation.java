@@ -5,9 +5,9 @@ import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.bootstrap.RequestScope;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Rules;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 
 /**
@@ -26,10 +26,15 @@ public final class JavaxServletInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public boolean admitsRequests() {
+        return true;
+    }
+
+    @Override
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(ServletMatchers.servletsAndFilters("javax.servlet"), AdviceSupport.hasClass("javax.servlet.Servlet"))
-                .transform(support.advice(ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
+                .type(ServletMatchers.servletsAndFilters("javax.servlet"))
+                .transform(support.advice(() -> ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
     }
 
     public static final class EntryAdvice {

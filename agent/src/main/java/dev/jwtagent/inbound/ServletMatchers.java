@@ -1,14 +1,11 @@
 package dev.jwtagent.inbound;
 
 import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.description.type.TypeDescription;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.matcher.ElementMatcher;
 
-import static net.bytebuddy.matcher.ElementMatchers.hasSuperType;
 import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isInterface;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
@@ -18,8 +15,9 @@ final class ServletMatchers {
     private ServletMatchers() {
     }
 
-    static ElementMatcher.Junction<TypeDescription> servletsAndFilters(String pkg) {
-        return not(isInterface()).and(hasSuperType(namedOneOf(pkg + ".Servlet", pkg + ".Filter")));
+    /** Every servlet and filter class, in class loaders that have the servlet API. */
+    static TypeMatch servletsAndFilters(String pkg) {
+        return TypeMatch.subtypesOf(name -> true, pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet");
     }
 
     /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */

@@ -1,74 +1,102 @@
 package dev.jwtagent.instrument;
 
 import dev.jwtagent.bootstrap.AgentBridge;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
 
-import java.util.Collections;
-import java.util.Map;
-import java.util.WeakHashMap;
+import java.util.function.Supplier;
 
 /**
  * Shared helpers for instrumentations. Advice classes are described from their class files,
  * never loaded and linked by the agent: their bodies name library types (servlet, OkHttp...)
- * that the agent's own class loader does not have.
+ * that the agent's own class loader does not have. Each advice class is read the first time a
+ * class it applies to is loaded, not at startup.
  */
 public final class AdviceSupport {
-    /** A suppressed exception in advice goes to {@link AgentBridge#adviceFault}, which logs it once. */
-    private static final Advice.ExceptionHandler REPORT_FAULT = new Advice.ExceptionHandler.Simple(
-            MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(adviceFaultMethod())));
-
-    private final ClassFileLocator locator;
-    private final TypePool pool;
+    private final ClassLoader agentLoader;
+    private volatile Resolver resolver;
 
     public AdviceSupport(ClassLoader agentLoader) {
-        this.locator = ClassFileLocator.ForClassLoader.of(agentLoader);
-        this.pool = TypePool.Default.of(locator);
-    }
-
-    /** An advice transformer for the methods matched by {@code methods}, with advice from {@code adviceClassName}. */
-    public AgentBuilder.Transformer advice(ElementMatcher<? super MethodDescription> methods, String adviceClassName) {
-        Advice advice = Advice.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(REPORT_FAULT);
-        return (builder, type, classLoader, module, protectionDomain) -> builder.visit(advice.on(methods));
-    }
-
-    /** The pool strategy for matching: type descriptions cached per class loader. */
-    public static AgentBuilder.PoolStrategy typePoolCache() {
-        return new TypePoolCache();
-    }
-
-    private static java.lang.reflect.Method adviceFaultMethod() {
-        try {
-            return AgentBridge.class.getMethod("adviceFault", Throwable.class);
-        } catch (NoSuchMethodException e) {
-            throw new IllegalStateException("the bootstrap bridge does not match this agent", e);
-        }
+        this.agentLoader = agentLoader;
     }
 
     /**
-     * Matches class loaders that can load {@code className}: a cheap resource look-up, cached per
-     * loader, that runs before any type-hierarchy matching.
+     * Advice from {@code adviceClassName} for the methods {@code methods} matches. The matcher is
+     * built on first use: building it loads Byte Buddy's type descriptions.
      */
-    public static ElementMatcher<ClassLoader> hasClass(String className) {
-        String resource = className.replace('.', '/') + ".class";
-        Map<ClassLoader, Boolean> cache = Collections.synchronizedMap(new WeakHashMap<>());
-        return loader -> {
-            if (loader == null) {
-                // Libraries we instrument by this check never live on the bootstrap class path.
-                return false;
-            }
-            Boolean known = cache.get(loader);
-            if (known == null) {
-                known = loader.getResource(resource) != null;
-                cache.put(loader, known);
-            }
-            return known;
-        };
+    public AdviceRule advice(Supplier<ElementMatcher<? super MethodDescription>> methods, String adviceClassName) {
+        return new AdviceRule(this, methods, adviceClassName);
     }
 
+    private Resolver resolver() {
+        Resolver current = resolver;
+        if (current == null) {
+            synchronized (this) {
+                current = resolver;
+                if (current == null) {
+                    current = new Resolver(agentLoader);
+                    resolver = current;
+                }
+            }
+        }
+        return current;
+    }
+
+    /** One advice class for the methods of a matched type; resolved once, when first needed. */
+    public static final class AdviceRule {
+        private final AdviceSupport support;
+        private final Supplier<ElementMatcher<? super MethodDescription>> methods;
+        private final String adviceClassName;
+        private volatile AsmVisitorWrapper resolved;
+
+        AdviceRule(AdviceSupport support, Supplier<ElementMatcher<? super MethodDescription>> methods, String adviceClassName) {
+            this.support = support;
+            this.methods = methods;
+            this.adviceClassName = adviceClassName;
+        }
+
+        AsmVisitorWrapper visitor() {
+            AsmVisitorWrapper current = resolved;
+            if (current == null) {
+                current = support.resolver().advice(adviceClassName).on(methods.get());
+                resolved = current;
+            }
+            return current;
+        }
+
+        String adviceClassName() {
+            return adviceClassName;
+        }
+    }
+
+    /** Byte Buddy's view of the agent's own class files; built on the first weave. */
+    private static final class Resolver {
+        /** A suppressed exception in advice goes to {@link AgentBridge#adviceFault}, which logs it once. */
+        private final Advice.ExceptionHandler reportFault = new Advice.ExceptionHandler.Simple(
+                MethodInvocation.invoke(new MethodDescription.ForLoadedMethod(adviceFaultMethod())));
+        private final ClassFileLocator locator;
+        private final TypePool pool;
+
+        Resolver(ClassLoader agentLoader) {
+            this.locator = ClassFileLocator.ForClassLoader.of(agentLoader);
+            this.pool = TypePool.Default.of(locator);
+        }
+
+        synchronized Advice advice(String adviceClassName) {
+            return Advice.to(pool.describe(adviceClassName).resolve(), locator).withExceptionHandler(reportFault);
+        }
+
+        private static java.lang.reflect.Method adviceFaultMethod() {
+            try {
+                return AgentBridge.class.getMethod("adviceFault", Throwable.class);
+            } catch (NoSuchMethodException e) {
+                throw new IllegalStateException("the bootstrap bridge does not match this agent", e);
+            }
+        }
+    }
 }

@@ -1,7 +1,5 @@
 package dev.jwtagent.instrument;
 
-import net.bytebuddy.agent.builder.AgentBuilder;
-
 /**
  * One instrumentation: a library's classes and the advice applied to them. Each can be switched
  * off with {@code jwt.agent.instrumentation.<name>.enabled=false}.
@@ -11,6 +9,16 @@ public interface AgentInstrumentation {
     /** The name used in the switch and in the startup line, e.g. {@code servlet-jakarta}. */
     String name();
 
-    /** Adds this instrumentation's type matchers and transformers to the builder. */
-    AgentBuilder install(AgentBuilder builder, AdviceSupport support);
+    /**
+     * Whether this instrumentation sees inbound requests. Classes loaded before the agent (on attach,
+     * the application's servlets) are retransformed at startup for these only. Every other
+     * instrumentation acts on a token, and there is none before the first inbound request: its already
+     * loaded classes (the JDK's executors and threads) are retransformed when that request arrives.
+     */
+    default boolean admitsRequests() {
+        return false;
+    }
+
+    /** Adds this instrumentation's type matches and advice to the rules. */
+    Rules install(Rules rules, AdviceSupport support);
 }

@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
@@ -30,11 +31,10 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"),
-                        AdviceSupport.hasClass("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
-                .transform(support.advice(named("setCurrentRequest").and(takesArguments(1))
+                .type(TypeMatch.named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
+                .transform(support.advice(() -> named("setCurrentRequest").and(takesArguments(1))
                                 .and(takesArgument(0, named("org.apache.http.client.methods.HttpRequestWrapper"))),
                         CurrentRequestAdvice.class.getName()));
     }

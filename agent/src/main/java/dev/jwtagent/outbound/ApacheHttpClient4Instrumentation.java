@@ -4,14 +4,14 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
@@ -29,11 +29,10 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(namedOneOf("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec"),
-                        AdviceSupport.hasClass("org.apache.http.impl.execchain.ClientExecChain"))
-                .transform(support.advice(named("execute").and(takesArguments(4))
+                .type(TypeMatch.named("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
+                .transform(support.advice(() -> named("execute").and(takesArguments(4))
                                 .and(takesArgument(0, named("org.apache.http.conn.routing.HttpRoute")))
                                 .and(takesArgument(1, named("org.apache.http.client.methods.HttpRequestWrapper"))),
                         HopAdvice.class.getName()));

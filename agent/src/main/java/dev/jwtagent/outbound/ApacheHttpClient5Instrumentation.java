@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.classic.ExecChain;
@@ -29,16 +30,14 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(named("org.apache.hc.client5.http.impl.classic.ProtocolExec"),
-                        AdviceSupport.hasClass("org.apache.hc.client5.http.classic.ExecChain"))
-                .transform(support.advice(named("execute").and(takesArguments(3))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.ProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
+                .transform(support.advice(() -> named("execute").and(takesArguments(3))
                                 .and(takesArgument(1, named("org.apache.hc.client5.http.classic.ExecChain$Scope"))),
                         ClassicHopAdvice.class.getName()))
-                .type(named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec"),
-                        AdviceSupport.hasClass("org.apache.hc.client5.http.async.AsyncExecChain"))
-                .transform(support.advice(named("execute").and(takesArguments(5))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(support.advice(() -> named("execute").and(takesArguments(5))
                                 .and(takesArgument(2, named("org.apache.hc.client5.http.async.AsyncExecChain$Scope"))),
                         AsyncHopAdvice.class.getName()));
     }

@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.HttpURLConnection;
@@ -27,9 +28,9 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
-        return builder.type(named(IMPLEMENTATION))
-                .transform(support.advice(namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
+    public Rules install(Rules builder, AdviceSupport support) {
+        return builder.type(TypeMatch.named(IMPLEMENTATION))
+                .transform(support.advice(() -> namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
                         ConnectAdvice.class.getName()));
     }
 

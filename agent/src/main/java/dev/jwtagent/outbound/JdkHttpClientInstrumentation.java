@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.URI;
@@ -31,9 +32,9 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
-        return builder.type(named(REQUEST_IMPL))
-                .transform(support.advice(isConstructor().and(takesArguments(2))
+    public Rules install(Rules builder, AdviceSupport support) {
+        return builder.type(TypeMatch.named(REQUEST_IMPL))
+                .transform(support.advice(() -> isConstructor().and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest")))
                                 .and(takesArgument(1, named("java.net.ProxySelector"))),
                         FirstHopAdvice.class.getName()));

@@ -2,7 +2,8 @@ package dev.jwtagent.outbound;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
@@ -29,12 +30,11 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(named("org.eclipse.jetty.client.transport.HttpRequest"),
-                        AdviceSupport.hasClass("org.eclipse.jetty.client.transport.HttpRequest"))
-                .transform(support.advice(named("sendAsync").and(takesArguments(2)), ADVICE + "$SendAdvice"))
-                .transform(support.advice(named("copy").and(takesArguments(1)).and(takesArgument(0, named("java.net.URI"))),
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpRequest").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(() -> named("sendAsync").and(takesArguments(2)), ADVICE + "$SendAdvice"))
+                .transform(support.advice(() -> named("copy").and(takesArguments(1)).and(takesArgument(0, named("java.net.URI"))),
                         ADVICE + "$CopyAdvice"));
     }
 }

@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import okhttp3.HttpUrl;
@@ -31,13 +32,13 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(named("okhttp3.OkHttpClient"), AdviceSupport.hasClass("okhttp3.OkHttpClient"))
-                .transform(support.advice(named("newCall").and(takesArguments(1)).and(takesArgument(0, named("okhttp3.Request"))),
+                .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(() -> named("newCall").and(takesArguments(1)).and(takesArgument(0, named("okhttp3.Request"))),
                         NewCallAdvice.class.getName()))
-                .type(named("okhttp3.internal.http.RetryAndFollowUpInterceptor"), AdviceSupport.hasClass("okhttp3.OkHttpClient"))
-                .transform(support.advice(named("followUpRequest").and(takesArguments(2)).and(takesArgument(0, named("okhttp3.Response"))),
+                .type(TypeMatch.named("okhttp3.internal.http.RetryAndFollowUpInterceptor").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(() -> named("followUpRequest").and(takesArguments(2)).and(takesArgument(0, named("okhttp3.Response"))),
                         FollowUpAdvice.class.getName()));
     }
 

@@ -4,7 +4,8 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
-import net.bytebuddy.agent.builder.AgentBuilder;
+import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import reactor.netty.http.client.HttpClientRequest;
 
@@ -38,13 +39,13 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
     }
 
     @Override
-    public AgentBuilder install(AgentBuilder builder, AdviceSupport support) {
+    public Rules install(Rules builder, AdviceSupport support) {
         return builder
-                .type(named(HANDLER), AdviceSupport.hasClass("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(isConstructor(), CaptureAdvice.class.getName()))
-                .transform(support.advice(named("requestWithBody").and(takesArguments(1)), FirstHopAdvice.class.getName()))
-                .type(named("reactor.netty.http.client.HttpClientOperations"), AdviceSupport.hasClass("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(named("beforeMarkSentHeaders").and(takesArguments(0)), HeadersAdvice.class.getName()));
+                .type(TypeMatch.named(HANDLER).inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
+                .transform(support.advice(() -> isConstructor(), CaptureAdvice.class.getName()))
+                .transform(support.advice(() -> named("requestWithBody").and(takesArguments(1)), FirstHopAdvice.class.getName()))
+                .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
+                .transform(support.advice(() -> named("beforeMarkSentHeaders").and(takesArguments(0)), HeadersAdvice.class.getName()));
     }
 
     public static final class CaptureAdvice {

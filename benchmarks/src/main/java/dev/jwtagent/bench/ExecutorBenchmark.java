@@ -1,5 +1,6 @@
 package dev.jwtagent.bench;
 
+import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -16,6 +17,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import java.util.Collections;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -86,5 +88,13 @@ public abstract class ExecutorBenchmark {
     @Fork(value = 3, jvmArgsAppend = {"-javaagent:" + AgentJar.PATH,
             "-Djwt.agent.secret=benchmark-secret-of-at-least-32-bytes-0123456789", "-Djwt.agent.log.level=warn"})
     public static class WithAgent extends ExecutorBenchmark {
+        /**
+         * The agent instruments the JDK's executors on the first inbound request (no token exists
+         * before one): stand in for that request, with no token, as a servlet's advice would.
+         */
+        @Setup(Level.Trial)
+        public void firstInboundRequest() {
+            AgentBridge.decideInbound(Collections.emptyEnumeration(), "/", null, null);
+        }
     }
 }

@@ -1,0 +1,180 @@
+package dev.jwtagent.instrument;
+
+import dev.jwtagent.log.AgentLog;
+import org.slf4j.Logger;
+
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.security.ProtectionDomain;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The agent's one class file transformer. For each class the JVM loads it runs the rules' cheap
+ * checks (name, then class loader, then super types where a rule needs them) and hands a match to
+ * the {@link Weaver}. A class that fails to transform loads unchanged and is logged once.
+ */
+public final class AgentTransformer implements ClassFileTransformer {
+    private final List<Rules.Rule> rules;
+    private final Ignored ignored;
+    private final SuperTypes superTypes = new SuperTypes();
+    private final Logger log;
+    /** Set while this thread transforms: classes loaded meanwhile (Byte Buddy's, the JDK's) are not matched. */
+    private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
+    private volatile Weaver weaver;
+
+    AgentTransformer(List<Rules.Rule> rules, Ignored ignored, Logger log) {
+        this.rules = rules;
+        this.ignored = ignored;
+        this.log = log;
+    }
+
+    /**
+     * Registers a transformer for {@code rules} and retransforms the already loaded classes that
+     * inbound rules match. Returns the retransformation of the other already loaded classes that
+     * match, to be run before the first inbound request is decided.
+     */
+    public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log) {
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log);
+        instrumentation.addTransformer(transformer, true);
+        List<Class<?>> now = new ArrayList<>();
+        List<Class<?>> later = new ArrayList<>();
+        transformer.matchLoaded(instrumentation, now, later);
+        transformer.retransform(instrumentation, now);
+        return () -> transformer.retransform(instrumentation, later);
+    }
+
+    @Override
+    public byte[] transform(Module module, ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        return transform(loader, internalName, classFile);
+    }
+
+    @Override
+    public byte[] transform(ClassLoader loader, String internalName, Class<?> classBeingRedefined,
+                            ProtectionDomain protectionDomain, byte[] classFile) {
+        return transform(loader, internalName, classFile);
+    }
+
+    private byte[] transform(ClassLoader loader, String internalName, byte[] classFile) {
+        if (internalName == null || busy.get() != null) {
+            return null;
+        }
+        String name = internalName.replace('/', '.');
+        if (ignored.name(name)) {
+            return null;
+        }
+        busy.set(Boolean.TRUE);
+        try {
+            List<AdviceSupport.AdviceRule> advice = matchingAdvice(name, loader, () -> ClassHeader.read(classFile));
+            if (advice.isEmpty()) {
+                return null;
+            }
+            byte[] woven = weaver().weave(name, classFile, loader, advice);
+            log.debug("instrumented {}", name);
+            return woven;
+        } catch (Throwable t) {
+            if (AgentLog.firstTime("transform:" + name)) {
+                log.warn("could not instrument {}: {}", name, t.toString());
+                log.debug("instrumentation failure", t);
+            }
+            return null;
+        } finally {
+            busy.remove();
+        }
+    }
+
+    /** The advice of every rule that accepts the class; empty when none does. */
+    private List<AdviceSupport.AdviceRule> matchingAdvice(String name, ClassLoader loader, Supplier<ClassHeader> headerSource) {
+        List<Rules.Rule> matched = matchingRules(name, loader, headerSource);
+        if (matched.isEmpty()) {
+            return Collections.emptyList();
+        }
+        List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
+        for (Rules.Rule rule : matched) {
+            advice.addAll(rule.advice);
+        }
+        return advice;
+    }
+
+    /** Every rule that accepts the class; empty when none does. */
+    List<Rules.Rule> matchingRules(String name, ClassLoader loader, Supplier<ClassHeader> headerSource) {
+        List<Rules.Rule> matched = null;
+        ClassHeader header = null;
+        for (Rules.Rule rule : rules) {
+            if (!rule.match.acceptsName(name) || !rule.match.acceptsLoader(loader)) {
+                continue;
+            }
+            if (rule.match.needsHierarchy()) {
+                if (header == null) {
+                    header = headerSource.get();
+                }
+                if (!rule.match.acceptsHierarchy(header, loader, superTypes)) {
+                    continue;
+                }
+            }
+            if (matched == null) {
+                matched = new ArrayList<>();
+            }
+            matched.add(rule);
+        }
+        return matched == null ? Collections.<Rules.Rule>emptyList() : matched;
+    }
+
+    /** Splits the already loaded classes that rules match into those to retransform now and later. */
+    private void matchLoaded(Instrumentation instrumentation, List<Class<?>> now, List<Class<?>> later) {
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            String name = type.getName();
+            if (type.isArray() || type.isPrimitive() || name.indexOf('/') >= 0 || ignored.name(name)
+                    || !instrumentation.isModifiableClass(type)) {
+                continue;
+            }
+            try {
+                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), () -> ClassHeader.of(type));
+                if (matched.isEmpty()) {
+                    continue;
+                }
+                boolean atStartup = false;
+                for (Rules.Rule rule : matched) {
+                    atStartup |= rule.atStartup;
+                }
+                (atStartup ? now : later).add(type);
+            } catch (RuntimeException | LinkageError e) {
+                log.debug("could not match loaded class {}: {}", name, e.toString());
+            }
+        }
+    }
+
+    private void retransform(Instrumentation instrumentation, List<Class<?>> classes) {
+        if (classes.isEmpty()) {
+            return;
+        }
+        try {
+            instrumentation.retransformClasses(classes.toArray(new Class<?>[0]));
+        } catch (Throwable batchFailure) {
+            for (Class<?> type : classes) {
+                try {
+                    instrumentation.retransformClasses(type);
+                } catch (Throwable t) {
+                    log.warn("could not instrument already loaded class {}: {}", type.getName(), t.toString());
+                }
+            }
+        }
+    }
+
+    private Weaver weaver() {
+        Weaver current = weaver;
+        if (current == null) {
+            synchronized (this) {
+                current = weaver;
+                if (current == null) {
+                    current = new Weaver();
+                    weaver = current;
+                }
+            }
+        }
+        return current;
+    }
+}

@@ -1,0 +1,53 @@
+package dev.jwtagent.instrument;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * What the instrumentations ask for, collected at startup: for each {@link TypeMatch}, the advice
+ * applied to the matching classes. Read like Byte Buddy's agent builder:
+ * {@code rules.type(named("x")).transform(advice).transform(more)}.
+ */
+public final class Rules {
+    private final List<Rule> rules = new ArrayList<>();
+    private boolean atStartup;
+
+    /** Rules added from now on belong to {@code instrumentation}. */
+    public Rules from(AgentInstrumentation instrumentation) {
+        this.atStartup = instrumentation.admitsRequests();
+        return this;
+    }
+
+    /** Starts a rule for the classes {@code match} accepts. */
+    public Rules type(TypeMatch match) {
+        rules.add(new Rule(atStartup, match));
+        return this;
+    }
+
+    /** Adds advice to the rule started last. */
+    public Rules transform(AdviceSupport.AdviceRule advice) {
+        if (rules.isEmpty()) {
+            throw new IllegalStateException("transform() before type()");
+        }
+        rules.get(rules.size() - 1).advice.add(advice);
+        return this;
+    }
+
+    List<Rule> all() {
+        return Collections.unmodifiableList(rules);
+    }
+
+    /** One type match and its advice. */
+    static final class Rule {
+        /** Whether classes loaded before the agent that match are retransformed at startup (see {@link AgentInstrumentation#admitsRequests()}). */
+        final boolean atStartup;
+        final TypeMatch match;
+        final List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
+
+        Rule(boolean atStartup, TypeMatch match) {
+            this.atStartup = atStartup;
+            this.match = match;
+        }
+    }
+}

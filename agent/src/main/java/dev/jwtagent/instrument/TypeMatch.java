@@ -1,0 +1,83 @@
+package dev.jwtagent.instrument;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Which classes an instrumentation rewrites, decided from what is cheap first: the class name, then
+ * whether the class loader has the library at all, and only then (for rules that need it) the class's
+ * super types. No Byte Buddy type description is built to decide; a class that is not instrumented
+ * costs a few string comparisons.
+ */
+public final class TypeMatch {
+    private final Predicate<String> names;
+    private final Set<String> superTypes;
+    private final String[] libraryResources;
+    private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private TypeMatch(Predicate<String> names, Set<String> superTypes, String[] libraryResources) {
+        this.names = names;
+        this.superTypes = superTypes;
+        this.libraryResources = libraryResources;
+    }
+
+    /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
+    public static TypeMatch named(String... binaryNames) {
+        Set<String> set = new HashSet<>(Arrays.asList(binaryNames));
+        return new TypeMatch(set::contains, Collections.emptySet(), new String[0]);
+    }
+
+    /** Classes (not interfaces) whose name passes {@code names} and that extend or implement one of {@code superTypes}. */
+    public static TypeMatch subtypesOf(Predicate<String> names, String... superTypes) {
+        return new TypeMatch(names, new HashSet<>(Arrays.asList(superTypes)), new String[0]);
+    }
+
+    /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
+    public TypeMatch inLoadersWithAnyOf(String... classNames) {
+        String[] resources = new String[classNames.length];
+        for (int i = 0; i < classNames.length; i++) {
+            resources[i] = classNames[i].replace('.', '/') + ".class";
+        }
+        return new TypeMatch(names, superTypes, resources);
+    }
+
+    boolean acceptsName(String binaryName) {
+        return names.test(binaryName);
+    }
+
+    /** Libraries we check this way never live on the bootstrap class path. */
+    boolean acceptsLoader(ClassLoader loader) {
+        if (libraryResources.length == 0) {
+            return true;
+        }
+        if (loader == null) {
+            return false;
+        }
+        Boolean known = loadersWithLibrary.get(loader);
+        if (known == null) {
+            known = false;
+            for (String resource : libraryResources) {
+                if (loader.getResource(resource) != null) {
+                    known = true;
+                    break;
+                }
+            }
+            loadersWithLibrary.put(loader, known);
+        }
+        return known;
+    }
+
+    boolean needsHierarchy() {
+        return !superTypes.isEmpty();
+    }
+
+    /** For a rule that {@link #needsHierarchy()}: is the class concrete enough and a subtype of one of the targets? */
+    boolean acceptsHierarchy(ClassHeader header, ClassLoader loader, SuperTypes hierarchy) {
+        return !header.isInterface() && !header.isSynthetic() && hierarchy.isSubtypeOfAny(header, loader, superTypes);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.jwtagent;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class FirstRequestWorkTest {
+
+    @Test
+    void runsEveryPartOnceInOrderEvenWhenOneFails() {
+        List<String> ran = new ArrayList<>();
+        FirstRequestWork work = new FirstRequestWork(() -> ran.add("metrics"));
+        work.add(() -> {
+            ran.add("broken");
+            throw new IllegalStateException("retransformation refused");
+        });
+        work.add(() -> ran.add("last"));
+        work.run();
+        work.run();
+        assertEquals(List.of("metrics", "broken", "last"), ran);
+    }
+
+    @Test
+    void concurrentFirstRequestsWaitUntilTheWorkIsDone() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger finished = new AtomicInteger();
+        FirstRequestWork work = new FirstRequestWork(() -> {
+            started.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            finished.incrementAndGet();
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> first = pool.submit(work::run);
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            Future<Integer> second = pool.submit(() -> {
+                work.run();
+                return finished.get();
+            });
+            Thread.sleep(200);
+            assertTrue(!second.isDone(), "a second request must not go on while the first request's work runs");
+            release.countDown();
+            first.get(10, TimeUnit.SECONDS);
+            assertEquals(1, second.get(10, TimeUnit.SECONDS), "the second request saw the work finished");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.jwtagent.instrument;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.util.concurrent.ThreadFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class TypeMatchTest {
+    private static final ClassLoader LOADER = TypeMatchTest.class.getClassLoader();
+
+    interface Marker {
+    }
+
+    interface ExtendsMarker extends Marker {
+    }
+
+    static class Direct implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable r) {
+            return new Thread(r);
+        }
+    }
+
+    static class Indirect extends Direct {
+    }
+
+    static class ThroughInterface implements ExtendsMarker {
+    }
+
+    abstract static class AbstractFactory implements ThreadFactory {
+    }
+
+    static class Unrelated {
+    }
+
+    private final SuperTypes superTypes = new SuperTypes();
+
+    private static ClassHeader header(Class<?> type) throws IOException {
+        try (InputStream in = LOADER.getResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            return ClassHeader.read(in.readAllBytes());
+        }
+    }
+
+    private boolean matches(TypeMatch match, Class<?> type) throws IOException {
+        return match.acceptsName(type.getName()) && match.acceptsLoader(LOADER)
+                && (!match.needsHierarchy() || match.acceptsHierarchy(header(type), LOADER, superTypes));
+    }
+
+    @Test
+    void namedMatchesExactlyTheNamesGiven() {
+        TypeMatch match = TypeMatch.named("java.util.concurrent.FutureTask", "java.lang.Thread");
+        assertTrue(match.acceptsName("java.lang.Thread"));
+        assertFalse(match.acceptsName("java.lang.ThreadGroup"));
+        assertFalse(match.acceptsName("java.util.concurrent.FutureTask$WaitNode"));
+        assertFalse(match.needsHierarchy(), "an exact name needs no class file");
+    }
+
+    @Test
+    void subtypesAreFoundThroughSuperclassesAndSuperInterfaces() throws IOException {
+        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
+        assertTrue(matches(factories, Direct.class));
+        assertTrue(matches(factories, Indirect.class), "through the superclass's interface");
+        assertTrue(matches(factories, AbstractFactory.class), "abstract classes are matched: their concrete methods get advice");
+        assertFalse(matches(factories, Unrelated.class));
+
+        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        assertTrue(matches(markers, ThroughInterface.class), "through an interface's super interface");
+        assertFalse(matches(markers, ExtendsMarker.class), "interfaces themselves are never matched");
+    }
+
+    @Test
+    void theNameFilterRunsBeforeAnyClassFileIsRead() throws IOException {
+        TypeMatch match = TypeMatch.subtypesOf(name -> name.endsWith("Indirect"), ThreadFactory.class.getName());
+        assertFalse(matches(match, Direct.class));
+        assertTrue(matches(match, Indirect.class));
+    }
+
+    @Test
+    void aLoaderWithoutTheLibraryIsRefusedAndRemembered() throws IOException {
+        TypeMatch match = TypeMatch.named(Direct.class.getName()).inLoadersWithAnyOf("jakarta.servlet.Servlet", Direct.class.getName());
+        assertTrue(match.acceptsLoader(LOADER), "the second class name is visible to the test loader");
+        try (URLClassLoader empty = new URLClassLoader(new URL[0], null)) {
+            assertFalse(match.acceptsLoader(empty));
+        }
+        assertFalse(match.acceptsLoader(null), "libraries are never on the bootstrap class path");
+        assertTrue(TypeMatch.named("x").acceptsLoader(null), "no library named: any loader");
+    }
+
+    @Test
+    void aMissingSuperTypeEndsTheWalkWithoutMatching() {
+        ClassHeader orphan = new ClassHeader("example.Orphan", 0, "example.DoesNotExist", new String[]{"example.AlsoMissing"});
+        assertFalse(superTypes.isSubtypeOfAny(orphan, LOADER, java.util.Collections.singleton(ThreadFactory.class.getName())));
+    }
+
+    @Test
+    void headersReadFromClassFilesAndFromLoadedClassesAgree() throws IOException {
+        ClassHeader fromFile = header(Indirect.class);
+        ClassHeader fromClass = ClassHeader.of(Indirect.class);
+        assertEquals(fromClass.name(), fromFile.name());
+        assertEquals(fromClass.superName(), fromFile.superName());
+        assertEquals(Direct.class.getName(), fromFile.superName());
+        assertTrue(header(ExtendsMarker.class).isInterface());
+        assertTrue(ClassHeader.of(ExtendsMarker.class).isInterface());
+    }
+
+    @Test
+    void theAgentsOwnClassesAndUninstrumentedJdkPackagesAreIgnored() {
+        Ignored ignored = new Ignored();
+        assertTrue(ignored.name("dev.jwtagent.shaded.bytebuddy.asm.Advice"));
+        assertTrue(ignored.name("java.util.HashMap"));
+        assertTrue(ignored.name("javax.management.MBeanServer"));
+        assertFalse(ignored.name("java.util.concurrent.ThreadPoolExecutor"));
+        assertFalse(ignored.name("java.lang.Thread"));
+        assertFalse(ignored.name("javax.servlet.http.HttpServlet"));
+        assertFalse(ignored.name("org.apache.catalina.core.StandardWrapper"));
+    }
+}

@@ -1,0 +1,34 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The JDK's executors and threads are loaded before the agent and instrumented when the first
+ * inbound request arrives, not at startup. The very first request of a fresh JVM must still carry
+ * its token through them: each case is the first request of a JVM of its own.
+ */
+class FirstRequestTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"executor-submit", "cf-supply-async", "new-thread", "virtual-thread"})
+    void theFirstRequestOfAJvmHandsItsTokenAcrossThreads(String via) throws Exception {
+        assumeTrue(Handoffs.available(via), "needs Java 21+");
+        try (Downstream downstream = new Downstream();
+             ChildJvm child = ChildJvm.main(RelayChild.class).start()) {
+            String token = Tokens.valid("first");
+            String path = "/call?client=url-connection&via=" + via + "&url="
+                    + URLEncoder.encode(downstream.allowedUrl("/next"), StandardCharsets.UTF_8);
+            RawHttp.Response response = RawHttp.get(child.baseUrl(), path, RawHttp.bearer(token));
+            assertEquals(200, response.status, response + "\n" + child.output());
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), child.output());
+        }
+    }
+}

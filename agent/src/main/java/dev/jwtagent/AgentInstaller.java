@@ -97,7 +97,10 @@ public final class AgentInstaller {
 
     private static List<String> installInstrumentations(Instrumentation instrumentation, AgentConfig config,
                                                         FirstRequestWork firstRequest, Logger log) {
-        AdviceSupport support = new AdviceSupport(AgentInstaller.class.getClassLoader());
+        // The agent's classes run from the bootstrap loader, which cannot be asked for class files;
+        // the JVM also puts the agent jar on the system class path, where its advice classes are read.
+        ClassLoader own = AgentInstaller.class.getClassLoader();
+        AdviceSupport support = new AdviceSupport(own != null ? own : ClassLoader.getSystemClassLoader());
         Rules rules = new Rules();
         List<String> installed = new ArrayList<>();
         for (AgentInstrumentation each : Instrumentations.all()) {

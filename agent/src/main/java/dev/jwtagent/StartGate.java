@@ -9,9 +9,8 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Decides {@code enabled} before anything is put on the bootstrap class path, so that a disabled
- * agent costs nothing (no temporary jar, class data sharing stays on for every loader). Links
- * against configuration classes only.
+ * Decides {@code enabled} before the agent jar is put on the bootstrap class path, so that a
+ * disabled agent changes nothing. Links against configuration classes only.
  */
 final class StartGate {
     private StartGate() {

@@ -48,8 +48,9 @@ public final class ProcessBenchReport {
         }
         Map<String, List<Double>> base = byArm.get(BASELINE);
         StringBuilder out = new StringBuilder(Files.readString(Path.of(args[1])));
-        out.append("\n| arm | runs | first answer ms | Δ first answer | agent start ms | req/s | × req/s | p99 ms | × p99 "
-                + "| heap after load MB | heap after 10k tokens MB | Δ heap 10k vs none MB | threads | Δ threads | non-2xx |\n");
+        out.append("\n| arm | runs | first answer ms | Δ first answer | agent start ms | req/s | × req/s | service CPU us/request "
+                + "| × CPU-based | p99 ms | × p99 | heap after load MB | heap after 10k tokens MB | Δ heap 10k vs none MB "
+                + "| threads | Δ threads | non-2xx |\n");
         out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<Double>>> e : byArm.entrySet()) {
             Map<String, List<Double>> v = e.getValue();

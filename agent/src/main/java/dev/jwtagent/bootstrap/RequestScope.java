@@ -26,12 +26,9 @@ public final class RequestScope {
         return new RequestScope(TokenCarrier.swap(token), previousRequest);
     }
 
+    /** Puts back what the thread held; null is stored rather than removed (see {@link TokenCarrier#restore}). */
     public void close() {
         TokenCarrier.restore(previousToken);
-        if (previousRequest == null) {
-            ACTIVE_REQUEST.remove();
-        } else {
-            ACTIVE_REQUEST.set(previousRequest);
-        }
+        ACTIVE_REQUEST.set(previousRequest);
     }
 }

@@ -18,20 +18,16 @@ public final class TokenCarrier {
     /** Makes {@code token} (possibly null) current and returns the token it replaced. */
     public static CarriedToken swap(CarriedToken token) {
         CarriedToken previous = CURRENT.get();
-        if (token == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(token);
-        }
+        CURRENT.set(token);
         return previous;
     }
 
-    /** Puts back what {@link #swap} returned. */
+    /**
+     * Puts back what {@link #swap} returned. No token is stored as null rather than removed:
+     * {@code ThreadLocal.remove} clears a reference through a native call on every request, and the
+     * entry left behind belongs to a bootstrap class, so it keeps no class loader alive.
+     */
     public static void restore(CarriedToken previous) {
-        if (previous == null) {
-            CURRENT.remove();
-        } else {
-            CURRENT.set(previous);
-        }
+        CURRENT.set(previous);
     }
 }

@@ -6,6 +6,22 @@ package dev.jwtagent.inbound;
  * For any other configured header: the bare token, optionally with the same prefix.
  */
 final class BearerHeader {
+    /** RFC 6750 b64token characters; a table because a token's every character is checked on every request. */
+    private static final boolean[] TOKEN_CHARS = new boolean[128];
+
+    static {
+        for (char c = 'A'; c <= 'Z'; c++) {
+            TOKEN_CHARS[c] = true;
+            TOKEN_CHARS[Character.toLowerCase(c)] = true;
+        }
+        for (char c = '0'; c <= '9'; c++) {
+            TOKEN_CHARS[c] = true;
+        }
+        for (char c : "-._~+/".toCharArray()) {
+            TOKEN_CHARS[c] = true;
+        }
+    }
+
     /** What a header value turned out to hold. */
     enum Kind { TOKEN, OTHER_SCHEME, MALFORMED }
 
@@ -67,7 +83,6 @@ final class BearerHeader {
     }
 
     private static boolean isTokenChar(char c) {
-        return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
-                || c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/';
+        return c < 128 && TOKEN_CHARS[c];
     }
 }

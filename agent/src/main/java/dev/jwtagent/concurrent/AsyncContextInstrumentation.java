@@ -24,9 +24,9 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
+    public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder
+        return rules
                 .type(asyncContexts())
                 .transform(support.advice(() -> named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
                         TaskAdvice.RunnableAt0.class.getName()));

@@ -36,9 +36,9 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
+    public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder.type(TypeMatch.named("java.util.concurrent.CompletableFuture"))
+        return rules.type(TypeMatch.named("java.util.concurrent.CompletableFuture"))
                 .transform(support.advice(() -> async(0, Supplier.class), SupplierAt0.class.getName()))
                 .transform(support.advice(() -> async(0, Runnable.class), RunnableAt0.class.getName()))
                 .transform(support.advice(() -> async(1, Runnable.class), RunnableAt1.class.getName()))

@@ -40,9 +40,9 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
+    public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder
+        return rules
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(support.advice(() -> named("execute").and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
                 .type(TypeMatch.named("java.util.concurrent.FutureTask"))

@@ -33,9 +33,9 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
+    public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder
+        return rules
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
                 .transform(support.advice(() -> handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
                 .transform(support.advice(() -> handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))

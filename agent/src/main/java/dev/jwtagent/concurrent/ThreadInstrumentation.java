@@ -45,9 +45,9 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
+    public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
-        return builder
+        return rules
                 .type(TypeMatch.named("java.lang.Thread"))
                 .transform(support.advice(() -> isConstructor().and(not(isPublic())).and(takesArgument(1, Runnable.class)), TargetAt1.class.getName()))
                 .transform(support.advice(() -> isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))

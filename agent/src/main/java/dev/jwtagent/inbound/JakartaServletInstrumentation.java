@@ -31,8 +31,8 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(ServletMatchers.servletsAndFilters("jakarta.servlet"))
                 .transform(support.advice(() -> ServletMatchers.entryMethods("jakarta.servlet"), EntryAdvice.class.getName()));
     }

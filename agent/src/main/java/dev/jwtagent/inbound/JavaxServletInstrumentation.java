@@ -31,8 +31,8 @@ public final class JavaxServletInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(ServletMatchers.servletsAndFilters("javax.servlet"))
                 .transform(support.advice(() -> ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
     }

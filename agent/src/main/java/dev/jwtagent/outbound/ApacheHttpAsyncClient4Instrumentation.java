@@ -31,8 +31,8 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
                 .transform(support.advice(() -> named("setCurrentRequest").and(takesArguments(1))
                                 .and(takesArgument(0, named("org.apache.http.client.methods.HttpRequestWrapper"))),

@@ -29,8 +29,8 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
                 .transform(support.advice(() -> named("execute").and(takesArguments(4))
                                 .and(takesArgument(0, named("org.apache.http.conn.routing.HttpRoute")))

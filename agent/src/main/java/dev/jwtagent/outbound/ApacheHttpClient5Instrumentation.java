@@ -30,8 +30,8 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.ProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
                 .transform(support.advice(() -> named("execute").and(takesArguments(3))
                                 .and(takesArgument(1, named("org.apache.hc.client5.http.classic.ExecChain$Scope"))),

@@ -28,8 +28,8 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder.type(TypeMatch.named(IMPLEMENTATION))
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules.type(TypeMatch.named(IMPLEMENTATION))
                 .transform(support.advice(() -> namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
                         ConnectAdvice.class.getName()));
     }

@@ -32,8 +32,8 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder.type(TypeMatch.named(REQUEST_IMPL))
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules.type(TypeMatch.named(REQUEST_IMPL))
                 .transform(support.advice(() -> isConstructor().and(takesArguments(2))
                                 .and(takesArgument(0, named("java.net.http.HttpRequest")))
                                 .and(takesArgument(1, named("java.net.ProxySelector"))),

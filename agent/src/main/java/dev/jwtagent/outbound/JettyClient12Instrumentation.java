@@ -30,8 +30,8 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpRequest").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(() -> named("sendAsync").and(takesArguments(2)), ADVICE + "$SendAdvice"))
                 .transform(support.advice(() -> named("copy").and(takesArguments(1)).and(takesArgument(0, named("java.net.URI"))),

@@ -32,8 +32,8 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(() -> named("newCall").and(takesArguments(1)).and(takesArgument(0, named("okhttp3.Request"))),
                         NewCallAdvice.class.getName()))

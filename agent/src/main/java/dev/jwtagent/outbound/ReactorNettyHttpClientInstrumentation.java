@@ -39,8 +39,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
     }
 
     @Override
-    public Rules install(Rules builder, AdviceSupport support) {
-        return builder
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
                 .type(TypeMatch.named(HANDLER).inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
                 .transform(support.advice(() -> isConstructor(), CaptureAdvice.class.getName()))
                 .transform(support.advice(() -> named("requestWithBody").and(takesArguments(1)), FirstHopAdvice.class.getName()))

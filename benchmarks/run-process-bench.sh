@@ -2,6 +2,8 @@
 # Whole-process benchmark: the same Tomcat 11 service (benchmarks/target/bench-service.jar) launched
 # in each arm, the arms interleaved over several rounds:
 #   none       no agent
+#   none-rs256 no agent, sent the RS256 token: the rs256 arm's baseline (a longer header costs the
+#              container more to parse, with or without an agent)
 #   hs256      jwt-agent, HMAC secret
 #   rs256      jwt-agent, RS256 public key from a PEM file
 #   disabled   jwt-agent with enabled=false
@@ -11,7 +13,9 @@
 # 30 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
 # compile), then measures requests/s and p99 latency in short slices with the arms taking turns
 # (4 x 3 s each; per arm and round the median slice), so that whatever else runs on the
-# machine hits every arm alike; beside requests/s, the service's CPU time per request (robust to other
+# machine hits every arm alike (the arms not being launched or loaded are frozen with SIGSTOP, so
+# that their JIT and GC threads do not share the service core); beside requests/s, the service's
+# CPU time per request (robust to other
 # load on the machine). Load: wrk on one core, the service on the other, fixed concurrency, a
 # valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
 # 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
@@ -20,7 +24,7 @@
 # Usage: benchmarks/run-process-bench.sh
 # Settings (environment): ROUNDS=3 WARMUP_MAX=30 SLICES=4 SLICE_SECONDS=3 CONNECTIONS=16 PORT=18123 (the first
 #   of one port per arm) DISTINCT_TOKENS=10000 DISTINCT_SECONDS=6
-#   ARMS="none hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
+#   ARMS="none none-rs256 hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
 #   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
 set -euo pipefail
 
@@ -34,7 +38,7 @@ connections="${CONNECTIONS:-16}"
 port="${PORT:-18123}"
 distinct="${DISTINCT_TOKENS:-10000}"
 distinct_seconds="${DISTINCT_SECONDS:-6}"
-arms=(${ARMS:-none hs256 rs256 disabled otel})
+arms=(${ARMS:-none none-rs256 hs256 rs256 disabled otel})
 otel_version="${OTEL_VERSION:-2.31.1}"
 agent_jar="${AGENT_JAR:-$root/agent/target/jwt-agent.jar}"
 service_jar="$here/target/bench-service.jar"
@@ -92,7 +96,7 @@ fi
 arm_args() {
   local agent_common=(-javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench)
   case "$1" in
-    none) ;;
+    none|none-rs256) ;;
     hs256) printf '%s\n' "${agent_common[@]}" -Djwt.agent.secret-file="$work/keys/hs256.secret" ;;
     rs256) printf '%s\n' "${agent_common[@]}" -Djwt.agent.public-key-file="$work/keys/rs256.pem" ;;
     hs256-alt) printf '%s\n' -javaagent:"${ALT_AGENT_JAR:?hs256-alt needs ALT_AGENT_JAR}" -Djwt.agent.issuer=https://issuer.bench.test \
@@ -104,7 +108,7 @@ arm_args() {
   esac
 }
 
-token_prefix() { [ "$1" = rs256 ] && echo rs256 || echo hs256; }
+token_prefix() { case "$1" in rs256|none-rs256) echo rs256 ;; *) echo hs256 ;; esac; }
 
 heap_used_mb() {
   jcmd "$1" GC.run >/dev/null
@@ -116,11 +120,21 @@ threads_of() { awk '/^Threads:/ { print $2 }' "/proc/$1/status"; }
 # wrk prints latencies as 850.00us, 1.20ms or 1.05s
 to_ms() { awk -v x="$1" 'BEGIN { v = x + 0; if (x ~ /us$/) v /= 1000; else if (x ~ /ms$/) v += 0; else if (x ~ /s$/) v *= 1000; printf "%.3f", v }'; }
 
-# One service per arm, all alive during a round (idle while another arm is loaded), on ports port+i.
+# One service per arm, all alive during a round, on ports port+i. Only the arm being launched or
+# loaded runs: the others are frozen (SIGSTOP) meanwhile, so that their JIT and GC threads, which
+# share the service core, cannot slow whichever arm happens to be measured next to them.
 declare -A pid_of port_of first_of agent_of idle_of
+only_running() {
+  local keep="$1" arm
+  for arm in "${!pid_of[@]}"; do
+    if [ "$arm" = "$keep" ]; then kill -CONT "${pid_of[$arm]}" 2>/dev/null || true
+    else kill -STOP "${pid_of[$arm]}" 2>/dev/null || true; fi
+  done
+}
 stop_all() {
   local arm
   for arm in "${!pid_of[@]}"; do
+    kill -CONT "${pid_of[$arm]}" 2>/dev/null || true
     kill "${pid_of[$arm]}" 2>/dev/null || true
     wait "${pid_of[$arm]}" 2>/dev/null || true
     unset "pid_of[$arm]"
@@ -135,6 +149,7 @@ launch() {
   local out="$work/$arm-$round.log"
   local args=(); mapfile -t args < <(arm_args "$arm")
   if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; then log "port $p is already taken"; exit 1; fi
+  only_running none-launched-yet
   local t0; t0="$(date +%s%N)"
   "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$out" 2>&1 &
   local pid=$!
@@ -164,6 +179,7 @@ clock_ticks="$(getconf CLK_TCK)"
 load_arm() {
   local arm="$1" seconds="$2"
   local pid="${pid_of[$arm]}"
+  only_running "$arm"
   local before; before="$(cpu_ticks "$pid")"
   local report; report="$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $(token_of "$arm")" \
     "http://127.0.0.1:${port_of[$arm]}/orders")"
@@ -215,6 +231,7 @@ for round in $(seq 1 "$rounds"); do
   done
   for arm in "${order[@]}"; do
     pid="${pid_of[$arm]}"
+    only_running "$arm"
     rps="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $4 }' "$slices_file" | median)"
     p99="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { print $5 }' "$slices_file" | median)"
     non2xx="$(awk -F'\t' -v r="$round" -v a="$arm" '$1 == r && $3 == a { n += $6 } END { print n + 0 }' "$slices_file")"
@@ -242,12 +259,12 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}; service pinned to core 1, wrk to core 0."
-  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each, arms taking turns"
+  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each, arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
   echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
   echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
   echo "Service CPU per request: user + system time of the whole service JVM (GC and JIT included) over the requests of a slice;"
   echo "× CPU-based is the throughput ratio it implies on a dedicated core (CPU per request of 'none' / of the arm), robust to other load."
-  echo "Medians over $rounds rounds; × is the ratio to the arm 'none', Δ the difference."
+  echo "Medians over $rounds rounds; × is the ratio to the arm 'none' (for rs256: to 'none-rs256', the same requests without the agent), Δ the difference."
 } > "$header"
 java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results"
 log "per-launch figures: $runs; table: $results"

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-
 /** Reads the configuration, builds the verifier and policies, and installs the instrumentations. */
 public final class AgentInstaller {
     private AgentInstaller() {

@@ -4,9 +4,9 @@ import java.lang.instrument.Instrumentation;
 
 /**
  * The agent's entry points: {@code premain} (-javaagent), {@code agentmain} (attach) and
- * {@code main} (the command line). This class only moves the bootstrap classes into place and
- * then hands over by name, so that nothing links against them before they are on the bootstrap
- * class path.
+ * {@code main} (the command line). This class only puts the agent jar on the bootstrap class
+ * path and then hands over by name, so that nothing links against the agent's classes before they
+ * resolve to the bootstrap loader.
  */
 public final class JwtAgent {
     private JwtAgent() {

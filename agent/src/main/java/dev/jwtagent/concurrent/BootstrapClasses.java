@@ -1,7 +1,7 @@
 package dev.jwtagent.concurrent;
 
 /**
- * Loads classes before the agent builder is installed.
+ * Loads classes before the agent's transformer is registered.
  * <ul>
  *   <li>The classes hand-off advice calls, so that the first instrumented {@code Thread} or
  *       {@code FutureTask} constructor does not resolve them from inside itself.</li>

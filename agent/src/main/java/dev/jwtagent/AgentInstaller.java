@@ -61,7 +61,8 @@ public final class AgentInstaller {
         InboundPolicy inbound = new InboundPolicy(verifier, config.mode() == AgentConfig.Mode.ENFORCE, config.inboundRequired(),
                 config.excludedPaths(), config.inboundHeader(), config.maxTokenSize(), metrics);
         OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), System::currentTimeMillis);
-        // Set before any instrumentation is installed: a request can arrive from then on (attach).
+        // Set before any instrumentation is installed: on attach a request can arrive from then on,
+        // and work added after it has run the first-request work is run at once (FirstRequestWork).
         FirstRequestWork firstRequest = new FirstRequestWork(publishMetrics);
         AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest::run), config.inboundHeader(), config.outboundHeader());
 

@@ -11,10 +11,10 @@ import java.util.jar.JarFile;
  * agent runs on. From then on every agent class resolves to the bootstrap loader: advice inlined
  * into any class (JDK, container, webapp) finds the one shared carrier and bridge in
  * {@code dev.jwtagent.bootstrap}, and the agent's own classes (Byte Buddy's included) are not put
- * through the bytecode verifier, which is most of what loading them costs. The few classes loaded
- * before this ({@link JwtAgent}, the enabled check and the configuration classes it uses) stay with
- * the application class loader and exchange nothing but JDK types with the rest. Uses nothing but
- * the JDK.
+ * through the bytecode verifier. The classes loaded before this ({@link JwtAgent}, this class, the
+ * enabled check with the configuration classes and the instrumentation list it reads) stay with
+ * the application class loader and exchange nothing but JDK types with their bootstrap copies.
+ * Uses nothing but the JDK.
  */
 final class BootstrapInjector {
     private BootstrapInjector() {

@@ -4,46 +4,70 @@ import dev.jwtagent.log.AgentLog;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Startup work that no request before the first one needs: publishing the metrics MBean and
  * instrumenting the already loaded classes that only act on a token (the JDK's executors and
  * threads). It runs once, on the first inbound request, before that request is decided; requests
- * arriving meanwhile wait for it, so no token is ever current while a hand-off is still plain.
+ * arriving meanwhile wait for it. With {@code -javaagent} every part is added before any request
+ * can arrive, so no token is ever current while a hand-off is still plain. On attach, a request can
+ * arrive while the agent is still installing: work added after the first request has run is run at
+ * once by the installer, and until then that request's hand-offs carry no token (none leaks: an
+ * uninstrumented hand-off passes nothing on).
  */
 final class FirstRequestWork {
     private final List<Runnable> work = new ArrayList<>();
+    /** A lock rather than {@code synchronized}: a virtual thread waiting here does not pin its carrier. */
+    private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean done;
 
     FirstRequestWork(Runnable first) {
         work.add(first);
     }
 
-    synchronized void add(Runnable more) {
-        work.add(more);
+    /** Adds work for the first request; runs it now if the first request has already come. */
+    void add(Runnable more) {
+        lock.lock();
+        try {
+            if (done) {
+                runSafely(more);
+            } else {
+                work.add(more);
+            }
+        } finally {
+            lock.unlock();
+        }
     }
 
     void run() {
         if (done) {
             return;
         }
-        synchronized (this) {
+        lock.lock();
+        try {
             if (done) {
                 return;
             }
             try {
                 for (Runnable each : work) {
-                    try {
-                        each.run();
-                    } catch (RuntimeException | Error fault) {
-                        // The request goes on; what failed stays as it was (plain classes, no MBean).
-                        AgentLog.logger("startup").warn("deferred startup work failed: {}", fault.toString());
-                    }
+                    runSafely(each);
                 }
             } finally {
                 work.clear();
                 done = true;
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void runSafely(Runnable each) {
+        try {
+            each.run();
+        } catch (RuntimeException | Error fault) {
+            // The request goes on; what failed stays as it was (plain classes, no MBean).
+            AgentLog.logger("startup").warn("deferred startup work failed: {}", fault.toString());
         }
     }
 }

@@ -31,6 +31,17 @@ class FirstRequestWorkTest {
     }
 
     @Test
+    void workAddedAfterTheFirstRequestRunsAtOnce() {
+        List<String> ran = new ArrayList<>();
+        FirstRequestWork work = new FirstRequestWork(() -> ran.add("metrics"));
+        work.run();
+        work.add(() -> ran.add("hand-offs"));
+        assertEquals(List.of("metrics", "hand-offs"), ran, "an attach whose first request came during installation loses nothing");
+        work.run();
+        assertEquals(2, ran.size());
+    }
+
+    @Test
     void concurrentFirstRequestsWaitUntilTheWorkIsDone() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -9,7 +9,7 @@ import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 
 /**
  * The agent's one class file transformer. For each class the JVM loads it runs the rules' cheap
@@ -68,7 +68,8 @@ public final class AgentTransformer implements ClassFileTransformer {
         }
         busy.set(Boolean.TRUE);
         try {
-            List<AdviceSupport.AdviceRule> advice = matchingAdvice(name, loader, () -> ClassHeader.read(classFile));
+            HeaderCheck hierarchy = new HeaderCheck(classFile, loader);
+            List<AdviceSupport.AdviceRule> advice = matchingAdvice(name, loader, hierarchy::accepts);
             if (advice.isEmpty()) {
                 return null;
             }
@@ -87,8 +88,8 @@ public final class AgentTransformer implements ClassFileTransformer {
     }
 
     /** The advice of every rule that accepts the class; empty when none does. */
-    private List<AdviceSupport.AdviceRule> matchingAdvice(String name, ClassLoader loader, Supplier<ClassHeader> headerSource) {
-        List<Rules.Rule> matched = matchingRules(name, loader, headerSource);
+    private List<AdviceSupport.AdviceRule> matchingAdvice(String name, ClassLoader loader, Predicate<TypeMatch> hierarchy) {
+        List<Rules.Rule> matched = matchingRules(name, loader, hierarchy);
         if (matched.isEmpty()) {
             return Collections.emptyList();
         }
@@ -99,21 +100,15 @@ public final class AgentTransformer implements ClassFileTransformer {
         return advice;
     }
 
-    /** Every rule that accepts the class; empty when none does. */
-    List<Rules.Rule> matchingRules(String name, ClassLoader loader, Supplier<ClassHeader> headerSource) {
+    /** Every rule that accepts the class; empty when none does. {@code hierarchy} answers for rules that need super types. */
+    List<Rules.Rule> matchingRules(String name, ClassLoader loader, Predicate<TypeMatch> hierarchy) {
         List<Rules.Rule> matched = null;
-        ClassHeader header = null;
         for (Rules.Rule rule : rules) {
             if (!rule.match.acceptsName(name) || !rule.match.acceptsLoader(loader)) {
                 continue;
             }
-            if (rule.match.needsHierarchy()) {
-                if (header == null) {
-                    header = headerSource.get();
-                }
-                if (!rule.match.acceptsHierarchy(header, loader, superTypes)) {
-                    continue;
-                }
+            if (rule.match.needsHierarchy() && !hierarchy.test(rule.match)) {
+                continue;
             }
             if (matched == null) {
                 matched = new ArrayList<>();
@@ -132,7 +127,7 @@ public final class AgentTransformer implements ClassFileTransformer {
                 continue;
             }
             try {
-                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), () -> ClassHeader.of(type));
+                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), match -> match.acceptsLoadedHierarchy(type));
                 if (matched.isEmpty()) {
                     continue;
                 }
@@ -161,6 +156,25 @@ public final class AgentTransformer implements ClassFileTransformer {
                     log.warn("could not instrument already loaded class {}: {}", type.getName(), t.toString());
                 }
             }
+        }
+    }
+
+    /** Super-type checks for a class being loaded: its header is read from the class file once, if a rule asks. */
+    private final class HeaderCheck {
+        private final byte[] classFile;
+        private final ClassLoader loader;
+        private ClassHeader header;
+
+        HeaderCheck(byte[] classFile, ClassLoader loader) {
+            this.classFile = classFile;
+            this.loader = loader;
+        }
+
+        boolean accepts(TypeMatch match) {
+            if (header == null) {
+                header = ClassHeader.read(classFile);
+            }
+            return match.acceptsHierarchy(header, loader, superTypes);
         }
     }
 

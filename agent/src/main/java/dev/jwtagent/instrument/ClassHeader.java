@@ -29,18 +29,6 @@ final class ClassHeader {
                 superName == null ? null : superName.replace('/', '.'), interfaces);
     }
 
-    static ClassHeader of(Class<?> type) {
-        Class<?> superclass = type.getSuperclass();
-        Class<?>[] implemented = type.getInterfaces();
-        String[] interfaces = new String[implemented.length];
-        for (int i = 0; i < implemented.length; i++) {
-            interfaces[i] = implemented[i].getName();
-        }
-        int access = type.getModifiers() | (type.isSynthetic() ? Opcodes.ACC_SYNTHETIC : 0)
-                | (type.isInterface() ? Opcodes.ACC_INTERFACE : 0);
-        return new ClassHeader(type.getName(), access, superclass == null ? null : superclass.getName(), interfaces);
-    }
-
     String name() {
         return name;
     }

@@ -43,6 +43,30 @@ final class SuperTypes {
         return false;
     }
 
+    /**
+     * The same walk for an already loaded class, by reflection: its super types are loaded too, and
+     * one defined in memory has no class file to read.
+     */
+    static boolean isLoadedSubtypeOfAny(Class<?> type, Set<String> targets) {
+        return walkLoaded(type, targets, 0);
+    }
+
+    private static boolean walkLoaded(Class<?> type, Set<String> targets, int depth) {
+        if (type == null || depth > MAX_DEPTH) {
+            return false;
+        }
+        Class<?> superclass = type.getSuperclass();
+        if (superclass != null && (targets.contains(superclass.getName()) || walkLoaded(superclass, targets, depth + 1))) {
+            return true;
+        }
+        for (Class<?> each : type.getInterfaces()) {
+            if (targets.contains(each.getName()) || walkLoaded(each, targets, depth + 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private ClassHeader headerOf(String name, ClassLoader loader) {
         Map<String, ClassHeader> known = headers.computeIfAbsent(loader == null ? BOOTSTRAP : loader, key -> new ConcurrentHashMap<>());
         ClassHeader header = known.get(name);

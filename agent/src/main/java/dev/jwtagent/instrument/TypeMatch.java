@@ -11,8 +11,9 @@ import java.util.function.Predicate;
 /**
  * Which classes an instrumentation rewrites, decided from what is cheap first: the class name, then
  * whether the class loader has the library at all, and only then (for rules that need it) the class's
- * super types. No Byte Buddy type description is built to decide; a class that is not instrumented
- * costs a few string comparisons.
+ * super types. No Byte Buddy type description is built to decide: most classes cost a few string
+ * comparisons; in a class loader that has the servlet API, every class also costs a header read and
+ * a walk of its super types (cached per loader).
  */
 public final class TypeMatch {
     private final Predicate<String> names;
@@ -74,6 +75,11 @@ public final class TypeMatch {
 
     boolean needsHierarchy() {
         return !superTypes.isEmpty();
+    }
+
+    /** For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by reflection. */
+    boolean acceptsLoadedHierarchy(Class<?> type) {
+        return !type.isInterface() && !type.isSynthetic() && SuperTypes.isLoadedSubtypeOfAny(type, superTypes);
     }
 
     /** For a rule that {@link #needsHierarchy()}: is the class concrete enough and a subtype of one of the targets? */

@@ -100,14 +100,23 @@ class TypeMatchTest {
     }
 
     @Test
-    void headersReadFromClassFilesAndFromLoadedClassesAgree() throws IOException {
-        ClassHeader fromFile = header(Indirect.class);
-        ClassHeader fromClass = ClassHeader.of(Indirect.class);
-        assertEquals(fromClass.name(), fromFile.name());
-        assertEquals(fromClass.superName(), fromFile.superName());
-        assertEquals(Direct.class.getName(), fromFile.superName());
+    void headersCarryNameSuperclassAndKind() throws IOException {
+        ClassHeader indirect = header(Indirect.class);
+        assertEquals(Indirect.class.getName(), indirect.name());
+        assertEquals(Direct.class.getName(), indirect.superName());
         assertTrue(header(ExtendsMarker.class).isInterface());
-        assertTrue(ClassHeader.of(ExtendsMarker.class).isInterface());
+    }
+
+    @Test
+    void loadedClassesAreMatchedByReflectionAlike() throws IOException {
+        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
+        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        for (Class<?> type : new Class<?>[]{Direct.class, Indirect.class, AbstractFactory.class, Unrelated.class, ThroughInterface.class, ExtendsMarker.class}) {
+            assertEquals(matches(factories, type), factories.acceptsLoadedHierarchy(type), type.getName());
+            assertEquals(matches(markers, type), markers.acceptsLoadedHierarchy(type), type.getName());
+        }
+        assertTrue(markers.acceptsLoadedHierarchy(ThroughInterface.class));
+        assertFalse(markers.acceptsLoadedHierarchy(ExtendsMarker.class));
     }
 
     @Test

@@ -68,10 +68,6 @@ public final class AdviceSupport {
             }
             return current;
         }
-
-        String adviceClassName() {
-            return adviceClassName;
-        }
     }
 
     /** Byte Buddy's view of the agent's own class files; built on the first weave. */

@@ -26,13 +26,18 @@ final class JwsAlgorithms {
     static final int MIN_RSA_BITS = 2048;
     static final int MIN_HMAC_BYTES = 32;
 
-    /** ES algorithm name to its curve, so an EC key is bound to exactly one algorithm. */
-    private static final Map<String, ECParameterSpec> CURVES = new LinkedHashMap<>();
+    /**
+     * ES algorithm name to its curve, so an EC key is bound to exactly one algorithm. In a holder:
+     * the JCA lookup loads the security providers (about 60 ms), which an HMAC-only agent never needs.
+     */
+    private static final class Curves {
+        static final Map<String, ECParameterSpec> BY_ALGORITHM = new LinkedHashMap<>();
 
-    static {
-        CURVES.put("ES256", namedCurve("secp256r1"));
-        CURVES.put("ES384", namedCurve("secp384r1"));
-        CURVES.put("ES512", namedCurve("secp521r1"));
+        static {
+            BY_ALGORITHM.put("ES256", namedCurve("secp256r1"));
+            BY_ALGORITHM.put("ES384", namedCurve("secp384r1"));
+            BY_ALGORITHM.put("ES512", namedCurve("secp521r1"));
+        }
     }
 
     private JwsAlgorithms() {
@@ -40,7 +45,7 @@ final class JwsAlgorithms {
 
     /** The ES algorithm for a key's curve, or null for any curve other than P-256, P-384, P-521. */
     static String ecAlgorithmFor(ECParameterSpec params) {
-        for (Map.Entry<String, ECParameterSpec> e : CURVES.entrySet()) {
+        for (Map.Entry<String, ECParameterSpec> e : Curves.BY_ALGORITHM.entrySet()) {
             ECParameterSpec named = e.getValue();
             if (named.getCurve().equals(params.getCurve()) && named.getGenerator().equals(params.getGenerator())
                     && named.getOrder().equals(params.getOrder()) && named.getCofactor() == params.getCofactor()) {
@@ -54,11 +59,11 @@ final class JwsAlgorithms {
     static ECParameterSpec curveForJwk(String crv) {
         switch (crv) {
             case "P-256":
-                return CURVES.get("ES256");
+                return Curves.BY_ALGORITHM.get("ES256");
             case "P-384":
-                return CURVES.get("ES384");
+                return Curves.BY_ALGORITHM.get("ES384");
             case "P-521":
-                return CURVES.get("ES512");
+                return Curves.BY_ALGORITHM.get("ES512");
             default:
                 return null;
         }

@@ -34,14 +34,25 @@ public final class AgentLog {
     public static void configure(String level) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+        // The date format is the agent's own (LogTimestamps), installed with the first logger.
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
-        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "true");
     }
 
     public static Logger logger(String area) {
-        return LoggerFactory.getLogger("jwt-agent." + area);
+        Logger logger = LoggerFactory.getLogger("jwt-agent." + area);
+        Timestamps.installed();
+        return logger;
+    }
+
+    /** Installs the timestamp format once, after the binding has read its configuration. */
+    private static final class Timestamps {
+        private static final boolean INSTALLED = LogTimestamps.install();
+
+        static boolean installed() {
+            return INSTALLED;
+        }
     }
 
     /** True the first time it is asked for {@code key}: for faults logged once with their stack trace. */

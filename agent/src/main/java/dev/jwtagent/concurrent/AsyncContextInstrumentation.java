@@ -2,13 +2,9 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
-
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * {@code AsyncContext.start(Runnable)}, javax and jakarta: containers run the task on their own
@@ -28,7 +24,7 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(asyncContexts())
-                .transform(support.advice(() -> named("start").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                .transform(support.advice(MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract(),
                         TaskAdvice.RunnableAt0.class.getName()));
     }
 

@@ -3,24 +3,16 @@ package dev.jwtagent.concurrent;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
-
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 /**
  * {@code CompletableFuture}'s {@code *Async} methods ({@code supplyAsync}, {@code runAsync},
@@ -39,21 +31,21 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
     public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
         return rules.type(TypeMatch.named("java.util.concurrent.CompletableFuture"))
-                .transform(support.advice(() -> async(0, Supplier.class), SupplierAt0.class.getName()))
-                .transform(support.advice(() -> async(0, Runnable.class), RunnableAt0.class.getName()))
-                .transform(support.advice(() -> async(1, Runnable.class), RunnableAt1.class.getName()))
-                .transform(support.advice(() -> async(0, Function.class), FunctionAt0.class.getName()))
-                .transform(support.advice(() -> async(1, Function.class), FunctionAt1.class.getName()))
-                .transform(support.advice(() -> async(0, Consumer.class), ConsumerAt0.class.getName()))
-                .transform(support.advice(() -> async(1, Consumer.class), ConsumerAt1.class.getName()))
-                .transform(support.advice(() -> async(0, BiFunction.class), BiFunctionAt0.class.getName()))
-                .transform(support.advice(() -> async(1, BiFunction.class), BiFunctionAt1.class.getName()))
-                .transform(support.advice(() -> async(0, BiConsumer.class), BiConsumerAt0.class.getName()))
-                .transform(support.advice(() -> async(1, BiConsumer.class), BiConsumerAt1.class.getName()));
+                .transform(support.advice(async(0, Supplier.class), SupplierAt0.class.getName()))
+                .transform(support.advice(async(0, Runnable.class), RunnableAt0.class.getName()))
+                .transform(support.advice(async(1, Runnable.class), RunnableAt1.class.getName()))
+                .transform(support.advice(async(0, Function.class), FunctionAt0.class.getName()))
+                .transform(support.advice(async(1, Function.class), FunctionAt1.class.getName()))
+                .transform(support.advice(async(0, Consumer.class), ConsumerAt0.class.getName()))
+                .transform(support.advice(async(1, Consumer.class), ConsumerAt1.class.getName()))
+                .transform(support.advice(async(0, BiFunction.class), BiFunctionAt0.class.getName()))
+                .transform(support.advice(async(1, BiFunction.class), BiFunctionAt1.class.getName()))
+                .transform(support.advice(async(0, BiConsumer.class), BiConsumerAt0.class.getName()))
+                .transform(support.advice(async(1, BiConsumer.class), BiConsumerAt1.class.getName()));
     }
 
-    private static ElementMatcher.Junction<MethodDescription> async(int index, Class<?> shape) {
-        return isPublic().and(not(isBridge())).and(nameEndsWith("Async")).and(takesArgument(index, shape));
+    private static MethodMatch async(int index, Class<?> shape) {
+        return MethodMatch.nameEndsWith("Async").argument(index, shape).publicOnly().notBridge();
     }
 
     public static final class SupplierAt0 {

@@ -2,21 +2,12 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.Collection;
 import java.util.concurrent.Callable;
-
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 /**
  * The JDK's executors.
@@ -44,17 +35,17 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(support.advice(() -> named("execute").and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(MethodMatch.named("execute").argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
                 .type(TypeMatch.named("java.util.concurrent.FutureTask"))
-                .transform(support.advice(() -> isConstructor().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(() -> isConstructor().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPerTaskExecutor"))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
+                .transform(support.advice(handOff().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(handOff().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(handOff().argument(0, Collection.class), TaskAdvice.CallablesAt0.class.getName()));
     }
 
-    static ElementMatcher.Junction<MethodDescription> handOff() {
-        return isPublic().and(not(isBridge())).and(namedOneOf("execute", "submit", "invokeAll", "invokeAny"));
+    private static MethodMatch handOff() {
+        return MethodMatch.named("execute", "submit", "invokeAll", "invokeAny").publicOnly().notBridge();
     }
 }

@@ -2,21 +2,12 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
 
 import java.util.Collection;
 import java.util.concurrent.Callable;
-
-import static net.bytebuddy.matcher.ElementMatchers.isBridge;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.nameStartsWith;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 
 /**
  * {@code ForkJoinPool} (the common pool too): {@code execute}, {@code submit}, {@code invokeAll},
@@ -37,13 +28,13 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Runnable.class)), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Callable.class)), TaskAdvice.CallableAt0.class.getName()))
-                .transform(support.advice(() -> handOff().and(takesArgument(0, Collection.class)), TaskAdvice.CallablesAt0.class.getName()));
+                .transform(support.advice(handOff().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(support.advice(handOff().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
+                .transform(support.advice(handOff().argument(0, Collection.class), TaskAdvice.CallablesAt0.class.getName()));
     }
 
-    private static ElementMatcher.Junction<MethodDescription> handOff() {
-        return isPublic().and(not(isBridge())).and(namedOneOf("execute", "submit", "submitWithTimeout")
-                .or(nameStartsWith("invoke")).or(nameStartsWith("schedule")));
+    private static MethodMatch handOff() {
+        return MethodMatch.named("execute", "submit", "submitWithTimeout").orNameStartsWith("invoke", "schedule")
+                .publicOnly().notBridge();
     }
 }

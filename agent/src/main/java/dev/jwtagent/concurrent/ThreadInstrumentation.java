@@ -3,20 +3,12 @@ package dev.jwtagent.concurrent;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.util.concurrent.ThreadFactory;
-
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.isPublic;
-import static net.bytebuddy.matcher.ElementMatchers.nameEndsWith;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * New threads, platform and virtual. A thread cannot get a field of ours (no class format
@@ -49,18 +41,18 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.lang.Thread"))
-                .transform(support.advice(() -> isConstructor().and(not(isPublic())).and(takesArgument(1, Runnable.class)), TargetAt1.class.getName()))
-                .transform(support.advice(() -> isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().notPublic().argument(1, Runnable.class), TargetAt1.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().argument(3, Runnable.class), TargetAt3.class.getName()))
                 .type(TypeMatch.named("java.lang.VirtualThread"))
-                .transform(support.advice(() -> isConstructor().and(takesArgument(3, Runnable.class)), TargetAt3.class.getName()))
-                .transform(support.advice(() -> nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().argument(3, Runnable.class), TargetAt3.class.getName()))
+                .transform(support.advice(MethodMatch.nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
                 .type(TypeMatch.named("java.lang.ThreadBuilders$BoundVirtualThread"))
-                .transform(support.advice(() -> isConstructor().and(takesArgument(2, Runnable.class)), TargetAt2.class.getName()))
+                .transform(support.advice(MethodMatch.constructors().argument(2, Runnable.class), TargetAt2.class.getName()))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(support.advice(() -> named("addWorker"), TaskAdvice.HideToken.class.getName()))
+                .transform(support.advice(MethodMatch.named("addWorker"), TaskAdvice.HideToken.class.getName()))
                 .type(TypeMatch.subtypesOf(name -> name.contains("ThreadFactory") || name.equals("org.eclipse.jetty.util.thread.QueuedThreadPool"),
                         ThreadFactory.class.getName()))
-                .transform(support.advice(() -> named("newThread").and(takesArguments(Runnable.class)).and(not(isAbstract())),
+                .transform(support.advice(MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract(),
                         TaskAdvice.HideToken.class.getName()));
     }
 

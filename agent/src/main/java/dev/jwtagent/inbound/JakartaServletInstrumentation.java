@@ -34,7 +34,7 @@ public final class JakartaServletInstrumentation implements AgentInstrumentation
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(ServletMatchers.servletsAndFilters("jakarta.servlet"))
-                .transform(support.advice(() -> ServletMatchers.entryMethods("jakarta.servlet"), EntryAdvice.class.getName()));
+                .transform(support.advice(ServletMatchers.entryMethods("jakarta.servlet"), EntryAdvice.class.getName()));
     }
 
     public static final class EntryAdvice {

@@ -34,7 +34,7 @@ public final class JavaxServletInstrumentation implements AgentInstrumentation {
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(ServletMatchers.servletsAndFilters("javax.servlet"))
-                .transform(support.advice(() -> ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
+                .transform(support.advice(ServletMatchers.entryMethods("javax.servlet"), EntryAdvice.class.getName()));
     }
 
     public static final class EntryAdvice {

@@ -1,14 +1,7 @@
 package dev.jwtagent.inbound;
 
-import net.bytebuddy.description.method.MethodDescription;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.TypeMatch;
-import net.bytebuddy.matcher.ElementMatcher;
-
-import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.not;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /** Matchers shared by the javax and jakarta servlet instrumentations; {@code pkg} is the API package. */
 final class ServletMatchers {
@@ -21,14 +14,13 @@ final class ServletMatchers {
     }
 
     /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */
-    static ElementMatcher.Junction<MethodDescription> entryMethods(String pkg) {
-        ElementMatcher.Junction<MethodDescription> service = named("service").and(takesArguments(2))
-                .and(takesArgument(0, named(pkg + ".ServletRequest")))
-                .and(takesArgument(1, named(pkg + ".ServletResponse")));
-        ElementMatcher.Junction<MethodDescription> doFilter = named("doFilter").and(takesArguments(3))
-                .and(takesArgument(0, named(pkg + ".ServletRequest")))
-                .and(takesArgument(1, named(pkg + ".ServletResponse")))
-                .and(takesArgument(2, named(pkg + ".FilterChain")));
-        return not(isAbstract()).and(service.or(doFilter));
+    static MethodMatch entryMethods(String pkg) {
+        MethodMatch doFilter = MethodMatch.named("doFilter").arguments(3)
+                .argument(0, pkg + ".ServletRequest").argument(1, pkg + ".ServletResponse").argument(2, pkg + ".FilterChain")
+                .notAbstract();
+        return MethodMatch.named("service").arguments(2)
+                .argument(0, pkg + ".ServletRequest").argument(1, pkg + ".ServletResponse")
+                .notAbstract()
+                .or(doFilter);
     }
 }

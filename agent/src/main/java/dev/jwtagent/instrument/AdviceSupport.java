@@ -6,10 +6,7 @@ import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
 import net.bytebuddy.implementation.bytecode.member.MethodInvocation;
-import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.pool.TypePool;
-
-import java.util.function.Supplier;
 
 /**
  * Shared helpers for instrumentations. Advice classes are described from their class files,
@@ -25,11 +22,8 @@ public final class AdviceSupport {
         this.agentLoader = agentLoader;
     }
 
-    /**
-     * Advice from {@code adviceClassName} for the methods {@code methods} matches. The matcher is
-     * built on first use: building it loads Byte Buddy's type descriptions.
-     */
-    public AdviceRule advice(Supplier<ElementMatcher<? super MethodDescription>> methods, String adviceClassName) {
+    /** Advice from {@code adviceClassName} for the methods {@code methods} matches; both resolved on first use. */
+    public AdviceRule advice(MethodMatch methods, String adviceClassName) {
         return new AdviceRule(this, methods, adviceClassName);
     }
 
@@ -50,11 +44,11 @@ public final class AdviceSupport {
     /** One advice class for the methods of a matched type; resolved once, when first needed. */
     public static final class AdviceRule {
         private final AdviceSupport support;
-        private final Supplier<ElementMatcher<? super MethodDescription>> methods;
+        private final MethodMatch methods;
         private final String adviceClassName;
         private volatile AsmVisitorWrapper resolved;
 
-        AdviceRule(AdviceSupport support, Supplier<ElementMatcher<? super MethodDescription>> methods, String adviceClassName) {
+        AdviceRule(AdviceSupport support, MethodMatch methods, String adviceClassName) {
             this.support = support;
             this.methods = methods;
             this.adviceClassName = adviceClassName;
@@ -63,7 +57,7 @@ public final class AdviceSupport {
         AsmVisitorWrapper visitor() {
             AsmVisitorWrapper current = resolved;
             if (current == null) {
-                current = support.resolver().advice(adviceClassName).on(methods.get());
+                current = support.resolver().advice(adviceClassName).on(methods.toMatcher());
                 resolved = current;
             }
             return current;

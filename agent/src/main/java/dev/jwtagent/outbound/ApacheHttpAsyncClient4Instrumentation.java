@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
@@ -12,10 +13,6 @@ import org.apache.http.conn.routing.HttpRoute;
 
 import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Apache HttpAsyncClient 4.1. Every exchange handler (default, minimal, pipelining) installs the
@@ -34,8 +31,8 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
-                .transform(support.advice(() -> named("setCurrentRequest").and(takesArguments(1))
-                                .and(takesArgument(0, named("org.apache.http.client.methods.HttpRequestWrapper"))),
+                .transform(support.advice(MethodMatch.named("setCurrentRequest").arguments(1)
+                                .argument(0, "org.apache.http.client.methods.HttpRequestWrapper"),
                         CurrentRequestAdvice.class.getName()));
     }
 

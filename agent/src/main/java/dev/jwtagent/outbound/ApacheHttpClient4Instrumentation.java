@@ -4,16 +4,13 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Apache HttpClient 4.3 to 4.5, classic API. {@code ProtocolExec} (the default client's chain) and
@@ -32,9 +29,9 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
-                .transform(support.advice(() -> named("execute").and(takesArguments(4))
-                                .and(takesArgument(0, named("org.apache.http.conn.routing.HttpRoute")))
-                                .and(takesArgument(1, named("org.apache.http.client.methods.HttpRequestWrapper"))),
+                .transform(support.advice(MethodMatch.named("execute").arguments(4)
+                                .argument(0, "org.apache.http.conn.routing.HttpRoute")
+                                .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),
                         HopAdvice.class.getName()));
     }
 

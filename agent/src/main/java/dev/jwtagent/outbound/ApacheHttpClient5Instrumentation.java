@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
@@ -11,10 +12,6 @@ import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Apache HttpClient 5.1 to 5.6, classic and async. {@code ProtocolExec} and
@@ -33,12 +30,12 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.ProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
-                .transform(support.advice(() -> named("execute").and(takesArguments(3))
-                                .and(takesArgument(1, named("org.apache.hc.client5.http.classic.ExecChain$Scope"))),
+                .transform(support.advice(MethodMatch.named("execute").arguments(3)
+                                .argument(1, "org.apache.hc.client5.http.classic.ExecChain$Scope"),
                         ClassicHopAdvice.class.getName()))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
-                .transform(support.advice(() -> named("execute").and(takesArguments(5))
-                                .and(takesArgument(2, named("org.apache.hc.client5.http.async.AsyncExecChain$Scope"))),
+                .transform(support.advice(MethodMatch.named("execute").arguments(5)
+                                .argument(2, "org.apache.hc.client5.http.async.AsyncExecChain$Scope"),
                         AsyncHopAdvice.class.getName()));
     }
 

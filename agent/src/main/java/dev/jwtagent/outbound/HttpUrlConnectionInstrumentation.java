@@ -4,16 +4,13 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.HttpURLConnection;
 import java.net.URL;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.namedOneOf;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * {@code java.net.HttpURLConnection} (HTTP and HTTPS: the HTTPS implementation delegates to the
@@ -30,7 +27,7 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         return rules.type(TypeMatch.named(IMPLEMENTATION))
-                .transform(support.advice(() -> namedOneOf("connect", "getOutputStream", "getInputStream").and(takesArguments(0)),
+                .transform(support.advice(MethodMatch.named("connect", "getOutputStream", "getInputStream").arguments(0),
                         ConnectAdvice.class.getName()));
     }
 

@@ -4,17 +4,13 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
-
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * {@code java.net.http.HttpClient}, {@code send} and {@code sendAsync}. Both build the client's
@@ -34,9 +30,8 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         return rules.type(TypeMatch.named(REQUEST_IMPL))
-                .transform(support.advice(() -> isConstructor().and(takesArguments(2))
-                                .and(takesArgument(0, named("java.net.http.HttpRequest")))
-                                .and(takesArgument(1, named("java.net.ProxySelector"))),
+                .transform(support.advice(MethodMatch.constructors().arguments(2)
+                                .argument(0, "java.net.http.HttpRequest").argument(1, "java.net.ProxySelector"),
                         FirstHopAdvice.class.getName()));
     }
 

@@ -2,12 +2,9 @@ package dev.jwtagent.outbound;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Jetty {@code HttpClient} 12 ({@code org.eclipse.jetty.client.transport.HttpRequest}), blocking
@@ -33,8 +30,8 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpRequest").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
-                .transform(support.advice(() -> named("sendAsync").and(takesArguments(2)), ADVICE + "$SendAdvice"))
-                .transform(support.advice(() -> named("copy").and(takesArguments(1)).and(takesArgument(0, named("java.net.URI"))),
+                .transform(support.advice(MethodMatch.named("sendAsync").arguments(2), ADVICE + "$SendAdvice"))
+                .transform(support.advice(MethodMatch.named("copy").arguments(1).argument(0, "java.net.URI"),
                         ADVICE + "$CopyAdvice"));
     }
 }

@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
@@ -11,10 +12,6 @@ import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 import okhttp3.Response;
-
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * OkHttp 3.x, 4.x and 5.x, {@code execute} and {@code enqueue}. Both start from
@@ -35,10 +32,10 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(support.advice(() -> named("newCall").and(takesArguments(1)).and(takesArgument(0, named("okhttp3.Request"))),
+                .transform(support.advice(MethodMatch.named("newCall").arguments(1).argument(0, "okhttp3.Request"),
                         NewCallAdvice.class.getName()))
                 .type(TypeMatch.named("okhttp3.internal.http.RetryAndFollowUpInterceptor").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(support.advice(() -> named("followUpRequest").and(takesArguments(2)).and(takesArgument(0, named("okhttp3.Response"))),
+                .transform(support.advice(MethodMatch.named("followUpRequest").arguments(2).argument(0, "okhttp3.Response"),
                         FollowUpAdvice.class.getName()));
     }
 

@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
@@ -11,10 +12,6 @@ import reactor.netty.http.client.HttpClientRequest;
 
 import java.net.URI;
 import java.util.Map;
-
-import static net.bytebuddy.matcher.ElementMatchers.isConstructor;
-import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 /**
  * Reactor Netty's {@code HttpClient} (1.x), and through it Spring's {@code WebClient},
@@ -42,10 +39,10 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named(HANDLER).inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(() -> isConstructor(), CaptureAdvice.class.getName()))
-                .transform(support.advice(() -> named("requestWithBody").and(takesArguments(1)), FirstHopAdvice.class.getName()))
+                .transform(support.advice(MethodMatch.constructors(), CaptureAdvice.class.getName()))
+                .transform(support.advice(MethodMatch.named("requestWithBody").arguments(1), FirstHopAdvice.class.getName()))
                 .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(() -> named("beforeMarkSentHeaders").and(takesArguments(0)), HeadersAdvice.class.getName()));
+                .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0), HeadersAdvice.class.getName()));
     }
 
     public static final class CaptureAdvice {

@@ -19,8 +19,9 @@ import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingFunction;
 import dev.jwtagent.bootstrap.TokenPropagatingFunctions.PropagatingSupplier;
 
 /**
- * What the hand-off advice calls: each method takes the task being handed to another thread and
- * returns what to hand over instead. With no token current, every method returns its argument
+ * What the hand-off instrumentations call: each method takes the task being handed to another
+ * thread and returns what to hand over instead. The calls are written into the JDK's classes
+ * unguarded ({@code ArgumentWrap}), so no method here may throw. With no token current, every method returns its argument
  * unchanged after one thread-local read: the common path costs nothing else.
  */
 public final class TokenTasks {
@@ -50,17 +51,26 @@ public final class TokenTasks {
         return wrap(token, task);
     }
 
-    /** {@code invokeAll} / {@code invokeAny}: a new collection of wrapped tasks, in the same order. */
+    /**
+     * {@code invokeAll} / {@code invokeAny}: a new collection of wrapped tasks, in the same order.
+     * The application's collection may fail while it is read: then it is handed over as it is, and
+     * the executor meets the same failure.
+     */
     public static <V> Collection<? extends Callable<V>> forExecutor(Collection<? extends Callable<V>> tasks) {
         CarriedToken token = TokenCarrier.current();
         if (token == null || tasks == null) {
             return tasks;
         }
-        List<Callable<V>> wrapped = new ArrayList<>(tasks.size());
-        for (Callable<V> task : tasks) {
-            wrapped.add(wrap(token, task));
+        try {
+            List<Callable<V>> wrapped = new ArrayList<>(tasks.size());
+            for (Callable<V> task : tasks) {
+                wrapped.add(wrap(token, task));
+            }
+            return wrapped;
+        } catch (RuntimeException e) {
+            AgentBridge.adviceFault(e);
+            return tasks;
         }
-        return wrapped;
     }
 
     /**

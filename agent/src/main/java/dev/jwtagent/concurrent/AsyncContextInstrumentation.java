@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -24,8 +25,7 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(asyncContexts())
-                .transform(support.advice(MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract(),
-                        TaskAdvice.RunnableAt0.class.getName()));
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract()));
     }
 
     /**

@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -35,14 +36,14 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(support.advice(MethodMatch.named("execute").argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("execute").argument(0, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.FutureTask"))
-                .transform(support.advice(MethodMatch.constructors().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(MethodMatch.constructors().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.constructors().argument(0, Runnable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.constructors().argument(0, Callable.class)))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPerTaskExecutor"))
-                .transform(support.advice(handOff().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(handOff().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
-                .transform(support.advice(handOff().argument(0, Collection.class), TaskAdvice.CallablesAt0.class.getName()));
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Runnable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)));
     }
 
     private static MethodMatch handOff() {

@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -28,9 +29,9 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
-                .transform(support.advice(handOff().argument(0, Runnable.class), TaskAdvice.RunnableAt0.class.getName()))
-                .transform(support.advice(handOff().argument(0, Callable.class), TaskAdvice.CallableAt0.class.getName()))
-                .transform(support.advice(handOff().argument(0, Collection.class), TaskAdvice.CallablesAt0.class.getName()));
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Runnable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)));
     }
 
     private static MethodMatch handOff() {

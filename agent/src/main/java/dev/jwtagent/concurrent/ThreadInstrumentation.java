@@ -1,12 +1,11 @@
 package dev.jwtagent.concurrent;
 
-import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
-import net.bytebuddy.asm.Advice;
 
 import java.util.concurrent.ThreadFactory;
 
@@ -41,48 +40,18 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.lang.Thread"))
-                .transform(support.advice(MethodMatch.constructors().notPublic().argument(1, Runnable.class), TargetAt1.class.getName()))
-                .transform(support.advice(MethodMatch.constructors().argument(3, Runnable.class), TargetAt3.class.getName()))
+                .transform(ArgumentWrap.of(1, "forNewThread", MethodMatch.constructors().notPublic().argument(1, Runnable.class)))
+                .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
                 .type(TypeMatch.named("java.lang.VirtualThread"))
-                .transform(support.advice(MethodMatch.constructors().argument(3, Runnable.class), TargetAt3.class.getName()))
+                .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
                 .transform(support.advice(MethodMatch.nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
                 .type(TypeMatch.named("java.lang.ThreadBuilders$BoundVirtualThread"))
-                .transform(support.advice(MethodMatch.constructors().argument(2, Runnable.class), TargetAt2.class.getName()))
+                .transform(ArgumentWrap.of(2, "forNewThread", MethodMatch.constructors().argument(2, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(support.advice(MethodMatch.named("addWorker"), TaskAdvice.HideToken.class.getName()))
                 .type(TypeMatch.subtypesOf(name -> name.contains("ThreadFactory") || name.equals("org.eclipse.jetty.util.thread.QueuedThreadPool"),
                         ThreadFactory.class.getName()))
                 .transform(support.advice(MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract(),
                         TaskAdvice.HideToken.class.getName()));
-    }
-
-    public static final class TargetAt1 {
-        private TargetAt1() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 1, readOnly = false) Runnable target) {
-            target = TokenTasks.forNewThread(target);
-        }
-    }
-
-    public static final class TargetAt2 {
-        private TargetAt2() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 2, readOnly = false) Runnable target) {
-            target = TokenTasks.forNewThread(target);
-        }
-    }
-
-    public static final class TargetAt3 {
-        private TargetAt3() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 3, readOnly = false) Runnable target) {
-            target = TokenTasks.forNewThread(target);
-        }
     }
 }

@@ -69,12 +69,23 @@ public final class AgentTransformer implements ClassFileTransformer {
         busy.set(Boolean.TRUE);
         try {
             HeaderCheck hierarchy = new HeaderCheck(classFile, loader);
-            List<AdviceSupport.AdviceRule> advice = matchingAdvice(name, loader, hierarchy::accepts);
-            if (advice.isEmpty()) {
+            List<Rules.Rule> matched = matchingRules(name, loader, hierarchy::accepts);
+            if (matched.isEmpty()) {
                 return null;
             }
-            byte[] woven = weaver().weave(name, classFile, loader, advice);
-            log.debug("instrumented {}", name);
+            List<ArgumentWrap> wraps = new ArrayList<>();
+            List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
+            for (Rules.Rule rule : matched) {
+                wraps.addAll(rule.wraps);
+                advice.addAll(rule.advice);
+            }
+            byte[] woven = wraps.isEmpty() ? null : ArgumentWrapWeaver.weave(classFile, wraps);
+            if (!advice.isEmpty()) {
+                woven = weaver().weave(name, woven != null ? woven : classFile, loader, advice);
+            }
+            if (woven != null) {
+                log.debug("instrumented {}", name);
+            }
             return woven;
         } catch (Throwable t) {
             if (AgentLog.firstTime("transform:" + name)) {
@@ -85,19 +96,6 @@ public final class AgentTransformer implements ClassFileTransformer {
         } finally {
             busy.remove();
         }
-    }
-
-    /** The advice of every rule that accepts the class; empty when none does. */
-    private List<AdviceSupport.AdviceRule> matchingAdvice(String name, ClassLoader loader, Predicate<TypeMatch> hierarchy) {
-        List<Rules.Rule> matched = matchingRules(name, loader, hierarchy);
-        if (matched.isEmpty()) {
-            return Collections.emptyList();
-        }
-        List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
-        for (Rules.Rule rule : matched) {
-            advice.addAll(rule.advice);
-        }
-        return advice;
     }
 
     /** Every rule that accepts the class; empty when none does. {@code hierarchy} answers for rules that need super types. */

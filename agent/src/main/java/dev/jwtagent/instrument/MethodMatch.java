@@ -1,6 +1,8 @@
 package dev.jwtagent.instrument;
 
 import net.bytebuddy.description.method.MethodDescription;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
 import net.bytebuddy.matcher.ElementMatcher;
 import net.bytebuddy.matcher.ElementMatchers;
 
@@ -9,7 +11,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
 
 /**
  * Which methods of a matched class get advice, written at startup as plain data and turned into
@@ -105,6 +106,53 @@ public final class MethodMatch {
     public MethodMatch or(MethodMatch other) {
         alternatives.add(other);
         return this;
+    }
+
+    /**
+     * Whether a method as declared in a class file matches: {@code access} flags, {@code name}
+     * ({@code <init>} for constructors) and {@code descriptor}. The same criteria as {@link #toMatcher()}.
+     */
+    boolean matches(int access, String name, String descriptor) {
+        if (matchesThis(access, name, descriptor)) {
+            return true;
+        }
+        for (MethodMatch alternative : alternatives) {
+            if (alternative.matches(access, name, descriptor)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean matchesThis(int access, String name, String descriptor) {
+        if (constructors ? !name.equals("<init>") : !nameMatches(name)) {
+            return false;
+        }
+        Type[] arguments = Type.getArgumentTypes(descriptor);
+        if (argumentCount >= 0 && arguments.length != argumentCount) {
+            return false;
+        }
+        for (Map.Entry<Integer, String> argument : argumentTypes.entrySet()) {
+            int index = argument.getKey();
+            if (index >= arguments.length || !arguments[index].getClassName().equals(argument.getValue())) {
+                return false;
+            }
+        }
+        return (mustBePublic == null || mustBePublic == ((access & Opcodes.ACC_PUBLIC) != 0))
+                && !(notBridge && (access & Opcodes.ACC_BRIDGE) != 0)
+                && !(notAbstract && (access & Opcodes.ACC_ABSTRACT) != 0);
+    }
+
+    private boolean nameMatches(String name) {
+        if (names.contains(name) || (suffix != null && name.endsWith(suffix))) {
+            return true;
+        }
+        for (String prefix : prefixes) {
+            if (name.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The Byte Buddy matcher for these criteria; loads Byte Buddy's matcher classes. */

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What the instrumentations ask for, collected at startup: for each {@link TypeMatch}, the advice
- * applied to the matching classes. Read like Byte Buddy's agent builder:
+ * and argument wraps applied to the matching classes. Read like Byte Buddy's agent builder:
  * {@code rules.type(named("x")).transform(advice).transform(more)}.
  */
 public final class Rules {
@@ -27,22 +27,33 @@ public final class Rules {
 
     /** Adds advice to the rule started last. */
     public Rules transform(AdviceSupport.AdviceRule advice) {
+        last().advice.add(advice);
+        return this;
+    }
+
+    /** Adds an argument wrap to the rule started last. */
+    public Rules transform(ArgumentWrap wrap) {
+        last().wraps.add(wrap);
+        return this;
+    }
+
+    private Rule last() {
         if (rules.isEmpty()) {
             throw new IllegalStateException("transform() before type()");
         }
-        rules.get(rules.size() - 1).advice.add(advice);
-        return this;
+        return rules.get(rules.size() - 1);
     }
 
     List<Rule> all() {
         return Collections.unmodifiableList(rules);
     }
 
-    /** One type match and its advice. */
+    /** One type match and what is done to the classes it accepts: argument wraps, then advice. */
     static final class Rule {
         /** Whether classes loaded before the agent that match are retransformed at startup (see {@link AgentInstrumentation#admitsRequests()}). */
         final boolean atStartup;
         final TypeMatch match;
+        final List<ArgumentWrap> wraps = new ArrayList<>();
         final List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
 
         Rule(boolean atStartup, TypeMatch match) {

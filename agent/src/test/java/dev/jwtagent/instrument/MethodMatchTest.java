@@ -30,6 +30,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArgument;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Each match selects the methods of real JDK and servlet classes that the instrumentations mean. */
 class MethodMatchTest {
@@ -90,6 +91,32 @@ class MethodMatchTest {
                 selected(ThreadPoolExecutor.class, MethodMatch.named("execute", "shutdown").onlyArgument(Runnable.class).toMatcher()));
         assertEquals(new TreeSet<>(List.of("shutdown()")),
                 selected(ThreadPoolExecutor.class, MethodMatch.named("execute", "shutdown").arguments(0).toMatcher()));
+    }
+
+    @Test
+    void classFileMatchingAgreesWithTheByteBuddyMatcher() {
+        List<MethodMatch> matches = List.of(
+                MethodMatch.nameEndsWith("Async").argument(1, Function.class).publicOnly().notBridge(),
+                MethodMatch.named("execute", "submit", "submitWithTimeout").orNameStartsWith("invoke", "schedule")
+                        .publicOnly().notBridge().argument(0, Collection.class),
+                MethodMatch.constructors().notPublic().argument(1, Runnable.class),
+                MethodMatch.constructors().arguments(2),
+                MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract(),
+                MethodMatch.named("addWorker"),
+                MethodMatch.named("shutdown").arguments(0).or(MethodMatch.named("execute").arguments(1)));
+        int matched = 0;
+        for (Class<?> type : List.of(CompletableFuture.class, ForkJoinPool.class, ThreadPoolExecutor.class, Thread.class,
+                FutureTask.class, jakarta.servlet.http.HttpServlet.class)) {
+            for (MethodDescription.InDefinedShape method : TypeDescription.ForLoadedType.of(type).getDeclaredMethods()) {
+                for (MethodMatch match : matches) {
+                    boolean byteBuddy = match.toMatcher().matches(method);
+                    assertEquals(byteBuddy, match.matches(method.getModifiers(), method.getInternalName(), method.getDescriptor()),
+                            type.getSimpleName() + "." + method);
+                    matched += byteBuddy ? 1 : 0;
+                }
+            }
+        }
+        assertTrue(matched >= 15, "matched " + matched);
     }
 
     private static ElementMatcher<MethodDescription> servletEntry() {

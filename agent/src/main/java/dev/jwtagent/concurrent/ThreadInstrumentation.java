@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
@@ -44,14 +45,13 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
                 .type(TypeMatch.named("java.lang.VirtualThread"))
                 .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
-                .transform(support.advice(MethodMatch.nameEndsWith("ubmitRunContinuation"), TaskAdvice.HideToken.class.getName()))
+                .transform(Around.hidingToken(MethodMatch.nameEndsWith("ubmitRunContinuation")))
                 .type(TypeMatch.named("java.lang.ThreadBuilders$BoundVirtualThread"))
                 .transform(ArgumentWrap.of(2, "forNewThread", MethodMatch.constructors().argument(2, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(support.advice(MethodMatch.named("addWorker"), TaskAdvice.HideToken.class.getName()))
+                .transform(Around.hidingToken(MethodMatch.named("addWorker")))
                 .type(TypeMatch.subtypesOf(name -> name.contains("ThreadFactory") || name.equals("org.eclipse.jetty.util.thread.QueuedThreadPool"),
                         ThreadFactory.class.getName()))
-                .transform(support.advice(MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract(),
-                        TaskAdvice.HideToken.class.getName()));
+                .transform(Around.hidingToken(MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract()));
     }
 }

@@ -74,12 +74,19 @@ public final class AgentTransformer implements ClassFileTransformer {
                 return null;
             }
             List<ArgumentWrap> wraps = new ArrayList<>();
+            List<Around> arounds = new ArrayList<>();
             List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
             for (Rules.Rule rule : matched) {
                 wraps.addAll(rule.wraps);
+                arounds.addAll(rule.arounds);
                 advice.addAll(rule.advice);
             }
+            // ASM first (no Byte Buddy loaded for classes that need nothing else), each step on the last one's output.
             byte[] woven = wraps.isEmpty() ? null : ArgumentWrapWeaver.weave(classFile, wraps);
+            if (!arounds.isEmpty()) {
+                byte[] around = AroundWeaver.weave(woven != null ? woven : classFile, arounds);
+                woven = around != null ? around : woven;
+            }
             if (!advice.isEmpty()) {
                 woven = weaver().weave(name, woven != null ? woven : classFile, loader, advice);
             }

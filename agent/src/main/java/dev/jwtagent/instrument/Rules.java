@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * What the instrumentations ask for, collected at startup: for each {@link TypeMatch}, the advice
- * and argument wraps applied to the matching classes. Read like Byte Buddy's agent builder:
+ * argument wraps and arounds applied to the matching classes. Read like Byte Buddy's agent builder:
  * {@code rules.type(named("x")).transform(advice).transform(more)}.
  */
 public final class Rules {
@@ -37,6 +37,12 @@ public final class Rules {
         return this;
     }
 
+    /** Adds hooks around methods to the rule started last. */
+    public Rules transform(Around around) {
+        last().arounds.add(around);
+        return this;
+    }
+
     private Rule last() {
         if (rules.isEmpty()) {
             throw new IllegalStateException("transform() before type()");
@@ -48,12 +54,13 @@ public final class Rules {
         return Collections.unmodifiableList(rules);
     }
 
-    /** One type match and what is done to the classes it accepts: argument wraps, then advice. */
+    /** One type match and what is done to the classes it accepts: argument wraps, arounds, then advice. */
     static final class Rule {
         /** Whether classes loaded before the agent that match are retransformed at startup (see {@link AgentInstrumentation#admitsRequests()}). */
         final boolean atStartup;
         final TypeMatch match;
         final List<ArgumentWrap> wraps = new ArrayList<>();
+        final List<Around> arounds = new ArrayList<>();
         final List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
 
         Rule(boolean atStartup, TypeMatch match) {

@@ -164,9 +164,9 @@ class InternalFaultTest {
     }
 
     /**
-     * The same fault one step earlier, in the servlet advice itself rather than in the bridge it
-     * calls: the application is not called (Byte Buddy skips the method when suppressed enter
-     * advice returns its default), the exit advice answers 401, and the fault is logged once.
+     * The same fault one step earlier, in the servlet entry hook itself (reading the headers)
+     * rather than in the decision it calls: the hook answers 401, the application is not called,
+     * and the fault is logged once.
      */
     @Test
     void aFaultInTheServletAdviceItselfAlsoAnswers401AndIsLoggedOnce() throws Exception {

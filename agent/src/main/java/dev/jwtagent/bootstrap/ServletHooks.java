@@ -1,0 +1,197 @@
+package dev.jwtagent.bootstrap;
+
+import java.io.OutputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Enumeration;
+
+/**
+ * What the servlet entry instrumentation calls around {@code Servlet.service} and
+ * {@code Filter.doFilter}, javax and jakarta alike: {@link #enter} decides the request before the
+ * method runs, {@link #exit} puts the thread back when it returns or throws.
+ *
+ * <p>This class is loaded by the bootstrap loader, which cannot see an application's servlet
+ * API, so the request and response are used through the {@code HttpServletRequest} and
+ * {@code HttpServletResponse} interfaces they implement, found by name and looked up once per
+ * request and response class.
+ */
+public final class ServletHooks {
+    /** The method runs and there is no scope to close: an inner call of a decided request, or not HTTP. */
+    private static final Object NOTHING_TO_CLOSE = new Object();
+
+    private ServletHooks() {
+    }
+
+    /**
+     * Before the method. Returns what to hand to {@link #exit}, or null when the request has been
+     * answered here (rejected, or a fault of the agent: 401) and the method must not run.
+     */
+    public static Object enter(Object request, Object response) {
+        try {
+            if (RequestScope.insideRequest()) {
+                return NOTHING_TO_CLOSE;
+            }
+            RequestMethods http = RequestMethods.FOR_CLASS.get(request.getClass());
+            ResponseMethods answer = ResponseMethods.FOR_CLASS.get(response.getClass());
+            if (http == null || answer == null) {
+                return NOTHING_TO_CLOSE;
+            }
+            Object earlier = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
+            InboundDecision decision;
+            if (earlier instanceof InboundDecision) {
+                // A later dispatch (async, error, forward from another thread) of a request already decided.
+                decision = (InboundDecision) earlier;
+            } else {
+                @SuppressWarnings("unchecked")
+                Enumeration<String> headers = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
+                decision = AgentBridge.decideInbound(headers, (String) http.call(http.getServletPath, request),
+                        (String) http.call(http.getPathInfo, request), (String) http.call(http.getQueryString, request));
+                if (decision.rejects()) {
+                    answer.reject(response, decision);
+                    return null;
+                }
+                http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
+                if (decision.subject() != null) {
+                    http.call(http.setAttribute, request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
+                }
+                if (decision.claims() != null) {
+                    http.call(http.setAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claims());
+                }
+            }
+            return RequestScope.open(request, decision.token());
+        } catch (Throwable fault) {
+            AgentBridge.adviceFault(fault instanceof InvocationTargetException ? fault.getCause() : fault);
+            failClosed(response);
+            return null;
+        }
+    }
+
+    /** After the method, also when it threw. */
+    public static void exit(Object state) {
+        if (state instanceof RequestScope) {
+            ((RequestScope) state).close();
+        }
+    }
+
+    /** The agent could not decide: 401, unless the response is already on its way. */
+    private static void failClosed(Object response) {
+        try {
+            ResponseMethods answer = ResponseMethods.FOR_CLASS.get(response.getClass());
+            if (answer != null && !(Boolean) answer.call(answer.isCommitted, response)) {
+                answer.call(answer.setStatus, response, 401);
+                answer.call(answer.setHeader, response, "WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
+                answer.call(answer.setHeader, response, "Cache-Control", "no-store");
+            }
+        } catch (Throwable ignored) {
+            // Nothing more can be done for this response; the fault is already logged.
+        }
+    }
+
+    /** The public interface named one of {@code names} that {@code type} implements, or null. */
+    static Class<?> findInterface(Class<?> type, String... names) {
+        Deque<Class<?>> pending = new ArrayDeque<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            pending.add(c);
+        }
+        while (!pending.isEmpty()) {
+            Class<?> next = pending.poll();
+            if (next.isInterface()) {
+                for (String name : names) {
+                    if (next.getName().equals(name)) {
+                        return next;
+                    }
+                }
+            }
+            for (Class<?> each : next.getInterfaces()) {
+                pending.add(each);
+            }
+        }
+        return null;
+    }
+
+    /** Reflective calls that hand back what the method threw, not a wrapper. */
+    private abstract static class Methods {
+        Object call(Method method, Object target, Object... arguments) throws Throwable {
+            try {
+                return method.invoke(target, arguments);
+            } catch (InvocationTargetException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    private static final class RequestMethods extends Methods {
+        static final ClassValue<RequestMethods> FOR_CLASS = new ClassValue<RequestMethods>() {
+            @Override
+            protected RequestMethods computeValue(Class<?> type) {
+                Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletRequest", "javax.servlet.http.HttpServletRequest");
+                try {
+                    return api == null ? null : new RequestMethods(api);
+                } catch (NoSuchMethodException e) {
+                    return null;
+                }
+            }
+        };
+
+        final Method getAttribute;
+        final Method setAttribute;
+        final Method getHeaders;
+        final Method getServletPath;
+        final Method getPathInfo;
+        final Method getQueryString;
+
+        private RequestMethods(Class<?> api) throws NoSuchMethodException {
+            getAttribute = api.getMethod("getAttribute", String.class);
+            setAttribute = api.getMethod("setAttribute", String.class, Object.class);
+            getHeaders = api.getMethod("getHeaders", String.class);
+            getServletPath = api.getMethod("getServletPath");
+            getPathInfo = api.getMethod("getPathInfo");
+            getQueryString = api.getMethod("getQueryString");
+        }
+    }
+
+    private static final class ResponseMethods extends Methods {
+        static final ClassValue<ResponseMethods> FOR_CLASS = new ClassValue<ResponseMethods>() {
+            @Override
+            protected ResponseMethods computeValue(Class<?> type) {
+                Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletResponse", "javax.servlet.http.HttpServletResponse");
+                try {
+                    return api == null ? null : new ResponseMethods(api);
+                } catch (NoSuchMethodException e) {
+                    return null;
+                }
+            }
+        };
+
+        final Method setStatus;
+        final Method setHeader;
+        final Method setContentType;
+        final Method setContentLength;
+        final Method getOutputStream;
+        final Method flushBuffer;
+        final Method isCommitted;
+
+        private ResponseMethods(Class<?> api) throws NoSuchMethodException {
+            setStatus = api.getMethod("setStatus", int.class);
+            setHeader = api.getMethod("setHeader", String.class, String.class);
+            setContentType = api.getMethod("setContentType", String.class);
+            setContentLength = api.getMethod("setContentLength", int.class);
+            getOutputStream = api.getMethod("getOutputStream");
+            flushBuffer = api.getMethod("flushBuffer");
+            isCommitted = api.getMethod("isCommitted");
+        }
+
+        void reject(Object response, InboundDecision decision) throws Throwable {
+            byte[] body = decision.body();
+            call(setStatus, response, decision.rejectStatus());
+            call(setHeader, response, "WWW-Authenticate", decision.wwwAuthenticate());
+            call(setHeader, response, "Cache-Control", "no-store");
+            call(setContentType, response, "application/json");
+            call(setContentLength, response, body.length);
+            ((OutputStream) call(getOutputStream, response)).write(body);
+            call(flushBuffer, response);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jwtagent.instrument;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.ServletHooks;
+import dev.jwtagent.bootstrap.TokenTasks;
+
+/**
+ * Advice of the shape "call a hook before the method, keep what it returns, hand that to another
+ * hook when the method returns or throws", applied without Byte Buddy by the {@link AroundWeaver}.
+ * The hooks are static methods of a bootstrap class, so every class loader reaches them. Two
+ * shapes exist, one per factory; the hooks' descriptors are fixed here.
+ */
+public final class Around {
+    final MethodMatch methods;
+    final String hooks;
+    final String enter;
+    final String enterDescriptor;
+    /** How many of the method's first arguments the enter hook takes. */
+    final int enterArguments;
+    final String exit;
+    final String exitDescriptor;
+    /** The type the enter hook returns, as a stack map frame names it. */
+    final String stateType;
+    /** A void method returns at once, without the exit hook, when the enter hook returns null. */
+    final boolean skipWhenNull;
+
+    private Around(MethodMatch methods, Class<?> hooks, String enter, String enterDescriptor, int enterArguments,
+                   String exit, String exitDescriptor, Class<?> stateType, boolean skipWhenNull) {
+        this.methods = methods;
+        this.hooks = internalName(hooks);
+        this.enter = enter;
+        this.enterDescriptor = enterDescriptor;
+        this.enterArguments = enterArguments;
+        this.exit = exit;
+        this.exitDescriptor = exitDescriptor;
+        this.stateType = internalName(stateType);
+        this.skipWhenNull = skipWhenNull;
+    }
+
+    /** No token is current while the method runs ({@code TokenTasks.hide}); it is back when the method returns or throws. */
+    public static Around hidingToken(MethodMatch methods) {
+        String carried = "L" + internalName(CarriedToken.class) + ";";
+        return new Around(methods, TokenTasks.class, "hide", "()" + carried, 0, "unhide", "(" + carried + ")V",
+                CarriedToken.class, false);
+    }
+
+    /**
+     * {@code Servlet.service(request, response)} and {@code Filter.doFilter(request, response, chain)}:
+     * {@link ServletHooks#enter} decides, and answers the request itself (the method does not run)
+     * when it rejects; {@link ServletHooks#exit} closes the request's scope.
+     */
+    public static Around servletEntry(MethodMatch methods) {
+        return new Around(methods, ServletHooks.class, "enter", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", 2,
+                "exit", "(Ljava/lang/Object;)V", Object.class, true);
+    }
+
+    private static String internalName(Class<?> type) {
+        return type.getName().replace('.', '/');
+    }
+}

@@ -1,0 +1,212 @@
+package dev.jwtagent.instrument;
+
+import net.bytebuddy.jar.asm.ClassReader;
+import net.bytebuddy.jar.asm.ClassVisitor;
+import net.bytebuddy.jar.asm.ClassWriter;
+import net.bytebuddy.jar.asm.Label;
+import net.bytebuddy.jar.asm.MethodVisitor;
+import net.bytebuddy.jar.asm.Opcodes;
+import net.bytebuddy.jar.asm.Type;
+import net.bytebuddy.utility.OpenedClassReader;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes {@link Around}s into a class file. A matched method becomes:
+ * <pre>
+ *   state = Hooks.enter(arguments...)      // kept in a new local after all of the method's own
+ *   [if (state == null) return;]           // skipWhenNull
+ *   start: the method's code, with Hooks.exit(state) before each return
+ *   end:   catch anything thrown in [start, end): Hooks.exit(state); rethrow
+ * </pre>
+ * The new local sits above the method's own ({@code max_locals}, read in a first pass), so no
+ * instruction of the method changes. The method's stack map frames are read expanded and get the
+ * new local appended; the catch handler is the last entry of the exception table, so the method's
+ * own handlers keep their precedence. Constructors and class initializers are never matched.
+ */
+final class AroundWeaver {
+    private static final int FIRST_VERSION_WITH_FRAMES = Opcodes.V1_6;
+
+    private AroundWeaver() {
+    }
+
+    /** The class file with the arounds applied, or null when no method matched. */
+    static byte[] weave(byte[] classFile, List<Around> arounds) {
+        ClassReader reader = OpenedClassReader.of(classFile);
+        MaxLocals maxLocals = new MaxLocals(arounds);
+        reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+        if (maxLocals.byMethod.isEmpty()) {
+            return null;
+        }
+        ClassWriter writer = new ClassWriter(reader, 0);
+        reader.accept(new AroundClassVisitor(writer, arounds, maxLocals.byMethod), ClassReader.EXPAND_FRAMES);
+        return writer.toByteArray();
+    }
+
+    /** The first around that applies to a method, or null: only methods with code and, to skip, void ones. */
+    static Around applying(List<Around> arounds, int access, String name, String descriptor) {
+        if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || name.startsWith("<")) {
+            return null;
+        }
+        for (Around around : arounds) {
+            if (around.methods.matches(access, name, descriptor)
+                    && (!around.skipWhenNull || Type.getReturnType(descriptor).getSort() == Type.VOID)) {
+                return around;
+            }
+        }
+        return null;
+    }
+
+    /** First pass: {@code max_locals} of every method an around applies to. */
+    private static final class MaxLocals extends ClassVisitor {
+        private final List<Around> arounds;
+        final Map<String, Integer> byMethod = new HashMap<>();
+
+        MaxLocals(List<Around> arounds) {
+            super(OpenedClassReader.ASM_API);
+            this.arounds = arounds;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            if (applying(arounds, access, name, descriptor) == null) {
+                return null;
+            }
+            String key = name + descriptor;
+            return new MethodVisitor(OpenedClassReader.ASM_API) {
+                @Override
+                public void visitMaxs(int maxStack, int maxLocals) {
+                    byMethod.put(key, maxLocals);
+                }
+            };
+        }
+    }
+
+    private static final class AroundClassVisitor extends ClassVisitor {
+        private final List<Around> arounds;
+        private final Map<String, Integer> maxLocals;
+        private boolean frames;
+
+        AroundClassVisitor(ClassVisitor next, List<Around> arounds, Map<String, Integer> maxLocals) {
+            super(OpenedClassReader.ASM_API, next);
+            this.arounds = arounds;
+            this.maxLocals = maxLocals;
+        }
+
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            frames = (version & 0xFFFF) >= FIRST_VERSION_WITH_FRAMES;
+            super.visit(version, access, name, signature, superName, interfaces);
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
+            Integer stateSlot = maxLocals.get(name + descriptor);
+            Around around = applying(arounds, access, name, descriptor);
+            if (stateSlot == null || around == null) {
+                return next;
+            }
+            return new AroundMethodVisitor(next, around, access, descriptor, stateSlot, frames);
+        }
+    }
+
+    private static final class AroundMethodVisitor extends MethodVisitor {
+        private final Around around;
+        private final boolean isStatic;
+        private final Type[] arguments;
+        private final int stateSlot;
+        private final boolean frames;
+        private final Label start = new Label();
+        private final Label end = new Label();
+        private final Label handler = new Label();
+        private final Label skip = new Label();
+
+        AroundMethodVisitor(MethodVisitor next, Around around, int access, String descriptor, int stateSlot, boolean frames) {
+            super(OpenedClassReader.ASM_API, next);
+            this.around = around;
+            this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
+            this.arguments = Type.getArgumentTypes(descriptor);
+            this.stateSlot = stateSlot;
+            this.frames = frames;
+        }
+
+        @Override
+        public void visitCode() {
+            super.visitCode();
+            int slot = isStatic ? 0 : 1;
+            for (int i = 0; i < around.enterArguments; i++) {
+                super.visitVarInsn(arguments[i].getOpcode(Opcodes.ILOAD), slot);
+                slot += arguments[i].getSize();
+            }
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, around.hooks, around.enter, around.enterDescriptor, false);
+            super.visitVarInsn(Opcodes.ASTORE, stateSlot);
+            if (around.skipWhenNull) {
+                super.visitVarInsn(Opcodes.ALOAD, stateSlot);
+                super.visitJumpInsn(Opcodes.IFNULL, skip);
+            }
+            super.visitLabel(start);
+        }
+
+        @Override
+        public void visitFrame(int type, int numLocal, Object[] local, int numStack, Object[] stack) {
+            if (type != Opcodes.F_NEW) {
+                super.visitFrame(type, numLocal, local, numStack, stack);
+                return;
+            }
+            Object[] withState = localsWithState(Arrays.copyOf(local, numLocal));
+            super.visitFrame(Opcodes.F_NEW, withState.length, withState, numStack, stack);
+        }
+
+        @Override
+        public void visitInsn(int opcode) {
+            if (opcode >= Opcodes.IRETURN && opcode <= Opcodes.RETURN) {
+                callExit();
+            }
+            super.visitInsn(opcode);
+        }
+
+        @Override
+        public void visitMaxs(int maxStack, int maxLocals) {
+            super.visitLabel(end);
+            super.visitLabel(handler);
+            if (frames) {
+                Object[] locals = localsWithState(new Object[0]);
+                super.visitFrame(Opcodes.F_NEW, locals.length, locals, 1, new Object[] {"java/lang/Throwable"});
+            }
+            callExit();
+            super.visitInsn(Opcodes.ATHROW);
+            if (around.skipWhenNull) {
+                super.visitLabel(skip);
+                if (frames) {
+                    Object[] locals = localsWithState(new Object[0]);
+                    super.visitFrame(Opcodes.F_NEW, locals.length, locals, 0, new Object[0]);
+                }
+                super.visitInsn(Opcodes.RETURN);
+            }
+            super.visitTryCatchBlock(start, end, handler, null);
+            // At a return the state goes on top of the returned value; the handler holds the throwable and the state.
+            super.visitMaxs(Math.max(maxStack + 1, Math.max(around.enterArguments, 2)), stateSlot + 1);
+        }
+
+        private void callExit() {
+            super.visitVarInsn(Opcodes.ALOAD, stateSlot);
+            super.visitMethodInsn(Opcodes.INVOKESTATIC, around.hooks, around.exit, around.exitDescriptor, false);
+        }
+
+        /** An expanded frame's locals, padded with TOP up to the state's slot, then the state. */
+        private Object[] localsWithState(Object[] locals) {
+            int slots = 0;
+            for (Object local : locals) {
+                slots += local == Opcodes.LONG || local == Opcodes.DOUBLE ? 2 : 1;
+            }
+            Object[] result = Arrays.copyOf(locals, locals.length + (stateSlot - slots) + 1);
+            Arrays.fill(result, locals.length, result.length - 1, Opcodes.TOP);
+            result[result.length - 1] = around.stateType;
+            return result;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package dev.jwtagent.instrument;
+
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.TokenCarrier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Hooks written around methods of a real class file, which the JVM then verifies and runs. */
+class AroundWeaverTest {
+    private static final CarriedToken TOKEN = new CarriedToken("a-secret-token-value", Long.MAX_VALUE, "sha256:aaaaaaaaaaaa");
+
+    /** Records the token current inside each method; the shapes give the woven code branches, frames and handlers. */
+    public static class Pool {
+        public static Object seenStatic;
+        public Object seenInside = "not called";
+
+        public boolean addWorker(boolean fail) {
+            seenInside = TokenCarrier.current();
+            if (fail) {
+                throw new IllegalStateException("could not start a worker");
+            }
+            return true;
+        }
+
+        /** A loop at the very start (a frame at the first instruction) and long locals. */
+        public long loopFirst(long n) {
+            long total = 0;
+            for (long i = 0; i < n; i++) {
+                total += i;
+            }
+            seenInside = TokenCarrier.current();
+            return total;
+        }
+
+        /** The method's own handler must still catch what its own code throws. */
+        public int withOwnHandler(String number) {
+            try {
+                seenInside = TokenCarrier.current();
+                return Integer.parseInt(number);
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        public static double staticWide(double value, Object other) {
+            seenStatic = TokenCarrier.current();
+            return other == null ? value : value * 2;
+        }
+
+        public void service(Object request, Object response) {
+            seenInside = TokenCarrier.current();
+        }
+
+        public void notMatched() {
+            seenInside = TokenCarrier.current();
+        }
+    }
+
+    @AfterEach
+    void noToken() {
+        TokenCarrier.swap(null);
+    }
+
+    @Test
+    void theTokenIsHiddenInsideAndBackAfterEveryReturn() throws Exception {
+        Class<?> pool = woven();
+        Object instance = pool.getConstructor().newInstance();
+        TokenCarrier.swap(TOKEN);
+
+        assertEquals(true, pool.getMethod("addWorker", boolean.class).invoke(instance, false));
+        assertNull(seenInside(instance));
+        assertSame(TOKEN, TokenCarrier.current());
+
+        assertEquals(10L, pool.getMethod("loopFirst", long.class).invoke(instance, 5L));
+        assertNull(seenInside(instance));
+        assertSame(TOKEN, TokenCarrier.current());
+
+        assertEquals(21, pool.getMethod("withOwnHandler", String.class).invoke(instance, "21"));
+        assertNull(seenInside(instance));
+        assertSame(TOKEN, TokenCarrier.current());
+
+        assertEquals(6.0, pool.getMethod("staticWide", double.class, Object.class).invoke(null, 3.0, "x"));
+        assertNull(pool.getField("seenStatic").get(null));
+        assertSame(TOKEN, TokenCarrier.current());
+
+        pool.getMethod("notMatched").invoke(instance);
+        assertSame(TOKEN, seenInside(instance), "a method no around matches is unchanged");
+    }
+
+    @Test
+    void theTokenIsBackWhenTheMethodThrowsAndItsOwnHandlerKeepsPrecedence() throws Exception {
+        Class<?> pool = woven();
+        Object instance = pool.getConstructor().newInstance();
+        TokenCarrier.swap(TOKEN);
+
+        InvocationTargetException thrown = assertThrows(InvocationTargetException.class,
+                () -> pool.getMethod("addWorker", boolean.class).invoke(instance, true));
+        assertInstanceOf(IllegalStateException.class, thrown.getCause());
+        assertSame(TOKEN, TokenCarrier.current());
+
+        assertEquals(-1, pool.getMethod("withOwnHandler", String.class).invoke(instance, "not a number"));
+        assertNull(seenInside(instance));
+        assertSame(TOKEN, TokenCarrier.current());
+    }
+
+    @Test
+    void servletEntryLetsAnythingButHttpThroughAndLeavesTheThreadAsItWas() throws Exception {
+        byte[] woven = AroundWeaver.weave(classFile(Pool.class), List.of(Around.servletEntry(MethodMatch.named("service").arguments(2))));
+        assertNotNull(woven);
+        Class<?> pool = new OneClassLoader(Pool.class.getName(), woven).load();
+        Object instance = pool.getConstructor().newInstance();
+        TokenCarrier.swap(TOKEN);
+
+        pool.getMethod("service", Object.class, Object.class).invoke(instance, "not a request", "not a response");
+        assertSame(TOKEN, seenInside(instance), "the method ran");
+        assertSame(TOKEN, TokenCarrier.current());
+    }
+
+    @Test
+    void aClassNoAroundMatchesIsLeftAlone() throws IOException {
+        assertNull(AroundWeaver.weave(classFile(Pool.class), List.of(Around.hidingToken(MethodMatch.named("absent")))));
+    }
+
+    @Test
+    void skippingNeedsAVoidMethod() {
+        assertNull(AroundWeaver.applying(List.of(Around.servletEntry(MethodMatch.named("addWorker"))),
+                java.lang.reflect.Modifier.PUBLIC, "addWorker", "(Z)Z"));
+        assertTrue(AroundWeaver.applying(List.of(Around.hidingToken(MethodMatch.named("addWorker"))),
+                java.lang.reflect.Modifier.PUBLIC, "addWorker", "(Z)Z") != null);
+    }
+
+    private static Class<?> woven() throws IOException {
+        byte[] woven = AroundWeaver.weave(classFile(Pool.class),
+                List.of(Around.hidingToken(MethodMatch.named("addWorker", "loopFirst", "withOwnHandler", "staticWide"))));
+        assertNotNull(woven);
+        return new OneClassLoader(Pool.class.getName(), woven).load();
+    }
+
+    private static Object seenInside(Object pool) throws ReflectiveOperationException {
+        return pool.getClass().getField("seenInside").get(pool);
+    }
+
+    private static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
+    }
+
+    /** Defines one class from given bytes (verified by the JVM, as any class outside the boot loader) and delegates the rest. */
+    private static final class OneClassLoader extends ClassLoader {
+        private final String name;
+        private final byte[] classFile;
+
+        OneClassLoader(String name, byte[] classFile) {
+            super(AroundWeaverTest.class.getClassLoader());
+            this.name = name;
+            this.classFile = classFile;
+        }
+
+        Class<?> load() {
+            return defineClass(name, classFile, 0, classFile.length);
+        }
+    }
+}

@@ -176,6 +176,9 @@ public final class AgentTransformer implements ClassFileTransformer {
         }
 
         boolean accepts(TypeMatch match) {
+            if (!match.acceptsClassFile(classFile)) {
+                return false;
+            }
             if (header == null) {
                 header = ClassHeader.read(classFile);
             }

@@ -10,33 +10,83 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Walks a class's super types by reading the headers of their class files through its class loader,
- * remembering each header per loader: the super types a container's classes share are read once.
- * Weak keys let an undeployed application's loader go. A super type whose class file cannot be found
- * ends the walk on that branch (the class is then not matched).
+ * remembering per loader each header and, for each set of targets, each type's answer: the super
+ * types a container's classes share are read and walked once. Weak keys let an undeployed
+ * application's loader go. A super type whose class file cannot be found ends the walk on that
+ * branch (the class is then not matched).
  */
 final class SuperTypes {
     private static final int MAX_DEPTH = 32;
     private static final ClassLoader BOOTSTRAP = new ClassLoader(null) {
     };
 
-    private final Map<ClassLoader, Map<String, ClassHeader>> headers = Collections.synchronizedMap(new WeakHashMap<>());
+    private static final ClassHeader NOT_FOUND = new ClassHeader("", 0, null, new String[0]);
+
+    /** Per class loader: the headers read, and for each target set the answers found. */
+    private final Map<ClassLoader, Known> known = Collections.synchronizedMap(new WeakHashMap<>());
+
+    private static final class Known {
+        final Map<String, ClassHeader> headers = new ConcurrentHashMap<>();
+        final Map<Set<String>, Map<String, Boolean>> reaches = new ConcurrentHashMap<>();
+    }
 
     /** Whether {@code header}'s class, loaded by {@code loader}, extends or implements one of {@code targets}. */
     boolean isSubtypeOfAny(ClassHeader header, ClassLoader loader, Set<String> targets) {
-        return walk(header, loader, targets, 0);
+        Known inLoader = known.computeIfAbsent(loader == null ? BOOTSTRAP : loader, key -> new Known());
+        Map<String, Boolean> answers = inLoader.reaches.computeIfAbsent(targets, key -> new ConcurrentHashMap<>());
+        boolean answer = inherits(header, loader, targets, mayBeJdkType(targets), inLoader, answers, 0);
+        answers.putIfAbsent(header.name(), answer);
+        return answer;
     }
 
-    private boolean walk(ClassHeader header, ClassLoader loader, Set<String> targets, int depth) {
+    /** Whether one of {@code header}'s direct super types is a target or reaches one. */
+    private boolean inherits(ClassHeader header, ClassLoader loader, Set<String> targets, boolean intoJdk,
+                             Known inLoader, Map<String, Boolean> answers, int depth) {
         if (header == null || depth > MAX_DEPTH) {
             return false;
         }
         String superName = header.superName();
-        if (superName != null && (targets.contains(superName)
-                || !"java.lang.Object".equals(superName) && walk(headerOf(superName, loader), loader, targets, depth + 1))) {
+        if (superName != null && reaches(superName, loader, targets, intoJdk, inLoader, answers, depth)) {
             return true;
         }
         for (String each : header.interfaces()) {
-            if (targets.contains(each) || walk(headerOf(each, loader), loader, targets, depth + 1)) {
+            if (reaches(each, loader, targets, intoJdk, inLoader, answers, depth)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the type {@code name} is a target or inherits from one; remembered, as a container's classes share their super types. */
+    private boolean reaches(String name, ClassLoader loader, Set<String> targets, boolean intoJdk,
+                            Known inLoader, Map<String, Boolean> answers, int depth) {
+        if (targets.contains(name)) {
+            return true;
+        }
+        if (!worthWalking(name, intoJdk)) {
+            return false;
+        }
+        Boolean answer = answers.get(name);
+        if (answer == null) {
+            answer = inherits(headerOf(name, loader, inLoader), loader, targets, intoJdk, inLoader, answers, depth + 1);
+            answers.put(name, answer);
+        }
+        return answer;
+    }
+
+    /**
+     * A {@code java.*} type's own super types are all {@code java.*} types (the JDK cannot see an
+     * application's or a library's classes), so its branch is walked only when a target is one.
+     * Most classes have one of them among their super types; reading their class files through
+     * the loader was most of the matching cost at startup.
+     */
+    private static boolean worthWalking(String typeName, boolean intoJdk) {
+        return intoJdk ? !"java.lang.Object".equals(typeName) : !typeName.startsWith("java.");
+    }
+
+    private static boolean mayBeJdkType(Set<String> targets) {
+        for (String target : targets) {
+            if (target.startsWith("java.")) {
                 return true;
             }
         }
@@ -67,17 +117,14 @@ final class SuperTypes {
         return false;
     }
 
-    private ClassHeader headerOf(String name, ClassLoader loader) {
-        Map<String, ClassHeader> known = headers.computeIfAbsent(loader == null ? BOOTSTRAP : loader, key -> new ConcurrentHashMap<>());
-        ClassHeader header = known.get(name);
+    private static ClassHeader headerOf(String name, ClassLoader loader, Known inLoader) {
+        ClassHeader header = inLoader.headers.get(name);
         if (header == null) {
             header = read(name, loader);
-            if (header == null) {
-                return null;
-            }
-            known.put(name, header);
+            // A class file that cannot be found is remembered too, so it is not searched for again.
+            inLoader.headers.put(name, header == null ? NOT_FOUND : header);
         }
-        return header;
+        return header == NOT_FOUND ? null : header;
     }
 
     private static ClassHeader read(String name, ClassLoader loader) {

@@ -40,6 +40,10 @@ class TypeMatchTest {
     static class Unrelated {
     }
 
+    /** A JDK super class (Thread) that implements the JDK's Runnable. */
+    static class WorkerThread extends Thread {
+    }
+
     private final SuperTypes superTypes = new SuperTypes();
 
     private static ClassHeader header(Class<?> type) throws IOException {
@@ -97,6 +101,53 @@ class TypeMatchTest {
     void aMissingSuperTypeEndsTheWalkWithoutMatching() {
         ClassHeader orphan = new ClassHeader("example.Orphan", 0, "example.DoesNotExist", new String[]{"example.AlsoMissing"});
         assertFalse(superTypes.isSubtypeOfAny(orphan, LOADER, java.util.Collections.singleton(ThreadFactory.class.getName())));
+    }
+
+    @Test
+    void aJdkSuperTypeIsWalkedOnlyWhenATargetIsAJdkType() throws IOException {
+        // Thread implements Runnable: a JDK target is found through a JDK super type...
+        TypeMatch runnables = TypeMatch.subtypesOf(name -> true, Runnable.class.getName());
+        assertTrue(matches(runnables, WorkerThread.class));
+        // ...while a non-JDK target is never looked for among the JDK's types (none can extend it).
+        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        assertFalse(matches(markers, WorkerThread.class));
+        assertTrue(matches(markers, ThroughInterface.class));
+    }
+
+    @Test
+    void answersAreTheSameWhenTheSuperTypesWereWalkedBefore() throws IOException {
+        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
+        for (int round = 0; round < 2; round++) {
+            assertTrue(matches(factories, Indirect.class));
+            assertTrue(matches(factories, Direct.class));
+            assertFalse(matches(factories, Unrelated.class));
+            assertFalse(matches(factories, ThroughInterface.class));
+        }
+    }
+
+    @Test
+    void aRequiredTextIsSearchedInTheClassFileBeforeAnythingElse() throws IOException {
+        TypeMatch servlets = TypeMatch.subtypesOf(name -> true, "jakarta.servlet.Servlet")
+                .inClassFilesContaining("(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;");
+        assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpServlet.class)), "declares service(ServletRequest, ServletResponse)");
+        assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpFilter.class)), "declares doFilter(ServletRequest, ServletResponse, FilterChain)");
+        assertFalse(servlets.acceptsClassFile(classFile(jakarta.servlet.http.Cookie.class)), "nothing taking a request and a response");
+        assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.ServletRequestWrapper.class)),
+                "startAsync(ServletRequest, ServletResponse) has the text too: a necessary condition, the walk and the methods decide");
+        assertFalse(servlets.acceptsClassFile(classFile(Direct.class)));
+        assertTrue(TypeMatch.named("x").acceptsClassFile(new byte[0]), "no text required");
+
+        byte[] data = "xxabcabd".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        assertTrue(TypeMatch.contains(data, "abd".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertFalse(TypeMatch.contains(data, "abe".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        assertFalse(TypeMatch.contains("ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
+                "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    }
+
+    private static byte[] classFile(Class<?> type) throws IOException {
+        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
+            return in.readAllBytes();
+        }
     }
 
     @Test

@@ -8,8 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The one entry point that inlined advice calls. Static, tiny and dependency-free because it
- * is loaded by the bootstrap class loader and reachable from every class loader.
+ * The one entry point that inlined advice and the servlet hooks call. Static, tiny and
+ * dependency-free because it is loaded by the bootstrap class loader and reachable from every
+ * class loader.
  * Until the agent installs its hooks, every call is a no-op.
  */
 public final class AgentBridge {
@@ -59,7 +60,7 @@ public final class AgentBridge {
         return h.outboundValue(scheme, host, port, headerAlreadySet);
     }
 
-    /** Called by every advice's exception handler: a fault in advice is logged once, never thrown. */
+    /** Called by every advice's exception handler and by the hooks: a fault there is logged once, never thrown. */
     public static void adviceFault(Throwable fault) {
         StackTraceElement[] stack = fault.getStackTrace();
         internalFault(stack.length == 0 ? "advice" : "advice in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);

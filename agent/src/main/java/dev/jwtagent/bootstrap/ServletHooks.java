@@ -30,7 +30,7 @@ public final class ServletHooks {
      */
     public static Object enter(Object request, Object response) {
         try {
-            if (RequestScope.insideRequest()) {
+            if (RequestScope.insideRequest() || request == null || response == null) {
                 return NOTHING_TO_CLOSE;
             }
             RequestMethods http = RequestMethods.FOR_CLASS.get(request.getClass());

@@ -1,8 +1,8 @@
 package dev.jwtagent.instrument;
 
 /**
- * One instrumentation: a library's classes and the advice applied to them. Each can be switched
- * off with {@code jwt.agent.instrumentation.<name>.enabled=false}.
+ * One instrumentation: a library's classes and what is applied to them (argument wraps, arounds,
+ * advice). Each can be switched off with {@code jwt.agent.instrumentation.<name>.enabled=false}.
  */
 public interface AgentInstrumentation {
 
@@ -19,6 +19,6 @@ public interface AgentInstrumentation {
         return false;
     }
 
-    /** Adds this instrumentation's type matches and advice to the rules. */
+    /** Adds this instrumentation's type matches, and what is applied to each, to the rules. */
     Rules install(Rules rules, AdviceSupport support);
 }

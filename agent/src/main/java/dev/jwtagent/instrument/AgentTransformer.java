@@ -13,8 +13,10 @@ import java.util.function.Predicate;
 
 /**
  * The agent's one class file transformer. For each class the JVM loads it runs the rules' cheap
- * checks (name, then class loader, then super types where a rule needs them) and hands a match to
- * the {@link Weaver}. A class that fails to transform loads unchanged and is logged once.
+ * checks (name, then class loader, then class file text and super types where a rule needs them)
+ * and rewrites a match: argument wraps ({@link ArgumentWrapWeaver}) and arounds
+ * ({@link AroundWeaver}) with ASM, then any advice with Byte Buddy ({@link Weaver}). A class that
+ * fails to transform loads unchanged and is logged once.
  */
 public final class AgentTransformer implements ClassFileTransformer {
     private final List<Rules.Rule> rules;

@@ -38,6 +38,10 @@ public final class ServletHooks {
             if (http == null || answer == null) {
                 return NOTHING_TO_CLOSE;
             }
+            if (http.unusable != null || answer.unusable != null) {
+                // An HTTP request through a servlet API this agent cannot use: not let through undecided.
+                throw http.unusable != null ? http.unusable : answer.unusable;
+            }
             Object earlier = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
             InboundDecision decision;
             if (earlier instanceof InboundDecision) {
@@ -79,7 +83,7 @@ public final class ServletHooks {
     private static void failClosed(Object response) {
         try {
             ResponseMethods answer = ResponseMethods.FOR_CLASS.get(response.getClass());
-            if (answer != null && !(Boolean) answer.call(answer.isCommitted, response)) {
+            if (answer != null && answer.unusable == null && !(Boolean) answer.call(answer.isCommitted, response)) {
                 answer.call(answer.setStatus, response, 401);
                 answer.call(answer.setHeader, response, "WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
                 answer.call(answer.setHeader, response, "Cache-Control", "no-store");
@@ -123,64 +127,74 @@ public final class ServletHooks {
     }
 
     private static final class RequestMethods extends Methods {
+        /** Null for a class that is not an HTTP request. */
         static final ClassValue<RequestMethods> FOR_CLASS = new ClassValue<RequestMethods>() {
             @Override
             protected RequestMethods computeValue(Class<?> type) {
                 Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletRequest", "javax.servlet.http.HttpServletRequest");
-                try {
-                    return api == null ? null : new RequestMethods(api);
-                } catch (NoSuchMethodException e) {
-                    return null;
-                }
+                return api == null ? null : new RequestMethods(api);
             }
         };
 
-        final Method getAttribute;
-        final Method setAttribute;
-        final Method getHeaders;
-        final Method getServletPath;
-        final Method getPathInfo;
-        final Method getQueryString;
+        /** Why the API cannot be used (a method is missing), or null. */
+        final NoSuchMethodException unusable;
+        Method getAttribute;
+        Method setAttribute;
+        Method getHeaders;
+        Method getServletPath;
+        Method getPathInfo;
+        Method getQueryString;
 
-        private RequestMethods(Class<?> api) throws NoSuchMethodException {
-            getAttribute = api.getMethod("getAttribute", String.class);
-            setAttribute = api.getMethod("setAttribute", String.class, Object.class);
-            getHeaders = api.getMethod("getHeaders", String.class);
-            getServletPath = api.getMethod("getServletPath");
-            getPathInfo = api.getMethod("getPathInfo");
-            getQueryString = api.getMethod("getQueryString");
+        private RequestMethods(Class<?> api) {
+            NoSuchMethodException missing = null;
+            try {
+                getAttribute = api.getMethod("getAttribute", String.class);
+                setAttribute = api.getMethod("setAttribute", String.class, Object.class);
+                getHeaders = api.getMethod("getHeaders", String.class);
+                getServletPath = api.getMethod("getServletPath");
+                getPathInfo = api.getMethod("getPathInfo");
+                getQueryString = api.getMethod("getQueryString");
+            } catch (NoSuchMethodException e) {
+                missing = e;
+            }
+            unusable = missing;
         }
     }
 
     private static final class ResponseMethods extends Methods {
+        /** Null for a class that is not an HTTP response. */
         static final ClassValue<ResponseMethods> FOR_CLASS = new ClassValue<ResponseMethods>() {
             @Override
             protected ResponseMethods computeValue(Class<?> type) {
                 Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletResponse", "javax.servlet.http.HttpServletResponse");
-                try {
-                    return api == null ? null : new ResponseMethods(api);
-                } catch (NoSuchMethodException e) {
-                    return null;
-                }
+                return api == null ? null : new ResponseMethods(api);
             }
         };
 
-        final Method setStatus;
-        final Method setHeader;
-        final Method setContentType;
-        final Method setContentLength;
-        final Method getOutputStream;
-        final Method flushBuffer;
-        final Method isCommitted;
+        /** Why the API cannot be used (a method is missing), or null. */
+        final NoSuchMethodException unusable;
+        Method setStatus;
+        Method setHeader;
+        Method setContentType;
+        Method setContentLength;
+        Method getOutputStream;
+        Method flushBuffer;
+        Method isCommitted;
 
-        private ResponseMethods(Class<?> api) throws NoSuchMethodException {
-            setStatus = api.getMethod("setStatus", int.class);
-            setHeader = api.getMethod("setHeader", String.class, String.class);
-            setContentType = api.getMethod("setContentType", String.class);
-            setContentLength = api.getMethod("setContentLength", int.class);
-            getOutputStream = api.getMethod("getOutputStream");
-            flushBuffer = api.getMethod("flushBuffer");
-            isCommitted = api.getMethod("isCommitted");
+        private ResponseMethods(Class<?> api) {
+            NoSuchMethodException missing = null;
+            try {
+                setStatus = api.getMethod("setStatus", int.class);
+                setHeader = api.getMethod("setHeader", String.class, String.class);
+                setContentType = api.getMethod("setContentType", String.class);
+                setContentLength = api.getMethod("setContentLength", int.class);
+                getOutputStream = api.getMethod("getOutputStream");
+                flushBuffer = api.getMethod("flushBuffer");
+                isCommitted = api.getMethod("isCommitted");
+            } catch (NoSuchMethodException e) {
+                missing = e;
+            }
+            unusable = missing;
         }
 
         void reject(Object response, InboundDecision decision) throws Throwable {

@@ -8,7 +8,9 @@ import dev.jwtagent.bootstrap.TokenTasks;
  * Advice of the shape "call a hook before the method, keep what it returns, hand that to another
  * hook when the method returns or throws", applied without Byte Buddy by the {@link AroundWeaver}.
  * The hooks are static methods of a bootstrap class, so every class loader reaches them. Two
- * shapes exist, one per factory; the hooks' descriptors are fixed here.
+ * shapes exist, one per factory; the hooks' descriptors are fixed here. An exit hook must not
+ * throw: its call before a return lies inside the method's own try blocks, whose handlers would
+ * then run after the hook had already put the thread back.
  */
 public final class Around {
     final MethodMatch methods;

@@ -67,8 +67,14 @@ public final class MethodMatch {
         return this;
     }
 
-    /** Argument {@code index} is declared as {@code type} (its erasure, by name). */
+    /**
+     * Argument {@code index} is declared as {@code type} (its erasure, by binary name). Not for
+     * arrays, which the class-file and Byte Buddy forms of the match would name differently.
+     */
     public MethodMatch argument(int index, String type) {
+        if (type.endsWith("[]") || type.startsWith("[")) {
+            throw new IllegalArgumentException("array argument types are not supported: " + type);
+        }
         argumentTypes.put(index, type);
         return this;
     }

@@ -12,8 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Walks a class's super types by reading the headers of their class files through its class loader,
  * remembering per loader each header and, for each set of targets, each type's answer: the super
  * types a container's classes share are read and walked once. Weak keys let an undeployed
- * application's loader go. A super type whose class file cannot be found ends the walk on that
- * branch (the class is then not matched).
+ * application's loader go. A super type that has no class file ends the walk on that branch.
  */
 final class SuperTypes {
     private static final int MAX_DEPTH = 32;
@@ -21,6 +20,7 @@ final class SuperTypes {
     };
 
     private static final ClassHeader NOT_FOUND = new ClassHeader("", 0, null, new String[0]);
+    private static final ClassHeader READ_FAILED = new ClassHeader("", 0, null, new String[0]);
 
     /** Per class loader: the headers read, and for each target set the answers found. */
     private final Map<ClassLoader, Known> known = Collections.synchronizedMap(new WeakHashMap<>());
@@ -30,19 +30,42 @@ final class SuperTypes {
         final Map<Set<String>, Map<String, Boolean>> reaches = new ConcurrentHashMap<>();
     }
 
-    /** Whether {@code header}'s class, loaded by {@code loader}, extends or implements one of {@code targets}. */
+    /**
+     * Whether {@code header}'s class, loaded by {@code loader}, extends or implements one of
+     * {@code targets}. When that cannot be told (a super type's class file could not be read, or
+     * the hierarchy is deeper than any real one), the answer is yes and is not remembered: the
+     * class is then rewritten only if it also declares the advised methods, and a servlet or
+     * filter is never left without the entry hooks because of a failed read.
+     */
     boolean isSubtypeOfAny(ClassHeader header, ClassLoader loader, Set<String> targets) {
         Known inLoader = known.computeIfAbsent(loader == null ? BOOTSTRAP : loader, key -> new Known());
         Map<String, Boolean> answers = inLoader.reaches.computeIfAbsent(targets, key -> new ConcurrentHashMap<>());
-        boolean answer = inherits(header, loader, targets, mayBeJdkType(targets), inLoader, answers, 0);
-        answers.putIfAbsent(header.name(), answer);
-        return answer;
+        try {
+            boolean answer = inherits(header, loader, targets, mayBeJdkType(targets), inLoader, answers, 0);
+            answers.putIfAbsent(header.name(), answer);
+            return answer;
+        } catch (Uncertain e) {
+            return true;
+        }
+    }
+
+    /** Ends a walk whose answer cannot be told; answers on its path are not remembered. */
+    private static final class Uncertain extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        static final Uncertain INSTANCE = new Uncertain();
+
+        private Uncertain() {
+            super(null, null, false, false);
+        }
     }
 
     /** Whether one of {@code header}'s direct super types is a target or reaches one. */
     private boolean inherits(ClassHeader header, ClassLoader loader, Set<String> targets, boolean intoJdk,
                              Known inLoader, Map<String, Boolean> answers, int depth) {
-        if (header == null || depth > MAX_DEPTH) {
+        if (depth > MAX_DEPTH) {
+            throw Uncertain.INSTANCE;
+        }
+        if (header == null) {
             return false;
         }
         String superName = header.superName();
@@ -117,22 +140,28 @@ final class SuperTypes {
         return false;
     }
 
+    /** The header of {@code name}, null when the loader has no class file for it. */
     private static ClassHeader headerOf(String name, ClassLoader loader, Known inLoader) {
         ClassHeader header = inLoader.headers.get(name);
         if (header == null) {
             header = read(name, loader);
-            // A class file that cannot be found is remembered too, so it is not searched for again.
+            if (header == READ_FAILED) {
+                // Not remembered: the next class that needs it reads it again.
+                throw Uncertain.INSTANCE;
+            }
+            // A class file that does not exist is remembered too, so it is not searched for again.
             inLoader.headers.put(name, header == null ? NOT_FOUND : header);
         }
         return header == NOT_FOUND ? null : header;
     }
 
+    /** The class file's header, null when there is none, {@link #READ_FAILED} when it could not be read. */
     private static ClassHeader read(String name, ClassLoader loader) {
         String resource = name.replace('.', '/') + ".class";
         try (InputStream in = loader == null ? ClassLoader.getSystemResourceAsStream(resource) : loader.getResourceAsStream(resource)) {
             return in == null ? null : ClassHeader.read(in.readAllBytes());
         } catch (IOException | RuntimeException e) {
-            return null;
+            return READ_FAILED;
         }
     }
 }

@@ -119,6 +119,14 @@ class MethodMatchTest {
         assertTrue(matched >= 15, "matched " + matched);
     }
 
+    @Test
+    void arrayArgumentTypesAreRefused() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MethodMatch.named("x").argument(0, String[].class));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> MethodMatch.named("x").argument(0, "java.lang.String[]"));
+    }
+
     private static ElementMatcher<MethodDescription> servletEntry() {
         String pkg = "jakarta.servlet";
         return MethodMatch.named("service").arguments(2)

@@ -151,6 +151,42 @@ class TypeMatchTest {
     }
 
     @Test
+    void aSuperTypeThatCannotBeReadMatchesAndIsReadAgainNextTime() throws IOException {
+        FlakyLoader flaky = new FlakyLoader(Direct.class.getName());
+        java.util.Set<String> markers = java.util.Collections.singleton(Marker.class.getName());
+        // Indirect extends Direct: not a Marker. With Direct's class file unreadable, the walk cannot tell.
+        assertTrue(superTypes.isSubtypeOfAny(header(Indirect.class), flaky, markers), "cannot tell: matched");
+        flaky.failing = false;
+        assertFalse(superTypes.isSubtypeOfAny(header(Indirect.class), flaky, markers), "read again, answered");
+        flaky.failing = true;
+        assertFalse(superTypes.isSubtypeOfAny(header(Indirect.class), flaky, markers), "now remembered");
+    }
+
+    /** A loader whose class file for one class cannot be read while {@code failing}. */
+    private static final class FlakyLoader extends ClassLoader {
+        private final String resource;
+        volatile boolean failing = true;
+
+        FlakyLoader(String className) {
+            super(LOADER);
+            this.resource = className.replace('.', '/') + ".class";
+        }
+
+        @Override
+        public InputStream getResourceAsStream(String name) {
+            if (failing && name.equals(resource)) {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("the jar was replaced");
+                    }
+                };
+            }
+            return super.getResourceAsStream(name);
+        }
+    }
+
+    @Test
     void headersCarryNameSuperclassAndKind() throws IOException {
         ClassHeader indirect = header(Indirect.class);
         assertEquals(Indirect.class.getName(), indirect.name());

@@ -115,8 +115,31 @@ public final class ServletHooks {
         return null;
     }
 
-    /** Reflective calls that hand back what the method threw, not a wrapper. */
+    /**
+     * One servlet API interface's methods, looked up by name. A method the interface lacks (a
+     * stripped or stub API) is recorded in {@link #unusable}: such a request is not let through.
+     */
     private abstract static class Methods {
+        private final Class<?> api;
+        /** Why the API cannot be used, or null. */
+        NoSuchMethodException unusable;
+
+        Methods(Class<?> api) {
+            this.api = api;
+        }
+
+        Method find(String name, Class<?>... parameters) {
+            try {
+                return api.getMethod(name, parameters);
+            } catch (NoSuchMethodException e) {
+                if (unusable == null) {
+                    unusable = e;
+                }
+                return null;
+            }
+        }
+
+        /** Calls {@code method}, handing back what it threw rather than a reflection wrapper. */
         Object call(Method method, Object target, Object... arguments) throws Throwable {
             try {
                 return method.invoke(target, arguments);
@@ -136,28 +159,15 @@ public final class ServletHooks {
             }
         };
 
-        /** Why the API cannot be used (a method is missing), or null. */
-        final NoSuchMethodException unusable;
-        Method getAttribute;
-        Method setAttribute;
-        Method getHeaders;
-        Method getServletPath;
-        Method getPathInfo;
-        Method getQueryString;
+        final Method getAttribute = find("getAttribute", String.class);
+        final Method setAttribute = find("setAttribute", String.class, Object.class);
+        final Method getHeaders = find("getHeaders", String.class);
+        final Method getServletPath = find("getServletPath");
+        final Method getPathInfo = find("getPathInfo");
+        final Method getQueryString = find("getQueryString");
 
         private RequestMethods(Class<?> api) {
-            NoSuchMethodException missing = null;
-            try {
-                getAttribute = api.getMethod("getAttribute", String.class);
-                setAttribute = api.getMethod("setAttribute", String.class, Object.class);
-                getHeaders = api.getMethod("getHeaders", String.class);
-                getServletPath = api.getMethod("getServletPath");
-                getPathInfo = api.getMethod("getPathInfo");
-                getQueryString = api.getMethod("getQueryString");
-            } catch (NoSuchMethodException e) {
-                missing = e;
-            }
-            unusable = missing;
+            super(api);
         }
     }
 
@@ -171,30 +181,16 @@ public final class ServletHooks {
             }
         };
 
-        /** Why the API cannot be used (a method is missing), or null. */
-        final NoSuchMethodException unusable;
-        Method setStatus;
-        Method setHeader;
-        Method setContentType;
-        Method setContentLength;
-        Method getOutputStream;
-        Method flushBuffer;
-        Method isCommitted;
+        final Method setStatus = find("setStatus", int.class);
+        final Method setHeader = find("setHeader", String.class, String.class);
+        final Method setContentType = find("setContentType", String.class);
+        final Method setContentLength = find("setContentLength", int.class);
+        final Method getOutputStream = find("getOutputStream");
+        final Method flushBuffer = find("flushBuffer");
+        final Method isCommitted = find("isCommitted");
 
         private ResponseMethods(Class<?> api) {
-            NoSuchMethodException missing = null;
-            try {
-                setStatus = api.getMethod("setStatus", int.class);
-                setHeader = api.getMethod("setHeader", String.class, String.class);
-                setContentType = api.getMethod("setContentType", String.class);
-                setContentLength = api.getMethod("setContentLength", int.class);
-                getOutputStream = api.getMethod("getOutputStream");
-                flushBuffer = api.getMethod("flushBuffer");
-                isCommitted = api.getMethod("isCommitted");
-            } catch (NoSuchMethodException e) {
-                missing = e;
-            }
-            unusable = missing;
+            super(api);
         }
 
         void reject(Object response, InboundDecision decision) throws Throwable {

@@ -5,8 +5,7 @@ import dev.jwtagent.concurrent.CompletableFutureInstrumentation;
 import dev.jwtagent.concurrent.ExecutorInstrumentation;
 import dev.jwtagent.concurrent.ForkJoinInstrumentation;
 import dev.jwtagent.concurrent.ThreadInstrumentation;
-import dev.jwtagent.inbound.JakartaServletInstrumentation;
-import dev.jwtagent.inbound.JavaxServletInstrumentation;
+import dev.jwtagent.inbound.ServletEntryInstrumentation;
 import dev.jwtagent.outbound.ApacheHttpAsyncClient4Instrumentation;
 import dev.jwtagent.outbound.ApacheHttpClient4Instrumentation;
 import dev.jwtagent.outbound.ApacheHttpClient5Instrumentation;
@@ -29,8 +28,8 @@ public final class Instrumentations {
 
     public static List<AgentInstrumentation> all() {
         return Arrays.asList(
-                new JakartaServletInstrumentation(),
-                new JavaxServletInstrumentation(),
+                ServletEntryInstrumentation.jakarta(),
+                ServletEntryInstrumentation.javax(),
                 new HttpUrlConnectionInstrumentation(),
                 new JdkHttpClientInstrumentation(),
                 new ApacheHttpClient4Instrumentation(),

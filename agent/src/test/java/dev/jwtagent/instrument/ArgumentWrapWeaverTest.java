@@ -7,7 +7,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -103,13 +102,13 @@ class ArgumentWrapWeaverTest {
 
     @Test
     void aClassNoWrapMatchesIsLeftAlone() throws IOException {
-        assertNull(ArgumentWrapWeaver.weave(classFile(Pool.class),
+        assertNull(ArgumentWrapWeaver.weave(WovenClasses.classFile(Pool.class),
                 List.of(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("execute").argument(0, Callable.class)))));
     }
 
     @Test
     void aHookThatDoesNotExistForTheArgumentTypeIsNotWritten() throws IOException {
-        assertNull(ArgumentWrapWeaver.weave(classFile(Pool.class),
+        assertNull(ArgumentWrapWeaver.weave(WovenClasses.classFile(Pool.class),
                 List.of(ArgumentWrap.of(0, "forAsyncStage", MethodMatch.named("submit")),
                         ArgumentWrap.of(0, "noSuchHook", MethodMatch.named("execute")))));
     }
@@ -120,30 +119,8 @@ class ArgumentWrapWeaverTest {
     }
 
     private static Class<?> wovenPool() throws IOException {
-        byte[] woven = ArgumentWrapWeaver.weave(classFile(Pool.class), WRAPS);
+        byte[] woven = ArgumentWrapWeaver.weave(WovenClasses.classFile(Pool.class), WRAPS);
         assertNotNull(woven);
-        return new OneClassLoader(Pool.class.getName(), woven).load();
-    }
-
-    private static byte[] classFile(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
-            return in.readAllBytes();
-        }
-    }
-
-    /** Defines one class from given bytes (verified by the JVM, as any class outside the boot loader) and delegates the rest. */
-    private static final class OneClassLoader extends ClassLoader {
-        private final String name;
-        private final byte[] classFile;
-
-        OneClassLoader(String name, byte[] classFile) {
-            super(ArgumentWrapWeaverTest.class.getClassLoader());
-            this.name = name;
-            this.classFile = classFile;
-        }
-
-        Class<?> load() {
-            return defineClass(name, classFile, 0, classFile.length);
-        }
+        return WovenClasses.define(Pool.class.getName(), woven);
     }
 }

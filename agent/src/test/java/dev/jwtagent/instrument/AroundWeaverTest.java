@@ -6,7 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 
@@ -118,9 +117,9 @@ class AroundWeaverTest {
 
     @Test
     void servletEntryLetsAnythingButHttpThroughAndLeavesTheThreadAsItWas() throws Exception {
-        byte[] woven = AroundWeaver.weave(classFile(Pool.class), List.of(Around.servletEntry(MethodMatch.named("service").arguments(2))));
+        byte[] woven = AroundWeaver.weave(WovenClasses.classFile(Pool.class), List.of(Around.servletEntry(MethodMatch.named("service").arguments(2))));
         assertNotNull(woven);
-        Class<?> pool = new OneClassLoader(Pool.class.getName(), woven).load();
+        Class<?> pool = WovenClasses.define(Pool.class.getName(), woven);
         Object instance = pool.getConstructor().newInstance();
         TokenCarrier.swap(TOKEN);
 
@@ -131,7 +130,7 @@ class AroundWeaverTest {
 
     @Test
     void aClassNoAroundMatchesIsLeftAlone() throws IOException {
-        assertNull(AroundWeaver.weave(classFile(Pool.class), List.of(Around.hidingToken(MethodMatch.named("absent")))));
+        assertNull(AroundWeaver.weave(WovenClasses.classFile(Pool.class), List.of(Around.hidingToken(MethodMatch.named("absent")))));
     }
 
     @Test
@@ -143,35 +142,13 @@ class AroundWeaverTest {
     }
 
     private static Class<?> woven() throws IOException {
-        byte[] woven = AroundWeaver.weave(classFile(Pool.class),
+        byte[] woven = AroundWeaver.weave(WovenClasses.classFile(Pool.class),
                 List.of(Around.hidingToken(MethodMatch.named("addWorker", "loopFirst", "withOwnHandler", "staticWide"))));
         assertNotNull(woven);
-        return new OneClassLoader(Pool.class.getName(), woven).load();
+        return WovenClasses.define(Pool.class.getName(), woven);
     }
 
     private static Object seenInside(Object pool) throws ReflectiveOperationException {
         return pool.getClass().getField("seenInside").get(pool);
-    }
-
-    private static byte[] classFile(Class<?> type) throws IOException {
-        try (InputStream in = type.getResourceAsStream("/" + type.getName().replace('.', '/') + ".class")) {
-            return in.readAllBytes();
-        }
-    }
-
-    /** Defines one class from given bytes (verified by the JVM, as any class outside the boot loader) and delegates the rest. */
-    private static final class OneClassLoader extends ClassLoader {
-        private final String name;
-        private final byte[] classFile;
-
-        OneClassLoader(String name, byte[] classFile) {
-            super(AroundWeaverTest.class.getClassLoader());
-            this.name = name;
-            this.classFile = classFile;
-        }
-
-        Class<?> load() {
-            return defineClass(name, classFile, 0, classFile.length);
-        }
     }
 }

@@ -1,0 +1,48 @@
+package dev.jwtagent.inbound;
+
+import dev.jwtagent.instrument.AdviceSupport;
+import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
+import dev.jwtagent.instrument.Rules;
+
+/**
+ * Captures and verifies the bearer token at the outermost filter or servlet call of a request,
+ * answers 401/400 itself when the agent refuses it, and scopes the token to that call:
+ * {@code dev.jwtagent.bootstrap.ServletHooks} runs around {@code service} and {@code doFilter}.
+ * One instance per servlet API package ({@code jakarta.servlet}, {@code javax.servlet}); the
+ * hooks are the same for both.
+ */
+public final class ServletEntryInstrumentation implements AgentInstrumentation {
+    private final String name;
+    private final String apiPackage;
+
+    private ServletEntryInstrumentation(String name, String apiPackage) {
+        this.name = name;
+        this.apiPackage = apiPackage;
+    }
+
+    public static ServletEntryInstrumentation jakarta() {
+        return new ServletEntryInstrumentation("servlet-jakarta", "jakarta.servlet");
+    }
+
+    public static ServletEntryInstrumentation javax() {
+        return new ServletEntryInstrumentation("servlet-javax", "javax.servlet");
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public boolean admitsRequests() {
+        return true;
+    }
+
+    @Override
+    public Rules install(Rules rules, AdviceSupport support) {
+        return rules
+                .type(ServletMatchers.servletsAndFilters(apiPackage))
+                .transform(Around.servletEntry(ServletMatchers.entryMethods(apiPackage)));
+    }
+}

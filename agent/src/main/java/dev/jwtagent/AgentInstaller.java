@@ -28,8 +28,11 @@ public final class AgentInstaller {
     private AgentInstaller() {
     }
 
-    /** {@code started}: when the agent's entry point was called, so the startup line counts everything the agent did. */
-    public static void install(String arguments, Instrumentation instrumentation, boolean attached, long started) {
+    /**
+     * {@code started}: when the agent's entry point was called, so the startup line counts everything
+     * the agent did; {@code version}: the agent jar's, for that line.
+     */
+    public static void install(String arguments, Instrumentation instrumentation, boolean attached, long started, String version) {
         AgentConfig config;
         KeyedVerifier verifier;
         try {
@@ -74,7 +77,7 @@ public final class AgentInstaller {
 
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("jwt-agent {} started in {} ms: mode={}, keys={}, issuers={}, audiences={}, allowed-hosts={}, instrumentations={}",
-                version(), millis, config.mode().name().toLowerCase(java.util.Locale.ROOT), verifier.keySourceDescription(),
+                version, millis, config.mode().name().toLowerCase(java.util.Locale.ROOT), verifier.keySourceDescription(),
                 listOrNone(config.issuers()), listOrNone(config.audiences()), config.allowedHosts(), String.join(",", installed));
     }
 

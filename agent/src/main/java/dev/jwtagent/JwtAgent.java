@@ -31,9 +31,12 @@ public final class JwtAgent {
                 return;
             }
             BootstrapInjector.inject(instrumentation);
+            // Read here, where the application class loader has the jar's manifest at hand; from the
+            // bootstrap loader it would be read again.
+            String version = JwtAgent.class.getPackage().getImplementationVersion();
             Class.forName("dev.jwtagent.AgentInstaller")
-                    .getMethod("install", String.class, Instrumentation.class, boolean.class, long.class)
-                    .invoke(null, arguments, instrumentation, attached, started);
+                    .getMethod("install", String.class, Instrumentation.class, boolean.class, long.class, String.class)
+                    .invoke(null, arguments, instrumentation, attached, started, version == null ? "dev" : version);
         } catch (Throwable e) {
             // Anything at all, a broken jar included: one line, never a JVM assertion dump.
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;

@@ -10,13 +10,18 @@ import java.util.Properties;
 
 /**
  * Decides {@code enabled} before the agent jar is put on the bootstrap class path, so that a
- * disabled agent changes nothing. Links against configuration classes only.
+ * disabled agent changes nothing. Links against configuration classes only, and loads them only
+ * when a setting could say {@code enabled=false}: classes loaded here come from the application
+ * class loader, which verifies them, and are loaded again from the bootstrap class path later.
  */
 final class StartGate {
     private StartGate() {
     }
 
     public static boolean enabled(String arguments) {
+        if (!mayDisable(arguments, System.getProperties(), System.getenv())) {
+            return true;
+        }
         try {
             if (AgentConfig.isEnabled(arguments, systemProperties(), System.getenv(), Instrumentations.names())) {
                 return true;
@@ -28,6 +33,17 @@ final class StartGate {
         String version = StartGate.class.getPackage().getImplementationVersion();
         System.err.println("jwt-agent " + (version == null ? "dev" : version) + ": disabled by jwt.agent.enabled=false; nothing installed");
         return false;
+    }
+
+    /**
+     * Whether any source could switch the agent off: the agent arguments mention {@code enabled}
+     * or a configuration file, or the property or environment variable for either is set. False
+     * means enabled without reading the configuration (the installer reads and checks all of it).
+     */
+    static boolean mayDisable(String arguments, Properties properties, Map<String, String> environment) {
+        return arguments != null && (arguments.contains("enabled") || arguments.contains("config-file"))
+                || properties.getProperty("jwt.agent.enabled") != null || properties.getProperty("jwt.agent.config-file") != null
+                || environment.get("JWT_AGENT_ENABLED") != null || environment.get("JWT_AGENT_CONFIG_FILE") != null;
     }
 
     /** The {@code jwt.agent.*} system properties. */

@@ -11,13 +11,12 @@ final class ServletMatchers {
     /**
      * Every servlet and filter class that declares an entry method, in class loaders that have the
      * servlet API. Both entry methods' descriptors start with the same text, which such a class
-     * file holds in its constant pool: the other classes are passed over without reading their
-     * super types.
+     * file holds in its constant pool; only the few class files that have it are read further.
      */
     static TypeMatch servletsAndFilters(String pkg) {
         String internal = pkg.replace('.', '/');
         return TypeMatch.subtypesOf(name -> true, pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
-                .inClassFilesContaining("(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;");
+                .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;");
     }
 
     /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */

@@ -8,7 +8,10 @@ import java.lang.instrument.Instrumentation;
 import java.security.ProtectionDomain;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -20,6 +23,10 @@ import java.util.function.Predicate;
  */
 public final class AgentTransformer implements ClassFileTransformer {
     private final List<Rules.Rule> rules;
+    /** Rules for exact class names, by name: for most classes one map lookup answers them all. */
+    private final Map<String, List<Rules.Rule>> rulesByName = new HashMap<>();
+    /** Rules that accept class names by a condition: asked about every class. */
+    private final List<Rules.Rule> rulesByCondition = new ArrayList<>();
     private final Ignored ignored;
     private final SuperTypes superTypes = new SuperTypes();
     private final Logger log;
@@ -31,6 +38,15 @@ public final class AgentTransformer implements ClassFileTransformer {
         this.rules = rules;
         this.ignored = ignored;
         this.log = log;
+        for (Rules.Rule rule : rules) {
+            if (rule.match.exactNames() == null) {
+                rulesByCondition.add(rule);
+            } else {
+                for (String name : rule.match.exactNames()) {
+                    rulesByName.computeIfAbsent(name, n -> new ArrayList<>()).add(rule);
+                }
+            }
+        }
     }
 
     /**
@@ -107,10 +123,24 @@ public final class AgentTransformer implements ClassFileTransformer {
         }
     }
 
-    /** Every rule that accepts the class; empty when none does. {@code hierarchy} answers for rules that need super types. */
+    /** Every rule that accepts the class, in the order the rules were added; empty when none does. {@code hierarchy} answers for rules that need super types. */
     List<Rules.Rule> matchingRules(String name, ClassLoader loader, Predicate<TypeMatch> hierarchy) {
-        List<Rules.Rule> matched = null;
-        for (Rules.Rule rule : rules) {
+        List<Rules.Rule> byName = rulesByName.getOrDefault(name, Collections.<Rules.Rule>emptyList());
+        List<Rules.Rule> matched = accepting(byName, name, loader, hierarchy, null);
+        int matchedByName = matched == null ? 0 : matched.size();
+        matched = accepting(rulesByCondition, name, loader, hierarchy, matched);
+        if (matched == null) {
+            return Collections.emptyList();
+        }
+        if (matchedByName > 0 && matched.size() > matchedByName) {
+            matched.sort(Comparator.comparingInt(rules::indexOf));
+        }
+        return matched;
+    }
+
+    private static List<Rules.Rule> accepting(List<Rules.Rule> candidates, String name, ClassLoader loader,
+                                              Predicate<TypeMatch> hierarchy, List<Rules.Rule> matched) {
+        for (Rules.Rule rule : candidates) {
             if (!rule.match.acceptsName(name) || !rule.match.acceptsLoader(loader)) {
                 continue;
             }
@@ -122,7 +152,7 @@ public final class AgentTransformer implements ClassFileTransformer {
             }
             matched.add(rule);
         }
-        return matched == null ? Collections.<Rules.Rule>emptyList() : matched;
+        return matched;
     }
 
     /** Splits the already loaded classes that rules match into those to retransform now and later. */

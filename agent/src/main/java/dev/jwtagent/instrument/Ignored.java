@@ -5,25 +5,21 @@ package dev.jwtagent.instrument;
  * and every JDK package but the few whose classes the agent rewrites.
  */
 final class Ignored {
-    private static final String[] INSTRUMENTED_JDK_PREFIXES = {
-            "sun.net.www.protocol.http.", "jdk.internal.net.http.", "java.util.concurrent.", "java.lang.Thread", "java.lang.VirtualThread"};
-
+    /** Tests the prefixes most likely to decide first: most classes a JVM loads are the JDK's. */
     boolean name(String name) {
-        return name.startsWith("dev.jwtagent.") || name.startsWith("net.bytebuddy.")
-                || isJdk(name) && !isInstrumentedJdk(name);
-    }
-
-    private static boolean isJdk(String name) {
-        return name.startsWith("java.") || name.startsWith("javax.") && !name.startsWith("javax.servlet.")
-                || name.startsWith("sun.") || name.startsWith("jdk.") || name.startsWith("com.sun.");
-    }
-
-    private static boolean isInstrumentedJdk(String name) {
-        for (String prefix : INSTRUMENTED_JDK_PREFIXES) {
-            if (name.startsWith(prefix)) {
-                return true;
-            }
+        if (name.startsWith("java.")) {
+            return !(name.startsWith("java.util.concurrent.") || name.startsWith("java.lang.Thread")
+                    || name.startsWith("java.lang.VirtualThread"));
         }
-        return false;
+        if (name.startsWith("jdk.")) {
+            return !name.startsWith("jdk.internal.net.http.");
+        }
+        if (name.startsWith("sun.")) {
+            return !name.startsWith("sun.net.www.protocol.http.");
+        }
+        if (name.startsWith("javax.")) {
+            return !name.startsWith("javax.servlet.");
+        }
+        return name.startsWith("com.sun.") || name.startsWith("dev.jwtagent.") || name.startsWith("net.bytebuddy.");
     }
 }

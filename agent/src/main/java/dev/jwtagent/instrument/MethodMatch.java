@@ -130,6 +130,19 @@ public final class MethodMatch {
         return false;
     }
 
+    /** Whether a method called {@code name} can match at all: checked before its descriptor is read. */
+    boolean mayMatchName(String name) {
+        if (constructors ? name.equals("<init>") : nameMatches(name)) {
+            return true;
+        }
+        for (MethodMatch alternative : alternatives) {
+            if (alternative.mayMatchName(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private boolean matchesThis(int access, String name, String descriptor) {
         if (constructors ? !name.equals("<init>") : !nameMatches(name)) {
             return false;

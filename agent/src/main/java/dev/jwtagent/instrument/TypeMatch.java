@@ -19,28 +19,35 @@ import java.util.function.Predicate;
  */
 public final class TypeMatch {
     private final Predicate<String> names;
+    /** For {@link #named}: the names, so that the transformer can look rules up by name. Null otherwise. */
+    private final Set<String> exactNames;
     private final Set<String> superTypes;
     private final String[] libraryResources;
     /** Bytes a class file must contain to be matched at all (null: no such condition). */
     private final byte[] requiredText;
+    /** Methods a class must declare to be matched at all (null: no such condition). */
+    private final MethodMatch declaredMethods;
     private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
 
-    private TypeMatch(Predicate<String> names, Set<String> superTypes, String[] libraryResources, byte[] requiredText) {
+    private TypeMatch(Predicate<String> names, Set<String> exactNames, Set<String> superTypes, String[] libraryResources,
+                      byte[] requiredText, MethodMatch declaredMethods) {
         this.names = names;
+        this.exactNames = exactNames;
         this.superTypes = superTypes;
         this.libraryResources = libraryResources;
         this.requiredText = requiredText;
+        this.declaredMethods = declaredMethods;
     }
 
     /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
     public static TypeMatch named(String... binaryNames) {
-        Set<String> set = new HashSet<>(Arrays.asList(binaryNames));
-        return new TypeMatch(set::contains, Collections.emptySet(), new String[0], null);
+        Set<String> set = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(binaryNames)));
+        return new TypeMatch(set::contains, set, Collections.emptySet(), new String[0], null, null);
     }
 
     /** Classes (not interfaces) whose name passes {@code names} and that extend or implement one of {@code superTypes}. */
     public static TypeMatch subtypesOf(Predicate<String> names, String... superTypes) {
-        return new TypeMatch(names, new HashSet<>(Arrays.asList(superTypes)), new String[0], null);
+        return new TypeMatch(names, null, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -49,23 +56,27 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(names, superTypes, resources, requiredText);
+        return new TypeMatch(names, exactNames, superTypes, resources, requiredText, declaredMethods);
     }
 
     /**
-     * The same match, only for class files that contain {@code text} (ASCII), such as a method
-     * descriptor that a class declaring the advised methods must have in its constant pool. A
-     * byte search spares most classes the walk of their super types, which reads class files.
+     * The same match, only for classes that declare a method {@code methods} accepts (the methods
+     * the rule rewrites), and whose class files contain {@code text} (ASCII), which such a class
+     * file must: the start of those methods' descriptors. The text is searched first, then the
+     * method table of the few class files that have it is read; both come before any super type
+     * is read, which would read their class files.
      */
-    public TypeMatch inClassFilesContaining(String text) {
-        return new TypeMatch(names, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII));
+    public TypeMatch declaring(MethodMatch methods, String text) {
+        return new TypeMatch(names, exactNames, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods);
     }
 
-    /** Whether the class file has the required text, if any: checked before its super types. */
+    /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
     boolean acceptsClassFile(byte[] classFile) {
-        return requiredText == null || contains(classFile, requiredText);
+        return (requiredText == null || contains(classFile, requiredText))
+                && (declaredMethods == null || DeclaredMethods.any(classFile, declaredMethods));
     }
 
+    /** Whether {@code data} holds {@code text}, compared byte by byte. */
     static boolean contains(byte[] data, byte[] text) {
         byte first = text[0];
         int last = data.length - text.length;
@@ -82,6 +93,11 @@ public final class TypeMatch {
             }
         }
         return false;
+    }
+
+    /** The exact names this match accepts, or null when it accepts names by a condition. */
+    Set<String> exactNames() {
+        return exactNames;
     }
 
     boolean acceptsName(String binaryName) {

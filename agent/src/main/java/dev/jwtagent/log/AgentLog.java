@@ -1,8 +1,9 @@
 package dev.jwtagent.log;
 
 import dev.jwtagent.verify.Fingerprint;
+import org.slf4j.ILoggerFactory;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.slf4j.simple.SimpleLoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -41,17 +42,20 @@ public final class AgentLog {
     }
 
     public static Logger logger(String area) {
-        Logger logger = LoggerFactory.getLogger("jwt-agent." + area);
-        Timestamps.installed();
-        return logger;
+        return Binding.FACTORY.getLogger("jwt-agent." + area);
     }
 
-    /** Installs the timestamp format once, after the binding has read its configuration. */
-    private static final class Timestamps {
-        private static final boolean INSTALLED = LogTimestamps.install();
+    /**
+     * The binding, created directly: SLF4J's {@code LoggerFactory} would look for providers with a
+     * service loader (class path resources, a fallback provider, MDC), about 15 ms at startup, to
+     * find the one the agent carries. Its timestamp format is installed once it has read its
+     * configuration.
+     */
+    private static final class Binding {
+        private static final ILoggerFactory FACTORY = new SimpleLoggerFactory();
 
-        static boolean installed() {
-            return INSTALLED;
+        static {
+            LogTimestamps.install();
         }
     }
 

@@ -2,8 +2,8 @@ package dev.jwtagent.verify;
 
 import com.auth0.jwt.algorithms.Algorithm;
 import com.auth0.jwt.exceptions.JWTVerificationException;
+import dev.jwtagent.log.AgentLog;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.math.BigInteger;
 import java.time.Clock;
@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (java-jwt algorithms), then our claim rules. Every failure is a {@link TokenRejectedException}.
  */
 final class JwtVerifier implements KeyedVerifier {
-    private static final Logger LOG = LoggerFactory.getLogger("jwt-agent.verify");
+    private static final Logger LOG = AgentLog.logger("verify");
     /** NumericDate values beyond this many seconds (about 3 million years) are clamped. */
     private static final long MAX_SECONDS = 100_000_000_000_000L;
 

@@ -1,7 +1,7 @@
 package dev.jwtagent.verify;
 
+import dev.jwtagent.log.AgentLog;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * is found by the first token that names it after the interval.
  */
 final class RemoteKeySource implements KeySource {
-    private static final Logger LOG = LoggerFactory.getLogger("jwt-agent.keys");
+    private static final Logger LOG = AgentLog.logger("keys");
     private static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
 
     private final String kind;

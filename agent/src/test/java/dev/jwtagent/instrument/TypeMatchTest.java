@@ -125,23 +125,53 @@ class TypeMatchTest {
         }
     }
 
+    /** Calls an entry method without declaring one, as a container's dispatcher does. */
+    static class Dispatcher {
+        void dispatch(jakarta.servlet.Servlet servlet, jakarta.servlet.ServletRequest request,
+                      jakarta.servlet.ServletResponse response) throws Exception {
+            servlet.service(request, response);
+        }
+    }
+
+    /** Fields with attributes (a constant value, an annotation) come before the methods in the class file. */
+    abstract static class FieldsThenService extends jakarta.servlet.GenericServlet {
+        static final String CONSTANT = "constant";
+        @Deprecated
+        private int counter;
+
+        @Override
+        public void service(jakarta.servlet.ServletRequest request, jakarta.servlet.ServletResponse response) {
+            counter++;
+        }
+    }
+
+    private static final MethodMatch ENTRY_METHODS = MethodMatch.named("service").arguments(2)
+            .argument(0, "jakarta.servlet.ServletRequest").argument(1, "jakarta.servlet.ServletResponse").notAbstract()
+            .or(MethodMatch.named("doFilter").arguments(3).argument(0, "jakarta.servlet.ServletRequest")
+                    .argument(1, "jakarta.servlet.ServletResponse").argument(2, "jakarta.servlet.FilterChain").notAbstract());
+
     @Test
-    void aRequiredTextIsSearchedInTheClassFileBeforeAnythingElse() throws IOException {
-        TypeMatch servlets = TypeMatch.subtypesOf(name -> true, "jakarta.servlet.Servlet")
-                .inClassFilesContaining("(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;");
+    void onlyClassesDeclaringARewrittenMethodGetAsFarAsTheirSuperTypes() throws IOException {
+        TypeMatch servlets = TypeMatch.subtypesOf(name -> true, "jakarta.servlet.Servlet", "jakarta.servlet.Filter")
+                .declaring(ENTRY_METHODS, "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;");
         assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpServlet.class)), "declares service(ServletRequest, ServletResponse)");
         assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpFilter.class)), "declares doFilter(ServletRequest, ServletResponse, FilterChain)");
-        assertFalse(servlets.acceptsClassFile(classFile(jakarta.servlet.http.Cookie.class)), "nothing taking a request and a response");
-        assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.ServletRequestWrapper.class)),
-                "startAsync(ServletRequest, ServletResponse) has the text too: a necessary condition, the walk and the methods decide");
+        assertTrue(servlets.acceptsClassFile(classFile(FieldsThenService.class)), "fields and their attributes are skipped");
+        assertFalse(servlets.acceptsClassFile(classFile(jakarta.servlet.GenericServlet.class)), "its service method is abstract");
+        assertFalse(servlets.acceptsClassFile(classFile(jakarta.servlet.ServletRequestWrapper.class)),
+                "startAsync(ServletRequest, ServletResponse) has the same argument types but another name");
+        assertFalse(servlets.acceptsClassFile(classFile(Dispatcher.class)), "calls service() but does not declare it");
+        assertFalse(servlets.acceptsClassFile(classFile(jakarta.servlet.http.Cookie.class)));
         assertFalse(servlets.acceptsClassFile(classFile(Direct.class)));
-        assertTrue(TypeMatch.named("x").acceptsClassFile(new byte[0]), "no text required");
-
+        assertTrue(servlets.acceptsClassFile("(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;"
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), "has the text but is no class file: left to the other checks");
+        assertFalse(servlets.acceptsClassFile(new byte[] {1, 2, 3}), "does not contain the text");
+        assertTrue(TypeMatch.named("x").acceptsClassFile(new byte[0]), "no methods required");
         byte[] data = "xxabcabd".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         assertTrue(TypeMatch.contains(data, "abd".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertFalse(TypeMatch.contains(data, "abe".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
         assertFalse(TypeMatch.contains("ab".getBytes(java.nio.charset.StandardCharsets.US_ASCII),
-                "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                "abc".getBytes(java.nio.charset.StandardCharsets.US_ASCII)), "text longer than the data");
     }
 
     private static byte[] classFile(Class<?> type) throws IOException {

@@ -2,33 +2,35 @@ package dev.jwtagent.bootstrap;
 
 /**
  * Opened by the outermost servlet or filter call of a request, closed when that call exits
- * (also when it throws): the thread then holds exactly what it held before.
+ * (also when it throws), on the same thread: the thread then holds exactly what it held before.
+ * The request and the token live in the thread's {@link TokenCarrier.Slot}.
  */
 public final class RequestScope {
-    private static final ThreadLocal<Object> ACTIVE_REQUEST = new ThreadLocal<>();
-
+    private final TokenCarrier.Slot slot;
     private final CarriedToken previousToken;
     private final Object previousRequest;
 
-    private RequestScope(CarriedToken previousToken, Object previousRequest) {
-        this.previousToken = previousToken;
-        this.previousRequest = previousRequest;
+    private RequestScope(TokenCarrier.Slot slot) {
+        this.slot = slot;
+        this.previousToken = slot.token;
+        this.previousRequest = slot.request;
     }
 
     /** True while an outer servlet or filter call on this thread already decided. */
     public static boolean insideRequest() {
-        return ACTIVE_REQUEST.get() != null;
+        TokenCarrier.Slot slot = TokenCarrier.existingSlot();
+        return slot != null && slot.request != null;
     }
 
     public static RequestScope open(Object request, CarriedToken token) {
-        Object previousRequest = ACTIVE_REQUEST.get();
-        ACTIVE_REQUEST.set(request);
-        return new RequestScope(TokenCarrier.swap(token), previousRequest);
+        RequestScope scope = new RequestScope(TokenCarrier.slot());
+        scope.slot.request = request;
+        scope.slot.token = token;
+        return scope;
     }
 
-    /** Puts back what the thread held; null is stored rather than removed (see {@link TokenCarrier#restore}). */
     public void close() {
-        TokenCarrier.restore(previousToken);
-        ACTIVE_REQUEST.set(previousRequest);
+        slot.token = previousToken;
+        slot.request = previousRequest;
     }
 }

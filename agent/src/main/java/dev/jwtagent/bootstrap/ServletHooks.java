@@ -130,7 +130,14 @@ public final class ServletHooks {
 
         Method find(String name, Class<?>... parameters) {
             try {
-                return api.getMethod(name, parameters);
+                Method method = api.getMethod(name, parameters);
+                try {
+                    // Public methods of a public interface: allowed, and spares each call the access check.
+                    method.setAccessible(true);
+                } catch (RuntimeException e) {
+                    // Checked on each call instead.
+                }
+                return method;
             } catch (NoSuchMethodException e) {
                 if (unusable == null) {
                     unusable = e;

@@ -212,7 +212,7 @@ public final class AgentConfig {
             Path path = readableFile(raw, ConfigKey.SECRET_FILE);
             try {
                 // A trailing newline from an editor or `echo` is not part of the secret.
-                secret = new String(Files.readAllBytes(path), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                secret = new String(readAll(path), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new ConfigException(ConfigKey.SECRET_FILE.key(), "cannot read '" + file + "'");
             }
@@ -224,6 +224,13 @@ public final class AgentConfig {
             throw new ConfigException(key.key(), "the secret must be at least " + MIN_SECRET_BYTES + " bytes (it has " + secret.length + ")");
         }
         return secret;
+    }
+
+    /** A stream rather than {@code Files.readAllBytes}, whose file channel classes a JVM has not loaded at startup. */
+    private static byte[] readAll(Path path) throws IOException {
+        try (java.io.InputStream in = new java.io.FileInputStream(path.toFile())) {
+            return in.readAllBytes();
+        }
     }
 
     private static Path readableFile(RawSettings raw, ConfigKey key) {
@@ -269,7 +276,26 @@ public final class AgentConfig {
             return false;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.matches("127(\\.\\d{1,3}){3}") || h.equals("[::1]") || h.equals("::1");
+        return h.equals("localhost") || isLoopbackQuad(h) || h.equals("[::1]") || h.equals("::1");
+    }
+
+    /** {@code 127.x.y.z}, each of x, y and z one to three digits. */
+    private static boolean isLoopbackQuad(String h) {
+        String[] parts = h.split("\\.", -1);
+        if (parts.length != 4 || !parts[0].equals("127")) {
+            return false;
+        }
+        for (String part : parts) {
+            if (part.isEmpty() || part.length() > 3) {
+                return false;
+            }
+            for (int i = 0; i < part.length(); i++) {
+                if (part.charAt(i) < '0' || part.charAt(i) > '9') {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static Duration duration(RawSettings raw, ConfigKey key) {
@@ -299,10 +325,25 @@ public final class AgentConfig {
 
     private static String headerName(RawSettings raw, ConfigKey key) {
         String v = value(raw, key);
-        if (!v.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+        if (!isToken(v)) {
             throw new ConfigException(key.key(), "'" + v + "' is not a valid HTTP header name");
         }
         return v;
+    }
+
+    /** An RFC 9110 token: one or more of the letters, digits and {@code !#$%&'*+-.^_`|~}. */
+    static boolean isToken(String v) {
+        if (v.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            boolean alphanumeric = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9';
+            if (!alphanumeric && "!#$%&'*+-.^_`|~".indexOf(c) < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Set<String> disabled(RawSettings raw, Set<String> instrumentationNames) {

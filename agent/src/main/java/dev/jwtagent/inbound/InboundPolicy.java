@@ -13,7 +13,6 @@ import org.slf4j.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
-import java.util.regex.Pattern;
 
 /**
  * The inbound decision for one request, in plain Java: which token the request carries, whether
@@ -22,7 +21,6 @@ import java.util.regex.Pattern;
  */
 public final class InboundPolicy {
     private static final Logger LOG = AgentLog.logger("inbound");
-    private static final Pattern ACCESS_TOKEN_PARAMETER = Pattern.compile("(^|&)access_token(=|&|$)");
 
     private final TokenVerifier verifier;
     private final boolean enforce;
@@ -69,7 +67,7 @@ public final class InboundPolicy {
             metrics.increment("excluded");
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
-        if (queryString != null && ACCESS_TOKEN_PARAMETER.matcher(queryString).find()) {
+        if (queryString != null && carriesAccessToken(queryString)) {
             metrics.increment("query_token_ignored");
             if (AgentLog.rateLimited("query-token")) {
                 LOG.warn("a request carried access_token in its query string; it is ignored (tokens are read only from the {} header)", headerName);
@@ -166,5 +164,21 @@ public final class InboundPolicy {
     /** Descriptions are fixed ASCII phrases without quotes, so no JSON escaping is needed. */
     private static byte[] body(String error, String description) {
         return ("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** Whether a query string has an {@code access_token} parameter (RFC 6750 section 2.3), with or without a value. */
+    static boolean carriesAccessToken(String queryString) {
+        for (int start = 0; start <= queryString.length(); ) {
+            int end = queryString.indexOf('&', start);
+            if (end < 0) {
+                end = queryString.length();
+            }
+            String parameter = queryString.substring(start, end);
+            if (parameter.equals("access_token") || parameter.startsWith("access_token=")) {
+                return true;
+            }
+            start = end + 1;
+        }
+        return false;
     }
 }

@@ -52,10 +52,29 @@ public final class AgentLog {
      * configuration.
      */
     private static final class Binding {
-        private static final ILoggerFactory FACTORY = new SimpleLoggerFactory();
+        private static final ILoggerFactory FACTORY = create();
 
-        static {
-            LogTimestamps.install();
+        /**
+         * The binding looks for a {@code simplelogger.properties} through the thread's context class
+         * loader: the application's file is not the agent's configuration (and the search of the JDK's
+         * modules and the class path costs startup time), so it is shown a loader without resources.
+         */
+        private static ILoggerFactory create() {
+            Thread thread = Thread.currentThread();
+            ClassLoader context = thread.getContextClassLoader();
+            thread.setContextClassLoader(new ClassLoader(null) {
+                @Override
+                public java.io.InputStream getResourceAsStream(String name) {
+                    return null;
+                }
+            });
+            try {
+                ILoggerFactory factory = new SimpleLoggerFactory();
+                LogTimestamps.install();
+                return factory;
+            } finally {
+                thread.setContextClassLoader(context);
+            }
         }
     }
 

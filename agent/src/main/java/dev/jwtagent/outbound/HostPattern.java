@@ -174,17 +174,21 @@ abstract class HostPattern {
     /** localhost, loopback and private literals, single-label names and cluster-internal suffixes. */
     static final class Internal extends HostPattern {
         private static final String[] INTERNAL_SUFFIXES = {".localhost", ".svc", ".cluster.local", ".internal", ".local"};
-        private static final Cidr[] PRIVATE_V4 = {
-                Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.168.0.0/16")};
-        private static final Cidr[] PRIVATE_V6 = {Cidr.parse("::1/128"), Cidr.parse("fc00::/7")};
+
+        /** Parsed with the first address literal to match, not when the setting is read at startup. */
+        private static final class PrivateBlocks {
+            static final Cidr[] V4 = {
+                    Cidr.parse("127.0.0.0/8"), Cidr.parse("10.0.0.0/8"), Cidr.parse("172.16.0.0/12"), Cidr.parse("192.168.0.0/16")};
+            static final Cidr[] V6 = {Cidr.parse("::1/128"), Cidr.parse("fc00::/7")};
+        }
 
         @Override
         boolean matches(HostName host, int port) {
             if (host.address instanceof Inet4Address) {
-                return anyContains(PRIVATE_V4, host);
+                return anyContains(PrivateBlocks.V4, host);
             }
             if (host.address instanceof Inet6Address) {
-                return anyContains(PRIVATE_V6, host);
+                return anyContains(PrivateBlocks.V6, host);
             }
             if (host.ambiguous) {
                 return false;

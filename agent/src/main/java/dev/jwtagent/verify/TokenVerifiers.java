@@ -65,7 +65,10 @@ public final class TokenVerifiers {
             if (Files.size(file) > MAX_PEM_BYTES) {
                 throw new IllegalArgumentException("public-key-file: larger than 1 MiB");
             }
-            text = new String(Files.readAllBytes(file), StandardCharsets.US_ASCII);
+            // A stream rather than Files.readAllBytes, whose file channel classes a JVM has not loaded at startup.
+            try (java.io.InputStream in = new java.io.FileInputStream(file.toFile())) {
+                text = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+            }
         } catch (IOException | SecurityException e) {
             throw new IllegalArgumentException("public-key-file: cannot read " + file);
         }

@@ -94,6 +94,35 @@ class AgentConfigTest {
         assertEquals(Duration.ofMinutes(10), Durations.parse("k", "10m"));
         assertEquals(Duration.ofHours(1), Durations.parse("k", "1h"));
         assertEquals(Duration.ofSeconds(45), Durations.parse("k", "45"));
+        assertEquals(Duration.ofSeconds(7), Durations.parse("k", " 7s "), "surrounding blanks are not part of it");
+        assertEquals(Duration.ofMillis(999_999_999), Durations.parse("k", "999999999ms"), "nine digits at most");
+    }
+
+    @Test
+    void durationsOutsideTheDocumentedFormsAreRefused() {
+        for (String bad : new String[] {"", "ms", "1d", "1.5s", "-1s", "+1s", "1 s", "1sec", "1S", "1000000000", "１s", "PT1M"}) {
+            assertThrows(ConfigException.class, () -> Durations.parse("k", bad), bad);
+        }
+    }
+
+    @Test
+    void headerNamesAreRfc9110Tokens() {
+        assertTrue(AgentConfig.isToken("Authorization"));
+        assertTrue(AgentConfig.isToken("X-Forwarded-Token_2!#$%&'*+.^`|~"));
+        for (String bad : new String[] {"", "X Token", "X:Token", "X-Tökén", "X\tToken", "X(Token)", "X/Token"}) {
+            assertFalse(AgentConfig.isToken(bad), bad);
+        }
+    }
+
+    @Test
+    void loopbackHostsAreNamedOrWrittenAs127Quads() {
+        for (String host : new String[] {"localhost", "LOCALHOST", "127.0.0.1", "127.255.255.254", "127.1.22.3", "::1", "[::1]"}) {
+            assertTrue(AgentConfig.isLoopback(host), host);
+        }
+        for (String host : new String[] {"127.0.0", "127.0.0.1.5", "127.0.0.1000", "127..0.1", "128.0.0.1", "127.0.0.x", "localhost.example", "", "1270.0.0.1"}) {
+            assertFalse(AgentConfig.isLoopback(host), host);
+        }
+        assertFalse(AgentConfig.isLoopback(null));
     }
 
     @Test

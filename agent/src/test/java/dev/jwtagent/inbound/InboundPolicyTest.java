@@ -147,4 +147,14 @@ class InboundPolicyTest {
         InboundPolicy custom = new InboundPolicy(VERIFIER, true, false, PathPatterns.parse(List.of()), "X-Token", 8192, metrics);
         assertEquals("bob", custom.decide(headers(token("bob")), "/", null, null).subject());
     }
+
+    @Test
+    void anAccessTokenQueryParameterIsRecognisedByItsWholeName() {
+        for (String query : new String[] {"access_token=abc", "a=1&access_token=abc", "access_token", "a=1&access_token&b=2", "x=&access_token="}) {
+            assertTrue(InboundPolicy.carriesAccessToken(query), query);
+        }
+        for (String query : new String[] {"", "a=1", "my_access_token=abc", "access_tokens=abc", "a=access_token", "access_token_x=1&b=2", "&&"}) {
+            assertFalse(InboundPolicy.carriesAccessToken(query), query);
+        }
+    }
 }

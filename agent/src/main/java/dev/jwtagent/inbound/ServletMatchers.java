@@ -11,7 +11,7 @@ final class ServletMatchers {
     /**
      * Every servlet and filter class that declares an entry method, in class loaders that have the
      * servlet API. Both entry methods' descriptors start with the same text, which such a class
-     * file holds in its constant pool; only the few class files that have it are read further.
+     * holds in its constant pool; only the few class files that have it are read further.
      */
     static TypeMatch servletsAndFilters(String pkg) {
         String internal = pkg.replace('.', '/');

@@ -68,7 +68,7 @@ final class ArgumentWrapWeaver {
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
             MethodVisitor next = super.visitMethod(access, name, descriptor, signature, exceptions);
-            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
+            if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || !anyMayMatch(name)) {
                 return next;
             }
             Type[] arguments = Type.getArgumentTypes(descriptor);
@@ -84,6 +84,16 @@ final class ArgumentWrapWeaver {
             }
             changed = true;
             return new WrappingMethodVisitor(next, applied, (access & Opcodes.ACC_STATIC) != 0, arguments);
+        }
+
+        /** Whether some wrap can apply to a method of this name: most methods are passed by name alone. */
+        private boolean anyMayMatch(String name) {
+            for (ArgumentWrap wrap : wraps) {
+                if (wrap.methods.mayMatchName(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

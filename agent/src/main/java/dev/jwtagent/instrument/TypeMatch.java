@@ -1,5 +1,6 @@
 package dev.jwtagent.instrument;
 
+import java.lang.ref.WeakReference;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -28,6 +29,18 @@ public final class TypeMatch {
     /** Methods a class must declare to be matched at all (null: no such condition). */
     private final MethodMatch declaredMethods;
     private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
+    /** The loader asked about last and the answer: classes mostly load one loader's after another. */
+    private volatile LoaderAnswer lastAnswer;
+
+    private static final class LoaderAnswer {
+        final WeakReference<ClassLoader> loader;
+        final boolean hasLibrary;
+
+        LoaderAnswer(ClassLoader loader, boolean hasLibrary) {
+            this.loader = new WeakReference<>(loader);
+            this.hasLibrary = hasLibrary;
+        }
+    }
 
     private TypeMatch(Predicate<String> names, Set<String> exactNames, Set<String> superTypes, String[] libraryResources,
                       byte[] requiredText, MethodMatch declaredMethods) {
@@ -61,10 +74,10 @@ public final class TypeMatch {
 
     /**
      * The same match, only for classes that declare a method {@code methods} accepts (the methods
-     * the rule rewrites), and whose class files contain {@code text} (ASCII), which such a class
-     * file must: the start of those methods' descriptors. The text is searched first, then the
-     * method table of the few class files that have it is read; both come before any super type
-     * is read, which would read their class files.
+     * the rule rewrites), and whose constant pools have a UTF-8 entry starting with {@code text}
+     * (ASCII), which such a class must: the start of those methods' descriptors. The constant
+     * pool is read first, then the method table of the few class files that have the text; both
+     * come before any super type is read, which would read their class files.
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
         return new TypeMatch(names, exactNames, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods);
@@ -72,27 +85,8 @@ public final class TypeMatch {
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
     boolean acceptsClassFile(byte[] classFile) {
-        return (requiredText == null || contains(classFile, requiredText))
+        return (requiredText == null || ConstantPool.hasUtf8StartingWith(classFile, requiredText))
                 && (declaredMethods == null || DeclaredMethods.any(classFile, declaredMethods));
-    }
-
-    /** Whether {@code data} holds {@code text}, compared byte by byte. */
-    static boolean contains(byte[] data, byte[] text) {
-        byte first = text[0];
-        int last = data.length - text.length;
-        for (int i = 0; i <= last; i++) {
-            if (data[i] != first) {
-                continue;
-            }
-            int j = 1;
-            while (j < text.length && data[i + j] == text[j]) {
-                j++;
-            }
-            if (j == text.length) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The exact names this match accepts, or null when it accepts names by a condition. */
@@ -112,6 +106,10 @@ public final class TypeMatch {
         if (loader == null) {
             return false;
         }
+        LoaderAnswer last = lastAnswer;
+        if (last != null && last.loader.get() == loader) {
+            return last.hasLibrary;
+        }
         Boolean known = loadersWithLibrary.get(loader);
         if (known == null) {
             known = false;
@@ -123,6 +121,7 @@ public final class TypeMatch {
             }
             loadersWithLibrary.put(loader, known);
         }
+        lastAnswer = new LoaderAnswer(loader, known);
         return known;
     }
 

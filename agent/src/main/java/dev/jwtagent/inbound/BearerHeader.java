@@ -1,12 +1,14 @@
 package dev.jwtagent.inbound;
 
+import dev.jwtagent.verify.TokenVerifier;
+
 /**
  * Reads the token out of one header value. For {@code Authorization}: the {@code Bearer}
  * scheme, case-insensitive, then one or more spaces and a b64token (RFC 6750 section 2.1).
  * For any other configured header: the bare token, optionally with the same prefix.
  */
 final class BearerHeader {
-    /** RFC 6750 b64token characters; a table because a token's every character is checked on every request. */
+    /** RFC 6750 b64token characters; a table because every character of a token not seen before is checked. */
     private static final boolean[] TOKEN_CHARS = new boolean[128];
 
     static {
@@ -33,7 +35,11 @@ final class BearerHeader {
         this.token = token;
     }
 
-    static BearerHeader parse(String value, boolean authorizationHeader) {
+    /**
+     * @param verifier asked whether a token passed verification before: such a token was read by
+     *                 this same check then, so its characters are not checked again on every request
+     */
+    static BearerHeader parse(String value, boolean authorizationHeader, TokenVerifier verifier) {
         if (value == null) {
             return new BearerHeader(Kind.MALFORMED, null);
         }
@@ -51,9 +57,11 @@ final class BearerHeader {
                     i++;
                 }
                 int start = i;
-                int end = b64TokenEnd(trimmed, start);
-                if (separator == ' ' && end > start && end == n) {
-                    return new BearerHeader(Kind.TOKEN, trimmed.substring(start));
+                if (separator == ' ' && start < n) {
+                    String candidate = trimmed.substring(start);
+                    if (verifier.verifiedBefore(candidate) || b64TokenEnd(trimmed, start) == n) {
+                        return new BearerHeader(Kind.TOKEN, candidate);
+                    }
                 }
                 return new BearerHeader(Kind.MALFORMED, null);
             }
@@ -62,8 +70,10 @@ final class BearerHeader {
             // Basic, Digest and the like belong to the application.
             return new BearerHeader(Kind.OTHER_SCHEME, null);
         }
-        int end = b64TokenEnd(trimmed, 0);
-        return end > 0 && end == n ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+        if (n > 0 && (verifier.verifiedBefore(trimmed) || b64TokenEnd(trimmed, 0) == n)) {
+            return new BearerHeader(Kind.TOKEN, trimmed);
+        }
+        return new BearerHeader(Kind.MALFORMED, null);
     }
 
     /** Where a b64token starting at {@code start} ends (RFC 6750: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="); {@code start} if none. */

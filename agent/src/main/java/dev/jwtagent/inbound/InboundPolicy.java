@@ -89,7 +89,7 @@ public final class InboundPolicy {
         if (count > 1) {
             return refuse("multiple_tokens", badRequest("more than one " + headerName + " header"));
         }
-        BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader);
+        BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader, verifier);
         if (header != null && header.kind == BearerHeader.Kind.MALFORMED) {
             return refuse("malformed_header", badRequest("malformed " + headerName + " header"));
         }

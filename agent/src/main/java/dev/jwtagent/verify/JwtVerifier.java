@@ -80,6 +80,11 @@ final class JwtVerifier implements KeyedVerifier {
         }
     }
 
+    @Override
+    public boolean verifiedBefore(String token) {
+        return cache != null && token != null && cache.get(token) != null;
+    }
+
     private VerifiedToken doVerify(String token) throws TokenRejectedException {
         checkSize(token);
         if (cache != null) {

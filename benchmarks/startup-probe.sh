@@ -103,3 +103,17 @@ awk -F'\t' 'NR > 1 { key = $2; order[key] = order[key] ? order[key] : ++n; names
   END { base = median("none", 7)
     for (i = 1; i <= n; i++) { key = names[i]; f = median(key, 7)
       printf "| %s | %s | %s | %s | %s | %s | %+d | %s |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), f, f - base, median(key, 8) } }' "$tsv"
+
+echo
+echo "Paired within each round (first answer of the variant minus that of none in the same round), median [lowest, highest]:"
+echo
+echo "| variant | Δ first answer ms | Δ create VM ms |"
+echo "|---|---|---|"
+awk -F'\t' 'NR > 1 { first[$1, $2] = $7; vm[$1, $2] = $3; if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 } rounds[$1] = 1 }
+  function stats(a, k,   i, j, t) {
+    for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+    return sprintf("%+d [%+d, %+d]", k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2, a[1], a[k]) }
+  END { for (i = 1; i <= n; i++) { key = names[i]; if (key == "none") continue
+      kf = 0; kv = 0; delete df; delete dv
+      for (r in rounds) if (((r, key) in first) && ((r, "none") in first)) { df[++kf] = first[r, key] - first[r, "none"]; dv[++kv] = vm[r, key] - vm[r, "none"] }
+      if (kf) printf "| %s | %s | %s |\n", key, stats(df, kf), stats(dv, kv) } }' "$tsv"

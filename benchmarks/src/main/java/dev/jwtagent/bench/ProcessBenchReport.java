@@ -26,6 +26,7 @@ public final class ProcessBenchReport {
         List<String> lines = Files.readAllLines(Path.of(args[0]));
         String[] columns = lines.get(0).split("\t");
         Map<String, Map<String, List<Double>>> byArm = new LinkedHashMap<>();
+        Map<String, Map<String, Map<String, Double>>> byArmAndRound = new LinkedHashMap<>();
         Map<String, List<String>> notes = new LinkedHashMap<>();
         for (String line : lines.subList(1, lines.size())) {
             if (line.isBlank()) {
@@ -34,9 +35,12 @@ public final class ProcessBenchReport {
             String[] cells = line.split("\t", -1);
             String arm = cells[index(columns, "arm")];
             Map<String, List<Double>> values = byArm.computeIfAbsent(arm, a -> new LinkedHashMap<>());
+            Map<String, Double> row = byArmAndRound.computeIfAbsent(arm, a -> new LinkedHashMap<>())
+                    .computeIfAbsent(cells[index(columns, "round")], r -> new LinkedHashMap<>());
             for (int i = 0; i < columns.length; i++) {
                 if (i < cells.length && isNumber(cells[i])) {
                     values.computeIfAbsent(columns[i], c -> new ArrayList<>()).add(Double.parseDouble(cells[i]));
+                    row.put(columns[i], Double.parseDouble(cells[i]));
                 }
             }
             String extra = cells[index(columns, "agent_threads")];
@@ -77,6 +81,7 @@ public final class ProcessBenchReport {
                     .append(" | ").append(fmt(sum(v, "non2xx"), 0))
                     .append(" |\n");
         }
+        out.append(paired(byArmAndRound));
         if (!notes.isEmpty()) {
             out.append("\nThreads named like the agent (`jwt`), per arm: ");
             List<String> parts = new ArrayList<>();
@@ -85,6 +90,66 @@ public final class ProcessBenchReport {
         }
         Files.writeString(Path.of(args[2]), out.toString());
         System.out.print(out);
+    }
+
+    /**
+     * Each arm against its baseline launched in the same round, then the median over rounds with the
+     * lowest and highest: the spread between rounds shows what a difference of medians can be trusted for.
+     */
+    static String paired(Map<String, Map<String, Map<String, Double>>> byArmAndRound) {
+        StringBuilder out = new StringBuilder("\nPaired within each round (the arm against its baseline of the same round); "
+                + "median over rounds [lowest, highest]:\n\n| arm | rounds | × req/s | × CPU-based | Δ service CPU us/request | Δ first answer ms |\n"
+                + "|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, Map<String, Double>>> e : byArmAndRound.entrySet()) {
+            String arm = e.getKey();
+            if (arm.equals(BASELINE) || arm.equals(RS256_BASELINE)) {
+                continue;
+            }
+            Map<String, Map<String, Double>> base = arm.startsWith("rs256") && byArmAndRound.containsKey(RS256_BASELINE)
+                    ? byArmAndRound.get(RS256_BASELINE) : byArmAndRound.get(BASELINE);
+            if (base == null) {
+                continue;
+            }
+            List<Double> rps = new ArrayList<>();
+            List<Double> cpuRatio = new ArrayList<>();
+            List<Double> cpuDelta = new ArrayList<>();
+            List<Double> firstDelta = new ArrayList<>();
+            for (Map.Entry<String, Map<String, Double>> round : e.getValue().entrySet()) {
+                Map<String, Double> b = base.get(round.getKey());
+                Map<String, Double> a = round.getValue();
+                if (b == null) {
+                    continue;
+                }
+                addIfBoth(rps, a.get("rps"), b.get("rps"), (x, y) -> x / y);
+                addIfBoth(cpuRatio, b.get("cpu_us_per_req"), a.get("cpu_us_per_req"), (x, y) -> x / y);
+                addIfBoth(cpuDelta, a.get("cpu_us_per_req"), b.get("cpu_us_per_req"), (x, y) -> x - y);
+                addIfBoth(firstDelta, a.get("first_answer_ms"), b.get("first_answer_ms"), (x, y) -> x - y);
+            }
+            out.append("| ").append(arm).append(" | ").append(rps.size())
+                    .append(" | ").append(spread(rps, 3, false))
+                    .append(" | ").append(spread(cpuRatio, 3, false))
+                    .append(" | ").append(spread(cpuDelta, 1, true))
+                    .append(" | ").append(spread(firstDelta, 0, true))
+                    .append(" |\n");
+        }
+        return out.toString();
+    }
+
+    private static void addIfBoth(List<Double> to, Double a, Double b, java.util.function.DoubleBinaryOperator op) {
+        if (a != null && b != null && b != 0) {
+            to.add(op.applyAsDouble(a, b));
+        }
+    }
+
+    private static String spread(List<Double> values, int decimals, boolean signed) {
+        if (values.isEmpty()) {
+            return "–";
+        }
+        Map<String, List<Double>> holder = Map.of("v", values);
+        double low = values.stream().mapToDouble(Double::doubleValue).min().getAsDouble();
+        double high = values.stream().mapToDouble(Double::doubleValue).max().getAsDouble();
+        return (signed ? signed(median(holder, "v"), decimals) : fmt(median(holder, "v"), decimals))
+                + " [" + (signed ? signed(low, decimals) : fmt(low, decimals)) + ", " + (signed ? signed(high, decimals) : fmt(high, decimals)) + "]";
     }
 
     private static int index(String[] columns, String name) {

@@ -1,5 +1,7 @@
 package dev.jwtagent.inbound;
 
+import dev.jwtagent.verify.TokenVerifier;
+
 /**
  * Benchmark-only access to the header parsing step of the inbound decision, so that its share of
  * {@code InboundPolicy.decide} can be measured apart. Lives in the agent's package instead of adding
@@ -9,8 +11,8 @@ public final class BenchBearer {
     private BenchBearer() {
     }
 
-    /** The token of an {@code Authorization} header value, or null. */
-    public static String token(String headerValue) {
-        return BearerHeader.parse(headerValue, true).token;
+    /** The token of an {@code Authorization} header value, or null; {@code verifier} tells a token verified before. */
+    public static String token(String headerValue, TokenVerifier verifier) {
+        return BearerHeader.parse(headerValue, true, verifier).token;
     }
 }

@@ -31,6 +31,11 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public boolean inboundReadsPath() {
+        return inbound.readsPath();
+    }
+
+    @Override
     public InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
         onFirstCall.run();
         return inbound.decide(headerValues, servletPath, pathInfo, queryString);

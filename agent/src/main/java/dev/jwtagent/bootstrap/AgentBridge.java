@@ -47,6 +47,11 @@ public final class AgentBridge {
         return outboundHeader;
     }
 
+    public static boolean inboundReadsPath() {
+        BridgeHooks h = hooks;
+        return h == null || h.inboundReadsPath();
+    }
+
     public static InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
         BridgeHooks h = hooks;
         return h == null ? InboundDecision.PROCEED_WITHOUT_TOKEN : h.decideInbound(headerValues, servletPath, pathInfo, queryString);

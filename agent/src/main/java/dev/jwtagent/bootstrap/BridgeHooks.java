@@ -11,6 +11,11 @@ public interface BridgeHooks {
     /** The inbound decision for one request; never throws (an internal fault is a 401). */
     InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString);
 
+    /** Whether {@link #decideInbound} looks at the path at all (only excluded paths do): if not, it is not asked for. */
+    default boolean inboundReadsPath() {
+        return true;
+    }
+
     /**
      * The header value to add to an outbound request ({@code Bearer <token>} or the bare token),
      * or null when nothing is to be added. {@code port} is -1 for the scheme's default.

@@ -50,8 +50,9 @@ public final class ServletHooks {
             } else {
                 @SuppressWarnings("unchecked")
                 Enumeration<String> headers = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
-                decision = AgentBridge.decideInbound(headers, (String) http.call(http.getServletPath, request),
-                        (String) http.call(http.getPathInfo, request), (String) http.call(http.getQueryString, request));
+                boolean readsPath = AgentBridge.inboundReadsPath();
+                decision = AgentBridge.decideInbound(headers, readsPath ? (String) http.call(http.getServletPath, request) : null,
+                        readsPath ? (String) http.call(http.getPathInfo, request) : null, (String) http.call(http.getQueryString, request));
                 if (decision.rejects()) {
                     answer.reject(response, decision);
                     return null;

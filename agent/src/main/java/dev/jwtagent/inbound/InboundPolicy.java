@@ -166,6 +166,11 @@ public final class InboundPolicy {
         return ("{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}").getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Whether a decision looks at the request path: only when paths are excluded. */
+    public boolean readsPath() {
+        return !excludedPaths.isEmpty();
+    }
+
     /** Whether a query string has an {@code access_token} parameter (RFC 6750 section 2.3), with or without a value. */
     static boolean carriesAccessToken(String queryString) {
         for (int start = 0; start <= queryString.length(); ) {

@@ -92,6 +92,13 @@ class InboundPolicyTest {
     }
 
     @Test
+    void thePathIsAskedForOnlyWhenPathsAreExcluded() {
+        assertTrue(policy(true, true, "/health").readsPath());
+        assertFalse(policy(true, true).readsPath(), "the servlet hooks then pass no path");
+        assertTrue(policy(true, true).decide(headers(), null, null, null).rejects(), "and a missing token is still refused");
+    }
+
+    @Test
     void twoHeadersAreABadRequest() {
         InboundDecision decision = policy(true, false).decide(headers("Bearer a", "Bearer b"), "/", null, null);
         assertEquals(400, decision.rejectStatus());

@@ -1,11 +1,14 @@
 package example.jwtagent.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,12 +56,17 @@ class StartupTest {
     }
 
     private static Run launch(String agentArguments, String... systemProperties) throws IOException, InterruptedException {
+        return launchWithClassPath(System.getProperty("java.class.path"), agentArguments, systemProperties);
+    }
+
+    private static Run launchWithClassPath(String classPath, String agentArguments, String... systemProperties)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-javaagent:" + System.getProperty("agent.jar") + (agentArguments == null ? "" : "=" + agentArguments));
         command.addAll(Arrays.asList(systemProperties));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(Hello.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
@@ -122,6 +130,23 @@ class StartupTest {
         }
         assertFalse(run.stderr.contains(secret), "the secret must never be printed");
         assertTrue(run.stderr.contains("command line"), "a secret on the command line gets a warning: " + run.stderr);
+    }
+
+    @Test
+    void anApplicationsSimpleLoggerPropertiesDoNotConfigureTheAgentsLogging(@TempDir Path application) throws Exception {
+        // The application's own SLF4J simple settings, and the same settings under the agent's relocated names.
+        Files.writeString(application.resolve("simplelogger.properties"), String.join("\n",
+                "org.slf4j.simpleLogger.levelInBrackets=true",
+                "org.slf4j.simpleLogger.warnLevelString=CAUTION",
+                "dev.jwtagent.shaded.slf4j.simpleLogger.levelInBrackets=true",
+                "dev.jwtagent.shaded.slf4j.simpleLogger.warnLevelString=CAUTION",
+                ""));
+        Run run = launchWithClassPath(application + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+                "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stderr.contains(" INFO jwt-agent.startup - jwt-agent "), run.stderr);
+        assertTrue(run.stderr.contains(" WARN jwt-agent.startup - jwt.agent.audience is not set"), "a warning as the agent writes it: " + run.stderr);
+        assertFalse(run.stderr.contains("[INFO]") || run.stderr.contains("CAUTION"), run.stderr);
     }
 
     @Test

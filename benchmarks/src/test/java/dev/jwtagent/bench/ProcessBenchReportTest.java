@@ -1,0 +1,34 @@
+package dev.jwtagent.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ProcessBenchReportTest {
+    private static final String HEADER = "round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tcpu_us_per_req\tp99_ms\tnon2xx"
+            + "\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n";
+
+    private static String row(int round, String arm, int firstAnswer, double rps, double cpu) {
+        return round + "\t" + arm + "\t" + firstAnswer + "\t-\t" + rps + "\t" + cpu + "\t2.0\t0\t8.0\t8.0\t40\t42\t-\n";
+    }
+
+    @Test
+    void eachArmIsPairedWithItsBaselineOfTheSameRound(@TempDir Path dir) throws Exception {
+        // Round 2 ran on a machine twice as slow for every arm: paired, the arm is 0.9 of its baseline in both rounds.
+        String runs = HEADER
+                + row(1, "none", 2000, 1000, 30) + row(1, "none-rs256", 2000, 900, 33) + row(1, "hs256", 2300, 900, 33) + row(1, "rs256", 2500, 810, 36)
+                + row(2, "none", 2100, 500, 60) + row(2, "none-rs256", 2100, 450, 66) + row(2, "hs256", 2500, 450, 66) + row(2, "rs256", 2600, 405, 72);
+        Files.writeString(dir.resolve("runs.tsv"), runs);
+        Files.writeString(dir.resolve("header.md"), "## test\n");
+        ProcessBenchReport.main(new String[] {dir.resolve("runs.tsv").toString(), dir.resolve("header.md").toString(),
+                dir.resolve("out.md").toString()});
+        String report = Files.readString(dir.resolve("out.md"));
+        assertTrue(report.contains("| hs256 | 2 | 0.900 [0.900, 0.900] | 0.909 [0.909, 0.909] | +4.5 [+3.0, +6.0] | +350 [+300, +400] |"), report);
+        assertTrue(report.contains("| rs256 | 2 | 0.900 [0.900, 0.900] |"), "rs256 is paired with none-rs256: " + report);
+        assertTrue(report.contains("| hs256 | 2 | 2400 | +350 |"), "the table of medians per arm is still there: " + report);
+    }
+}

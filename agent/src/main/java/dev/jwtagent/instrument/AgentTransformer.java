@@ -16,7 +16,8 @@ import java.util.function.Predicate;
 
 /**
  * The agent's one class file transformer. For each class the JVM loads it runs the rules' cheap
- * checks (name, then class loader, then class file text and super types where a rule needs them)
+ * checks (name, then class loader, then constant pool, declared methods and super types where a
+ * rule needs them)
  * and rewrites a match: argument wraps ({@link ArgumentWrapWeaver}) and arounds
  * ({@link AroundWeaver}) with ASM, then any advice with Byte Buddy ({@link Weaver}). A class that
  * fails to transform loads unchanged and is logged once.

@@ -14,9 +14,10 @@ import java.util.function.Predicate;
  * Which classes an instrumentation rewrites, decided from what is cheap first: the class name, then
  * whether the class loader has the library at all, and only then (for rules that need it) the class's
  * super types. No Byte Buddy type description is built to decide: most classes cost a few string
- * comparisons; in a class loader that has the servlet API, every class also costs a byte search for
- * the entry methods' descriptor, and the few that have it a header read and a walk of their super
- * types (cached per loader).
+ * comparisons; in a class loader that has the servlet API, every class also costs a walk of its
+ * constant pool for the entry methods' descriptor, the few that have it a read of their method
+ * table, and those that declare an entry method a header read and a walk of their super types
+ * (cached per loader).
  */
 public final class TypeMatch {
     private final Predicate<String> names;
@@ -24,7 +25,7 @@ public final class TypeMatch {
     private final Set<String> exactNames;
     private final Set<String> superTypes;
     private final String[] libraryResources;
-    /** Bytes a class file must contain to be matched at all (null: no such condition). */
+    /** What a UTF-8 constant of the class file must start with for it to be matched at all (null: no such condition). */
     private final byte[] requiredText;
     /** Methods a class must declare to be matched at all (null: no such condition). */
     private final MethodMatch declaredMethods;

@@ -22,7 +22,7 @@
 # table, also written to benchmarks/results/latest.md. About 4 minutes per round.
 #
 # Usage: benchmarks/run-process-bench.sh
-# Settings (environment): ROUNDS=3 WARMUP_MAX=30 SLICES=4 SLICE_SECONDS=3 CONNECTIONS=16 PORT=18123 (the first
+# Settings (environment): ROUNDS=3 WARMUP_MAX=30 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
 #   of one port per arm) DISTINCT_TOKENS=10000 DISTINCT_SECONDS=6
 #   ARMS="none none-rs256 hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
 #   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
@@ -34,6 +34,7 @@ rounds="${ROUNDS:-3}"
 warmup_max="${WARMUP_MAX:-30}"
 slices="${SLICES:-4}"
 slice_seconds="${SLICE_SECONDS:-3}"
+settle_seconds="${SETTLE_SECONDS:-1}"
 connections="${CONNECTIONS:-16}"
 port="${PORT:-18123}"
 distinct="${DISTINCT_TOKENS:-10000}"
@@ -225,6 +226,8 @@ for round in $(seq 1 "$rounds"); do
   # Throughput in short slices, arms taking turns, so that what else runs on the machine hits every arm alike.
   for slice in $(seq 1 "$slices"); do
     for arm in "${order[@]}"; do
+      # An unmeasured second first: an arm just thawed catches up on GC and JIT work of its own.
+      load_arm "$arm" "$settle_seconds" > /dev/null
       read -r rps p99 non2xx cpu < <(load_arm "$arm" "$slice_seconds")
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$slice" "$arm" "$rps" "$p99" "$non2xx" "$cpu" >> "$slices_file"
     done
@@ -259,7 +262,7 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}; service pinned to core 1, wrk to core 0."
-  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each, arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
+  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each (each after $settle_seconds s of unmeasured load), arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
   echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
   echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
   echo "Service CPU per request: user + system time of the whole service JVM (GC and JIT included) over the requests of a slice;"

@@ -14,15 +14,12 @@ import dev.jwtagent.verify.TokenVerifiers;
 import dev.jwtagent.verify.VerifiedToken;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.util.Collections;
 import java.util.List;
@@ -36,11 +33,8 @@ import java.util.concurrent.TimeUnit;
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 3, time = 1)
-@Fork(3)
 @State(Scope.Thread)
-public class InboundBenchmark {
+public class InboundBenchmark extends BenchmarkDefaults {
     private TokenFixture fixture;
     private KeyedVerifier verifier;
     private InboundPolicy policy;

@@ -159,6 +159,19 @@ class StartupTest {
     }
 
     @Test
+    void disabledBySystemPropertyOrConfigurationFileInstallsNothing(@TempDir Path directory) throws Exception {
+        Path file = directory.resolve("jwt-agent.properties");
+        Files.writeString(file, "jwt.agent.enabled=false\n");
+        for (Run run : List.of(launch(null, "-Djwt.agent.enabled=false"), launch(null, "-Djwt.agent.config-file=" + file))) {
+            assertEquals(0, run.exitCode, run.stderr);
+            assertTrue(run.stdout.contains("hello from the application"));
+            assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);
+            assertFalse(run.stderr.contains(" started in "), run.stderr);
+            assertFalse(run.stderr.contains("Sharing is only supported"), "nothing put on the bootstrap class path: " + run.stderr);
+        }
+    }
+
+    @Test
     void commandLineChecksAConfiguration() throws Exception {
         List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djwt.agent.mode=audit", "-jar", System.getProperty("agent.jar"), "check-config", "secret-file=" + System.getProperty("it.secret.file"));

@@ -21,15 +21,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Reads keys from PEM text and from JWK / JWKS documents. */
 final class KeyMaterial {
-    private static final Pattern PEM_BLOCK =
-            Pattern.compile("-----BEGIN ([A-Z0-9 ]+)-----([A-Za-z0-9+/=\\s]*)-----END \\1-----");
-    private static final byte[] RSA_ALGORITHM_ID = {
-        0x30, 0x0d, 0x06, 0x09, 0x2a, (byte) 0x86, 0x48, (byte) 0x86, (byte) 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00};
+    private static final String BEGIN = "-----BEGIN ";
+    private static final String END = "-----END ";
+    private static final String DASHES = "-----";
 
     private KeyMaterial() {
     }
@@ -42,12 +39,11 @@ final class KeyMaterial {
      */
     static List<PublicKey> readPem(String text) {
         List<PublicKey> keys = new ArrayList<>();
-        Matcher m = PEM_BLOCK.matcher(text);
-        while (m.find()) {
-            String type = m.group(1);
+        for (PemBlock block = PemBlock.find(text, 0); block != null; block = PemBlock.find(text, block.end)) {
+            String type = block.type;
             byte[] der;
             try {
-                der = Base64.getMimeDecoder().decode(m.group(2));
+                der = Base64.getMimeDecoder().decode(block.base64);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("invalid base64 in a " + type + " block");
             }
@@ -190,6 +186,10 @@ final class KeyMaterial {
     }
 
     private static PublicKey subjectPublicKeyInfo(byte[] der) {
+        PublicKey rsa = ParsedRsaPublicKey.parse(der);
+        if (rsa != null) {
+            return rsa;
+        }
         for (String type : new String[] {"RSA", "EC"}) {
             try {
                 return KeyFactory.getInstance(type).generatePublic(new X509EncodedKeySpec(der));
@@ -219,8 +219,9 @@ final class KeyMaterial {
         bitString.write(pkcs1, 0, pkcs1.length);
         ByteArrayOutputStream spki = new ByteArrayOutputStream();
         spki.write(0x30);
-        writeLength(spki, RSA_ALGORITHM_ID.length + bitString.size());
-        spki.write(RSA_ALGORITHM_ID, 0, RSA_ALGORITHM_ID.length);
+        byte[] algorithm = ParsedRsaPublicKey.RSA_ALGORITHM_ID;
+        writeLength(spki, algorithm.length + bitString.size());
+        spki.write(algorithm, 0, algorithm.length);
         byte[] bits = bitString.toByteArray();
         spki.write(bits, 0, bits.length);
         return spki.toByteArray();
@@ -236,6 +237,58 @@ final class KeyMaterial {
             out.write(0x82);
             out.write(length >> 8);
             out.write(length & 0xFF);
+        }
+    }
+
+    /**
+     * One {@code -----BEGIN T-----} ... {@code -----END T-----} block whose body holds only base64
+     * characters and white space; a block with anything else (encryption headers, say) is passed
+     * over. Read by hand: a regular expression costs a JVM's startup several milliseconds.
+     */
+    static final class PemBlock {
+        final String type;
+        final String base64;
+        /** Where the text after the block starts. */
+        final int end;
+
+        private PemBlock(String type, String base64, int end) {
+            this.type = type;
+            this.base64 = base64;
+            this.end = end;
+        }
+
+        /** The first complete block at or after {@code from}, or null. */
+        static PemBlock find(String text, int from) {
+            for (int begin = text.indexOf(BEGIN, from); begin >= 0; begin = text.indexOf(BEGIN, begin + 1)) {
+                int typeStart = begin + BEGIN.length();
+                int typeEnd = typeStart;
+                while (typeEnd < text.length() && isTypeChar(text.charAt(typeEnd))) {
+                    typeEnd++;
+                }
+                if (typeEnd == typeStart || !text.startsWith(DASHES, typeEnd)) {
+                    continue;
+                }
+                int bodyStart = typeEnd + DASHES.length();
+                int bodyEnd = bodyStart;
+                while (bodyEnd < text.length() && isBodyChar(text.charAt(bodyEnd))) {
+                    bodyEnd++;
+                }
+                String type = text.substring(typeStart, typeEnd);
+                String closing = END + type + DASHES;
+                if (text.startsWith(closing, bodyEnd)) {
+                    return new PemBlock(type, text.substring(bodyStart, bodyEnd), bodyEnd + closing.length());
+                }
+            }
+            return null;
+        }
+
+        private static boolean isTypeChar(char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
+        }
+
+        private static boolean isBodyChar(char c) {
+            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '='
+                    || c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
         }
     }
 }

@@ -58,12 +58,12 @@ final class PssAlgorithm extends Algorithm {
             }
             Signature verifier = Signature.getInstance("RSASSA-PSS");
             verifier.setParameter(spec);
-            verifier.initVerify(publicKey);
+            verifier.initVerify(ParsedRsaPublicKey.forSignature(publicKey));
             verifier.update(jwt.getHeader().getBytes(StandardCharsets.US_ASCII));
             verifier.update((byte) '.');
             verifier.update(jwt.getPayload().getBytes(StandardCharsets.US_ASCII));
             valid = verifier.verify(signature);
-        } catch (GeneralSecurityException | IllegalArgumentException e) {
+        } catch (GeneralSecurityException | IllegalArgumentException | IllegalStateException e) {
             throw new SignatureVerificationException(this, e);
         }
         if (!valid) {

@@ -132,14 +132,15 @@ final class VerificationKey {
         }
     }
 
+    /** Through a key provider: a key read from PEM becomes a JCA key only when the first signature is checked. */
     private static Algorithm rsaAlgorithm(String alg, RSAPublicKey key) {
         switch (alg) {
             case "RS256":
-                return Algorithm.RSA256(key, null);
+                return Algorithm.RSA256(ParsedRsaPublicKey.provider(key));
             case "RS384":
-                return Algorithm.RSA384(key, null);
+                return Algorithm.RSA384(ParsedRsaPublicKey.provider(key));
             case "RS512":
-                return Algorithm.RSA512(key, null);
+                return Algorithm.RSA512(ParsedRsaPublicKey.provider(key));
             default:
                 return PssAlgorithm.of(alg, key, null);
         }

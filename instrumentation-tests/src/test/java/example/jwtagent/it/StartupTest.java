@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
+import java.security.KeyPairGenerator;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -130,6 +132,24 @@ class StartupTest {
         }
         assertFalse(run.stderr.contains(secret), "the secret must never be printed");
         assertTrue(run.stderr.contains("command line"), "a secret on the command line gets a warning: " + run.stderr);
+    }
+
+    @Test
+    void anRsaPemKeyIsReadWithoutStartingTheSecurityProviders(@TempDir Path dir) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Path pem = dir.resolve("key.pem");
+        Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n");
+        Run run = launch(null, "-Djwt.agent.public-key-file=" + pem, "-Djwt.agent.issuer=https://issuer.test", "-verbose:class");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertEquals(1, run.agentLines().stream().filter(line -> line.contains(" started in ")).count(), run.stderr);
+        // -verbose:class lists each class as it is loaded, on standard output, before the application's line.
+        String beforeApplication = run.stdout.substring(0, run.stdout.indexOf("hello from the application"));
+        assertTrue(beforeApplication.contains(" dev.jwtagent.verify.ParsedRsaPublicKey "), "the key file was read at startup");
+        assertFalse(beforeApplication.contains(" sun.security.jca.ProviderList "),
+                "the JCA providers start when the first signature is checked, not in premain");
     }
 
     @Test

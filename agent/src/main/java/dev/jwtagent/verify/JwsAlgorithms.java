@@ -26,6 +26,18 @@ final class JwsAlgorithms {
     static final int MIN_RSA_BITS = 2048;
     static final int MIN_HMAC_BYTES = 32;
 
+    /** The shortest secret an HS algorithm may use: its hash's output size (RFC 7518 section 3.2). */
+    static int hmacMinBytes(String alg) {
+        switch (alg) {
+            case "HS384":
+                return 48;
+            case "HS512":
+                return 64;
+            default:
+                return MIN_HMAC_BYTES;
+        }
+    }
+
     /**
      * ES algorithm name to its curve, so an EC key is bound to exactly one algorithm. In a holder:
      * the JCA lookup loads the security providers (about 60 ms), which an HMAC-only agent never needs.

@@ -54,7 +54,8 @@ public final class TokenVerifiers {
         }
         KeySet keys = new KeySet(List.of(VerificationKey.hmac(null, secret, allowed)));
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException("algorithms: none of them can be verified with a secret (HS256, HS384, HS512)");
+            throw new IllegalArgumentException("algorithms: none of them can be verified with a secret of " + secret.length
+                    + " bytes (HS256 needs 32 bytes, HS384 48, HS512 64)");
         }
         return new StaticKeySource("secret", "secret", keys);
     }

@@ -29,8 +29,9 @@ final class VerificationKey {
     }
 
     /**
-     * An HMAC key. Callers check the length first; a secret shorter than
-     * {@link JwsAlgorithms#MIN_HMAC_BYTES} is refused here as well.
+     * An HMAC key, bound only to the HS algorithms whose hash is no longer than the secret (RFC 7518
+     * section 3.2: 32 bytes for HS256, 48 for HS384, 64 for HS512). Callers check the length first;
+     * a secret shorter than {@link JwsAlgorithms#MIN_HMAC_BYTES} is refused here as well.
      *
      * @param allowed algorithm names this key may be used with (already narrowed by settings and JWK alg)
      */
@@ -40,7 +41,7 @@ final class VerificationKey {
         }
         Map<String, Algorithm> algs = new LinkedHashMap<>();
         for (String alg : JwsAlgorithms.HMAC) {
-            if (allowed.contains(alg)) {
+            if (allowed.contains(alg) && secret.length >= JwsAlgorithms.hmacMinBytes(alg)) {
                 algs.put(alg, hmacAlgorithm(alg, secret));
             }
         }

@@ -31,6 +31,7 @@ import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 class AlgorithmRulesTest {
     @TempDir
@@ -56,6 +57,33 @@ class AlgorithmRulesTest {
     @ValueSource(strings = {"HS256", "HS384", "HS512"})
     void hmacTokensFromTheSecretAreAccepted(String alg) throws Exception {
         assertEquals("alice", secretVerifier(List.of()).verify(token(hmac(alg, SECRET), alg)).subject());
+    }
+
+    @Test
+    void eachHsAlgorithmNeedsASecretAtLeastAsLongAsItsHash() throws Exception {
+        Map<Integer, List<String>> acceptedBySecretLength = Map.of(
+                32, List.of("HS256"), 47, List.of("HS256"), 48, List.of("HS256", "HS384"), 63, List.of("HS256", "HS384"),
+                64, List.of("HS256", "HS384", "HS512"));
+        for (Map.Entry<Integer, List<String>> e : acceptedBySecretLength.entrySet()) {
+            byte[] secret = java.util.Arrays.copyOf(SECRET, e.getKey());
+            KeyedVerifier verifier = TokenVerifiers.create(TestSupport.secretSettings(clock).secret(secret).build());
+            for (String alg : List.of("HS256", "HS384", "HS512")) {
+                String token = token(hmac(alg, secret), alg);
+                if (e.getValue().contains(alg)) {
+                    assertEquals("alice", verifier.verify(token).subject(), alg + " with " + e.getKey() + " bytes");
+                } else {
+                    assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, token);
+                }
+            }
+        }
+    }
+
+    @Test
+    void algorithmsThatTheSecretIsTooShortForAreRefusedAtStartup() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenVerifiers.create(
+                VerifierSettings.builder().secret(java.util.Arrays.copyOf(SECRET, 48)).algorithms(List.of("HS512")).build()));
+        assertEquals("algorithms: none of them can be verified with a secret of 48 bytes (HS256 needs 32 bytes, HS384 48, HS512 64)",
+                e.getMessage());
     }
 
     @Test

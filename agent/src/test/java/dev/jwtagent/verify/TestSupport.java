@@ -26,7 +26,8 @@ import java.util.Map;
 /** Keys, token crafting and a settable clock shared by the verify tests. */
 final class TestSupport {
     static final Instant NOW = Instant.parse("2030-01-01T00:00:00Z");
-    static final byte[] SECRET = "0123456789abcdef0123456789abcdef-test-secret".getBytes(StandardCharsets.US_ASCII);
+    /** Long enough for every HS algorithm (HS512 needs 64 bytes). */
+    static final byte[] SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef-test-secret-for-hs512".getBytes(StandardCharsets.US_ASCII);
 
     private static final Map<String, KeyPair> KEYS = new HashMap<>();
 

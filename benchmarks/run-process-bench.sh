@@ -9,9 +9,9 @@
 #   disabled   jwt-agent with enabled=false
 #   otel       the OpenTelemetry Java agent, exporters off (the peer)
 # Each round launches every arm one after the other (time from launch to first answer, polled every
-# 10 ms, and the agent's own "started in N ms"), warms each up until its throughput stops rising (9 to
-# 30 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
-# compile), then measures requests/s and p99 latency in short slices with the arms taking turns
+# 10 ms, and the agent's own "started in N ms"), warms each up until its throughput stops rising (15 to
+# 45 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
+# compile; the OpenTelemetry agent most), then measures requests/s and p99 latency in short slices with the arms taking turns
 # (4 x 3 s each; per arm and round the median slice), so that whatever else runs on the
 # machine hits every arm alike (the arms not being launched or loaded are frozen with SIGSTOP, so
 # that their JIT and GC threads do not share the service core); beside requests/s, the service's
@@ -22,7 +22,7 @@
 # table, also written to benchmarks/results/latest.md. About 4 minutes per round.
 #
 # Usage: benchmarks/run-process-bench.sh
-# Settings (environment): ROUNDS=3 WARMUP_MAX=30 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
+# Settings (environment): ROUNDS=3 WARMUP_MIN=15 WARMUP_MAX=45 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
 #   of one port per arm) DISTINCT_TOKENS=10000 DISTINCT_SECONDS=6
 #   ARMS="none none-rs256 hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
 #   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
@@ -31,7 +31,8 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
 rounds="${ROUNDS:-3}"
-warmup_max="${WARMUP_MAX:-30}"
+warmup_min="${WARMUP_MIN:-15}"
+warmup_max="${WARMUP_MAX:-45}"
 slices="${SLICES:-4}"
 slice_seconds="${SLICE_SECONDS:-3}"
 settle_seconds="${SETTLE_SECONDS:-1}"
@@ -192,13 +193,13 @@ load_arm() {
     "$(awk -v t=$((after - before)) -v hz="$clock_ticks" -v n="$requests" 'BEGIN { printf "%.2f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 }
 
-# Load in 3 s steps until throughput stops rising (by 5 %), at least 9 s and at most WARMUP_MAX seconds.
+# Load in 3 s steps until throughput stops rising (by 5 %), at least WARMUP_MIN and at most WARMUP_MAX seconds.
 warm_up() {
   local arm="$1" spent=0 best=0 rps rest
   while [ "$spent" -lt "$warmup_max" ]; do
     read -r rps rest < <(load_arm "$arm" 3)
     spent=$((spent + 3))
-    if [ "$spent" -ge 9 ] && awk -v r="$rps" -v b="$best" 'BEGIN { exit !(r < b * 1.05) }'; then break; fi
+    if [ "$spent" -ge "$warmup_min" ] && awk -v r="$rps" -v b="$best" 'BEGIN { exit !(r < b * 1.05) }'; then break; fi
     best="$(awk -v r="$rps" -v b="$best" 'BEGIN { print (r > b ? r : b) }')"
   done
   log "round $round $arm: warmed up for $spent s"
@@ -262,12 +263,12 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}; service pinned to core 1, wrk to core 0."
-  echo "Per round: every arm launched, warmed up until its throughput stopped rising (at most $warmup_max s), then measured in $slices slices of $slice_seconds s each (each after $settle_seconds s of unmeasured load), arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
+  echo "Per round: every arm launched, warmed up until its throughput stopped rising ($warmup_min to $warmup_max s), then measured in $slices slices of $slice_seconds s each (each after $settle_seconds s of unmeasured load), arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
   echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
   echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
   echo "Service CPU per request: user + system time of the whole service JVM (GC and JIT included) over the requests of a slice;"
   echo "× CPU-based is the throughput ratio it implies on a dedicated core (CPU per request of 'none' / of the arm), robust to other load."
   echo "Medians over $rounds rounds; × is the ratio to the arm 'none' (for rs256: to 'none-rs256', the same requests without the agent), Δ the difference."
 } > "$header"
-java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results"
+java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results" "$slices_file"
 log "per-launch figures: $runs; table: $results"

@@ -13,7 +13,9 @@ import java.util.Map;
 /**
  * Turns the per-launch measurements of {@code run-process-bench.sh} (a TSV file, one line per arm
  * and round) into a markdown table of medians per arm with ratios to the {@code none} arm:
- * {@code java -cp benchmarks.jar dev.jwtagent.bench.ProcessBenchReport <runs.tsv> <header.md> <out.md>}.
+ * {@code java -cp benchmarks.jar dev.jwtagent.bench.ProcessBenchReport <runs.tsv> <header.md> <out.md> [slices.tsv]}.
+ * With the measured slices (one line per round, slice and arm), each arm is also paired with its
+ * baseline slice by slice.
  */
 public final class ProcessBenchReport {
     private static final String BASELINE = "none";
@@ -82,6 +84,9 @@ public final class ProcessBenchReport {
                     .append(" |\n");
         }
         out.append(paired(byArmAndRound));
+        if (args.length > 3) {
+            out.append(pairedSlices(Files.readAllLines(Path.of(args[3]))));
+        }
         if (!notes.isEmpty()) {
             out.append("\nThreads named like the agent (`jwt`), per arm: ");
             List<String> parts = new ArrayList<>();
@@ -133,6 +138,64 @@ public final class ProcessBenchReport {
                     .append(" |\n");
         }
         return out.toString();
+    }
+
+    /**
+     * Each arm's slice against its baseline's slice of the same round and slice number: the two were
+     * measured within a minute of each other, so a change in the machine's speed between rounds, or
+     * within one, cancels more closely than in the per-round medians. Median over all such pairs with
+     * the quartiles, as a handful of pairs hit by a slowdown in between would dominate a lowest/highest.
+     */
+    static String pairedSlices(List<String> lines) {
+        String[] columns = lines.get(0).split("\t");
+        // arm -> "round/slice" -> {rps, cpu}
+        Map<String, Map<String, double[]>> byArm = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            byArm.computeIfAbsent(cells[index(columns, "arm")], a -> new LinkedHashMap<>())
+                    .put(cells[index(columns, "round")] + "/" + cells[index(columns, "slice")], new double[] {
+                        Double.parseDouble(cells[index(columns, "rps")]), Double.parseDouble(cells[index(columns, "cpu_us_per_req")])});
+        }
+        StringBuilder out = new StringBuilder("\nPaired slice by slice (the arm's slice against its baseline's slice of the same round "
+                + "and number); median over all pairs [25th, 75th percentile]:\n\n| arm | pairs | × req/s | × CPU-based |\n|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, double[]>> e : byArm.entrySet()) {
+            String arm = e.getKey();
+            Map<String, double[]> base = arm.startsWith("rs256") && byArm.containsKey(RS256_BASELINE)
+                    ? byArm.get(RS256_BASELINE) : byArm.get(BASELINE);
+            if (arm.equals(BASELINE) || arm.equals(RS256_BASELINE) || base == null) {
+                continue;
+            }
+            List<Double> rps = new ArrayList<>();
+            List<Double> cpu = new ArrayList<>();
+            for (Map.Entry<String, double[]> slice : e.getValue().entrySet()) {
+                double[] b = base.get(slice.getKey());
+                if (b != null && b[0] > 0 && slice.getValue()[1] > 0) {
+                    rps.add(slice.getValue()[0] / b[0]);
+                    cpu.add(b[1] / slice.getValue()[1]);
+                }
+            }
+            out.append("| ").append(arm).append(" | ").append(rps.size())
+                    .append(" | ").append(quartiles(rps)).append(" | ").append(quartiles(cpu)).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Median [25th, 75th percentile], by the nearest-rank method. */
+    private static String quartiles(List<Double> values) {
+        if (values.isEmpty()) {
+            return "–";
+        }
+        double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        Map<String, List<Double>> holder = Map.of("v", values);
+        return fmt(median(holder, "v"), 3) + " [" + fmt(rank(sorted, 0.25), 3) + ", " + fmt(rank(sorted, 0.75), 3) + "]";
+    }
+
+    private static double rank(double[] sorted, double fraction) {
+        int rank = (int) Math.ceil(fraction * sorted.length);
+        return sorted[Math.max(0, rank - 1)];
     }
 
     private static void addIfBoth(List<Double> to, Double a, Double b, java.util.function.DoubleBinaryOperator op) {

@@ -31,4 +31,25 @@ class ProcessBenchReportTest {
         assertTrue(report.contains("| rs256 | 2 | 0.900 [0.900, 0.900] |"), "rs256 is paired with none-rs256: " + report);
         assertTrue(report.contains("| hs256 | 2 | 2400 | +350 |"), "the table of medians per arm is still there: " + report);
     }
+
+    @Test
+    void slicesArePairedWithTheBaselineSliceOfTheSameRoundAndNumber(@TempDir Path dir) throws Exception {
+        String runs = HEADER + row(1, "none", 2000, 1000, 30) + row(1, "hs256", 2300, 900, 33);
+        // The machine slows down from slice to slice; within each slice hs256 is 0.95, 0.90, 0.95, 0.98 of none.
+        StringBuilder slices = new StringBuilder("round\tslice\tarm\trps\tp99_ms\tnon2xx\tcpu_us_per_req\n");
+        double[] speed = {1000, 800, 600, 400};
+        double[] hs256 = {0.95, 0.90, 0.95, 0.98};
+        for (int i = 0; i < 4; i++) {
+            slices.append("1\t").append(i + 1).append("\tnone\t").append(speed[i]).append("\t2.0\t0\t").append(30_000 / speed[i]).append('\n');
+            slices.append("1\t").append(i + 1).append("\ths256\t").append(speed[i] * hs256[i]).append("\t2.0\t0\t")
+                    .append(30_000 / (speed[i] * hs256[i])).append('\n');
+        }
+        Files.writeString(dir.resolve("runs.tsv"), runs);
+        Files.writeString(dir.resolve("slices.tsv"), slices.toString());
+        Files.writeString(dir.resolve("header.md"), "## test\n");
+        ProcessBenchReport.main(new String[] {dir.resolve("runs.tsv").toString(), dir.resolve("header.md").toString(),
+                dir.resolve("out.md").toString(), dir.resolve("slices.tsv").toString()});
+        String report = Files.readString(dir.resolve("out.md"));
+        assertTrue(report.contains("| hs256 | 4 | 0.950 [0.900, 0.950] | 0.950 [0.900, 0.950] |"), report);
+    }
 }

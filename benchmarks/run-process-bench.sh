@@ -19,7 +19,7 @@
 # load on the machine). Load: wrk on one core, the service on the other, fixed concurrency, a
 # valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
 # 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
-# table, also written to benchmarks/results/latest.md. About 4 minutes per round.
+# table, also written to benchmarks/results/latest.md. About 5 to 7 minutes per round with every arm.
 #
 # Usage: benchmarks/run-process-bench.sh
 # Settings (environment): ROUNDS=3 WARMUP_MIN=15 WARMUP_MAX=45 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first

@@ -1,6 +1,7 @@
 package dev.jwtagent.verify;
 
 import com.auth0.jwt.interfaces.RSAKeyProvider;
+import dev.jwtagent.log.AgentLog;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
@@ -18,8 +19,9 @@ import java.util.Arrays;
  * handed to the JCA ({@link #forSignature}) the first time a signature is checked with it.
  *
  * <p>Only a canonical DER encoding with the {@code rsaEncryption} algorithm and sizes the JDK's
- * RSA provider accepts is read here; anything else is left to the key factory, so what is
- * accepted and refused stays the key factory's decision.
+ * RSA provider accepts is read here; anything else is left to the key factory, which refuses at
+ * startup what it cannot read. Should another security provider refuse a key read here when it
+ * is first used, that is logged once at error level, and no RS or PS token passes.
  */
 final class ParsedRsaPublicKey implements RSAPublicKey {
     private static final long serialVersionUID = 1L;
@@ -100,8 +102,13 @@ final class ParsedRsaPublicKey implements RSAPublicKey {
             try {
                 made = (RSAPublicKey) KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(modulus, exponent));
             } catch (GeneralSecurityException | ClassCastException e) {
-                // Not expected: parse() takes only keys within the provider's limits. Fails this check (invalid signature).
-                throw new IllegalStateException("the JDK's RSA provider refused a key read at startup");
+                // parse() takes only keys within the JDK RSA provider's limits, but another provider
+                // (a FIPS one, say) may come first: then no RS or PS token can pass. Say so, once.
+                if (AgentLog.firstTime("rsa-key-refused")) {
+                    AgentLog.logger("verify").error("the security provider refused an RSA key of {} bits from the PEM file ({}); "
+                            + "every RS and PS token is refused (logged once)", modulus.bitLength(), e.getClass().getSimpleName());
+                }
+                throw new IllegalStateException("the security provider refused an RSA key read at startup");
             }
             jdkKey = made;
         }
@@ -133,7 +140,10 @@ final class ParsedRsaPublicKey implements RSAPublicKey {
         return encoded.clone();
     }
 
-    /** Equal to any key with the same X.509 encoding, as the JDK's keys are (only PEM keys are compared here, with each other). */
+    /**
+     * Equal to any key with the same X.509 encoding, as the JDK's keys are. The hash code is not the
+     * JDK keys' (theirs differs between JDK versions): do not mix the two in a hash-based collection.
+     */
     @Override
     public boolean equals(Object o) {
         return o instanceof Key && "X.509".equals(((Key) o).getFormat()) && Arrays.equals(encoded, ((Key) o).getEncoded());

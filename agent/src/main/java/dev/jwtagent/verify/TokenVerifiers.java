@@ -33,7 +33,7 @@ public final class TokenVerifiers {
         Set<String> allowed = allowedAlgorithms(settings.algorithms());
         byte[] secret = settings.secret();
         if (secret != null) {
-            return secretSource(secret, allowed);
+            return secretSource(secret, allowed, settings.algorithms());
         }
         if (settings.publicKeyFile() != null) {
             return pemSource(settings.publicKeyFile(), allowed);
@@ -48,14 +48,20 @@ public final class TokenVerifiers {
                 "no key source: set one of secret, secret-file, public-key-file, jwks-url or issuer");
     }
 
-    private static KeySource secretSource(byte[] secret, Set<String> allowed) {
+    /** @param configured the algorithms setting as given: an HS algorithm named there must be usable with the secret */
+    private static KeySource secretSource(byte[] secret, Set<String> allowed, List<String> configured) {
         if (secret.length < JwsAlgorithms.MIN_HMAC_BYTES) {
             throw new IllegalArgumentException("secret: must be at least " + JwsAlgorithms.MIN_HMAC_BYTES + " bytes");
         }
+        for (String alg : allowed) {
+            if (JwsAlgorithms.HMAC.contains(alg) && !configured.isEmpty() && secret.length < JwsAlgorithms.hmacMinBytes(alg)) {
+                throw new IllegalArgumentException("algorithms: " + alg + " needs a secret of at least " + JwsAlgorithms.hmacMinBytes(alg)
+                        + " bytes (RFC 7518); the secret has " + secret.length);
+            }
+        }
         KeySet keys = new KeySet(List.of(VerificationKey.hmac(null, secret, allowed)));
         if (keys.isEmpty()) {
-            throw new IllegalArgumentException("algorithms: none of them can be verified with a secret of " + secret.length
-                    + " bytes (HS256 needs 32 bytes, HS384 48, HS512 64)");
+            throw new IllegalArgumentException("algorithms: none of them can be verified with a secret (HS256, HS384, HS512)");
         }
         return new StaticKeySource("secret", "secret", keys);
     }

@@ -47,6 +47,68 @@ class ParsedRsaPublicKeyTest {
         assertSame(forSignature, ParsedRsaPublicKey.provider(parsed).getPublicKeyById("any kid"));
     }
 
+    /** A provider placed first that refuses every RSA key, as a stricter (FIPS) provider might. */
+    public static final class RefusingKeyFactory extends java.security.KeyFactorySpi {
+        @Override
+        protected PublicKey engineGeneratePublic(java.security.spec.KeySpec spec) throws java.security.spec.InvalidKeySpecException {
+            throw new java.security.spec.InvalidKeySpecException("refused by the test provider");
+        }
+
+        @Override
+        protected java.security.PrivateKey engineGeneratePrivate(java.security.spec.KeySpec spec)
+                throws java.security.spec.InvalidKeySpecException {
+            throw new java.security.spec.InvalidKeySpecException("refused by the test provider");
+        }
+
+        @Override
+        protected <T extends java.security.spec.KeySpec> T engineGetKeySpec(java.security.Key key, Class<T> spec)
+                throws java.security.spec.InvalidKeySpecException {
+            throw new java.security.spec.InvalidKeySpecException("refused by the test provider");
+        }
+
+        @Override
+        protected java.security.Key engineTranslateKey(java.security.Key key) throws java.security.InvalidKeyException {
+            throw new java.security.InvalidKeyException("refused by the test provider");
+        }
+    }
+
+    @Test
+    void aKeyThatTheProviderRefusesAtFirstUseFailsEveryCheckInsteadOfPassingOne() {
+        ParsedRsaPublicKey parsed = ParsedRsaPublicKey.parse(JDK_KEY.getEncoded());
+        java.security.Provider refusing = new java.security.Provider("RefusingRsa", "1", "refuses RSA keys") {
+            private static final long serialVersionUID = 1L;
+
+            {
+                putService(new Service(this, "KeyFactory", "RSA", RefusingKeyFactory.class.getName(), null, null) {
+                    @Override
+                    public Object newInstance(Object parameter) {
+                        return new RefusingKeyFactory();
+                    }
+                });
+            }
+        };
+        String token = TestSupport.sign(TestSupport.signer("RS256", TestSupport.rsa("a")), TestSupport.header("RS256"), TestSupport.claims(""));
+        // The key factory fails over to the next provider: the JDK's RSA provider must be gone, as in a FIPS setup.
+        java.security.Provider[] before = java.security.Security.getProviders();
+        java.security.Provider jdkRsa = java.security.Security.getProvider("SunRsaSign");
+        int position = java.util.Arrays.asList(before).indexOf(jdkRsa) + 1;
+        java.security.Security.removeProvider("SunRsaSign");
+        java.security.Security.insertProviderAt(refusing, 1);
+        try {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> ParsedRsaPublicKey.forSignature(parsed));
+            assertFalse(e.getMessage().contains(JDK_KEY.getModulus().toString(16).substring(0, 12)), "no key material in the message");
+            org.junit.jupiter.api.Assertions.assertThrows(com.auth0.jwt.exceptions.SignatureVerificationException.class,
+                    () -> com.auth0.jwt.JWT.require(com.auth0.jwt.algorithms.Algorithm.RSA256(ParsedRsaPublicKey.provider(parsed))).build()
+                            .verify(token));
+        } finally {
+            java.security.Security.removeProvider("RefusingRsa");
+            java.security.Security.insertProviderAt(jdkRsa, position);
+        }
+        assertArrayEquals(before, java.security.Security.getProviders(), "providers restored");
+        assertEquals(JDK_KEY, ParsedRsaPublicKey.forSignature(parsed), "usable again once the JDK's provider decides");
+    }
+
     @Test
     void readingAPemRsaKeyDoesNotUseTheKeyFactory() {
         List<PublicKey> keys = KeyMaterial.readPem(TestSupport.pem(JDK_KEY, TestSupport.ec("secp256r1", "a").getPublic()));

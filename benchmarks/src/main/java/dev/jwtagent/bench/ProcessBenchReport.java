@@ -155,6 +155,9 @@ public final class ProcessBenchReport {
                 continue;
             }
             String[] cells = line.split("\t", -1);
+            if (!isNumber(cells[index(columns, "rps")]) || !isNumber(cells[index(columns, "cpu_us_per_req")])) {
+                continue; // a failed load run: left out rather than losing the report
+            }
             byArm.computeIfAbsent(cells[index(columns, "arm")], a -> new LinkedHashMap<>())
                     .put(cells[index(columns, "round")] + "/" + cells[index(columns, "slice")], new double[] {
                         Double.parseDouble(cells[index(columns, "rps")]), Double.parseDouble(cells[index(columns, "cpu_us_per_req")])});

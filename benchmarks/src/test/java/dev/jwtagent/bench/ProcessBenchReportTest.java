@@ -44,6 +44,7 @@ class ProcessBenchReportTest {
             slices.append("1\t").append(i + 1).append("\ths256\t").append(speed[i] * hs256[i]).append("\t2.0\t0\t")
                     .append(30_000 / (speed[i] * hs256[i])).append('\n');
         }
+        slices.append("1\t5\ths256\t\t\t0\t\n"); // a failed load run: left out
         Files.writeString(dir.resolve("runs.tsv"), runs);
         Files.writeString(dir.resolve("slices.tsv"), slices.toString());
         Files.writeString(dir.resolve("header.md"), "## test\n");

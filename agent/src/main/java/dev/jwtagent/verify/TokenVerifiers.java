@@ -53,8 +53,8 @@ public final class TokenVerifiers {
         if (secret.length < JwsAlgorithms.MIN_HMAC_BYTES) {
             throw new IllegalArgumentException("secret: must be at least " + JwsAlgorithms.MIN_HMAC_BYTES + " bytes");
         }
-        for (String alg : allowed) {
-            if (JwsAlgorithms.HMAC.contains(alg) && !configured.isEmpty() && secret.length < JwsAlgorithms.hmacMinBytes(alg)) {
+        for (String alg : configured.isEmpty() ? Set.<String>of() : allowed) {
+            if (JwsAlgorithms.HMAC.contains(alg) && secret.length < JwsAlgorithms.hmacMinBytes(alg)) {
                 throw new IllegalArgumentException("algorithms: " + alg + " needs a secret of at least " + JwsAlgorithms.hmacMinBytes(alg)
                         + " bytes (RFC 7518); the secret has " + secret.length);
             }

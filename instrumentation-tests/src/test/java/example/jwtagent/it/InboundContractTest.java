@@ -83,6 +83,11 @@ abstract class InboundContractTest {
                 Arguments.of("bad signature", flippedSignature, "bad signature"),
                 Arguments.of("signed with another secret", otherSecret, "bad signature"),
                 Arguments.of("alg none", unsignedNone, "algorithm not allowed"),
+                // The test secret is 47 bytes: long enough for HS256 only (RFC 7518: HS384 needs 48, HS512 64).
+                Arguments.of("HS384 with a secret too short for it", Tokens.signedWith(Algorithm.HMAC384(Tokens.secret()), "mallory", b -> { }),
+                        "algorithm not allowed"),
+                Arguments.of("HS512 with a secret too short for it", Tokens.signedWith(Algorithm.HMAC512(Tokens.secret()), "mallory", b -> { }),
+                        "algorithm not allowed"),
                 Arguments.of("wrong issuer", Tokens.signed("mallory", b -> b.withIssuer("https://evil.test")), "wrong issuer"),
                 Arguments.of("wrong audience", Tokens.signed("mallory", b -> b.withAudience("billing")), "wrong audience"),
                 Arguments.of("no exp", Tokens.signed("mallory", b -> b.withExpiresAt((Instant) null)), "token has no exp claim"),

@@ -88,7 +88,8 @@ class StartupTest {
             "-Djwt.agent.public-key-file=/no/such/file.pem|jwt.agent.public-key-file: cannot read",
             "-Djwt.agent.jwks-url=http://idp.example/keys|jwt.agent.jwks-url: http: is allowed only for loopback hosts",
             "-Djwt.agent.audiance=orders|jwt.agent.audiance: unknown setting",
-            "-Djwt.agent.inbound.required=maybe|jwt.agent.inbound.required: 'maybe' is not true or false"})
+            "-Djwt.agent.inbound.required=maybe|jwt.agent.inbound.required: 'maybe' is not true or false",
+            "-Djwt.agent.algorithms=HS256,HS512|jwt.agent.algorithms: HS512 needs a secret of at least 64 bytes"})
     void badSettingStopsTheJvmWithOneLineNamingTheKey(String setting, String expected) throws Exception {
         Run run = launch(null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), setting);
         assertNotEquals(0, run.exitCode, "the JVM must not start the application");

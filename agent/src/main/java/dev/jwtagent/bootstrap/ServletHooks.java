@@ -1,6 +1,7 @@
 package dev.jwtagent.bootstrap;
 
 import java.io.OutputStream;
+import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
@@ -33,8 +34,8 @@ public final class ServletHooks {
             if (RequestScope.insideRequest() || request == null || response == null) {
                 return NOTHING_TO_CLOSE;
             }
-            RequestMethods http = RequestMethods.FOR_CLASS.get(request.getClass());
-            ResponseMethods answer = ResponseMethods.FOR_CLASS.get(response.getClass());
+            RequestMethods http = RequestMethods.of(request.getClass());
+            ResponseMethods answer = ResponseMethods.of(response.getClass());
             if (http == null || answer == null) {
                 return NOTHING_TO_CLOSE;
             }
@@ -83,7 +84,7 @@ public final class ServletHooks {
     /** The agent could not decide: 401, unless the response is already on its way. */
     private static void failClosed(Object response) {
         try {
-            ResponseMethods answer = ResponseMethods.FOR_CLASS.get(response.getClass());
+            ResponseMethods answer = ResponseMethods.of(response.getClass());
             if (answer != null && answer.unusable == null && !(Boolean) answer.call(answer.isCommitted, response)) {
                 answer.call(answer.setStatus, response, 401);
                 answer.call(answer.setHeader, response, "WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
@@ -157,6 +158,24 @@ public final class ServletHooks {
         }
     }
 
+    /**
+     * What was found for the class seen last, asked before the {@link ClassValue}: a container hands
+     * every request in the same class. Weakly held, so that it keeps no web application loaded.
+     */
+    private static final class LastSeen<T> {
+        private final WeakReference<Class<?>> type;
+        final T methods;
+
+        LastSeen(Class<?> type, T methods) {
+            this.type = new WeakReference<>(type);
+            this.methods = methods;
+        }
+
+        boolean isFor(Class<?> other) {
+            return type.get() == other;
+        }
+    }
+
     private static final class RequestMethods extends Methods {
         /** Null for a class that is not an HTTP request. */
         static final ClassValue<RequestMethods> FOR_CLASS = new ClassValue<RequestMethods>() {
@@ -166,6 +185,17 @@ public final class ServletHooks {
                 return api == null ? null : new RequestMethods(api);
             }
         };
+        /** Immutable, so a plain field publishes it safely; a race only costs a lookup. */
+        private static LastSeen<RequestMethods> last;
+
+        static RequestMethods of(Class<?> type) {
+            LastSeen<RequestMethods> seen = last;
+            if (seen == null || !seen.isFor(type)) {
+                seen = new LastSeen<>(type, FOR_CLASS.get(type));
+                last = seen;
+            }
+            return seen.methods;
+        }
 
         final Method getAttribute = find("getAttribute", String.class);
         final Method setAttribute = find("setAttribute", String.class, Object.class);
@@ -188,6 +218,16 @@ public final class ServletHooks {
                 return api == null ? null : new ResponseMethods(api);
             }
         };
+        private static LastSeen<ResponseMethods> last;
+
+        static ResponseMethods of(Class<?> type) {
+            LastSeen<ResponseMethods> seen = last;
+            if (seen == null || !seen.isFor(type)) {
+                seen = new LastSeen<>(type, FOR_CLASS.get(type));
+                last = seen;
+            }
+            return seen.methods;
+        }
 
         final Method setStatus = find("setStatus", int.class);
         final Method setHeader = find("setHeader", String.class, String.class);

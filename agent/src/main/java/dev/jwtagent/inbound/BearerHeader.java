@@ -1,11 +1,13 @@
 package dev.jwtagent.inbound;
 
-import dev.jwtagent.verify.TokenVerifier;
-
 /**
  * Reads the token out of one header value. For {@code Authorization}: the {@code Bearer}
  * scheme, case-insensitive, then one or more spaces and a b64token (RFC 6750 section 2.1).
  * For any other configured header: the bare token, optionally with the same prefix.
+ *
+ * <p>{@link #parse} finds the token's place only; whether it is one b64token is a separate
+ * question ({@link #isB64Token}), asked only of a token the verifier does not remember: a string
+ * it remembers passed this check when it was first verified.
  */
 final class BearerHeader {
     /** RFC 6750 b64token characters; a table because every character of a token not seen before is checked. */
@@ -24,7 +26,7 @@ final class BearerHeader {
         }
     }
 
-    /** What a header value turned out to hold. */
+    /** What a header value turned out to hold: {@code TOKEN} is a candidate, see {@link #isB64Token}. */
     enum Kind { TOKEN, OTHER_SCHEME, MALFORMED }
 
     final Kind kind;
@@ -35,11 +37,7 @@ final class BearerHeader {
         this.token = token;
     }
 
-    /**
-     * @param verifier asked whether a token passed verification before: such a token was read by
-     *                 this same check then, so its characters are not checked again on every request
-     */
-    static BearerHeader parse(String value, boolean authorizationHeader, TokenVerifier verifier) {
+    static BearerHeader parse(String value, boolean authorizationHeader) {
         if (value == null) {
             return new BearerHeader(Kind.MALFORMED, null);
         }
@@ -51,17 +49,13 @@ final class BearerHeader {
             }
             char separator = trimmed.charAt(6);
             if (separator == ' ' || separator == '\t') {
-                // The Bearer scheme: exactly one b64token after one or more spaces, else malformed.
-                int i = 6;
-                while (i < n && trimmed.charAt(i) == ' ') {
-                    i++;
+                // The Bearer scheme: what follows one or more spaces, to be exactly one b64token.
+                int start = 6;
+                while (start < n && trimmed.charAt(start) == ' ') {
+                    start++;
                 }
-                int start = i;
                 if (separator == ' ' && start < n) {
-                    String candidate = trimmed.substring(start);
-                    if (verifier.verifiedBefore(candidate) || b64TokenEnd(trimmed, start) == n) {
-                        return new BearerHeader(Kind.TOKEN, candidate);
-                    }
+                    return new BearerHeader(Kind.TOKEN, trimmed.substring(start));
                 }
                 return new BearerHeader(Kind.MALFORMED, null);
             }
@@ -70,10 +64,12 @@ final class BearerHeader {
             // Basic, Digest and the like belong to the application.
             return new BearerHeader(Kind.OTHER_SCHEME, null);
         }
-        if (n > 0 && (verifier.verifiedBefore(trimmed) || b64TokenEnd(trimmed, 0) == n)) {
-            return new BearerHeader(Kind.TOKEN, trimmed);
-        }
-        return new BearerHeader(Kind.MALFORMED, null);
+        return n > 0 ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+    }
+
+    /** Whether the whole of {@code candidate} is one b64token. */
+    static boolean isB64Token(String candidate) {
+        return !candidate.isEmpty() && b64TokenEnd(candidate, 0) == candidate.length();
     }
 
     /** Where a b64token starting at {@code start} ends (RFC 6750: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" / "/" ) *"="); {@code start} if none. */

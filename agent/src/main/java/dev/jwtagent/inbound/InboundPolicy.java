@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The inbound decision for one request, in plain Java: which token the request carries, whether
@@ -30,6 +31,8 @@ public final class InboundPolicy {
     private final boolean authorizationHeader;
     private final int maxTokenSize;
     private final AgentMetrics metrics;
+    /** The counter of nearly every request, looked up once. */
+    private final LongAdder verifiedCount;
 
     public InboundPolicy(TokenVerifier verifier, boolean enforce, boolean tokenRequired, PathPatterns excludedPaths,
                          String headerName, int maxTokenSize, AgentMetrics metrics) {
@@ -41,6 +44,7 @@ public final class InboundPolicy {
         this.authorizationHeader = "authorization".equalsIgnoreCase(headerName);
         this.maxTokenSize = maxTokenSize;
         this.metrics = metrics;
+        this.verifiedCount = metrics.counter("verified");
     }
 
     public InboundDecision decide(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
@@ -89,9 +93,9 @@ public final class InboundPolicy {
         if (count > 1) {
             return refuse("multiple_tokens", badRequest("more than one " + headerName + " header"));
         }
-        BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader, verifier);
+        BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader);
         if (header != null && header.kind == BearerHeader.Kind.MALFORMED) {
-            return refuse("malformed_header", badRequest("malformed " + headerName + " header"));
+            return malformedHeader();
         }
         if (header == null || header.kind == BearerHeader.Kind.OTHER_SCHEME) {
             metrics.increment("missing");
@@ -101,12 +105,19 @@ public final class InboundPolicy {
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
         String token = header.token;
-        if (token.length() > maxTokenSize) {
-            return refuse(RejectReason.TOO_LARGE, null);
-        }
         try {
-            VerifiedToken verified = verifier.verify(token);
-            metrics.increment("verified");
+            // One cache lookup for a token seen before: the usual request.
+            VerifiedToken verified = verifier.verifyRemembered(token);
+            if (verified == null) {
+                if (!BearerHeader.isB64Token(token)) {
+                    return malformedHeader();
+                }
+                if (token.length() > maxTokenSize) {
+                    return refuse(RejectReason.TOO_LARGE, null);
+                }
+                verified = verifier.verify(token);
+            }
+            verifiedCount.increment();
             CarriedToken carried = new CarriedToken(token, verified.expiresAt().toEpochMilli(), verified.fingerprint());
             if (LOG.isDebugEnabled()) {
                 LOG.debug("verified token {} of subject {}", carried.fingerprint(), verified.subject());
@@ -115,6 +126,10 @@ public final class InboundPolicy {
         } catch (TokenRejectedException rejected) {
             return refuse(rejected.reason(), token);
         }
+    }
+
+    private InboundDecision malformedHeader() {
+        return refuse("malformed_header", badRequest("malformed " + headerName + " header"));
     }
 
     /** The token in a header value as far as it can be told without parsing: its last word. */

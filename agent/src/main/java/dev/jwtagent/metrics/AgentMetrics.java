@@ -17,11 +17,16 @@ public final class AgentMetrics {
     private final ConcurrentMap<String, LongSupplier> gauges = new ConcurrentHashMap<>();
 
     public void increment(String name) {
+        counter(name).increment();
+    }
+
+    /** The counter {@code name}, made at the first call: for a caller that counts on every request. */
+    public LongAdder counter(String name) {
         LongAdder adder = counters.get(name);
         if (adder == null) {
             adder = counters.computeIfAbsent(name, n -> new LongAdder());
         }
-        adder.increment();
+        return adder;
     }
 
     public void gauge(String name, LongSupplier value) {

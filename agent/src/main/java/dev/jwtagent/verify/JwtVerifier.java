@@ -81,18 +81,20 @@ final class JwtVerifier implements KeyedVerifier {
     }
 
     @Override
-    public boolean verifiedBefore(String token) {
-        return cache != null && token != null && cache.get(token) != null;
+    public VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
+        VerifiedTokenCache.Entry hit = cache == null || token == null ? null : cache.get(token);
+        if (hit == null) {
+            return null;
+        }
+        checkStillValid(hit);
+        return hit.token;
     }
 
     private VerifiedToken doVerify(String token) throws TokenRejectedException {
         checkSize(token);
-        if (cache != null) {
-            VerifiedTokenCache.Entry hit = cache.get(token);
-            if (hit != null) {
-                checkStillValid(hit);
-                return hit.token;
-            }
+        VerifiedToken remembered = verifyRemembered(token);
+        if (remembered != null) {
+            return remembered;
         }
         ParsedToken parsed = ParsedToken.parse(token, true);
         Map<String, Object> claims = parsed.claimsMap();

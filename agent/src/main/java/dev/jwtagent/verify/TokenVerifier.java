@@ -8,10 +8,12 @@ public interface TokenVerifier {
     VerifiedToken verify(String token) throws TokenRejectedException;
 
     /**
-     * Whether exactly this string passed verification before and is still remembered: a header
-     * carrying it needs no character-by-character check again. False when unsure.
+     * The token as verified before, when exactly this string passed {@link #verify} and is still
+     * remembered: only its times are checked again (it may have expired since). Null when it is
+     * not remembered; then it must go through {@link #verify}. A header carrying a remembered
+     * token needs no character-by-character check again.
      */
-    default boolean verifiedBefore(String token) {
-        return false;
+    default VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
+        return null;
     }
 }

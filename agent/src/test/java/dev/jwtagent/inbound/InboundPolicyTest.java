@@ -6,6 +6,7 @@ import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.metrics.AgentMetrics;
 import dev.jwtagent.verify.TokenVerifier;
 import dev.jwtagent.verify.TokenVerifiers;
+import dev.jwtagent.verify.VerifiedToken;
 import dev.jwtagent.verify.VerifierSettings;
 import org.junit.jupiter.api.Test;
 
@@ -163,5 +164,44 @@ class InboundPolicyTest {
         for (String query : new String[] {"", "a=1", "my_access_token=abc", "access_tokens=abc", "a=access_token", "access_token_x=1&b=2", "&&"}) {
             assertFalse(InboundPolicy.carriesAccessToken(query), query);
         }
+    }
+
+    @Test
+    void aMalformedHeaderIsABadRequest() {
+        for (String value : new String[] {"Bearer", "Bearer\tabc", "Bearer abc def", "Bearer abc=def", "Bearer ä.b.c"}) {
+            InboundDecision decision = policy(true, false).decide(headers(value), "/orders", null, null);
+            assertEquals(400, decision.rejectStatus(), value);
+            assertEquals("Bearer error=\"invalid_request\", error_description=\"malformed Authorization header\"",
+                    decision.wwwAuthenticate(), value);
+        }
+        assertEquals(5, metrics.get("rejected.malformed_header"));
+    }
+
+    @Test
+    void aTokenTheVerifierRemembersIsNotCheckedCharacterByCharacterAgain() throws Exception {
+        // Only strings that passed the character check once are ever remembered; "known token" stands for such a string here.
+        String known = "known token";
+        VerifiedToken verified = VERIFIER.verify(token("alice"));
+        TokenVerifier remembering = new TokenVerifier() {
+            @Override
+            public VerifiedToken verify(String token) {
+                throw new AssertionError("a remembered token is not verified again");
+            }
+
+            @Override
+            public VerifiedToken verifyRemembered(String token) {
+                return token.equals(known) ? verified : null;
+            }
+        };
+        InboundPolicy policy = new InboundPolicy(remembering, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        InboundDecision decision = policy.decide(headers("Bearer " + known), "/orders", null, null);
+        assertFalse(decision.rejects());
+        assertEquals(known, decision.token().value());
+        assertEquals("alice", decision.subject());
+        assertEquals(400, policy.decide(headers("Bearer " + known + "x y"), "/orders", null, null).rejectStatus(),
+                "anything else is still checked");
+        assertEquals(400, policy.decide(headers("Bearer\t" + known), "/orders", null, null).rejectStatus(),
+                "the scheme and separator are still checked");
+        assertEquals(1, metrics.get("verified"));
     }
 }

@@ -126,14 +126,15 @@ final class JwtVerifier implements KeyedVerifier {
         }
     }
 
+    /** Milliseconds, not instants: this runs on every request with a repeated token. */
     private void checkStillValid(VerifiedTokenCache.Entry hit) throws TokenRejectedException {
-        Instant now = clock.instant();
-        if (!now.isBefore(hit.deadAfter)) {
+        long now = clock.millis();
+        if (now >= hit.deadAfterMillis) {
             cache.remove(hit.token.token());
             throw new TokenRejectedException(RejectReason.EXPIRED);
         }
         Instant nbf = hit.token.notBefore();
-        if (nbf != null && now.plus(skew).isBefore(nbf)) {
+        if (nbf != null && now + skew.toMillis() < nbf.toEpochMilli()) {
             throw new TokenRejectedException(RejectReason.NOT_YET_VALID);
         }
     }

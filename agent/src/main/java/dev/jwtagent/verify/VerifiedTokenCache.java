@@ -37,10 +37,13 @@ final class VerifiedTokenCache {
         final VerifiedToken token;
         /** After this instant the token is expired even with clock skew: the entry is useless. */
         final Instant deadAfter;
+        /** {@link #deadAfter} in epoch milliseconds, for the check on every hit. */
+        final long deadAfterMillis;
 
         Entry(VerifiedToken token, Instant deadAfter) {
             this.token = token;
             this.deadAfter = deadAfter;
+            this.deadAfterMillis = deadAfter.toEpochMilli();
         }
     }
 

@@ -7,6 +7,7 @@ import static dev.jwtagent.verify.TestSupport.header;
 import static dev.jwtagent.verify.TestSupport.sign;
 import static dev.jwtagent.verify.TestSupport.signer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -88,8 +89,28 @@ class VerifiedTokenCacheTest {
         JwtVerifier verifier = new CountingKeys().verifier(cache());
         String token = es256(claims("\"nbf\":" + NOW.getEpochSecond()));
         verifier.verify(token);
+        clock.set(NOW.minusSeconds(30));
+        verifier.verify(token);
+        assertSame(verifier.verify(token), verifier.verifyRemembered(token), "accepted at nbf minus the 30 s skew");
+        clock.set(NOW.minusSeconds(30).minusMillis(1));
+        assertRejected(RejectReason.NOT_YET_VALID, verifier, token);
         clock.set(NOW.minusSeconds(60));
         assertRejected(RejectReason.NOT_YET_VALID, verifier, token);
+    }
+
+    @Test
+    void aTokenIsRememberedOnlyOnceVerifiedAndOnlyAsTheExactString() throws Exception {
+        JwtVerifier verifier = new CountingKeys().verifier(cache());
+        String token = es256(claims(""));
+        assertNull(verifier.verifyRemembered(token), "not verified yet");
+        VerifiedToken verified = verifier.verify(token);
+        assertSame(verified, verifier.verifyRemembered(token));
+        assertSame(verified, verifier.verifyRemembered(new String(token.toCharArray())), "an equal string read from another header");
+        assertNull(verifier.verifyRemembered(token + "x"));
+        assertNull(verifier.verifyRemembered(token.substring(0, token.length() - 1)));
+        clock.advance(Duration.ofSeconds(3600 + 30));
+        assertRejected(RejectReason.EXPIRED, verifier, token);
+        assertNull(verifier.verifyRemembered(token), "forgotten once expired");
     }
 
     @Test

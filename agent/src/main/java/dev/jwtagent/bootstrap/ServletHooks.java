@@ -160,7 +160,8 @@ public final class ServletHooks {
 
     /**
      * What was found for the class seen last, asked before the {@link ClassValue}: a container hands
-     * every request in the same class. Weakly held, so that it keeps no web application loaded.
+     * every request in the same class. The class is held weakly; the methods found hold the servlet
+     * API's interfaces, which belong to the container, until a request of another class comes.
      */
     private static final class LastSeen<T> {
         private final WeakReference<Class<?>> type;

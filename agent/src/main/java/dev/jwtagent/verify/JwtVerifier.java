@@ -30,6 +30,7 @@ final class JwtVerifier implements KeyedVerifier {
     private final List<String> requiredClaims;
     private final int maxTokenSize;
     private final Duration skew;
+    private final long skewMillis;
     private final Clock clock;
     private final Set<String> algorithms;
     private final VerifiedTokenCache cache;
@@ -42,6 +43,7 @@ final class JwtVerifier implements KeyedVerifier {
         this.requiredClaims = settings.requiredClaims();
         this.maxTokenSize = settings.maxTokenSize();
         this.skew = settings.clockSkew();
+        this.skewMillis = skew.toMillis();
         this.clock = settings.clock();
         this.algorithms = source.algorithms();
         this.cache = cache;
@@ -82,6 +84,17 @@ final class JwtVerifier implements KeyedVerifier {
 
     @Override
     public VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
+        try {
+            return remembered(token);
+        } catch (RuntimeException e) {
+            if (internalErrorLogged.compareAndSet(false, true)) {
+                LOG.error("internal error while verifying a token (logged once)", e);
+            }
+            throw new TokenRejectedException(RejectReason.INTERNAL_ERROR);
+        }
+    }
+
+    private VerifiedToken remembered(String token) throws TokenRejectedException {
         VerifiedTokenCache.Entry hit = cache == null || token == null ? null : cache.get(token);
         if (hit == null) {
             return null;
@@ -92,9 +105,9 @@ final class JwtVerifier implements KeyedVerifier {
 
     private VerifiedToken doVerify(String token) throws TokenRejectedException {
         checkSize(token);
-        VerifiedToken remembered = verifyRemembered(token);
-        if (remembered != null) {
-            return remembered;
+        VerifiedToken seenBefore = remembered(token);
+        if (seenBefore != null) {
+            return seenBefore;
         }
         ParsedToken parsed = ParsedToken.parse(token, true);
         Map<String, Object> claims = parsed.claimsMap();
@@ -134,7 +147,7 @@ final class JwtVerifier implements KeyedVerifier {
             throw new TokenRejectedException(RejectReason.EXPIRED);
         }
         Instant nbf = hit.token.notBefore();
-        if (nbf != null && now + skew.toMillis() < nbf.toEpochMilli()) {
+        if (nbf != null && now + skewMillis < nbf.toEpochMilli()) {
             throw new TokenRejectedException(RejectReason.NOT_YET_VALID);
         }
     }

@@ -11,7 +11,8 @@ public interface TokenVerifier {
      * The token as verified before, when exactly this string passed {@link #verify} and is still
      * remembered: only its times are checked again (it may have expired since). Null when it is
      * not remembered; then it must go through {@link #verify}. A header carrying a remembered
-     * token needs no character-by-character check again.
+     * token needs no character-by-character check again. Throws {@link TokenRejectedException}
+     * (expired, not yet valid, internal error), never anything else.
      */
     default VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
         return null;

@@ -4,6 +4,8 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.metrics.AgentMetrics;
+import dev.jwtagent.verify.RejectReason;
+import dev.jwtagent.verify.TokenRejectedException;
 import dev.jwtagent.verify.TokenVerifier;
 import dev.jwtagent.verify.TokenVerifiers;
 import dev.jwtagent.verify.VerifiedToken;
@@ -203,5 +205,26 @@ class InboundPolicyTest {
         assertEquals(400, policy.decide(headers("Bearer\t" + known), "/orders", null, null).rejectStatus(),
                 "the scheme and separator are still checked");
         assertEquals(1, metrics.get("verified"));
+    }
+
+    @Test
+    void aRememberedTokenThatHasExpiredIsRefusedWithoutAnotherVerification() {
+        TokenVerifier expiredSince = new TokenVerifier() {
+            @Override
+            public VerifiedToken verify(String token) {
+                throw new AssertionError("a remembered token is not verified again");
+            }
+
+            @Override
+            public VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
+                throw new TokenRejectedException(RejectReason.EXPIRED);
+            }
+        };
+        InboundPolicy policy = new InboundPolicy(expiredSince, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        InboundDecision decision = policy.decide(headers("Bearer " + token("alice")), "/orders", null, null);
+        assertEquals(401, decision.rejectStatus());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"", decision.wwwAuthenticate());
+        assertEquals(1, metrics.get("rejected.expired"));
+        assertEquals(0, metrics.get("verified"));
     }
 }

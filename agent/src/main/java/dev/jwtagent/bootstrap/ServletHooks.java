@@ -34,8 +34,8 @@ public final class ServletHooks {
             if (RequestScope.insideRequest() || request == null || response == null) {
                 return NOTHING_TO_CLOSE;
             }
-            RequestMethods http = RequestMethods.of(request.getClass());
-            ResponseMethods answer = ResponseMethods.of(response.getClass());
+            RequestMethods http = RequestMethods.FOR_CLASS.lookup(request.getClass());
+            ResponseMethods answer = ResponseMethods.FOR_CLASS.lookup(response.getClass());
             if (http == null || answer == null) {
                 return NOTHING_TO_CLOSE;
             }
@@ -84,7 +84,7 @@ public final class ServletHooks {
     /** The agent could not decide: 401, unless the response is already on its way. */
     private static void failClosed(Object response) {
         try {
-            ResponseMethods answer = ResponseMethods.of(response.getClass());
+            ResponseMethods answer = ResponseMethods.FOR_CLASS.lookup(response.getClass());
             if (answer != null && answer.unusable == null && !(Boolean) answer.call(answer.isCommitted, response)) {
                 answer.call(answer.setStatus, response, 401);
                 answer.call(answer.setHeader, response, "WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
@@ -159,44 +159,43 @@ public final class ServletHooks {
     }
 
     /**
-     * What was found for the class seen last, asked before the {@link ClassValue}: a container hands
-     * every request in the same class. The class is held weakly; the methods found hold the servlet
+     * A {@link ClassValue} that first asks whether the class is the one seen last: a container hands
+     * every request in the same class. That class is held weakly; the value found holds the servlet
      * API's interfaces, which belong to the container, until a request of another class comes.
      */
-    private static final class LastSeen<T> {
-        private final WeakReference<Class<?>> type;
-        final T methods;
+    private abstract static class ByClass<T> extends ClassValue<T> {
+        /** Immutable, so a plain field publishes it safely; a race only costs a lookup. */
+        private LastSeen<T> last;
 
-        LastSeen(Class<?> type, T methods) {
-            this.type = new WeakReference<>(type);
-            this.methods = methods;
+        T lookup(Class<?> type) {
+            LastSeen<T> seen = last;
+            if (seen == null || seen.type.get() != type) {
+                seen = new LastSeen<>(type, get(type));
+                last = seen;
+            }
+            return seen.value;
         }
+    }
 
-        boolean isFor(Class<?> other) {
-            return type.get() == other;
+    private static final class LastSeen<T> {
+        final WeakReference<Class<?>> type;
+        final T value;
+
+        LastSeen(Class<?> type, T value) {
+            this.type = new WeakReference<>(type);
+            this.value = value;
         }
     }
 
     private static final class RequestMethods extends Methods {
         /** Null for a class that is not an HTTP request. */
-        static final ClassValue<RequestMethods> FOR_CLASS = new ClassValue<RequestMethods>() {
+        static final ByClass<RequestMethods> FOR_CLASS = new ByClass<RequestMethods>() {
             @Override
             protected RequestMethods computeValue(Class<?> type) {
                 Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletRequest", "javax.servlet.http.HttpServletRequest");
                 return api == null ? null : new RequestMethods(api);
             }
         };
-        /** Immutable, so a plain field publishes it safely; a race only costs a lookup. */
-        private static LastSeen<RequestMethods> last;
-
-        static RequestMethods of(Class<?> type) {
-            LastSeen<RequestMethods> seen = last;
-            if (seen == null || !seen.isFor(type)) {
-                seen = new LastSeen<>(type, FOR_CLASS.get(type));
-                last = seen;
-            }
-            return seen.methods;
-        }
 
         final Method getAttribute = find("getAttribute", String.class);
         final Method setAttribute = find("setAttribute", String.class, Object.class);
@@ -212,23 +211,13 @@ public final class ServletHooks {
 
     private static final class ResponseMethods extends Methods {
         /** Null for a class that is not an HTTP response. */
-        static final ClassValue<ResponseMethods> FOR_CLASS = new ClassValue<ResponseMethods>() {
+        static final ByClass<ResponseMethods> FOR_CLASS = new ByClass<ResponseMethods>() {
             @Override
             protected ResponseMethods computeValue(Class<?> type) {
                 Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletResponse", "javax.servlet.http.HttpServletResponse");
                 return api == null ? null : new ResponseMethods(api);
             }
         };
-        private static LastSeen<ResponseMethods> last;
-
-        static ResponseMethods of(Class<?> type) {
-            LastSeen<ResponseMethods> seen = last;
-            if (seen == null || !seen.isFor(type)) {
-                seen = new LastSeen<>(type, FOR_CLASS.get(type));
-                last = seen;
-            }
-            return seen.methods;
-        }
 
         final Method setStatus = find("setStatus", int.class);
         final Method setHeader = find("setHeader", String.class, String.class);

@@ -167,6 +167,34 @@ abstract class InboundContractTest {
     }
 
     @Test
+    void aTokenVerifiedBeforeStillNeedsAWellFormedHeader() throws Exception {
+        // The agent remembers this token: its characters are not checked again, the header around it still is.
+        String token = Tokens.valid("alice");
+        assertEquals("alice", get("/echo", RawHttp.bearer(token)).field("subject"));
+        countBefore();
+        for (String header : new String[] {"Authorization: Bearer\t" + token, "Authorization: Bearer " + token + " " + token,
+                "Authorization: Bearer " + token + "\"", "Authorization: Bearer " + token + " x"}) {
+            RawHttp.Response response = get("/echo", header);
+            assertEquals(400, response.status, header + " -> " + response);
+            assertTrue(response.header("WWW-Authenticate").contains("error=\"invalid_request\""), response.toString());
+        }
+        assertApplicationNotCalled();
+    }
+
+    @Test
+    void aTokenVerifiedBeforeIsRefusedOnceItExpires() throws Exception {
+        // Expired 27 s ago: accepted within the 30 s clock skew, and remembered until the skew runs out 2 to 3 s from now.
+        String token = Tokens.signed("short-lived", b -> b.withExpiresAt(Instant.now().minusSeconds(27)));
+        assertEquals("short-lived", get("/echo", RawHttp.bearer(token)).field("subject"));
+        Thread.sleep(3500);
+        countBefore();
+        RawHttp.Response late = get("/echo", RawHttp.bearer(token));
+        assertEquals(401, late.status, late.toString());
+        assertTrue(late.header("WWW-Authenticate").contains("error_description=\"token expired\""), late.toString());
+        assertApplicationNotCalled();
+    }
+
+    @Test
     void otherAuthorizationSchemesBelongToTheApplication() throws Exception {
         RawHttp.Response response = get("/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
         assertEquals(200, response.status, response.toString());

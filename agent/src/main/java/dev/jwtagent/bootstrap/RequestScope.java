@@ -23,7 +23,11 @@ public final class RequestScope {
     }
 
     public static RequestScope open(Object request, CarriedToken token) {
-        RequestScope scope = new RequestScope(TokenCarrier.slot());
+        return open(TokenCarrier.slot(), request, token);
+    }
+
+    static RequestScope open(TokenCarrier.Slot slot, Object request, CarriedToken token) {
+        RequestScope scope = new RequestScope(slot);
         scope.slot.request = request;
         scope.slot.token = token;
         return scope;

@@ -31,7 +31,11 @@ public final class ServletHooks {
      */
     public static Object enter(Object request, Object response) {
         try {
-            if (RequestScope.insideRequest() || request == null || response == null) {
+            if (request == null || response == null) {
+                return NOTHING_TO_CLOSE;
+            }
+            TokenCarrier.Slot slot = TokenCarrier.slot();
+            if (slot.request != null) {
                 return NOTHING_TO_CLOSE;
             }
             RequestMethods http = RequestMethods.FOR_CLASS.lookup(request.getClass());
@@ -49,14 +53,17 @@ public final class ServletHooks {
                 // A later dispatch (async, error, forward from another thread) of a request already decided.
                 decision = (InboundDecision) earlier;
             } else {
-                @SuppressWarnings("unchecked")
-                Enumeration<String> headers = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
+                HeaderValues headers = headerValues(http, request, slot.lastVerifiedHeader);
                 boolean readsPath = AgentBridge.inboundReadsPath();
                 decision = AgentBridge.decideInbound(headers, readsPath ? (String) http.call(http.getServletPath, request) : null,
                         readsPath ? (String) http.call(http.getPathInfo, request) : null, (String) http.call(http.getQueryString, request));
                 if (decision.rejects()) {
                     answer.reject(response, decision);
                     return null;
+                }
+                if (decision.token() != null && headers.first != null) {
+                    // Verified: the thread's next request with the same header can skip reading it (TomcatHeaders).
+                    slot.lastVerifiedHeader = headers.first;
                 }
                 http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
                 if (decision.subject() != null) {
@@ -66,11 +73,64 @@ public final class ServletHooks {
                     http.call(http.setAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claims());
                 }
             }
-            return RequestScope.open(request, decision.token());
+            return RequestScope.open(slot, request, decision.token());
         } catch (Throwable fault) {
             AgentBridge.adviceFault(fault instanceof InvocationTargetException ? fault.getCause() : fault);
             failClosed(response);
             return null;
+        }
+    }
+
+    /**
+     * The request's values of the token header. On Tomcat, when the only such header is the one
+     * this thread last verified, that String is reused instead of asking Tomcat to decode the
+     * header again; the decision that follows is made exactly as for any other request.
+     */
+    private static HeaderValues headerValues(RequestMethods http, Object request, String lastVerified) throws Throwable {
+        String name = AgentBridge.inboundHeader();
+        if (http.tomcat != null && lastVerified != null && http.tomcat.isOnlyValue(request, name, lastVerified)) {
+            return new HeaderValues(null, lastVerified);
+        }
+        @SuppressWarnings("unchecked")
+        Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, name);
+        return new HeaderValues(values, null);
+    }
+
+    /**
+     * The header values handed to the decision, either the container's own enumeration or one
+     * value already known; remembers the first value read, so that a verified one can be reused.
+     */
+    private static final class HeaderValues implements Enumeration<String> {
+        private final Enumeration<String> container;
+        private String known;
+        String first;
+
+        HeaderValues(Enumeration<String> container, String known) {
+            this.container = container;
+            this.known = known;
+        }
+
+        @Override
+        public boolean hasMoreElements() {
+            return container == null ? known != null : container.hasMoreElements();
+        }
+
+        @Override
+        public String nextElement() {
+            String value;
+            if (container == null) {
+                if (known == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                value = known;
+                known = null;
+            } else {
+                value = container.nextElement();
+            }
+            if (first == null) {
+                first = value;
+            }
+            return value;
         }
     }
 
@@ -193,7 +253,7 @@ public final class ServletHooks {
             @Override
             protected RequestMethods computeValue(Class<?> type) {
                 Class<?> api = findInterface(type, "jakarta.servlet.http.HttpServletRequest", "javax.servlet.http.HttpServletRequest");
-                return api == null ? null : new RequestMethods(api);
+                return api == null ? null : new RequestMethods(api, type);
             }
         };
 
@@ -203,9 +263,12 @@ public final class ServletHooks {
         final Method getServletPath = find("getServletPath");
         final Method getPathInfo = find("getPathInfo");
         final Method getQueryString = find("getQueryString");
+        /** Tomcat's header bytes for the request class, or null for any other container. */
+        final TomcatHeaders tomcat;
 
-        private RequestMethods(Class<?> api) {
+        private RequestMethods(Class<?> api, Class<?> requestClass) {
             super(api);
+            tomcat = TomcatHeaders.forRequestClass(requestClass);
         }
     }
 

@@ -14,6 +14,11 @@ public final class TokenCarrier {
     static final class Slot {
         CarriedToken token;
         Object request;
+        /**
+         * The token header value of the last request verified on this thread: only compared with
+         * the next request's header ({@link ServletHooks}), never sent or logged.
+         */
+        String lastVerifiedHeader;
     }
 
     private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();

@@ -195,6 +195,33 @@ abstract class InboundContractTest {
     }
 
     @Test
+    void aHeaderLikeTheOneVerifiedBeforeIsJudgedOnItsOwn() throws Exception {
+        // Every worker has now verified this header: on Tomcat each remembers it and compares the next request's header with it.
+        String token = Tokens.valid("alice");
+        for (int i = 0; i < 12; i++) {
+            assertEquals("alice", get("/echo", RawHttp.bearer(token)).field("subject"));
+        }
+        int middle = token.length() - 10;
+        String forged = token.substring(0, middle) + (token.charAt(middle) == 'A' ? 'B' : 'A') + token.substring(middle + 1);
+        countBefore();
+        for (int i = 0; i < 4; i++) {
+            RawHttp.Response sameLength = get("/echo", RawHttp.bearer(forged));
+            assertEquals(401, sameLength.status, sameLength.toString());
+            RawHttp.Response twice = get("/echo", RawHttp.bearer(token), RawHttp.bearer(token));
+            assertEquals(400, twice.status, twice.toString());
+            RawHttp.Response besideBasic = get("/echo", RawHttp.bearer(token), "authorization: Basic YWxpY2U6c2VjcmV0");
+            assertEquals(400, besideBasic.status, besideBasic.toString());
+            RawHttp.Response latin1 = get("/echo", RawHttp.bearer(token) + "\u00e9");
+            assertEquals(400, latin1.status, latin1.toString());
+        }
+        assertApplicationNotCalled();
+        for (int i = 0; i < 4; i++) {
+            assertEquals("alice", get("/echo", "authorization: bearer " + token).field("subject"));
+            assertEquals("alice", get("/echo", RawHttp.bearer(token)).field("subject"));
+        }
+    }
+
+    @Test
     void otherAuthorizationSchemesBelongToTheApplication() throws Exception {
         RawHttp.Response response = get("/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
         assertEquals(200, response.status, response.toString());

@@ -1,0 +1,104 @@
+package example.jwtagent.it;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.apache.catalina.Context;
+import org.apache.catalina.connector.Connector;
+import org.apache.catalina.startup.Tomcat;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The agent's reading of Tomcat's header bytes (the bootstrap class {@code TomcatHeaders}), asked
+ * from inside a request of a real Tomcat 11: it must recognise the one header equal to the value
+ * given, and answer "no" for anything else, so that the hooks then read the header through the
+ * servlet API. The path is excluded from verification, so only the accessor judges the headers.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TomcatHeaderBytesTest {
+    private Tomcat tomcat;
+    private String baseUrl;
+
+    @BeforeAll
+    void start() throws Exception {
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(Files.createTempDirectory("tomcat-bytes").toString());
+        Connector connector = new Connector();
+        connector.setPort(0);
+        connector.setProperty("address", "127.0.0.1");
+        tomcat.setConnector(connector);
+        Context context = tomcat.addContext("", null);
+        Tomcat.addServlet(context, "ask", new AskingServlet());
+        context.addServletMappingDecoded("/public/*", "ask");
+        tomcat.start();
+        baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        tomcat.stop();
+        tomcat.destroy();
+    }
+
+    /** What the accessor says about the request's Authorization header against the X-Expected header's value. */
+    private String ask(String... headers) throws Exception {
+        RawHttp.Response response = RawHttp.get(baseUrl, "/public/ask", headers);
+        assertEquals(200, response.status, response.toString());
+        return response.body.trim();
+    }
+
+    @Test
+    void theOneHeaderEqualToTheValueIsRecognised() throws Exception {
+        assertEquals("true", ask("Authorization: Bearer abc.def.ghi", "X-Expected: Bearer abc.def.ghi"));
+        assertEquals("true", ask("aUTHORIZATION: Bearer abc.def.ghi", "X-Expected: Bearer abc.def.ghi"));
+        // Tomcat drops the whitespace around a value for the servlet API too: both read the same value.
+        assertEquals("true", ask("Authorization:   Bearer abc.def.ghi  ", "X-Expected: Bearer abc.def.ghi"));
+    }
+
+    @Test
+    void anyOtherHeaderIsNot() throws Exception {
+        assertEquals("false", ask("Authorization: Bearer abc.def.ghj", "X-Expected: Bearer abc.def.ghi"));
+        assertEquals("false", ask("Authorization: Bearer abc.def.gh", "X-Expected: Bearer abc.def.ghi"));
+        assertEquals("false", ask("Authorization: bearer abc.def.ghi", "X-Expected: Bearer abc.def.ghi"));
+        assertEquals("false", ask("X-Expected: Bearer abc.def.ghi"));
+        assertEquals("false", ask("Authorization: Bearer abc.def.ghi", "Authorization: Bearer abc.def.ghi", "X-Expected: Bearer abc.def.ghi"));
+        assertEquals("false", ask("Authorization: Bearer \u00e9", "X-Expected: Bearer \u00e9"), "bytes above 127 are left to the servlet API");
+    }
+
+    static final class AskingServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            String answer;
+            try {
+                Class<?> accessor = Class.forName("dev.jwtagent.bootstrap.TomcatHeaders", false, null);
+                Method forRequestClass = accessor.getDeclaredMethod("forRequestClass", Class.class);
+                forRequestClass.setAccessible(true);
+                Object headers = forRequestClass.invoke(null, request.getClass());
+                if (headers == null) {
+                    answer = "no accessor for " + request.getClass().getName();
+                } else {
+                    Method isOnlyValue = accessor.getDeclaredMethod("isOnlyValue", Object.class, String.class, String.class);
+                    isOnlyValue.setAccessible(true);
+                    answer = String.valueOf(isOnlyValue.invoke(headers, request, "Authorization", request.getHeader("X-Expected")));
+                }
+            } catch (ReflectiveOperationException e) {
+                answer = e.toString();
+            }
+            byte[] body = (answer + "\n").getBytes(StandardCharsets.UTF_8);
+            response.setContentType("text/plain");
+            response.getOutputStream().write(body);
+        }
+    }
+}

@@ -42,6 +42,12 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo, String queryString) {
+        onFirstCall.run();
+        return inbound.decideRemembered(header, token, servletPath, pathInfo, queryString);
+    }
+
+    @Override
     public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
         try {
             CarriedToken token = TokenCarrier.current();

@@ -57,6 +57,14 @@ public final class AgentBridge {
         return h == null ? InboundDecision.PROCEED_WITHOUT_TOKEN : h.decideInbound(headerValues, servletPath, pathInfo, queryString);
     }
 
+    /** See {@link BridgeHooks#decideInboundRemembered}. */
+    public static InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo,
+                                                          String queryString) {
+        BridgeHooks h = hooks;
+        return h == null ? InboundDecision.PROCEED_WITHOUT_TOKEN
+                : h.decideInboundRemembered(header, token, servletPath, pathInfo, queryString);
+    }
+
     public static String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
         BridgeHooks h = hooks;
         if (h == null || TokenCarrier.current() == null) {

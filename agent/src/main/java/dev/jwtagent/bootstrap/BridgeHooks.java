@@ -11,6 +11,17 @@ public interface BridgeHooks {
     /** The inbound decision for one request; never throws (an internal fault is a 401). */
     InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString);
 
+    /**
+     * The inbound decision for a request whose only token header is {@code header}, a value
+     * decided before to carry {@code token}: the header is not parsed again. By default the same
+     * as deciding on that one header value.
+     */
+    default InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo,
+                                                    String queryString) {
+        return decideInbound(java.util.Collections.enumeration(java.util.Collections.singletonList(header)), servletPath, pathInfo,
+                queryString);
+    }
+
     /** Whether {@link #decideInbound} looks at the path at all (only excluded paths do): if not, it is not asked for. */
     default boolean inboundReadsPath() {
         return true;

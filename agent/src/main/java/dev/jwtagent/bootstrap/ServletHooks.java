@@ -6,7 +6,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
+import java.util.NoSuchElementException;
 
 /**
  * What the servlet entry instrumentation calls around {@code Servlet.service} and
@@ -53,17 +55,10 @@ public final class ServletHooks {
                 // A later dispatch (async, error, forward from another thread) of a request already decided.
                 decision = (InboundDecision) earlier;
             } else {
-                HeaderValues headers = headerValues(http, request, slot.lastVerifiedHeader);
-                boolean readsPath = AgentBridge.inboundReadsPath();
-                decision = AgentBridge.decideInbound(headers, readsPath ? (String) http.call(http.getServletPath, request) : null,
-                        readsPath ? (String) http.call(http.getPathInfo, request) : null, (String) http.call(http.getQueryString, request));
+                decision = decide(http, request, slot);
                 if (decision.rejects()) {
                     answer.reject(response, decision);
                     return null;
-                }
-                if (decision.token() != null && headers.first != null) {
-                    // Verified: the thread's next request with the same header can skip reading it (TomcatHeaders).
-                    slot.lastVerifiedHeader = headers.first;
                 }
                 http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
                 if (decision.subject() != null) {
@@ -82,51 +77,77 @@ public final class ServletHooks {
     }
 
     /**
-     * The request's values of the token header. On Tomcat, when the only such header is the one
-     * this thread last verified, that String is reused instead of asking Tomcat to decode the
-     * header again; the decision that follows is made exactly as for any other request.
+     * The decision for a fresh request. On Tomcat, when the request's only token header is the one
+     * this thread last verified, its bytes are compared where Tomcat holds them and the decision
+     * reuses that header's token, instead of Tomcat decoding the header into a new String and the
+     * agent parsing it again; everything else about the request is decided as always.
      */
-    private static HeaderValues headerValues(RequestMethods http, Object request, String lastVerified) throws Throwable {
+    private static InboundDecision decide(RequestMethods http, Object request, TokenCarrier.Slot slot) throws Throwable {
         String name = AgentBridge.inboundHeader();
-        if (http.tomcat != null && lastVerified != null && http.tomcat.isOnlyValue(request, name, lastVerified)) {
-            return new HeaderValues(null, lastVerified);
+        boolean readsPath = AgentBridge.inboundReadsPath();
+        String servletPath = readsPath ? (String) http.call(http.getServletPath, request) : null;
+        String pathInfo = readsPath ? (String) http.call(http.getPathInfo, request) : null;
+        String queryString = (String) http.call(http.getQueryString, request);
+        VerifiedHeader last = slot.lastVerified;
+        if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
+            return AgentBridge.decideInboundRemembered(last.header, last.token, servletPath, pathInfo, queryString);
         }
         @SuppressWarnings("unchecked")
         Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, name);
-        return new HeaderValues(values, null);
+        FirstValueKept headers = new FirstValueKept(values);
+        InboundDecision decision = AgentBridge.decideInbound(headers, servletPath, pathInfo, queryString);
+        if (http.tomcat != null && decision.token() != null && headers.first != null) {
+            VerifiedHeader verified = VerifiedHeader.of(headers.first, decision.token().value());
+            if (verified != null) {
+                slot.lastVerified = verified;
+            }
+        }
+        return decision;
     }
 
-    /**
-     * The header values handed to the decision, either the container's own enumeration or one
-     * value already known; remembers the first value read, so that a verified one can be reused.
-     */
-    private static final class HeaderValues implements Enumeration<String> {
-        private final Enumeration<String> container;
-        private String known;
+    /** A token header value that was decided to carry a valid token, with its bytes as Tomcat holds them. */
+    static final class VerifiedHeader {
+        final String header;
+        final byte[] latin1;
+        final String token;
+
+        private VerifiedHeader(String header, byte[] latin1, String token) {
+            this.header = header;
+            this.latin1 = latin1;
+            this.token = token;
+        }
+
+        /** Null for a value with a character above 127, which Tomcat's bytes would not match. */
+        static VerifiedHeader of(String header, String token) {
+            for (int i = 0; i < header.length(); i++) {
+                if (header.charAt(i) > 127) {
+                    return null;
+                }
+            }
+            return new VerifiedHeader(header, header.getBytes(StandardCharsets.ISO_8859_1), token);
+        }
+    }
+
+    /** The container's header values, keeping the first one read. */
+    private static final class FirstValueKept implements Enumeration<String> {
+        private final Enumeration<String> values;
         String first;
 
-        HeaderValues(Enumeration<String> container, String known) {
-            this.container = container;
-            this.known = known;
+        FirstValueKept(Enumeration<String> values) {
+            this.values = values;
         }
 
         @Override
         public boolean hasMoreElements() {
-            return container == null ? known != null : container.hasMoreElements();
+            return values != null && values.hasMoreElements();
         }
 
         @Override
         public String nextElement() {
-            String value;
-            if (container == null) {
-                if (known == null) {
-                    throw new java.util.NoSuchElementException();
-                }
-                value = known;
-                known = null;
-            } else {
-                value = container.nextElement();
+            if (values == null) {
+                throw new NoSuchElementException();
             }
+            String value = values.nextElement();
             if (first == null) {
                 first = value;
             }

@@ -15,10 +15,10 @@ public final class TokenCarrier {
         CarriedToken token;
         Object request;
         /**
-         * The token header value of the last request verified on this thread: only compared with
-         * the next request's header ({@link ServletHooks}), never sent or logged.
+         * The token header of the last request verified on this thread, and its token: only
+         * compared with the next request's header ({@link ServletHooks}), never sent or logged.
          */
-        String lastVerifiedHeader;
+        ServletHooks.VerifiedHeader lastVerified;
     }
 
     private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();

@@ -48,9 +48,24 @@ public final class InboundPolicy {
     }
 
     public InboundDecision decide(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
-        String[] headerSeen = new String[1];
+        return decide(headerValues, null, null, servletPath, pathInfo, queryString);
+    }
+
+    /**
+     * The decision for a request whose only token header is {@code header}, a value this policy
+     * found well formed before, carrying {@code token} (the servlet hooks remember the last such
+     * header per thread). The header is not parsed again; everything else is decided as by
+     * {@link #decide}, and a token no longer remembered as verified is verified again.
+     */
+    public InboundDecision decideRemembered(String header, String token, String servletPath, String pathInfo, String queryString) {
+        return decide(null, header, token, servletPath, pathInfo, queryString);
+    }
+
+    private InboundDecision decide(Enumeration<String> headerValues, String rememberedHeader, String rememberedToken,
+                                   String servletPath, String pathInfo, String queryString) {
+        String[] headerSeen = {rememberedHeader};
         try {
-            return decideOrThrow(headerValues, servletPath, pathInfo, queryString, headerSeen);
+            return decideOrThrow(headerValues, rememberedToken, servletPath, pathInfo, queryString, headerSeen);
         } catch (RuntimeException | Error fault) {
             metrics.increment("internal_faults");
             if (AgentLog.firstTime("inbound-fault:" + fault.getClass().getName())) {
@@ -64,8 +79,8 @@ public final class InboundPolicy {
         }
     }
 
-    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString,
-                                          String[] headerSeen) {
+    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String rememberedToken, String servletPath,
+                                          String pathInfo, String queryString, String[] headerSeen) {
         String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
         if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
             metrics.increment("excluded");
@@ -76,6 +91,9 @@ public final class InboundPolicy {
             if (AgentLog.rateLimited("query-token")) {
                 LOG.warn("a request carried access_token in its query string; it is ignored (tokens are read only from the {} header)", headerName);
             }
+        }
+        if (rememberedToken != null) {
+            return decideToken(rememberedToken);
         }
 
         String first = null;
@@ -104,7 +122,11 @@ public final class InboundPolicy {
             }
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
-        String token = header.token;
+        return decideToken(header.token);
+    }
+
+    /** The decision for the token of a well-formed bearer header. */
+    private InboundDecision decideToken(String token) {
         try {
             // One cache lookup for a token seen before: the usual request.
             VerifiedToken verified = verifier.verifyRemembered(token);

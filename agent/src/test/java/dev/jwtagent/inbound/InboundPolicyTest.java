@@ -227,4 +227,82 @@ class InboundPolicyTest {
         assertEquals(1, metrics.get("rejected.expired"));
         assertEquals(0, metrics.get("verified"));
     }
+
+    @Test
+    void aRememberedHeaderIsDecidedLikeTheSameHeaderReadAgain() {
+        String token = token("alice");
+        InboundPolicy policy = policy(true, true, "/health");
+        InboundDecision first = policy.decide(headers("Bearer " + token), "/orders", null, null);
+        InboundDecision again = policy.decideRemembered("Bearer " + token, first.token().value(), "/orders", null, null);
+        assertFalse(again.rejects());
+        assertEquals(token, again.token().value());
+        assertEquals("alice", again.subject());
+        assertEquals("alice", again.claims().get("sub"));
+        assertEquals(2, metrics.get("verified"));
+
+        assertNull(policy.decideRemembered("Bearer " + token, token, "/health", null, null).token(), "an excluded path carries no token");
+        assertEquals(1, metrics.get("excluded"));
+        policy.decideRemembered("Bearer " + token, token, "/orders", null, "access_token=x");
+        assertEquals(1, metrics.get("query_token_ignored"), "the query is still looked at");
+    }
+
+    @Test
+    void aRememberedHeaderWhoseTokenIsNoLongerRememberedIsVerifiedAgain() {
+        String token = token("carol");
+        TokenVerifier forgetful = new TokenVerifier() {
+            @Override
+            public VerifiedToken verify(String candidate) throws TokenRejectedException {
+                return VERIFIER.verify(candidate);
+            }
+
+            @Override
+            public VerifiedToken verifyRemembered(String candidate) {
+                return null;
+            }
+        };
+        InboundPolicy policy = new InboundPolicy(forgetful, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        assertEquals("carol", policy.decideRemembered("Bearer " + token, token, "/orders", null, null).subject());
+        InboundDecision forged = policy.decideRemembered("Bearer " + token + "x", token + "x", "/orders", null, null);
+        assertEquals(401, forged.rejectStatus(), "a token verified again is judged on its own");
+    }
+
+    @Test
+    void aRememberedHeaderWhoseTokenHasExpiredIsRefused() {
+        TokenVerifier expiredSince = new TokenVerifier() {
+            @Override
+            public VerifiedToken verify(String token) {
+                throw new AssertionError("a remembered token is not verified again");
+            }
+
+            @Override
+            public VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
+                throw new TokenRejectedException(RejectReason.EXPIRED);
+            }
+        };
+        InboundPolicy policy = new InboundPolicy(expiredSince, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        String token = token("alice");
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        assertEquals(401, decision.rejectStatus());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"", decision.wwwAuthenticate());
+    }
+
+    @Test
+    void aFaultWhileDecidingARememberedHeaderFailsClosed() {
+        TokenVerifier broken = new TokenVerifier() {
+            @Override
+            public VerifiedToken verify(String token) {
+                throw new IllegalStateException("cannot read " + token);
+            }
+
+            @Override
+            public VerifiedToken verifyRemembered(String token) {
+                throw new IllegalStateException("cannot read " + token);
+            }
+        };
+        InboundPolicy policy = new InboundPolicy(broken, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        String token = token("alice");
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        assertEquals(401, decision.rejectStatus());
+        assertEquals(1, metrics.get("internal_faults"));
+    }
 }

@@ -55,6 +55,14 @@ final class TokenFixture {
         settings = builder.build();
     }
 
+    /** Another token this fixture's settings accept, for {@code subject} (HMAC fixtures only). */
+    String anotherToken(String subject) throws GeneralSecurityException {
+        if (secret == null) {
+            throw new IllegalStateException("only HMAC fixtures sign more tokens");
+        }
+        return Jws.hmac(alg, secret, Jws.claims(subject, Instant.now().getEpochSecond(), 3600));
+    }
+
     /**
      * The floor under any verifier: split off and decode the signature, then one MAC or signature
      * check with a JCA object prepared once (not thread-safe: one fixture per benchmark thread).

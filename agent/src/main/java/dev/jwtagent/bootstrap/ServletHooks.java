@@ -97,10 +97,7 @@ public final class ServletHooks {
         FirstValueKept headers = new FirstValueKept(values);
         InboundDecision decision = AgentBridge.decideInbound(headers, servletPath, pathInfo, queryString);
         if (http.tomcat != null && decision.token() != null && headers.first != null) {
-            VerifiedHeader verified = VerifiedHeader.of(headers.first, decision.token().value());
-            if (verified != null) {
-                slot.lastVerified = verified;
-            }
+            slot.lastVerified = new VerifiedHeader(headers.first, decision.token().value());
         }
         return decision;
     }
@@ -111,20 +108,14 @@ public final class ServletHooks {
         final byte[] latin1;
         final String token;
 
-        private VerifiedHeader(String header, byte[] latin1, String token) {
+        /**
+         * Tomcat decodes header bytes as ISO-8859-1, one char per byte, so encoding its String
+         * the same way gives back exactly the bytes it holds.
+         */
+        VerifiedHeader(String header, String token) {
             this.header = header;
-            this.latin1 = latin1;
+            this.latin1 = header.getBytes(StandardCharsets.ISO_8859_1);
             this.token = token;
-        }
-
-        /** Null for a value with a character above 127, which Tomcat's bytes would not match. */
-        static VerifiedHeader of(String header, String token) {
-            for (int i = 0; i < header.length(); i++) {
-                if (header.charAt(i) > 127) {
-                    return null;
-                }
-            }
-            return new VerifiedHeader(header, header.getBytes(StandardCharsets.ISO_8859_1), token);
         }
     }
 

@@ -90,7 +90,7 @@ final class TomcatHeaders {
 
     /**
      * True when {@code request} has exactly one header {@code name} (any case) and its value is
-     * {@code text}, whose ISO-8859-1 bytes are {@code latin1} (the caller's text is ASCII). False
+     * {@code text}, whose ISO-8859-1 bytes are {@code latin1} (Tomcat's own reading of header bytes). False
      * when it differs, is absent or repeated: the caller then reads the header through the servlet
      * API, which gives the same answer the slow way. So does any fault of Tomcat's.
      */

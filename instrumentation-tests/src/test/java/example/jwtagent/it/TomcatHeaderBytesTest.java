@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * from inside a request of a real Tomcat 11: it must recognise the one header equal to the value
  * given, and answer "no" for anything else, so that the hooks then read the header through the
  * servlet API. The path is excluded from verification, so only the accessor judges the headers.
- * The hooks ask it only with ASCII values; it compares any value as Tomcat decodes it.
+ * It compares a value as Tomcat decodes it for the servlet API (ISO-8859-1).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TomcatHeaderBytesTest {

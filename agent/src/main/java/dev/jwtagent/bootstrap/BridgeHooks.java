@@ -1,5 +1,6 @@
 package dev.jwtagent.bootstrap;
 
+import java.util.Collections;
 import java.util.Enumeration;
 
 /**
@@ -18,8 +19,7 @@ public interface BridgeHooks {
      */
     default InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo,
                                                     String queryString) {
-        return decideInbound(java.util.Collections.enumeration(java.util.Collections.singletonList(header)), servletPath, pathInfo,
-                queryString);
+        return decideInbound(Collections.enumeration(Collections.singletonList(header)), servletPath, pathInfo, queryString);
     }
 
     /** Whether {@link #decideInbound} looks at the path at all (only excluded paths do): if not, it is not asked for. */

@@ -6,7 +6,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.NoSuchElementException;
 
@@ -90,7 +89,12 @@ public final class ServletHooks {
         String queryString = (String) http.call(http.getQueryString, request);
         VerifiedHeader last = slot.lastVerified;
         if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
-            return AgentBridge.decideInboundRemembered(last.header, last.token, servletPath, pathInfo, queryString);
+            InboundDecision decision = AgentBridge.decideInboundRemembered(last.header, last.token, servletPath, pathInfo, queryString);
+            if (decision.token() == null) {
+                // Refused now (expired, say), or an excluded path: not kept for the next request.
+                slot.lastVerified = null;
+            }
+            return decision;
         }
         @SuppressWarnings("unchecked")
         Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, name);
@@ -100,23 +104,6 @@ public final class ServletHooks {
             slot.lastVerified = new VerifiedHeader(headers.first, decision.token().value());
         }
         return decision;
-    }
-
-    /** A token header value that was decided to carry a valid token, with its bytes as Tomcat holds them. */
-    static final class VerifiedHeader {
-        final String header;
-        final byte[] latin1;
-        final String token;
-
-        /**
-         * Tomcat decodes header bytes as ISO-8859-1, one char per byte, so encoding its String
-         * the same way gives back exactly the bytes it holds.
-         */
-        VerifiedHeader(String header, String token) {
-            this.header = header;
-            this.latin1 = header.getBytes(StandardCharsets.ISO_8859_1);
-            this.token = token;
-        }
     }
 
     /** The container's header values, keeping the first one read. */

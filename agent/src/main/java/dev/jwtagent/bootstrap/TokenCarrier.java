@@ -17,8 +17,10 @@ public final class TokenCarrier {
         /**
          * The token header of the last request verified on this thread, and its token: only
          * compared with the next request's header ({@link ServletHooks}), never sent or logged.
+         * Unlike the token and request, it outlives the request: until another header is verified
+         * on the thread, or the same one is refused.
          */
-        ServletHooks.VerifiedHeader lastVerified;
+        VerifiedHeader lastVerified;
     }
 
     private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();

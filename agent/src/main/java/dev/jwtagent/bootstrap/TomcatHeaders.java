@@ -9,16 +9,17 @@ import java.util.Arrays;
 
 /**
  * Tells whether a Tomcat request carries exactly one header of a name, equal to a given value,
- * by comparing the header's bytes where Tomcat holds them (a vectorised array comparison). Asking Tomcat for the header instead
- * makes it decode the bytes into a new String on every request (a charset decoder and two
- * copies): the largest single cost the agent adds to a request on Tomcat. The hooks use this only
- * to recognise the header value a thread's previous request was verified with; any other
- * request reads its headers through the servlet API as before.
+ * by comparing the header's bytes where Tomcat holds them (one array comparison). Asking Tomcat
+ * for the header instead makes it decode the bytes into a new String on every request (a charset
+ * decoder and two copies): the largest single cost the agent added to a request on Tomcat. The
+ * hooks use this only to recognise the header a thread's previous request was verified with;
+ * any other request reads its headers through the servlet API as before.
  *
- * <p>Works through Tomcat's public classes ({@code RequestFacade} holds the connector's request,
- * which holds the protocol request and its headers), found by reflection when the first request
- * of the facade class arrives. Any of it missing or refused gives no accessor, and the hooks use
- * the servlet API alone.
+ * <p>Reaches the headers through Tomcat's classes, found by reflection when the first request of
+ * the facade class arrives: the facade's protected field {@code request} (the connector's
+ * request), then public methods down to {@code MimeHeaders} and the value's bytes. Any of it
+ * missing or refused (another layout, Tomcat on the module path without its package opened) gives
+ * no accessor, and the hooks use the servlet API alone.
  */
 final class TomcatHeaders {
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
@@ -39,16 +40,18 @@ final class TomcatHeaders {
     private final MethodHandle chunkStart;
     private final MethodHandle chunkEnd;
 
-    private TomcatHeaders(MethodHandle[] handles, int holdsString, int holdsBytes) {
-        this.holdsString = holdsString;
-        this.holdsBytes = holdsBytes;
-        this.uniqueValue = handles[0];
-        this.valueType = handles[1];
-        this.valueString = handles[2];
-        this.valueBytes = handles[3];
-        this.chunkBuffer = handles[4];
-        this.chunkStart = handles[5];
-        this.chunkEnd = handles[6];
+    private TomcatHeaders(Class<?> value, Class<?> chunk, MethodHandle uniqueValue, MethodHandles.Lookup lookup)
+            throws ReflectiveOperationException {
+        MethodType toInt = MethodType.methodType(int.class, Object.class);
+        this.uniqueValue = uniqueValue;
+        this.valueType = lookup.unreflect(value.getMethod("getType")).asType(toInt);
+        this.holdsString = value.getField("T_STR").getInt(null);
+        this.holdsBytes = value.getField("T_BYTES").getInt(null);
+        this.valueString = lookup.unreflect(value.getMethod("getString")).asType(MethodType.methodType(String.class, Object.class));
+        this.valueBytes = lookup.unreflect(value.getMethod("getByteChunk")).asType(MethodType.methodType(Object.class, Object.class));
+        this.chunkBuffer = lookup.unreflect(chunk.getMethod("getBuffer")).asType(MethodType.methodType(byte[].class, Object.class));
+        this.chunkStart = lookup.unreflect(chunk.getMethod("getStart")).asType(toInt);
+        this.chunkEnd = lookup.unreflect(chunk.getMethod("getEnd")).asType(toInt);
     }
 
     /** The accessor for requests of {@code requestClass}, or null when it is not Tomcat's facade or cannot be read. */
@@ -64,24 +67,14 @@ final class TomcatHeaders {
             Method mimeHeaders = coyoteRequest.getReturnType().getMethod("getMimeHeaders");
             Method unique = mimeHeaders.getReturnType().getMethod("getUniqueValue", String.class);
             Class<?> value = unique.getReturnType();
-            Method byteChunk = value.getMethod("getByteChunk");
-            Class<?> chunk = byteChunk.getReturnType();
+            Class<?> chunk = value.getMethod("getByteChunk").getReturnType();
 
             MethodHandle headersOf = MethodHandles.filterReturnValue(
                     MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflect(coyoteRequest)),
                     lookup.unreflect(mimeHeaders));
-            MethodType toObject = MethodType.methodType(Object.class, Object.class);
-            MethodType toInt = MethodType.methodType(int.class, Object.class);
-            return new TomcatHeaders(new MethodHandle[] {
-                MethodHandles.filterArguments(lookup.unreflect(unique), 0, headersOf)
-                        .asType(MethodType.methodType(Object.class, Object.class, String.class)),
-                lookup.unreflect(value.getMethod("getType")).asType(toInt),
-                lookup.unreflect(value.getMethod("getString")).asType(MethodType.methodType(String.class, Object.class)),
-                lookup.unreflect(byteChunk).asType(toObject),
-                lookup.unreflect(chunk.getMethod("getBuffer")).asType(MethodType.methodType(byte[].class, Object.class)),
-                lookup.unreflect(chunk.getMethod("getStart")).asType(toInt),
-                lookup.unreflect(chunk.getMethod("getEnd")).asType(toInt),
-            }, value.getField("T_STR").getInt(null), value.getField("T_BYTES").getInt(null));
+            MethodHandle uniqueValue = MethodHandles.filterArguments(lookup.unreflect(unique), 0, headersOf)
+                    .asType(MethodType.methodType(Object.class, Object.class, String.class));
+            return new TomcatHeaders(value, chunk, uniqueValue, lookup);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // Another Tomcat layout, or a module that does not open the facade: the servlet API it is.
             return null;
@@ -90,9 +83,11 @@ final class TomcatHeaders {
 
     /**
      * True when {@code request} has exactly one header {@code name} (any case) and its value is
-     * {@code text}, whose ISO-8859-1 bytes are {@code latin1} (Tomcat's own reading of header bytes). False
-     * when it differs, is absent or repeated: the caller then reads the header through the servlet
-     * API, which gives the same answer the slow way. So does any fault of Tomcat's.
+     * {@code text}, whose ISO-8859-1 bytes are {@code latin1}: compared as Strings when Tomcat
+     * holds the value as one (HTTP/2), as bytes otherwise. False when it differs, is absent or
+     * repeated, and on a runtime exception from Tomcat's classes: the caller then reads the header
+     * through the servlet API, which gives the same answer the slow way. An {@code Error}
+     * propagates, and the hooks answer 401.
      */
     boolean isOnlyValue(Object request, String name, byte[] latin1, String text) throws Throwable {
         try {

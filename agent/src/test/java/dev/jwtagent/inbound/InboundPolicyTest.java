@@ -261,9 +261,22 @@ class InboundPolicyTest {
             }
         };
         InboundPolicy policy = new InboundPolicy(forgetful, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
-        assertEquals("carol", policy.decideRemembered("Bearer " + token, token, "/orders", null, null).subject());
-        InboundDecision forged = policy.decideRemembered("Bearer " + token + "x", token + "x", "/orders", null, null);
-        assertEquals(401, forged.rejectStatus(), "a token verified again is judged on its own");
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        assertEquals("carol", decision.subject());
+        assertEquals(token, decision.token().value());
+    }
+
+    @Test
+    void onlyAnAsciiHeaderEverCarriesAVerifiedToken() {
+        // The servlet hooks compare a remembered header with a request's bytes as ISO-8859-1: it must be ASCII.
+        String token = token("alice");
+        InboundPolicy policy = policy(true, false);
+        assertEquals("alice", policy.decide(headers("Bearer " + token), "/orders", null, null).subject());
+        for (String value : new String[] {"Bearer " + token + "\u00e9", "Bearer " + token + "\u0100", "Bearer\u00a0" + token,
+                "\u00a0Bearer " + token, "Bearer " + token + "\u00a0", "Bearer " + token + "\u3000", "B\u00e9arer " + token,
+                "Bearer \u00e9" + token, "Bearer " + token.replace('.', '\u2024')}) {
+            assertNull(policy.decide(headers(value), "/orders", null, null).token(), value);
+        }
     }
 
     @Test

@@ -196,7 +196,7 @@ abstract class InboundContractTest {
 
     @Test
     void aHeaderLikeTheOneVerifiedBeforeIsJudgedOnItsOwn() throws Exception {
-        // Every worker has now verified this header: on Tomcat each remembers it and compares the next request's header with it.
+        // The workers that served these have verified this header: on Tomcat each remembers it and compares its next request's header with it.
         String token = Tokens.valid("alice");
         for (int i = 0; i < 12; i++) {
             assertEquals("alice", get("/echo", RawHttp.bearer(token)).field("subject"));

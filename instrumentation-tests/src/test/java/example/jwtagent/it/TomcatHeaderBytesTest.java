@@ -7,6 +7,8 @@ import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.RequestFacade;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.connector.ResponseFacade;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -14,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The agent's reading of Tomcat's header bytes (the bootstrap class {@code TomcatHeaders}), asked
@@ -79,7 +84,8 @@ class TomcatHeaderBytesTest {
 
     @Test
     void bytesAreReadAsTomcatDecodesThemForTheServletApi() throws Exception {
-        // ISO-8859-1: the byte E9 is the header the servlet API reads as U+00E9.
+        // ISO-8859-1: the byte E9 is the header the servlet API reads as U+00E9. (The hooks only ever
+        // remember ASCII headers: no other carries a verified token.)
         assertEquals("true", ask("Authorization: Bearer \u00e9", "X-Expected: Bearer \u00e9"));
         assertEquals("false", ask("Authorization: Bearer \u00e9", "X-Expected: Bearer \u00c9"));
     }
@@ -100,6 +106,45 @@ class TomcatHeaderBytesTest {
         header.setBytes(bytes, 0, bytes.length - 1);
         assertEquals(false, isOnlyValue(accessor, request, "Bearer abc.def.ghi"));
         assertEquals(true, isOnlyValue(accessor, request, "Bearer abc.def.gh"));
+    }
+
+    @Test
+    void aThreadsRepeatedHeaderIsDecidedWithoutTomcatDecodingIt() throws Exception {
+        String token = Tokens.valid("header-bytes");
+        String otherToken = Tokens.valid("header-bytes-other");
+        org.apache.coyote.Request coyoteRequest = new org.apache.coyote.Request();
+        org.apache.tomcat.util.buf.MessageBytes header = coyoteRequest.getMimeHeaders().addValue("Authorization");
+        RequestFacade request = new RequestFacade(new Request(new Connector("HTTP/1.1"), coyoteRequest));
+        ResponseFacade response = new ResponseFacade(new Response(new org.apache.coyote.Response()));
+        // Tomcat 11 keeps the String it decoded a header into here, until the next decoding.
+        Field decoded = org.apache.tomcat.util.buf.MessageBytes.class.getDeclaredField("strValue");
+        decoded.setAccessible(true);
+
+        assertEquals("header-bytes", enterAndExit(request, response, header, decoded, token));
+        assertNotNull(decoded.get(header), "the first time, the header is read through the servlet API");
+        assertEquals("header-bytes", enterAndExit(request, response, header, decoded, token));
+        assertTrue(decoded.get(header) == null, "the same header again on this thread: Tomcat was not asked to decode it");
+        assertEquals("header-bytes-other", enterAndExit(request, response, header, decoded, otherToken));
+        assertNotNull(decoded.get(header), "another header is read through the servlet API");
+        assertEquals("header-bytes-other", enterAndExit(request, response, header, decoded, otherToken));
+        assertTrue(decoded.get(header) == null, "and again");
+    }
+
+    /** One request through the agent's servlet hooks on this thread, as Tomcat hands it over; the subject it got. */
+    private static Object enterAndExit(RequestFacade request, ResponseFacade response, org.apache.tomcat.util.buf.MessageBytes header,
+                                       Field decoded, String token) throws Exception {
+        for (String name : new String[] {"dev.jwtagent.decision", "jwt.agent.subject", "jwt.agent.claims"}) {
+            request.removeAttribute(name);
+        }
+        byte[] bytes = ("Bearer " + token).getBytes(StandardCharsets.ISO_8859_1);
+        header.setBytes(bytes, 0, bytes.length);
+        decoded.set(header, null);
+        // The agent's classes are on the bootstrap class path, not this module's.
+        Class<?> hooks = Class.forName("dev.jwtagent.bootstrap.ServletHooks", false, null);
+        Object state = hooks.getMethod("enter", Object.class, Object.class).invoke(null, request, response);
+        hooks.getMethod("exit", Object.class).invoke(null, state);
+        assertNotNull(state, "the request must not be refused");
+        return request.getAttribute("jwt.agent.subject");
     }
 
     @Test

@@ -207,9 +207,9 @@ class InboundPolicyTest {
         assertEquals(1, metrics.get("verified"));
     }
 
-    @Test
-    void aRememberedTokenThatHasExpiredIsRefusedWithoutAnotherVerification() {
-        TokenVerifier expiredSince = new TokenVerifier() {
+    /** A verifier that remembers every token as one whose exp (and skew) has passed since, and verifies none again. */
+    private static TokenVerifier rememberedButExpired() {
+        return new TokenVerifier() {
             @Override
             public VerifiedToken verify(String token) {
                 throw new AssertionError("a remembered token is not verified again");
@@ -220,7 +220,12 @@ class InboundPolicyTest {
                 throw new TokenRejectedException(RejectReason.EXPIRED);
             }
         };
-        InboundPolicy policy = new InboundPolicy(expiredSince, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+    }
+
+    @Test
+    void aRememberedTokenThatHasExpiredIsRefusedWithoutAnotherVerification() {
+        InboundPolicy policy = new InboundPolicy(rememberedButExpired(), true, false, PathPatterns.parse(List.of()), "Authorization", 8192,
+                metrics);
         InboundDecision decision = policy.decide(headers("Bearer " + token("alice")), "/orders", null, null);
         assertEquals(401, decision.rejectStatus());
         assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"", decision.wwwAuthenticate());
@@ -281,18 +286,8 @@ class InboundPolicyTest {
 
     @Test
     void aRememberedHeaderWhoseTokenHasExpiredIsRefused() {
-        TokenVerifier expiredSince = new TokenVerifier() {
-            @Override
-            public VerifiedToken verify(String token) {
-                throw new AssertionError("a remembered token is not verified again");
-            }
-
-            @Override
-            public VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
-                throw new TokenRejectedException(RejectReason.EXPIRED);
-            }
-        };
-        InboundPolicy policy = new InboundPolicy(expiredSince, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+        InboundPolicy policy = new InboundPolicy(rememberedButExpired(), true, false, PathPatterns.parse(List.of()), "Authorization", 8192,
+                metrics);
         String token = token("alice");
         InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
         assertEquals(401, decision.rejectStatus());

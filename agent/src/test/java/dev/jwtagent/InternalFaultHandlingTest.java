@@ -73,6 +73,12 @@ class InternalFaultHandlingTest {
         }
     }
 
+    static final class RememberedVerifierLeaks extends RuntimeException {
+        RememberedVerifierLeaks(String message) {
+            super(message);
+        }
+    }
+
     static final class HeadersBroke extends RuntimeException {
         HeadersBroke() {
             super("the request's header enumeration broke");
@@ -289,6 +295,20 @@ class InternalFaultHandlingTest {
         }));
         Stderr.capture(() -> hooks.outboundValue("http", "localhost", 8080, false));
         assertSame(carried, TokenCarrier.current());
+    }
+
+    @Test
+    void aFaultWhileDecidingARememberedHeaderIsLoggedWithoutTheToken() {
+        // The servlet hooks hand the policy a header they remembered, and its token, without a header enumeration.
+        String token = token("alice");
+        InboundPolicy policy = inbound(t -> {
+            throw new RememberedVerifierLeaks("cannot read " + t);
+        }, true);
+        String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR,
+                policy.decideRemembered("Bearer " + token, token, "/orders", null, null).wwwAuthenticate()));
+        assertNoTokenMaterial(log, token);
+        assertEquals(1, count(log, RememberedVerifierLeaks.class.getName() + ": cannot read " + Fingerprint.of(token)), log);
+        assertTrue(log.contains("with token " + Fingerprint.of(token)), log);
     }
 
     /** Checked before any assertion that prints the log, so that a failing test never prints a token either. */

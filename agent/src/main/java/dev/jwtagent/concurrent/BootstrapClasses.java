@@ -5,10 +5,15 @@ package dev.jwtagent.concurrent;
  * <ul>
  *   <li>The classes hand-off advice calls, so that the first instrumented {@code Thread} or
  *       {@code FutureTask} constructor does not resolve them from inside itself.</li>
- *   <li>The JDK classes instrumented here: one loaded while loaded classes are being retransformed
- *       (the JVM loads {@code ForkJoinPool} when it relinks a retransformed {@code VirtualThread}
- *       on Java 25) is neither in the batch nor transformed at load time, and would stay plain.</li>
+ *   <li>A JDK class instrumented here that the JVM would load while it relinks another one being
+ *       retransformed: such a class is neither in the batch nor transformed at load time, and would
+ *       stay plain. On Java 21+ the JVM loads {@code ForkJoinPool} when it relinks a retransformed
+ *       {@code VirtualThread} (loaded at startup there).</li>
  * </ul>
+ * The other instrumented JDK classes are not loaded here: one the application loads later is
+ * transformed as it loads, which costs far less than retransforming it (about 60 ms for the
+ * executors, {@code FutureTask}, {@code ForkJoinPool} and {@code CompletableFuture} together on one
+ * core), and one it never loads costs nothing.
  */
 final class BootstrapClasses {
     private static final String[] AGENT_CLASSES = {
@@ -17,14 +22,9 @@ final class BootstrapClasses {
             "dev.jwtagent.bootstrap.TokenPropagatingRunnable",
             "dev.jwtagent.bootstrap.TokenPropagatingCallable",
     };
-    private static final String[] JDK_CLASSES = {
-            "java.util.concurrent.ThreadPoolExecutor",
-            "java.util.concurrent.FutureTask",
-            "java.util.concurrent.ForkJoinPool",
-            "java.util.concurrent.CompletableFuture",
-            "java.util.concurrent.ThreadPerTaskExecutor",
-            "java.lang.VirtualThread",
-            "java.lang.ThreadBuilders$BoundVirtualThread",
+    /** Pairs: when the first class is there (already loaded at startup), the second is loaded too. */
+    private static final String[][] LOADED_WHILE_RELINKING = {
+            {"java.lang.VirtualThread", "java.util.concurrent.ForkJoinPool"},
     };
 
     private BootstrapClasses() {
@@ -38,9 +38,10 @@ final class BootstrapClasses {
                 throw new IllegalStateException("agent class missing: " + name, e);
             }
         }
-        for (String name : JDK_CLASSES) {
+        for (String[] pair : LOADED_WHILE_RELINKING) {
             try {
-                Class.forName(name, false, null);
+                Class.forName(pair[0], false, null);
+                Class.forName(pair[1], false, null);
             } catch (ClassNotFoundException e) {
                 // Not on this Java version: nothing to instrument.
             }

@@ -11,9 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The JDK's executors and threads are loaded before the agent and instrumented when the first
- * inbound request arrives, not at startup. The very first request of a fresh JVM must still carry
- * its token through them: each case is the first request of a JVM of its own.
+ * {@code Thread} (and on Java 21+ the virtual threads and {@code ForkJoinPool}) is loaded before
+ * the agent and instrumented when the first inbound request arrives, not at startup; the executors
+ * are instrumented as the application loads them. The very first request of a fresh JVM must still
+ * carry its token through each: each case is the first request of a JVM of its own.
  */
 class FirstRequestTest {
 

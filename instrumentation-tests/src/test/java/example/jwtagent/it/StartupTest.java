@@ -154,6 +154,21 @@ class StartupTest {
     }
 
     @Test
+    void theAgentLoadsNoInstrumentedExecutorClassThatTheApplicationDoesNotUse() throws Exception {
+        // Loaded before the agent's transformer, such a class would have to be rewritten again on the
+        // first request (tens of milliseconds); loaded by the application, it is rewritten as it loads.
+        Run run = launch("secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stderr.contains(" started in "), run.stderr);
+        String beforeApplication = run.stdout.substring(0, run.stdout.indexOf("hello from the application"));
+        assertTrue(beforeApplication.contains(" dev.jwtagent.bootstrap.TokenTasks "), "the hand-off hooks are loaded at startup");
+        for (String unused : List.of("java.util.concurrent.ThreadPoolExecutor", "java.util.concurrent.FutureTask",
+                "java.util.concurrent.CompletableFuture")) {
+            assertFalse(beforeApplication.contains(" " + unused + " "), unused + " was loaded though the application never uses it");
+        }
+    }
+
+    @Test
     void anApplicationsSimpleLoggerPropertiesDoNotConfigureTheAgentsLogging(@TempDir Path application) throws Exception {
         // The application's own SLF4J simple settings, and the same settings under the agent's relocated names.
         Files.writeString(application.resolve("simplelogger.properties"), String.join("\n",

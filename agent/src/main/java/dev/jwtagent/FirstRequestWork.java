@@ -49,10 +49,12 @@ final class FirstRequestWork {
             if (done) {
                 return;
             }
+            long started = System.nanoTime();
             try {
                 for (Runnable each : work) {
                     runSafely(each);
                 }
+                AgentLog.logger("startup").debug("work deferred to the first request done in {} ms", (System.nanoTime() - started) / 1_000_000);
             } finally {
                 work.clear();
                 done = true;

@@ -45,11 +45,17 @@ public final class Instrumentations {
                 new AsyncContextInstrumentation());
     }
 
+    /**
+     * The names of {@link #all()}, in its order, written out so that reading the settings (which
+     * name each instrumentation's switch) does not load every instrumentation class: a disabled
+     * agent reads the settings and nothing else. {@code InstrumentationsTest} keeps the two lists equal.
+     */
+    private static final List<String> NAMES = Arrays.asList(
+            "servlet-jakarta", "servlet-javax", "http-url-connection", "java-http-client", "apache-httpclient-4",
+            "apache-httpasyncclient-4", "apache-httpclient-5", "okhttp", "reactor-netty-http-client", "jetty-client-12",
+            "executor", "fork-join", "completable-future", "thread", "servlet-async");
+
     public static Set<String> names() {
-        Set<String> names = new LinkedHashSet<>();
-        for (AgentInstrumentation instrumentation : all()) {
-            names.add(instrumentation.name());
-        }
-        return Collections.unmodifiableSet(names);
+        return Collections.unmodifiableSet(new LinkedHashSet<>(NAMES));
     }
 }

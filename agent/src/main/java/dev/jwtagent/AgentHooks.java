@@ -42,9 +42,10 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
-    public InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo, String queryString) {
+    public InboundDecision decideInboundRemembered(String header, InboundDecision earlier, String servletPath, String pathInfo,
+                                                   String queryString) {
         onFirstCall.run();
-        return inbound.decideRemembered(header, token, servletPath, pathInfo, queryString);
+        return inbound.decideRemembered(header, earlier, servletPath, pathInfo, queryString);
     }
 
     @Override

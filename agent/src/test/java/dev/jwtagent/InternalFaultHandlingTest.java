@@ -305,7 +305,8 @@ class InternalFaultHandlingTest {
             throw new RememberedVerifierLeaks("cannot read " + t);
         }, true);
         String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR,
-                policy.decideRemembered("Bearer " + token, token, "/orders", null, null).wwwAuthenticate()));
+                policy.decideRemembered("Bearer " + token, InboundDecision.proceedWith(new CarriedToken(token, Long.MAX_VALUE, Fingerprint.of(token)),
+                        "alice", null), "/orders", null, null).wwwAuthenticate()));
         assertNoTokenMaterial(log, token);
         assertEquals(1, count(log, RememberedVerifierLeaks.class.getName() + ": cannot read " + Fingerprint.of(token)), log);
         assertTrue(log.contains("with token " + Fingerprint.of(token)), log);

@@ -58,11 +58,11 @@ public final class AgentBridge {
     }
 
     /** See {@link BridgeHooks#decideInboundRemembered}. */
-    public static InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo,
+    public static InboundDecision decideInboundRemembered(String header, InboundDecision earlier, String servletPath, String pathInfo,
                                                           String queryString) {
         BridgeHooks h = hooks;
         return h == null ? InboundDecision.PROCEED_WITHOUT_TOKEN
-                : h.decideInboundRemembered(header, token, servletPath, pathInfo, queryString);
+                : h.decideInboundRemembered(header, earlier, servletPath, pathInfo, queryString);
     }
 
     public static String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {

@@ -13,11 +13,12 @@ public interface BridgeHooks {
     InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString);
 
     /**
-     * The inbound decision for a request whose only token header is {@code header}, a value
-     * decided before to carry {@code token}: the header is not parsed again. By default the same
-     * as deciding on that one header value.
+     * The inbound decision for a request whose only token header is {@code header}, a value on
+     * which {@code earlier} (a decision to go on with a token) was made before: the header is not
+     * parsed again, and {@code earlier} itself is returned while it still holds. By default the
+     * same as deciding on that one header value.
      */
-    default InboundDecision decideInboundRemembered(String header, String token, String servletPath, String pathInfo,
+    default InboundDecision decideInboundRemembered(String header, InboundDecision earlier, String servletPath, String pathInfo,
                                                     String queryString) {
         return decideInbound(Collections.enumeration(Collections.singletonList(header)), servletPath, pathInfo, queryString);
     }

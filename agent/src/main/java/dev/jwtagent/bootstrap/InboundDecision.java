@@ -8,7 +8,7 @@ import java.util.Map;
  * Stored as a request attribute so that later dispatches of the same request reuse it.
  */
 public final class InboundDecision {
-    public static final InboundDecision PROCEED_WITHOUT_TOKEN = new InboundDecision(0, null, null, null, null, null);
+    public static final InboundDecision PROCEED_WITHOUT_TOKEN = new InboundDecision(0, null, null, null, null, null, null);
 
     private final int rejectStatus;
     private final String wwwAuthenticate;
@@ -16,23 +16,31 @@ public final class InboundDecision {
     private final CarriedToken token;
     private final String subject;
     private final Map<String, Object> claims;
+    /** What the policy that decided needs to tell, later, whether the decision still stands; opaque here. */
+    private final Object verdict;
 
     private InboundDecision(int rejectStatus, String wwwAuthenticate, byte[] body,
-                            CarriedToken token, String subject, Map<String, Object> claims) {
+                            CarriedToken token, String subject, Map<String, Object> claims, Object verdict) {
         this.rejectStatus = rejectStatus;
         this.wwwAuthenticate = wwwAuthenticate;
         this.body = body;
         this.token = token;
         this.subject = subject;
         this.claims = claims;
+        this.verdict = verdict;
     }
 
     public static InboundDecision proceedWith(CarriedToken token, String subject, Map<String, Object> claims) {
-        return new InboundDecision(0, null, null, token, subject, claims);
+        return proceedWith(token, subject, claims, null);
+    }
+
+    /** {@code verdict}: see {@link #verdict()}. */
+    public static InboundDecision proceedWith(CarriedToken token, String subject, Map<String, Object> claims, Object verdict) {
+        return new InboundDecision(0, null, null, token, subject, claims, verdict);
     }
 
     public static InboundDecision reject(int status, String wwwAuthenticate, byte[] jsonBody) {
-        return new InboundDecision(status, wwwAuthenticate, jsonBody, null, null, null);
+        return new InboundDecision(status, wwwAuthenticate, jsonBody, null, null, null, null);
     }
 
     public boolean rejects() {
@@ -62,6 +70,15 @@ public final class InboundDecision {
 
     public Map<String, Object> claims() {
         return claims;
+    }
+
+    /**
+     * For a decision to go on with a token: what the inbound policy needs to tell whether the same
+     * decision still holds for the next request with the same header (the token's verification,
+     * still remembered and within its times), or null. Only that policy looks into it.
+     */
+    public Object verdict() {
+        return verdict;
     }
 
     @Override

@@ -89,10 +89,13 @@ public final class ServletHooks {
         String queryString = (String) http.call(http.getQueryString, request);
         VerifiedHeader last = slot.lastVerified;
         if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
-            InboundDecision decision = AgentBridge.decideInboundRemembered(last.header, last.token, servletPath, pathInfo, queryString);
+            InboundDecision decision = AgentBridge.decideInboundRemembered(last.header, last.decision, servletPath, pathInfo, queryString);
             if (decision.token() == null) {
                 // Refused now (expired, say), or an excluded path: not kept for the next request.
                 slot.lastVerified = null;
+            } else if (decision != last.decision) {
+                // Verified again (no longer remembered): the next request reuses the new decision.
+                slot.lastVerified = new VerifiedHeader(last.header, decision);
             }
             return decision;
         }
@@ -101,7 +104,7 @@ public final class ServletHooks {
         FirstValueKept headers = new FirstValueKept(values);
         InboundDecision decision = AgentBridge.decideInbound(headers, servletPath, pathInfo, queryString);
         if (http.tomcat != null && decision.token() != null && headers.first != null) {
-            slot.lastVerified = new VerifiedHeader(headers.first, decision.token().value());
+            slot.lastVerified = new VerifiedHeader(headers.first, decision);
         }
         return decision;
     }

@@ -52,20 +52,24 @@ public final class InboundPolicy {
     }
 
     /**
-     * The decision for a request whose only token header is {@code header}, a value this policy
-     * found well formed before, carrying {@code token} (the servlet hooks remember the last such
-     * header per thread). The header is not parsed again; everything else is decided as by
-     * {@link #decide}, and a token no longer remembered as verified is verified again.
+     * The decision for a request whose only token header is {@code header}, a value on which this
+     * policy decided {@code earlier} to go on with a token (the servlet hooks remember the last
+     * such header and decision per thread). The header is not parsed again; the path and query are
+     * decided as by {@link #decide}. {@code earlier} itself is the answer while the verifier still
+     * remembers its token's verification and the token is within its times, which is what a cache
+     * lookup of the token would find; otherwise the token is decided again, and refused or
+     * verified again.
      */
-    public InboundDecision decideRemembered(String header, String token, String servletPath, String pathInfo, String queryString) {
-        return decide(null, header, token, servletPath, pathInfo, queryString);
+    public InboundDecision decideRemembered(String header, InboundDecision earlier, String servletPath, String pathInfo,
+                                            String queryString) {
+        return decide(null, header, earlier, servletPath, pathInfo, queryString);
     }
 
-    private InboundDecision decide(Enumeration<String> headerValues, String rememberedHeader, String rememberedToken,
+    private InboundDecision decide(Enumeration<String> headerValues, String rememberedHeader, InboundDecision earlier,
                                    String servletPath, String pathInfo, String queryString) {
         String[] headerSeen = {rememberedHeader};
         try {
-            return decideOrThrow(headerValues, rememberedToken, servletPath, pathInfo, queryString, headerSeen);
+            return decideOrThrow(headerValues, earlier, servletPath, pathInfo, queryString, headerSeen);
         } catch (RuntimeException | Error fault) {
             metrics.increment("internal_faults");
             if (AgentLog.firstTime("inbound-fault:" + fault.getClass().getName())) {
@@ -79,7 +83,7 @@ public final class InboundPolicy {
         }
     }
 
-    private InboundDecision decideOrThrow(Enumeration<String> headerValues, String rememberedToken, String servletPath,
+    private InboundDecision decideOrThrow(Enumeration<String> headerValues, InboundDecision earlier, String servletPath,
                                           String pathInfo, String queryString, String[] headerSeen) {
         String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
         if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
@@ -92,8 +96,8 @@ public final class InboundPolicy {
                 LOG.warn("a request carried access_token in its query string; it is ignored (tokens are read only from the {} header)", headerName);
             }
         }
-        if (rememberedToken != null) {
-            return decideToken(rememberedToken);
+        if (earlier != null) {
+            return decideAgain(earlier);
         }
 
         String first = null;
@@ -126,6 +130,19 @@ public final class InboundPolicy {
     }
 
     /** The decision for the token of a well-formed bearer header. */
+    /** {@code earlier} again while its verification is still remembered; else its token decided anew. */
+    private InboundDecision decideAgain(InboundDecision earlier) {
+        Object verdict = earlier.verdict();
+        if (verdict instanceof VerifiedToken && verifier.stillRemembered((VerifiedToken) verdict)) {
+            verifiedCount.increment();
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("verified token {} of subject {}", earlier.token().fingerprint(), earlier.subject());
+            }
+            return earlier;
+        }
+        return decideToken(earlier.token().value());
+    }
+
     private InboundDecision decideToken(String token) {
         try {
             // One cache lookup for a token seen before: the usual request.
@@ -144,7 +161,7 @@ public final class InboundPolicy {
             if (LOG.isDebugEnabled()) {
                 LOG.debug("verified token {} of subject {}", carried.fingerprint(), verified.subject());
             }
-            return InboundDecision.proceedWith(carried, verified.subject(), verified.claims());
+            return InboundDecision.proceedWith(carried, verified.subject(), verified.claims(), verified);
         } catch (TokenRejectedException rejected) {
             return refuse(rejected.reason(), token);
         }

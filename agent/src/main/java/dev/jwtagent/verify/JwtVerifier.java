@@ -94,6 +94,20 @@ final class JwtVerifier implements KeyedVerifier {
         }
     }
 
+    @Override
+    public boolean stillRemembered(VerifiedToken verified) {
+        if (cache == null || !verified.isRemembered()) {
+            return false;
+        }
+        // The checks of checkStillValid, on the same instants: the cache entry's end is expiry plus skew.
+        long now = clock.millis();
+        if (now >= verified.expiresAt().toEpochMilli() + skewMillis) {
+            return false;
+        }
+        Instant nbf = verified.notBefore();
+        return nbf == null || now + skewMillis >= nbf.toEpochMilli();
+    }
+
     private VerifiedToken remembered(String token) throws TokenRejectedException {
         VerifiedTokenCache.Entry hit = cache == null || token == null ? null : cache.get(token);
         if (hit == null) {

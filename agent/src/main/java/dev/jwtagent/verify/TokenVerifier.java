@@ -17,4 +17,13 @@ public interface TokenVerifier {
     default VerifiedToken verifyRemembered(String token) throws TokenRejectedException {
         return null;
     }
+
+    /**
+     * Whether {@code verified}, which this verifier returned, is still remembered and within its
+     * times: true exactly when {@link #verifyRemembered} of its token would return a verification
+     * without refusing it, but without looking the token up. False when in doubt; never throws.
+     */
+    default boolean stillRemembered(VerifiedToken verified) {
+        return false;
+    }
 }

@@ -3,7 +3,10 @@ package dev.jwtagent.verify;
 import java.time.Instant;
 import java.util.Map;
 
-/** A token whose signature and claims were verified. Immutable. */
+/**
+ * A token whose signature and claims were verified. Immutable, but for whether the verifier's
+ * cache still holds it ({@link #isRemembered}).
+ */
 public final class VerifiedToken {
     private final String token;
     private final String subject;
@@ -13,6 +16,8 @@ public final class VerifiedToken {
     private final Map<String, Object> claims;
     private final String keySourceDescription;
     private final String fingerprint;
+    /** Set while the verifier's cache holds this verification (see {@code VerifiedTokenCache}). */
+    private volatile boolean remembered;
 
     VerifiedToken(String token, String subject, String issuer, Instant expiresAt, Instant notBefore,
                   Map<String, Object> claims, String keySourceDescription) {
@@ -43,6 +48,14 @@ public final class VerifiedToken {
 
     public Instant expiresAt() {
         return expiresAt;
+    }
+
+    boolean isRemembered() {
+        return remembered;
+    }
+
+    void remembered(boolean held) {
+        remembered = held;
     }
 
     /** The {@code nbf} claim, or null. */

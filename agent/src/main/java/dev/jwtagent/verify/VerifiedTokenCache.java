@@ -81,6 +81,12 @@ final class VerifiedTokenCache {
         return map.get(new Key(token));
     }
 
+    /**
+     * Caches {@code token} unless a bound stops it. While an entry is in the map its token is marked
+     * {@link VerifiedToken#isRemembered() remembered}, and unmarked when it leaves (expired,
+     * evicted, or cleared because keys were removed), so a caller holding the token can tell
+     * without a lookup.
+     */
     void put(VerifiedToken token, Instant deadAfter, Instant now) {
         int length = token.token().length();
         if (puts.incrementAndGet() % SWEEP_EVERY_PUTS == 0 || map.size() >= maxEntries
@@ -97,13 +103,20 @@ final class VerifiedTokenCache {
                 return;
             }
         }
+        // Marked before it can be found, so that an entry removed at once is left unmarked.
+        token.remembered(true);
         if (map.putIfAbsent(new Key(token.token()), new Entry(token, deadAfter)) == null) {
             chars.addAndGet(length);
+        } else {
+            // The same token string is cached already, with another verification: that one counts.
+            token.remembered(false);
         }
     }
 
     void remove(String token) {
-        if (map.remove(new Key(token)) != null) {
+        Entry removed = map.remove(new Key(token));
+        if (removed != null) {
+            removed.token.remembered(false);
             chars.addAndGet(-token.length());
         }
     }
@@ -122,6 +135,7 @@ final class VerifiedTokenCache {
         for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Entry> e = it.next();
             if (!now.isBefore(e.getValue().deadAfter) && map.remove(e.getKey(), e.getValue())) {
+                e.getValue().token.remembered(false);
                 chars.addAndGet(-e.getKey().token.length());
             }
         }
@@ -132,6 +146,7 @@ final class VerifiedTokenCache {
         for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext() && toDrop > 0; ) {
             Map.Entry<Key, Entry> e = it.next();
             if (map.remove(e.getKey(), e.getValue())) {
+                e.getValue().token.remembered(false);
                 chars.addAndGet(-e.getKey().token.length());
                 toDrop--;
             }

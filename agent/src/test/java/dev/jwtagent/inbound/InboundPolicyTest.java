@@ -20,7 +20,9 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InboundPolicyTest {
@@ -238,16 +240,16 @@ class InboundPolicyTest {
         String token = token("alice");
         InboundPolicy policy = policy(true, true, "/health");
         InboundDecision first = policy.decide(headers("Bearer " + token), "/orders", null, null);
-        InboundDecision again = policy.decideRemembered("Bearer " + token, first.token().value(), "/orders", null, null);
-        assertFalse(again.rejects());
+        InboundDecision again = policy.decideRemembered("Bearer " + token, first, "/orders", null, null);
+        assertSame(first, again, "the same decision while its verification is remembered");
         assertEquals(token, again.token().value());
         assertEquals("alice", again.subject());
         assertEquals("alice", again.claims().get("sub"));
         assertEquals(2, metrics.get("verified"));
 
-        assertNull(policy.decideRemembered("Bearer " + token, token, "/health", null, null).token(), "an excluded path carries no token");
+        assertNull(policy.decideRemembered("Bearer " + token, first, "/health", null, null).token(), "an excluded path carries no token");
         assertEquals(1, metrics.get("excluded"));
-        policy.decideRemembered("Bearer " + token, token, "/orders", null, "access_token=x");
+        policy.decideRemembered("Bearer " + token, first, "/orders", null, "access_token=x");
         assertEquals(1, metrics.get("query_token_ignored"), "the query is still looked at");
     }
 
@@ -266,7 +268,9 @@ class InboundPolicyTest {
             }
         };
         InboundPolicy policy = new InboundPolicy(forgetful, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
-        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        InboundDecision earlier = policy.decide(headers("Bearer " + token), "/orders", null, null);
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, earlier, "/orders", null, null);
+        assertNotSame(earlier, decision, "decided anew");
         assertEquals("carol", decision.subject());
         assertEquals(token, decision.token().value());
     }
@@ -289,7 +293,9 @@ class InboundPolicyTest {
         InboundPolicy policy = new InboundPolicy(rememberedButExpired(), true, false, PathPatterns.parse(List.of()), "Authorization", 8192,
                 metrics);
         String token = token("alice");
-        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        // Decided when the token was valid; its verifier no longer remembers it, and a lookup finds it expired.
+        InboundDecision earlier = policy(true, false).decide(headers("Bearer " + token), "/orders", null, null);
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, earlier, "/orders", null, null);
         assertEquals(401, decision.rejectStatus());
         assertEquals("Bearer error=\"invalid_token\", error_description=\"token expired\"", decision.wwwAuthenticate());
     }
@@ -309,7 +315,8 @@ class InboundPolicyTest {
         };
         InboundPolicy policy = new InboundPolicy(broken, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
         String token = token("alice");
-        InboundDecision decision = policy.decideRemembered("Bearer " + token, token, "/orders", null, null);
+        InboundDecision earlier = policy(true, false).decide(headers("Bearer " + token), "/orders", null, null);
+        InboundDecision decision = policy.decideRemembered("Bearer " + token, earlier, "/orders", null, null);
         assertEquals(401, decision.rejectStatus());
         assertEquals(1, metrics.get("internal_faults"));
     }

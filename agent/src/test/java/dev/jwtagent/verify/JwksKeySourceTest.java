@@ -303,8 +303,11 @@ class JwksKeySourceTest {
         KeyedVerifier verifier = verifier(settings());
         String token = token(k1, "RS256", "k1");
         await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token));
+        VerifiedToken verified = verifier.verify(token);
+        assertTrue(verifier.stillRemembered(verified));
         document = jwks(jwk(k2.getPublic(), "k2", ""));
         await("the removal to take effect", Duration.ofSeconds(5), () -> !accepts(verifier, token));
+        assertFalse(verifier.stillRemembered(verified), "a holder of the verification must not reuse it either");
     }
 
     @Test

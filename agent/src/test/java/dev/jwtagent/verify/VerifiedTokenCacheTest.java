@@ -7,6 +7,8 @@ import static dev.jwtagent.verify.TestSupport.header;
 import static dev.jwtagent.verify.TestSupport.sign;
 import static dev.jwtagent.verify.TestSupport.signer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -114,6 +116,62 @@ class VerifiedTokenCacheTest {
         clock.advance(Duration.ofSeconds(3600 + 30));
         assertRejected(RejectReason.EXPIRED, verifier, token);
         assertNull(verifier.verifyRemembered(token), "forgotten once expired");
+    }
+
+    @Test
+    void aVerificationIsStillRememberedExactlyWhileALookupOfItsTokenWouldAcceptIt() throws Exception {
+        JwtVerifier verifier = new CountingKeys().verifier(cache());
+        String token = es256(claims("\"nbf\":" + NOW.getEpochSecond()));
+        VerifiedToken verified = verifier.verify(token);
+        assertTrue(verifier.stillRemembered(verified));
+        clock.set(NOW.minusSeconds(30));
+        assertTrue(verifier.stillRemembered(verified), "nbf minus the 30 s skew");
+        assertSame(verified, verifier.verifyRemembered(token));
+        clock.set(NOW.minusSeconds(30).minusMillis(1));
+        assertFalse(verifier.stillRemembered(verified));
+        assertRejected(RejectReason.NOT_YET_VALID, verifier, token);
+        clock.set(NOW.plusSeconds(3600 + 29).plusMillis(999));
+        assertTrue(verifier.stillRemembered(verified), "1 ms before exp plus the skew");
+        assertSame(verified, verifier.verifyRemembered(token));
+        clock.advance(Duration.ofMillis(1));
+        assertFalse(verifier.stillRemembered(verified));
+        assertRejected(RejectReason.EXPIRED, verifier, token);
+        clock.set(NOW);
+        assertFalse(verifier.stillRemembered(verified), "dropped from the cache when it was refused as expired");
+    }
+
+    @Test
+    void aVerificationIsNoLongerRememberedOnceTheCacheLetsItGo() throws Exception {
+        VerifiedTokenCache cache = cache();
+        JwtVerifier verifier = new CountingKeys().verifier(cache);
+        String token = es256(claims(""));
+        VerifiedToken verified = verifier.verify(token);
+        cache.clear(); // what a key removed from the key source does
+        assertFalse(verifier.stillRemembered(verified));
+        VerifiedToken again = verifier.verify(token);
+        assertNotSame(verified, again);
+        assertTrue(verifier.stillRemembered(again));
+        assertFalse(verifier.stillRemembered(verified), "only the verification the cache holds");
+
+        VerifiedTokenCache small = new VerifiedTokenCache(10, VerifiedTokenCache.DEFAULT_MAX_CHARS);
+        JwtVerifier bounded = new CountingKeys().verifier(small);
+        List<String> tokens = new java.util.ArrayList<>();
+        List<VerifiedToken> verifications = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            tokens.add(es256(claims("\"n\":" + i)));
+            verifications.add(bounded.verify(tokens.get(i)));
+        }
+        int remembered = 0;
+        for (int i = 0; i < tokens.size(); i++) {
+            boolean inCache = bounded.verifyRemembered(tokens.get(i)) == verifications.get(i);
+            assertEquals(inCache, bounded.stillRemembered(verifications.get(i)), "token " + i);
+            remembered += inCache ? 1 : 0;
+        }
+        assertEquals(small.size(), remembered, "evicted or never cached: not remembered");
+        assertTrue(remembered > 0 && remembered < 40, "remembered " + remembered);
+
+        JwtVerifier uncached = new CountingKeys().verifier(null);
+        assertFalse(uncached.stillRemembered(uncached.verify(token)), "a verifier without a cache remembers nothing");
     }
 
     @Test

@@ -184,13 +184,18 @@ abstract class InboundContractTest {
     @Test
     void aTokenVerifiedBeforeIsRefusedOnceItExpires() throws Exception {
         // Expired 27 s ago: accepted within the 30 s clock skew, and remembered until the skew runs out 2 to 3 s from now.
+        // Sent several times, so that on Tomcat the workers hold its header and decision for their next request.
         String token = Tokens.signed("short-lived", b -> b.withExpiresAt(Instant.now().minusSeconds(27)));
-        assertEquals("short-lived", get("/echo", RawHttp.bearer(token)).field("subject"));
+        for (int i = 0; i < 8; i++) {
+            assertEquals("short-lived", get("/echo", RawHttp.bearer(token)).field("subject"));
+        }
         Thread.sleep(3500);
         countBefore();
-        RawHttp.Response late = get("/echo", RawHttp.bearer(token));
-        assertEquals(401, late.status, late.toString());
-        assertTrue(late.header("WWW-Authenticate").contains("error_description=\"token expired\""), late.toString());
+        for (int i = 0; i < 8; i++) {
+            RawHttp.Response late = get("/echo", RawHttp.bearer(token));
+            assertEquals(401, late.status, late.toString());
+            assertTrue(late.header("WWW-Authenticate").contains("error_description=\"token expired\""), late.toString());
+        }
         assertApplicationNotCalled();
     }
 

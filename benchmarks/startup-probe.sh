@@ -64,12 +64,15 @@ variant_args() {
   esac
 }
 
+# Checked before anything runs: variant_args fails inside a process substitution, where set -e does not see it.
+for variant in "${variants[@]}"; do variant_args "$variant" > /dev/null; done
+
 if [[ " ${variants[*]} " == *" empty "* ]] && [ ! -f "$work/empty-agent.jar" ]; then
   mkdir -p "$work/empty-agent"
   printf 'public final class EmptyAgent { public static void premain(String arguments, java.lang.instrument.Instrumentation instrumentation) { } }\n' \
     > "$work/empty-agent/EmptyAgent.java"
   printf 'Premain-Class: EmptyAgent\n' > "$work/empty-agent/manifest.txt"
-  javac -d "$work/empty-agent" "$work/empty-agent/EmptyAgent.java"
+  javac --release 11 -d "$work/empty-agent" "$work/empty-agent/EmptyAgent.java"
   jar cfm "$work/empty-agent.jar" "$work/empty-agent/manifest.txt" -C "$work/empty-agent" EmptyAgent.class
 fi
 ticks="$(getconf CLK_TCK)"

@@ -9,8 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * Startup work that no request before the first one needs: publishing the metrics MBean and
  * instrumenting the already loaded classes that only act on a token (the JDK's {@code Thread},
- * loaded before any agent, and on Java 21+ its virtual threads and {@code ForkJoinPool}). It runs once, on the first inbound request, before that request is decided; requests
- * arriving meanwhile wait for it. With {@code -javaagent} every part is added before any request
+ * loaded before any agent, and on Java 21+ its virtual threads and {@code ForkJoinPool}). It runs
+ * once, on the first inbound request, before that request is decided; requests arriving meanwhile
+ * wait for it. With {@code -javaagent} every part is added before any request
  * can arrive, so no token is ever current while a hand-off is still plain. On attach, a request can
  * arrive while the agent is still installing: work added after the first request has run is run at
  * once by the installer, and until then that request's hand-offs carry no token (none leaks: an

@@ -77,9 +77,10 @@ public final class ServletHooks {
 
     /**
      * The decision for a fresh request. On Tomcat, when the request's only token header is the one
-     * this thread last verified, its bytes are compared where Tomcat holds them and the decision
-     * reuses that header's token, instead of Tomcat decoding the header into a new String and the
-     * agent parsing it again; everything else about the request is decided as always.
+     * this thread last verified, its bytes are compared where Tomcat holds them and the policy gets
+     * the decision made on that header, which it returns again while the verification holds,
+     * instead of Tomcat decoding the header into a new String and the agent parsing it again and
+     * looking the token up; the path and query are decided as always.
      */
     private static InboundDecision decide(RequestMethods http, Object request, TokenCarrier.Slot slot) throws Throwable {
         String name = AgentBridge.inboundHeader();
@@ -95,7 +96,7 @@ public final class ServletHooks {
                 slot.lastVerified = null;
             } else if (decision != last.decision) {
                 // Verified again (no longer remembered): the next request reuses the new decision.
-                slot.lastVerified = new VerifiedHeader(last.header, decision);
+                slot.lastVerified = last.withDecision(decision);
             }
             return decision;
         }

@@ -15,10 +15,11 @@ public final class TokenCarrier {
         CarriedToken token;
         Object request;
         /**
-         * The token header of the last request verified on this thread, and its token: only
-         * compared with the next request's header ({@link ServletHooks}), never sent or logged.
-         * Unlike the token and request, it outlives the request: until another header is verified
-         * on the thread, or the same one is refused.
+         * The token header of the last request verified on this thread, and the decision made on
+         * it: the header only compared with the next request's header ({@link ServletHooks}), the
+         * decision reused while it holds; neither sent or logged. Unlike the token and request, it
+         * outlives the request: until another header is verified on the thread, or the same one is
+         * refused or sent to an excluded path.
          */
         VerifiedHeader lastVerified;
     }

@@ -24,4 +24,15 @@ final class VerifiedHeader {
         this.latin1 = header.getBytes(StandardCharsets.ISO_8859_1);
         this.decision = decision;
     }
+
+    /** The same header with a newer decision on it (its token verified again). */
+    VerifiedHeader withDecision(InboundDecision newer) {
+        return new VerifiedHeader(header, latin1, newer);
+    }
+
+    private VerifiedHeader(String header, byte[] latin1, InboundDecision decision) {
+        this.header = header;
+        this.latin1 = latin1;
+        this.decision = decision;
+    }
 }

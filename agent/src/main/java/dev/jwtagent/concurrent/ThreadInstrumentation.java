@@ -39,6 +39,7 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         BootstrapClasses.load();
+        BootstrapClasses.loadWhatRelinkingLoads();
         return rules
                 .type(TypeMatch.named("java.lang.Thread"))
                 .transform(ArgumentWrap.of(1, "forNewThread", MethodMatch.constructors().notPublic().argument(1, Runnable.class)))

@@ -129,7 +129,6 @@ public final class InboundPolicy {
         return decideToken(header.token);
     }
 
-    /** The decision for the token of a well-formed bearer header. */
     /** {@code earlier} again while its verification is still remembered; else its token decided anew. */
     private InboundDecision decideAgain(InboundDecision earlier) {
         Object verdict = earlier.verdict();
@@ -143,9 +142,10 @@ public final class InboundPolicy {
         return decideToken(earlier.token().value());
     }
 
+    /** The decision for the token of a well-formed bearer header. */
     private InboundDecision decideToken(String token) {
         try {
-            // One cache lookup for a token seen before: the usual request.
+            // One cache lookup for a token seen before: the usual request off Tomcat's fast path.
             VerifiedToken verified = verifier.verifyRemembered(token);
             if (verified == null) {
                 if (!BearerHeader.isB64Token(token)) {

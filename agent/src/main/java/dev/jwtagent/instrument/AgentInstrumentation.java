@@ -13,7 +13,8 @@ public interface AgentInstrumentation {
      * Whether this instrumentation sees inbound requests. Classes loaded before the agent (on attach,
      * the application's servlets) are retransformed at startup for these only. Every other
      * instrumentation acts on a token, and there is none before the first inbound request: its already
-     * loaded classes (the JDK's executors and threads) are retransformed when that request arrives.
+     * loaded classes (the JDK's {@code Thread}, and whatever else was loaded before the agent) are
+     * retransformed when that request arrives.
      */
     default boolean admitsRequests() {
         return false;

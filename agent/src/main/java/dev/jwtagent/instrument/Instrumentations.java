@@ -21,7 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** The one list of instrumentations. Add a new one here. */
+/** The one list of instrumentations. Add a new one here, and its name to {@code NAMES}. */
 public final class Instrumentations {
     private Instrumentations() {
     }

@@ -96,7 +96,8 @@ final class JwtVerifier implements KeyedVerifier {
 
     @Override
     public boolean stillRemembered(VerifiedToken verified) {
-        if (cache == null || !verified.isRemembered()) {
+        if (!verified.isHeldBy(cache)) {
+            // Not in this verifier's cache (dropped, never cached, or another verifier's).
             return false;
         }
         // The checks of checkStillValid, on the same instants: the cache entry's end is expiry plus skew.
@@ -123,6 +124,8 @@ final class JwtVerifier implements KeyedVerifier {
         if (seenBefore != null) {
             return seenBefore;
         }
+        // Read before the keys are: a key removed while this token is checked keeps it out of the cache.
+        int cacheGeneration = cache == null ? 0 : cache.generation();
         ParsedToken parsed = ParsedToken.parse(token, true);
         Map<String, Object> claims = parsed.claimsMap();
         KeySource.KeyProvider provider;
@@ -139,7 +142,7 @@ final class JwtVerifier implements KeyedVerifier {
         Instant now = clock.instant();
         VerifiedToken verified = checkClaims(token, claims, now);
         if (cache != null) {
-            cache.put(verified, verified.expiresAt().plus(skew), now);
+            cache.put(verified, verified.expiresAt().plus(skew), now, cacheGeneration);
         }
         return verified;
     }

@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A token whose signature and claims were verified. Immutable, but for whether the verifier's
- * cache still holds it ({@link #isRemembered}).
+ * A token whose signature and claims were verified. Immutable, but for which verified-token cache,
+ * if any, holds it now ({@link #isHeldBy}).
  */
 public final class VerifiedToken {
     private final String token;
@@ -16,8 +16,8 @@ public final class VerifiedToken {
     private final Map<String, Object> claims;
     private final String keySourceDescription;
     private final String fingerprint;
-    /** Set while the verifier's cache holds this verification (see {@code VerifiedTokenCache}). */
-    private volatile boolean remembered;
+    /** The cache that holds this verification now, or null (set and cleared by {@code VerifiedTokenCache}). */
+    private volatile VerifiedTokenCache heldBy;
 
     VerifiedToken(String token, String subject, String issuer, Instant expiresAt, Instant notBefore,
                   Map<String, Object> claims, String keySourceDescription) {
@@ -50,12 +50,12 @@ public final class VerifiedToken {
         return expiresAt;
     }
 
-    boolean isRemembered() {
-        return remembered;
+    boolean isHeldBy(VerifiedTokenCache cache) {
+        return cache != null && heldBy == cache;
     }
 
-    void remembered(boolean held) {
-        remembered = held;
+    void heldBy(VerifiedTokenCache cache) {
+        heldBy = cache;
     }
 
     /** The {@code nbf} claim, or null. */

@@ -26,6 +26,8 @@ final class VerifiedTokenCache {
     private final AtomicLong chars = new AtomicLong();
     private final AtomicInteger puts = new AtomicInteger();
     private final ReentrantLock evicting = new ReentrantLock();
+    /** Bumped by {@link #clear} (keys were removed): a verification begun before it is not cached after it. */
+    private final AtomicInteger generation = new AtomicInteger();
 
     VerifiedTokenCache(int maxEntries, long maxChars) {
         this.maxEntries = maxEntries;
@@ -81,13 +83,22 @@ final class VerifiedTokenCache {
         return map.get(new Key(token));
     }
 
+    /** Read before a verification reads its keys, and handed to {@link #put}. */
+    int generation() {
+        return generation.get();
+    }
+
     /**
-     * Caches {@code token} unless a bound stops it. While an entry is in the map its token is marked
-     * {@link VerifiedToken#isRemembered() remembered}, and unmarked when it leaves (expired,
-     * evicted, or cleared because keys were removed), so a caller holding the token can tell
-     * without a lookup.
+     * Caches {@code token} unless a bound stops it or the cache was cleared since
+     * {@code verifiedInGeneration} (the keys it was checked with may be gone). While an entry is in
+     * the map its token is marked {@link VerifiedToken#isHeldBy held} by this cache, and unmarked
+     * when it leaves (expired, evicted, or cleared because keys were removed), so a caller holding
+     * the token can tell without a lookup.
      */
-    void put(VerifiedToken token, Instant deadAfter, Instant now) {
+    void put(VerifiedToken token, Instant deadAfter, Instant now, int verifiedInGeneration) {
+        if (generation.get() != verifiedInGeneration) {
+            return;
+        }
         int length = token.token().length();
         if (puts.incrementAndGet() % SWEEP_EVERY_PUTS == 0 || map.size() >= maxEntries
                 || chars.get() + length > maxChars) {
@@ -104,24 +115,34 @@ final class VerifiedTokenCache {
             }
         }
         // Marked before it can be found, so that an entry removed at once is left unmarked.
-        token.remembered(true);
-        if (map.putIfAbsent(new Key(token.token()), new Entry(token, deadAfter)) == null) {
+        token.heldBy(this);
+        Key key = new Key(token.token());
+        Entry entry = new Entry(token, deadAfter);
+        if (map.putIfAbsent(key, entry) == null) {
             chars.addAndGet(length);
+            if (generation.get() != verifiedInGeneration) {
+                // Cleared while this was being put: whether or not the clear saw the entry, it goes.
+                if (map.remove(key, entry)) {
+                    chars.addAndGet(-length);
+                }
+                token.heldBy(null);
+            }
         } else {
             // The same token string is cached already, with another verification: that one counts.
-            token.remembered(false);
+            token.heldBy(null);
         }
     }
 
     void remove(String token) {
         Entry removed = map.remove(new Key(token));
         if (removed != null) {
-            removed.token.remembered(false);
+            removed.token.heldBy(null);
             chars.addAndGet(-token.length());
         }
     }
 
     void clear() {
+        generation.incrementAndGet();
         for (Key key : map.keySet()) {
             remove(key.token);
         }
@@ -135,7 +156,7 @@ final class VerifiedTokenCache {
         for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Entry> e = it.next();
             if (!now.isBefore(e.getValue().deadAfter) && map.remove(e.getKey(), e.getValue())) {
-                e.getValue().token.remembered(false);
+                e.getValue().token.heldBy(null);
                 chars.addAndGet(-e.getKey().token.length());
             }
         }
@@ -146,7 +167,7 @@ final class VerifiedTokenCache {
         for (Iterator<Map.Entry<Key, Entry>> it = map.entrySet().iterator(); it.hasNext() && toDrop > 0; ) {
             Map.Entry<Key, Entry> e = it.next();
             if (map.remove(e.getKey(), e.getValue())) {
-                e.getValue().token.remembered(false);
+                e.getValue().token.heldBy(null);
                 chars.addAndGet(-e.getKey().token.length());
                 toDrop--;
             }

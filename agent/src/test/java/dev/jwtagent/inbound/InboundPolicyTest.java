@@ -312,6 +312,11 @@ class InboundPolicyTest {
             public VerifiedToken verifyRemembered(String token) {
                 throw new IllegalStateException("cannot read " + token);
             }
+
+            @Override
+            public boolean stillRemembered(VerifiedToken verified) {
+                throw new IllegalStateException("cannot read " + verified.token());
+            }
         };
         InboundPolicy policy = new InboundPolicy(broken, true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
         String token = token("alice");

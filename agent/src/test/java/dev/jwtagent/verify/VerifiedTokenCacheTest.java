@@ -30,6 +30,8 @@ class VerifiedTokenCacheTest {
     /** An ES256 key whose signature checks are counted. */
     private final class CountingKeys {
         final AtomicInteger checks = new AtomicInteger();
+        /** Runs inside each signature check, as another thread could meanwhile. */
+        Runnable duringCheck = () -> { };
 
         JwtVerifier verifier(VerifiedTokenCache cache) {
             Algorithm real = signer("ES256", ec);
@@ -37,6 +39,7 @@ class VerifiedTokenCacheTest {
                 @Override
                 public void verify(DecodedJWT jwt) throws SignatureVerificationException {
                     checks.incrementAndGet();
+                    duringCheck.run();
                     real.verify(jwt);
                 }
 
@@ -172,6 +175,28 @@ class VerifiedTokenCacheTest {
 
         JwtVerifier uncached = new CountingKeys().verifier(null);
         assertFalse(uncached.stillRemembered(uncached.verify(token)), "a verifier without a cache remembers nothing");
+        JwtVerifier other = new CountingKeys().verifier(cache());
+        assertFalse(other.stillRemembered(again), "another verifier's cache holds it, not this one's");
+        assertTrue(verifier.stillRemembered(again));
+    }
+
+    @Test
+    void aTokenCheckedWhileKeysAreRemovedIsNotCached() throws Exception {
+        CountingKeys keys = new CountingKeys();
+        VerifiedTokenCache cache = cache();
+        JwtVerifier verifier = keys.verifier(cache);
+        String token = es256(claims(""));
+        // The key source publishes its new keys and clears the cache while this token is being checked with the old ones.
+        keys.duringCheck = cache::clear;
+        VerifiedToken checkedMeanwhile = verifier.verify(token);
+        assertNull(verifier.verifyRemembered(token), "not cached after the clear");
+        assertFalse(verifier.stillRemembered(checkedMeanwhile));
+        assertEquals(0, cache.size());
+        keys.duringCheck = () -> { };
+        VerifiedToken later = verifier.verify(token);
+        assertSame(later, verifier.verifyRemembered(token), "a check begun after the clear is cached");
+        assertTrue(verifier.stillRemembered(later));
+        assertEquals(2, keys.checks.get());
     }
 
     @Test

@@ -81,6 +81,13 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public void shortcutOff(String kind, String detail) {
+        if (AgentLog.firstTime("shortcut-off:" + kind)) {
+            AgentLog.logger("inbound").info("{} (logged once)", detail);
+        }
+    }
+
+    @Override
     public void internalFault(String where, Throwable fault) {
         metrics.increment("internal_faults");
         if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {

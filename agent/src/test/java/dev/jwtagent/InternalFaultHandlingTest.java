@@ -260,6 +260,19 @@ class InternalFaultHandlingTest {
     }
 
     @Test
+    void aShortcutSwitchedOffIsLoggedOnceAtInfoAndIsNoFault() {
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis));
+        AgentBridge.install(hooks, "Authorization", "Authorization");
+        String log = Stderr.capture(() -> {
+            for (int i = 0; i < 3; i++) {
+                AgentBridge.shortcutOff("test-shortcut", "the test shortcut is off");
+            }
+        });
+        assertEquals(1, count(log, "INFO jwt-agent.inbound - the test shortcut is off (logged once)"), log);
+        assertEquals(0, metrics.get("internal_faults"), "nothing is decided differently: not a fault");
+    }
+
+    @Test
     void headerWritingFaultsInTheBridgeAreReportedOnceAndNeverThrow() {
         AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis));
         AgentBridge.install(hooks, "Authorization", "Authorization");

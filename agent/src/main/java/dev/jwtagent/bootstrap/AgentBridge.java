@@ -86,6 +86,18 @@ public final class AgentBridge {
         }
     }
 
+    /** See {@link BridgeHooks#shortcutOff}; never throws. */
+    public static void shortcutOff(String kind, String detail) {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            try {
+                h.shortcutOff(kind, detail);
+            } catch (RuntimeException ignored) {
+                // Only a log line is lost.
+            }
+        }
+    }
+
     /**
      * Adds a header to the JDK HttpClient's internal per-hop request. Its type is not exported,
      * so advice cannot name it; the agent opens the package to this module at startup.

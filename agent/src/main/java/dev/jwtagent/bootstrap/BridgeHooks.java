@@ -36,4 +36,11 @@ public interface BridgeHooks {
 
     /** Records an internal fault of advice or bridge code, once per place. */
     void internalFault(String where, Throwable fault);
+
+    /**
+     * Records that a shortcut is off and the slower general way is taken instead (nothing is
+     * decided differently): logged once per {@code kind}. {@code detail} names no header value.
+     */
+    default void shortcutOff(String kind, String detail) {
+    }
 }

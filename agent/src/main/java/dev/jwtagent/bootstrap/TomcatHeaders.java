@@ -77,6 +77,9 @@ final class TomcatHeaders {
             return new TomcatHeaders(value, chunk, uniqueValue, lookup);
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // Another Tomcat layout, or a module that does not open the facade: the servlet API it is.
+            AgentBridge.shortcutOff("tomcat-layout", "Tomcat's request (" + requestClass.getName() + " of "
+                    + loaderName(requestClass) + ") cannot be read directly (" + e.getClass().getName()
+                    + "); the token header is read through the servlet API, which costs more per request");
             return null;
         }
     }
@@ -105,9 +108,19 @@ final class TomcatHeaders {
                         && Arrays.equals(buffer, start, end, latin1, 0, latin1.length);
             }
             return type == holdsString && text.equals((String) valueString.invokeExact(value));
-        } catch (RuntimeException repeatedOrFault) {
-            // Repeated: getUniqueValue throws IllegalArgumentException.
+        } catch (IllegalArgumentException repeated) {
+            // getUniqueValue's answer to a header sent more than once.
+            return false;
+        } catch (RuntimeException fault) {
+            // Its message may quote the header: only the type is named.
+            AgentBridge.shortcutOff("tomcat-compare", "Tomcat's header could not be compared in place ("
+                    + fault.getClass().getName() + "); such a request's header is read through the servlet API");
             return false;
         }
+    }
+
+    private static String loaderName(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        return loader == null ? "the bootstrap loader" : loader.getClass().getName();
     }
 }

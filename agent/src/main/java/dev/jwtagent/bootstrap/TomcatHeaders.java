@@ -19,7 +19,7 @@ import java.util.Arrays;
  * the facade class arrives: the facade's protected field {@code request} (the connector's
  * request), then public methods down to {@code MimeHeaders} and the value's bytes. Any of it
  * missing or refused (another layout, Tomcat on the module path without its package opened) gives
- * no accessor, and the hooks use the servlet API alone.
+ * no accessor, and the hooks use the servlet API alone; one info line says so.
  */
 final class TomcatHeaders {
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";

@@ -20,7 +20,6 @@ import org.slf4j.Logger;
 
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /** Reads the configuration, builds the verifier and policies, and installs the instrumentations. */
@@ -70,7 +69,6 @@ public final class AgentInstaller {
         AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest::run), config.inboundHeader(), config.outboundHeader());
 
         long policiesReady = System.nanoTime();
-        openJdkInternals(instrumentation);
         List<String> installed = installInstrumentations(instrumentation, config, firstRequest, log);
         log.debug("startup phases: bootstrap classes, configuration, keys and policies {} ms, instrumentation {} ms",
                 (policiesReady - started) / 1_000_000, (System.nanoTime() - policiesReady) / 1_000_000);
@@ -114,22 +112,6 @@ public final class AgentInstaller {
         }
         firstRequest.add(AgentTransformer.install(instrumentation, rules, log));
         return installed;
-    }
-
-    /**
-     * Advice inlined into JDK modules calls the bridge (in the bootstrap loader's unnamed module),
-     * and the bridge reads two JDK-internal header types reflectively: add those edges.
-     */
-    private static void openJdkInternals(Instrumentation instrumentation) {
-        Module bridge = AgentBridge.class.getModule();
-        Module base = Object.class.getModule();
-        instrumentation.redefineModule(base, Collections.singleton(bridge),
-                Collections.singletonMap("sun.net.www", Collections.singleton(bridge)),
-                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
-        ModuleLayer.boot().findModule("java.net.http").ifPresent(http -> instrumentation.redefineModule(http,
-                Collections.singleton(bridge),
-                Collections.singletonMap("jdk.internal.net.http", Collections.singleton(bridge)),
-                Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap()));
     }
 
     private static void refuse(String message, boolean attached) {

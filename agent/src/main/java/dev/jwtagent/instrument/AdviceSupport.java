@@ -27,6 +27,20 @@ public final class AdviceSupport {
         return new AdviceRule(this, methods, adviceClassName);
     }
 
+    /**
+     * Advice from the class {@code adviceName} nested in {@code instrumentation}. Named rather than
+     * referenced as a class literal, which would load it at startup although most services never
+     * load the library it applies to.
+     */
+    public AdviceRule advice(MethodMatch methods, Class<?> instrumentation, String adviceName) {
+        return advice(methods, instrumentation.getName() + "$" + adviceName);
+    }
+
+    /** The advice class this rule names (for tests). */
+    static String adviceClassName(AdviceRule rule) {
+        return rule.adviceClassName;
+    }
+
     private Resolver resolver() {
         Resolver current = resolver;
         if (current == null) {

@@ -31,14 +31,17 @@ public final class AgentTransformer implements ClassFileTransformer {
     private final Ignored ignored;
     private final SuperTypes superTypes = new SuperTypes();
     private final Logger log;
+    /** Null in unit tests that weave without an Instrumentation: their rules export nothing. */
+    private final BridgeExports bridgeExports;
     /** Set while this thread transforms: classes loaded meanwhile (Byte Buddy's, the JDK's) are not matched. */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private volatile Weaver weaver;
 
-    AgentTransformer(List<Rules.Rule> rules, Ignored ignored, Logger log) {
+    AgentTransformer(List<Rules.Rule> rules, Ignored ignored, Logger log, BridgeExports bridgeExports) {
         this.rules = rules;
         this.ignored = ignored;
         this.log = log;
+        this.bridgeExports = bridgeExports;
         for (Rules.Rule rule : rules) {
             if (rule.match.exactNames() == null) {
                 rulesByCondition.add(rule);
@@ -56,7 +59,7 @@ public final class AgentTransformer implements ClassFileTransformer {
      * match, to be run before the first inbound request is decided.
      */
     public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log) {
-        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log);
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, new BridgeExports(instrumentation));
         instrumentation.addTransformer(transformer, true);
         List<Class<?>> now = new ArrayList<>();
         List<Class<?>> later = new ArrayList<>();
@@ -99,6 +102,9 @@ public final class AgentTransformer implements ClassFileTransformer {
                 wraps.addAll(rule.wraps);
                 arounds.addAll(rule.arounds);
                 advice.addAll(rule.advice);
+                for (Rules.Export export : rule.exports) {
+                    bridgeExports.ensure(export);
+                }
             }
             // ASM first (no Byte Buddy loaded for classes that need nothing else), each step on the last one's output.
             byte[] woven = wraps.isEmpty() ? null : ArgumentWrapWeaver.weave(classFile, wraps);

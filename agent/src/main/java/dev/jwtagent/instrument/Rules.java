@@ -43,6 +43,16 @@ public final class Rules {
         return this;
     }
 
+    /**
+     * The classes of the rule started last are rewritten to call the bridge, which then reads
+     * {@code packageName} of the JDK module {@code module} reflectively: that package is exported to
+     * the bridge before the first of them is rewritten ({@link BridgeExports}).
+     */
+    public Rules exportingToBridge(String module, String packageName) {
+        last().exports.add(new Export(module, packageName));
+        return this;
+    }
+
     private Rule last() {
         if (rules.isEmpty()) {
             throw new IllegalStateException("transform() before type()");
@@ -62,10 +72,22 @@ public final class Rules {
         final List<ArgumentWrap> wraps = new ArrayList<>();
         final List<Around> arounds = new ArrayList<>();
         final List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
+        final List<Export> exports = new ArrayList<>();
 
         Rule(boolean atStartup, TypeMatch match) {
             this.atStartup = atStartup;
             this.match = match;
+        }
+    }
+
+    /** A JDK package the bridge needs exported to it. */
+    static final class Export {
+        final String module;
+        final String packageName;
+
+        Export(String module, String packageName) {
+            this.module = module;
+            this.packageName = packageName;
         }
     }
 }

@@ -33,7 +33,7 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                 .type(TypeMatch.named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
                 .transform(support.advice(MethodMatch.named("setCurrentRequest").arguments(1)
                                 .argument(0, "org.apache.http.client.methods.HttpRequestWrapper"),
-                        CurrentRequestAdvice.class.getName()));
+                        ApacheHttpAsyncClient4Instrumentation.class, "CurrentRequestAdvice"));
     }
 
     public static final class CurrentRequestAdvice {

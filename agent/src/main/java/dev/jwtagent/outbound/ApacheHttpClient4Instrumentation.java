@@ -32,7 +32,7 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
                 .transform(support.advice(MethodMatch.named("execute").arguments(4)
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute")
                                 .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),
-                        HopAdvice.class.getName()));
+                        ApacheHttpClient4Instrumentation.class, "HopAdvice"));
     }
 
     public static final class HopAdvice {

@@ -32,11 +32,11 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.ProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
                 .transform(support.advice(MethodMatch.named("execute").arguments(3)
                                 .argument(1, "org.apache.hc.client5.http.classic.ExecChain$Scope"),
-                        ClassicHopAdvice.class.getName()))
+                        ApacheHttpClient5Instrumentation.class, "ClassicHopAdvice"))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(MethodMatch.named("execute").arguments(5)
                                 .argument(2, "org.apache.hc.client5.http.async.AsyncExecChain$Scope"),
-                        AsyncHopAdvice.class.getName()));
+                        ApacheHttpClient5Instrumentation.class, "AsyncHopAdvice"));
     }
 
     public static final class ClassicHopAdvice {

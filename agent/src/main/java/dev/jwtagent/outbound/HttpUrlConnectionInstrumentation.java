@@ -28,7 +28,9 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
     public Rules install(Rules rules, AdviceSupport support) {
         return rules.type(TypeMatch.named(IMPLEMENTATION))
                 .transform(support.advice(MethodMatch.named("connect", "getOutputStream", "getInputStream").arguments(0),
-                        ConnectAdvice.class.getName()));
+                        HttpUrlConnectionInstrumentation.class, "ConnectAdvice"))
+                // AgentBridge.messageHeaderHas reads the user's headers (a sun.net.www.MessageHeader).
+                .exportingToBridge("java.base", "sun.net.www");
     }
 
     public static final class ConnectAdvice {

@@ -32,7 +32,9 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
         return rules.type(TypeMatch.named(REQUEST_IMPL))
                 .transform(support.advice(MethodMatch.constructors().arguments(2)
                                 .argument(0, "java.net.http.HttpRequest").argument(1, "java.net.ProxySelector"),
-                        FirstHopAdvice.class.getName()));
+                        JdkHttpClientInstrumentation.class, "FirstHopAdvice"))
+                // AgentBridge.setJdkSystemHeader calls HttpRequestImpl.setSystemHeader.
+                .exportingToBridge("java.net.http", "jdk.internal.net.http");
     }
 
     public static final class FirstHopAdvice {

@@ -33,10 +33,10 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
         return rules
                 .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("newCall").arguments(1).argument(0, "okhttp3.Request"),
-                        NewCallAdvice.class.getName()))
+                        OkHttpInstrumentation.class, "NewCallAdvice"))
                 .type(TypeMatch.named("okhttp3.internal.http.RetryAndFollowUpInterceptor").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("followUpRequest").arguments(2).argument(0, "okhttp3.Response"),
-                        FollowUpAdvice.class.getName()));
+                        OkHttpInstrumentation.class, "FollowUpAdvice"));
     }
 
     public static final class NewCallAdvice {

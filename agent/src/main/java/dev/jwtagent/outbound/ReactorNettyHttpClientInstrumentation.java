@@ -39,10 +39,12 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(TypeMatch.named(HANDLER).inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(MethodMatch.constructors(), CaptureAdvice.class.getName()))
-                .transform(support.advice(MethodMatch.named("requestWithBody").arguments(1), FirstHopAdvice.class.getName()))
+                .transform(support.advice(MethodMatch.constructors(), ReactorNettyHttpClientInstrumentation.class, "CaptureAdvice"))
+                .transform(support.advice(MethodMatch.named("requestWithBody").arguments(1),
+                        ReactorNettyHttpClientInstrumentation.class, "FirstHopAdvice"))
                 .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
-                .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0), HeadersAdvice.class.getName()));
+                .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0),
+                        ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"));
     }
 
     public static final class CaptureAdvice {

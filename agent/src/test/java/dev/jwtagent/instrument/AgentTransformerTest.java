@@ -18,7 +18,7 @@ class AgentTransformerTest {
     private AgentTransformer transformer() {
         Rules rules = new Rules();
         rules.type(thread).type(threadsByCondition).type(library).type(threadOrPool);
-        return new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"));
+        return new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"), null);
     }
 
     private static List<TypeMatch> matches(List<Rules.Rule> rules) {

@@ -35,6 +35,16 @@ class StartupTest {
         }
     }
 
+    /** Says whether java.base exports the HTTP client's header package to the agent's bridge, before and after opening a connection. */
+    public static final class ExportProbe {
+        public static void main(String[] args) throws Exception {
+            Module bridge = Class.forName("dev.jwtagent.bootstrap.AgentBridge", false, null).getModule();
+            System.out.println("exported at startup: " + Object.class.getModule().isExported("sun.net.www", bridge));
+            java.net.URI.create("http://127.0.0.1:9/").toURL().openConnection();
+            System.out.println("exported once used: " + Object.class.getModule().isExported("sun.net.www", bridge));
+        }
+    }
+
     private static final class Run {
         final int exitCode;
         final String stdout;
@@ -63,13 +73,18 @@ class StartupTest {
 
     private static Run launchWithClassPath(String classPath, String agentArguments, String... systemProperties)
             throws IOException, InterruptedException {
+        return launchMain(Hello.class, classPath, agentArguments, systemProperties);
+    }
+
+    private static Run launchMain(Class<?> main, String classPath, String agentArguments, String... systemProperties)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-javaagent:" + System.getProperty("agent.jar") + (agentArguments == null ? "" : "=" + agentArguments));
         command.addAll(Arrays.asList(systemProperties));
         command.add("-cp");
         command.add(classPath);
-        command.add(Hello.class.getName());
+        command.add(main.getName());
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
         Process process = builder.start();
@@ -166,6 +181,16 @@ class StartupTest {
                 "java.util.concurrent.CompletableFuture")) {
             assertFalse(beforeApplication.contains(" " + unused + " "), unused + " was loaded though the application never uses it");
         }
+    }
+
+    @Test
+    void theJdkHeaderPackageIsExportedToTheAgentOnlyWhenTheApplicationUsesTheClient() throws Exception {
+        // The module update costs a starting JVM about ten milliseconds; most services never use HttpURLConnection.
+        Run run = launchMain(ExportProbe.class, System.getProperty("java.class.path"),
+                "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("exported at startup: false"), run.stdout);
+        assertTrue(run.stdout.contains("exported once used: true"), run.stdout);
     }
 
     @Test

@@ -6,14 +6,10 @@
 # -XX:+DebugNonSafepoints so that samples land where the time is spent. Then counts the samples
 # whose stack passes through ServletHooks.enter or exit (the decision, request attributes and
 # scope) and those with any agent frame at all, per launch and in total.
-# SAMPLER=cpu-time (Java 25+, JAVA=<that JDK's bin/java>) samples by CPU time instead (jdk.CPUTimeSample,
-# every millisecond of each thread's CPU time): threads in native code (the sockets, their system time)
-# are sampled too, so the share under the hooks is a share of the service's CPU time, not only of its
-# time in Java code. Only GC threads' CPU is not sampled.
+# Also lists, per arm, the methods the samples under the hooks were in.
 # Run benchmarks/run-process-bench.sh once first (it builds the jars and makes the keys).
 # Usage: benchmarks/profile-hooks.sh   (environment: ARMS="hs256 rs256" LAUNCHES=2 WARMUP=40 SECONDS_RECORDED=30
-#   PORT=18126 AGENT_JAR=<jar> SAMPLER=execution|cpu-time JAVA=java; ALT_AGENT_JAR=<jar> adds the arm hs256-alt,
-#   another build with the HS256 settings)
+#   PORT=18126 AGENT_JAR=<jar>; ALT_AGENT_JAR=<jar> adds the arm hs256-alt, another build with the HS256 settings)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -24,12 +20,6 @@ recorded="${SECONDS_RECORDED:-30}"
 port="${PORT:-18126}"
 agent_jar="${AGENT_JAR:-$root/agent/target/jwt-agent.jar}"
 alt_jar="${ALT_AGENT_JAR:-}"
-sampler="${SAMPLER:-execution}"
-java_cmd="${JAVA:-java}"
-# jfr and jcmd of the same JDK as the service.
-jdk_bin="$(dirname "$(readlink -f "$(command -v "$java_cmd")")")"
-jfr_cmd="$jdk_bin/jfr"
-jcmd_cmd="$jdk_bin/jcmd"
 default_arms="hs256 rs256"
 [ -n "$alt_jar" ] && default_arms="$default_arms hs256-alt"
 arms=(${ARMS:-$default_arms})
@@ -39,17 +29,13 @@ work="$here/target/profile-hooks"
 url="http://127.0.0.1:$port"
 [ -f "$keys/hs256.secret" ] || { echo "profile-hooks: run benchmarks/run-process-bench.sh first (keys)" >&2; exit 1; }
 mkdir -p "$work"
-case "$sampler" in
-  execution) event=jdk.ExecutionSample; setting='<setting name="period">1 ms</setting>' ;;
-  cpu-time) event=jdk.CPUTimeSample; setting='<setting name="throttle">1ms</setting>' ;;
-  *) echo "profile-hooks: SAMPLER is execution or cpu-time, not $sampler" >&2; exit 2 ;;
-esac
-cat > "$work/samples.jfc" <<JFC
+event=jdk.ExecutionSample
+cat > "$work/samples.jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
-<configuration version="2.0" label="$sampler samples every millisecond">
-  <event name="$event">
+<configuration version="2.0" label="execution samples every millisecond">
+  <event name="jdk.ExecutionSample">
     <setting name="enabled">true</setting>
-    $setting
+    <setting name="period">1 ms</setting>
   </event>
 </configuration>
 JFC
@@ -79,7 +65,7 @@ trap cleanup EXIT
 
 # Samples in a recording: all of them, those under the servlet hooks, those with any agent frame.
 count_samples() {
-  "$jfr_cmd" print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
+  jfr print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
     $1 == event { if (n) { hooks += inHooks; agent += inAgent } n++; inHooks = 0; inAgent = 0 }
     /dev\.jwtagent\.bootstrap\.ServletHooks\.(enter|exit)/ { inHooks = 1 }
     /dev\.jwtagent\./ { inAgent = 1 }
@@ -89,19 +75,20 @@ count_samples() {
 # For each sample under the hooks, the method they were in: the first frame below ServletHooks.enter or
 # exit that is not reflection or method-handle plumbing (the hook's own name when it is the leaf).
 hook_callees() {
-  "$jfr_cmd" print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
+  jfr print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
     function flush(   i, k, c) {
       k = -1
       for (i = 0; i < n; i++) if (frame[i] ~ /^dev\.jwtagent\.bootstrap\.ServletHooks\.(enter|exit)$/) { k = i; break }
       if (k >= 0) {
         c = frame[k]
-        for (i = k - 1; i >= 0; i--) if (frame[i] !~ /(\$Methods\.call|reflect\.|java\.lang\.invoke\.|GeneratedMethodAccessor)/) { c = frame[i]; break }
+        for (i = k - 1; i >= 0; i--) if (frame[i] !~ /(\$Methods\.call|reflect\.|java\.lang\.invoke\.)/) { c = frame[i]; break }
         print c
       }
       n = 0
     }
     $1 == event { flush() }
-    /^ +[a-zA-Z_$][^ ]*\(.*\) line:/ { f = $1; sub(/\(.*$/, "", f); frame[n++] = f }
+    # A frame: "name(arguments)", then " line: N" unless the method has no line numbers (native ones).
+    /^ +[a-zA-Z_$][^ ]*\(.*\)( line: -?[0-9]+)?$/ { f = $1; sub(/\(.*$/, "", f); frame[n++] = f }
     END { flush() }'
 }
 
@@ -111,7 +98,7 @@ printf 'launch\tarm\tsamples\tunder_hooks\twith_agent_frames\n' > "$tsv"
 for launch in $(seq 1 "$launches"); do
   for arm in "${arms[@]}"; do
     args=(); mapfile -t args < <(arm_args "$arm")
-    "${service_pin[@]}" "$java_cmd" -Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
+    "${service_pin[@]}" java -Xms512m -Xmx512m -XX:+UseG1GC -XX:+UnlockDiagnosticVMOptions -XX:+DebugNonSafepoints \
       -XX:FlightRecorderOptions:stackdepth=256 \
       "${args[@]}" -jar "$service_jar" "$port" > "$work/$arm-$launch.log" 2>&1 &
     pid=$!
@@ -125,9 +112,9 @@ for launch in $(seq 1 "$launches"); do
       "run benchmarks/run-process-bench.sh again for new ones)" >&2; exit 1; }
     wrk -t1 -c16 -d"${warmup}s" -H "Authorization: Bearer $token" "$url/orders" > /dev/null
     recording="$work/$arm-$launch.jfr"
-    "$jcmd_cmd" "$pid" JFR.start name=hooks settings="$work/samples.jfc" filename="$recording" > /dev/null
+    jcmd "$pid" JFR.start name=hooks settings="$work/samples.jfc" filename="$recording" > /dev/null
     report="$(wrk -t1 -c16 -d"${recorded}s" -H "Authorization: Bearer $token" "$url/orders")"
-    "$jcmd_cmd" "$pid" JFR.stop name=hooks > /dev/null
+    jcmd "$pid" JFR.stop name=hooks > /dev/null
     cleanup
     non2xx="$(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' <<< "$report")"
     [ "$non2xx" -eq 0 ] || { echo "profile-hooks: $arm answered $non2xx requests with an error" >&2; exit 1; }
@@ -143,7 +130,7 @@ for launch in $(seq 1 "$launches"); do
 done
 
 echo
-echo "JFR $event samples (every 1 ms, $recorded s after $warmup s of warm-up, $launches launches per arm; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
+echo "JFR execution samples (every 1 ms, $recorded s after $warmup s of warm-up, $launches launches per arm; load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
 echo "| arm | samples | under the servlet hooks | share | with any agent frame | share | per launch (share under the hooks) |"
 echo "|---|---|---|---|---|---|---|"
@@ -158,5 +145,5 @@ for arm in "${arms[@]}"; do
   total="$(awk -F'\t' -v a="$arm" 'NR > 1 && $2 == a { n += $3 } END { print n + 0 }' "$tsv")"
   echo
   echo "$arm:"
-  sort "$work/$arm-callees.txt" | uniq -c | sort -rn | head -8 | awk -v t="$total" '{ printf "  %5.2f %%  %s\n", 100 * $1 / t, $2 }'
+  sort "$work/$arm-callees.txt" | uniq -c | sort -rn | awk -v t="$total" 'NR <= 8 { printf "  %5.2f %%  %s\n", 100 * $1 / t, $2 }'
 done

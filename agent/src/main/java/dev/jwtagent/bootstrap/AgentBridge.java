@@ -100,7 +100,8 @@ public final class AgentBridge {
 
     /**
      * Adds a header to the JDK HttpClient's internal per-hop request. Its type is not exported,
-     * so advice cannot name it; the agent opens the package to this module at startup.
+     * so advice cannot name it; the agent exports the package to this module before it rewrites
+     * the class that calls this (see {@code BridgeExports}).
      */
     public static void setJdkSystemHeader(Object httpRequestImpl, String name, String value) {
         try {
@@ -118,7 +119,8 @@ public final class AgentBridge {
     /**
      * Whether the JDK's internal header list of an {@code HttpURLConnection} holds {@code name}.
      * The public getter hides {@code Authorization}, so a value the application set is only
-     * visible here; the agent exports the package to this module at startup.
+     * visible here; the agent exports the package to this module before it rewrites
+     * {@code HttpURLConnection} (see {@code BridgeExports}).
      */
     public static boolean messageHeaderHas(Object messageHeader, String name) {
         if (messageHeader == null) {

@@ -24,9 +24,13 @@ final class BridgeExports {
         this.instrumentation = instrumentation;
     }
 
-    /** Adds {@code export} if not yet added; a module this JVM does not have is left alone. */
+    /**
+     * Adds {@code export} if not yet added; a module this JVM does not have is left alone. Throws
+     * what the module update throws: the class is then not rewritten, and the next one tries again.
+     */
     synchronized void ensure(Rules.Export export) {
-        if (!done.add(export.module + "/" + export.packageName)) {
+        String key = export.module + "/" + export.packageName;
+        if (done.contains(key)) {
             return;
         }
         Optional<Module> module = ModuleLayer.boot().findModule(export.module);
@@ -37,5 +41,6 @@ final class BridgeExports {
                     Collections.singletonMap(export.packageName, Collections.singleton(bridge)),
                     Collections.emptyMap(), Collections.emptySet(), Collections.emptyMap());
         }
+        done.add(key);
     }
 }

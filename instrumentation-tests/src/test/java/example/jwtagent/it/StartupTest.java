@@ -169,7 +169,7 @@ class StartupTest {
     }
 
     @Test
-    void theAgentLoadsNoInstrumentedExecutorClassThatTheApplicationDoesNotUse() throws Exception {
+    void theAgentLoadsNoExecutorClassNorClientAdviceThatTheApplicationDoesNotUse() throws Exception {
         // Loaded before the agent's transformer, such a class would have to be rewritten again on the
         // first request (tens of milliseconds); loaded by the application, it is rewritten as it loads.
         Run run = launch("secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class");
@@ -181,6 +181,9 @@ class StartupTest {
                 "java.util.concurrent.CompletableFuture")) {
             assertFalse(beforeApplication.contains(" " + unused + " "), unused + " was loaded though the application never uses it");
         }
+        // Nor the HTTP clients' advice: read when a class it applies to loads.
+        java.util.regex.Matcher advice = java.util.regex.Pattern.compile(" dev\\.jwtagent\\.outbound\\.\\S*Advice\\S* ").matcher(beforeApplication);
+        assertFalse(advice.find(), () -> "loaded at startup:" + advice.group());
     }
 
     @Test

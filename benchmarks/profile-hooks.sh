@@ -29,7 +29,6 @@ work="$here/target/profile-hooks"
 url="http://127.0.0.1:$port"
 [ -f "$keys/hs256.secret" ] || { echo "profile-hooks: run benchmarks/run-process-bench.sh first (keys)" >&2; exit 1; }
 mkdir -p "$work"
-event=jdk.ExecutionSample
 cat > "$work/samples.jfc" <<'JFC'
 <?xml version="1.0" encoding="UTF-8"?>
 <configuration version="2.0" label="execution samples every millisecond">
@@ -65,8 +64,8 @@ trap cleanup EXIT
 
 # Samples in a recording: all of them, those under the servlet hooks, those with any agent frame.
 count_samples() {
-  jfr print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
-    $1 == event { if (n) { hooks += inHooks; agent += inAgent } n++; inHooks = 0; inAgent = 0 }
+  jfr print --events jdk.ExecutionSample --stack-depth 256 "$1" | awk '
+    $1 == "jdk.ExecutionSample" { if (n) { hooks += inHooks; agent += inAgent } n++; inHooks = 0; inAgent = 0 }
     /dev\.jwtagent\.bootstrap\.ServletHooks\.(enter|exit)/ { inHooks = 1 }
     /dev\.jwtagent\./ { inAgent = 1 }
     END { if (n) { hooks += inHooks; agent += inAgent } printf "%d %d %d\n", n, hooks, agent }'
@@ -75,7 +74,7 @@ count_samples() {
 # For each sample under the hooks, the method they were in: the first frame below ServletHooks.enter or
 # exit that is not reflection or method-handle plumbing (the hook's own name when it is the leaf).
 hook_callees() {
-  jfr print --events "$event" --stack-depth 256 "$1" | awk -v event="$event" '
+  jfr print --events jdk.ExecutionSample --stack-depth 256 "$1" | awk '
     function flush(   i, k, c) {
       k = -1
       for (i = 0; i < n; i++) if (frame[i] ~ /^dev\.jwtagent\.bootstrap\.ServletHooks\.(enter|exit)$/) { k = i; break }
@@ -86,7 +85,7 @@ hook_callees() {
       }
       n = 0
     }
-    $1 == event { flush() }
+    $1 == "jdk.ExecutionSample" { flush() }
     # A frame: "name(arguments)", then " line: N" unless the method has no line numbers (native ones).
     /^ +[a-zA-Z_$][^ ]*\(.*\)( line: -?[0-9]+)?$/ { f = $1; sub(/\(.*$/, "", f); frame[n++] = f }
     END { flush() }'

@@ -248,6 +248,7 @@ class StartupTest {
 
     @Test
     void attachToARunningJvmInstallsTheAgentIntoLoadedClasses() throws Exception {
+        Downstream downstream = new Downstream();
         List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), RelayChild.class.getName());
         Process service = new ProcessBuilder(command).redirectErrorStream(true).start();
@@ -263,10 +264,18 @@ class StartupTest {
             }
             assertTrue(baseUrl != null, "the service did not start");
             assertEquals(200, RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, "no agent yet");
+            // Both JDK clients used before the attach: their classes are loaded, and are rewritten
+            // (and their packages exported to the agent) by retransformation.
+            List<String> jdkClients = List.of("url-connection", "jdk-send");
+            for (String client : jdkClients) {
+                assertEquals(200, RawHttp.get(baseUrl, callPath(client, downstream)).status, client);
+                assertEquals(List.of(), downstream.takeAuthorization(), "no agent yet: " + client);
+            }
 
             Process attach = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
                     "-jar", System.getProperty("agent.jar"), "attach", String.valueOf(service.pid()),
-                    "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE)
+                    "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE
+                            + ";outbound.allowed-hosts=localhost")
                     .redirectErrorStream(true).start();
             String attachOutput = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(attach.waitFor(60, TimeUnit.SECONDS));
@@ -275,9 +284,19 @@ class StartupTest {
             RawHttp.Response refused = RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt"));
             assertEquals(401, refused.status, "the servlet, loaded before the attach, is now instrumented: " + refused);
             assertEquals("alice", RawHttp.get(baseUrl, "/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
+            String token = Tokens.valid("bob");
+            for (String client : jdkClients) {
+                assertEquals(200, RawHttp.get(baseUrl, callPath(client, downstream), RawHttp.bearer(token)).status, client);
+                assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "propagated after the attach: " + client);
+            }
         } finally {
             service.destroy();
             service.waitFor(10, TimeUnit.SECONDS);
+            downstream.close();
         }
+    }
+
+    private static String callPath(String client, Downstream downstream) {
+        return "/call?client=" + client + "&url=" + java.net.URLEncoder.encode(downstream.allowedUrl("/next"), StandardCharsets.UTF_8);
     }
 }

@@ -5,9 +5,12 @@
 #   create-vm   the JVM's "Create VM" phase (-Xlog:startuptime); premain runs inside it
 #   agent       the agent's own "started in N ms" (configuration, keys, policies, instrumentation)
 #   config/instr  the two phases of that, from the agent's debug line
-#   deferred    the agent's work deferred to the first request (instrumenting the JDK classes loaded
-#               before it, publishing its metrics), from its debug line; it delays the first answer
-#   first       launch to first HTTP answer (polled every 10 ms)
+#   deferred    the agent's work deferred to the first request (publishing its metrics), from its
+#               debug line; it delays the first answer
+#   token work  the agent's work deferred to the first request with a valid token (instrumenting the
+#               JDK classes loaded before it), from its debug line; it delays the first answer with a token
+#   first       launch to first HTTP answer (polled every 10 ms, without a token, as a readiness probe)
+#   first token launch to the answer of one request with a valid token, sent right after the first answer
 #   cpu         CPU time the service had used by then (all its threads, user and system; 10 ms ticks):
 #               unlike the wall clock, it leaves out the time the machine gave to anything else
 #   classes     classes loaded until the first answer (-Xlog:class+load)
@@ -82,7 +85,7 @@ cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 
 trap cleanup EXIT
 
 tsv="$work/probe.tsv"
-printf 'round\tvariant\tcreate_vm_ms\tagent_ms\tconfig_ms\tinstr_ms\tfirst_ms\tclasses\tcpu_ms\tdeferred_ms\n' > "$tsv"
+printf 'round\tvariant\tcreate_vm_ms\tagent_ms\tconfig_ms\tinstr_ms\tfirst_ms\tclasses\tcpu_ms\tdeferred_ms\tfirst_token_ms\ttoken_work_ms\n' > "$tsv"
 for round in $(seq 1 "$rounds"); do
   for variant in "${variants[@]}"; do
     args=(); mapfile -t args < <(variant_args "$variant")
@@ -98,43 +101,48 @@ for round in $(seq 1 "$rounds"); do
     first=$(( ($(date +%s%N) - t0) / 1000000 ))
     cpu="$(awk -v ticks="$ticks" '{ printf "%d", ($14 + $15) * 1000 / ticks }' "/proc/$pid/stat")"
     classes="$(wc -l < "$out.classes")"
+    token_file="$keys/hs256.token"; [ "$variant" = pem ] && token_file="$keys/rs256.token"
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "$url/")"
+    first_token=$(( ($(date +%s%N) - t0) / 1000000 ))
+    [ "$status" = 200 ] || { echo "startup-probe: $variant answered $status to a valid token" >&2; cat "$out.log" >&2; exit 1; }
     cleanup
     vm="$(awk '/Create VM/ { for (i = 1; i <= NF; i++) if ($i == "secs") printf "%.0f", $(i - 1) * 1000 }' "$out.vm")"
     agent="$(sed -n 's/.* started in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
     config="$(sed -n 's/.*configuration, keys and policies \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
     instr="$(sed -n 's/.*instrumentation \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
     deferred="$(sed -n 's/.*deferred to the first request done in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$vm" "${agent:--}" "${config:--}" "${instr:--}" "$first" "$classes" "$cpu" "${deferred:--}" >> "$tsv"
-    echo "startup-probe: round $round $variant: create-vm $vm ms, agent ${agent:--} ms (config ${config:--}, instrumentation ${instr:--}), deferred ${deferred:--} ms, first answer $first ms (CPU $cpu ms), $classes classes" >&2
+    token_work="$(sed -n 's/.*deferred to the first request with a token done in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$vm" "${agent:--}" "${config:--}" "${instr:--}" "$first" "$classes" "$cpu" "${deferred:--}" "$first_token" "${token_work:--}" >> "$tsv"
+    echo "startup-probe: round $round $variant: create-vm $vm ms, agent ${agent:--} ms (config ${config:--}, instrumentation ${instr:--}), deferred ${deferred:--} ms, first answer $first ms (CPU $cpu ms), $classes classes; token work ${token_work:--} ms, first answer with a token $first_token ms" >&2
   done
 done
 
 echo
 echo "Medians over $rounds rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| variant | create VM ms | agent started in ms | config+keys+policies ms | instrumentation ms | deferred to the first request ms | first answer ms | Δ first answer vs none | CPU by first answer ms | Δ CPU vs none | classes loaded |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| variant | create VM ms | agent started in ms | config+keys+policies ms | instrumentation ms | deferred to the first request ms | first answer ms | Δ first answer vs none | CPU by first answer ms | Δ CPU vs none | classes loaded | token work ms | first answer with a token ms | Δ first answer with a token vs none |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk -F'\t' 'NR > 1 { key = $2; order[key] = order[key] ? order[key] : ++n; names[n] = key
-  for (c = 3; c <= 10; c++) { v[key, c, ++cnt[key, c]] = $c } }
+  for (c = 3; c <= 12; c++) { v[key, c, ++cnt[key, c]] = $c } }
   function median(key, c,   k, i, j, t, a) {
     k = 0; for (i = 1; i <= cnt[key, c]; i++) if (v[key, c, i] != "-") a[++k] = v[key, c, i] + 0
     if (k == 0) return "–"
     for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
-  END { base = median("none", 7); cpubase = median("none", 9)
-    for (i = 1; i <= n; i++) { key = names[i]; f = median(key, 7); c = median(key, 9)
-      printf "| %s | %s | %s | %s | %s | %s | %s | %+d | %s | %+d | %s |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), median(key, 10), f, f - base, c, c - cpubase, median(key, 8) } }' "$tsv"
+  END { base = median("none", 7); cpubase = median("none", 9); tokenbase = median("none", 11)
+    for (i = 1; i <= n; i++) { key = names[i]; f = median(key, 7); c = median(key, 9); ft = median(key, 11)
+      printf "| %s | %s | %s | %s | %s | %s | %s | %+d | %s | %+d | %s | %s | %s | %+d |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), median(key, 10), f, f - base, c, c - cpubase, median(key, 8), median(key, 12), ft, ft - tokenbase } }' "$tsv"
 
 echo
 echo "Paired within each round (the variant minus none in the same round), median [lowest, highest]:"
 echo
-echo "| variant | Δ first answer ms | Δ CPU by first answer ms | Δ create VM ms |"
-echo "|---|---|---|---|"
-awk -F'\t' 'NR > 1 { first[$1, $2] = $7; vm[$1, $2] = $3; cpu[$1, $2] = $9; if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 } rounds[$1] = 1 }
+echo "| variant | Δ first answer ms | Δ CPU by first answer ms | Δ create VM ms | Δ first answer with a token ms |"
+echo "|---|---|---|---|---|"
+awk -F'\t' 'NR > 1 { first[$1, $2] = $7; vm[$1, $2] = $3; cpu[$1, $2] = $9; token[$1, $2] = $11; if (!($2 in seen)) { seen[$2] = 1; names[++n] = $2 } rounds[$1] = 1 }
   function stats(a, k,   i, j, t) {
     for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
     return sprintf("%+d [%+d, %+d]", k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2, a[1], a[k]) }
   END { for (i = 1; i <= n; i++) { key = names[i]; if (key == "none") continue
-      k = 0; delete df; delete dv; delete dc
-      for (r in rounds) if (((r, key) in first) && ((r, "none") in first)) { k++; df[k] = first[r, key] - first[r, "none"]; dv[k] = vm[r, key] - vm[r, "none"]; dc[k] = cpu[r, key] - cpu[r, "none"] }
-      if (k) printf "| %s | %s | %s | %s |\n", key, stats(df, k), stats(dc, k), stats(dv, k) } }' "$tsv"
+      k = 0; delete df; delete dv; delete dc; delete dt
+      for (r in rounds) if (((r, key) in first) && ((r, "none") in first)) { k++; df[k] = first[r, key] - first[r, "none"]; dv[k] = vm[r, key] - vm[r, "none"]; dc[k] = cpu[r, key] - cpu[r, "none"]; dt[k] = token[r, key] - token[r, "none"] }
+      if (k) printf "| %s | %s | %s | %s | %s |\n", key, stats(df, k), stats(dc, k), stats(dv, k), stats(dt, k) } }' "$tsv"

@@ -22,12 +22,15 @@ final class AgentHooks implements BridgeHooks {
 
     /** Work deferred from startup to the first request ({@link FirstRequestWork}); it runs it once. */
     private final Runnable onFirstCall;
+    /** Work deferred to the first request with a token, run before the token is handed back; it runs it once. */
+    private final Runnable onFirstToken;
 
-    AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics, Runnable onFirstCall) {
+    AgentHooks(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics, Runnable onFirstCall, Runnable onFirstToken) {
         this.inbound = inbound;
         this.outbound = outbound;
         this.metrics = metrics;
         this.onFirstCall = onFirstCall;
+        this.onFirstToken = onFirstToken;
     }
 
     @Override
@@ -38,14 +41,22 @@ final class AgentHooks implements BridgeHooks {
     @Override
     public InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {
         onFirstCall.run();
-        return inbound.decide(headerValues, servletPath, pathInfo, queryString);
+        return withTokenWorkDone(inbound.decide(headerValues, servletPath, pathInfo, queryString));
     }
 
     @Override
     public InboundDecision decideInboundRemembered(String header, InboundDecision earlier, String servletPath, String pathInfo,
                                                    String queryString) {
         onFirstCall.run();
-        return inbound.decideRemembered(header, earlier, servletPath, pathInfo, queryString);
+        return withTokenWorkDone(inbound.decideRemembered(header, earlier, servletPath, pathInfo, queryString));
+    }
+
+    /** A decision that makes a token current goes back only once the hand-offs can carry it. */
+    private InboundDecision withTokenWorkDone(InboundDecision decision) {
+        if (decision.token() != null) {
+            onFirstToken.run();
+        }
+        return decision;
     }
 
     @Override

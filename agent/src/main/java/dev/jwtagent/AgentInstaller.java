@@ -64,12 +64,15 @@ public final class AgentInstaller {
                 config.excludedPaths(), config.inboundHeader(), config.maxTokenSize(), metrics);
         OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), System::currentTimeMillis);
         // Set before any instrumentation is installed: on attach a request can arrive from then on,
-        // and work added after it has run the first-request work is run at once (FirstRequestWork).
-        FirstRequestWork firstRequest = new FirstRequestWork(publishMetrics);
-        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest::run), config.inboundHeader(), config.outboundHeader());
+        // and work added after its request has come is run at once (FirstRequestWork).
+        FirstRequestWork firstRequest = new FirstRequestWork("the first request");
+        firstRequest.add(publishMetrics);
+        FirstRequestWork firstToken = new FirstRequestWork("the first request with a token");
+        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest::run, firstToken::run),
+                config.inboundHeader(), config.outboundHeader());
 
         long policiesReady = System.nanoTime();
-        List<String> installed = installInstrumentations(instrumentation, config, firstRequest, log);
+        List<String> installed = installInstrumentations(instrumentation, config, firstToken, log);
         log.debug("startup phases: bootstrap classes, configuration, keys and policies {} ms, instrumentation {} ms",
                 (policiesReady - started) / 1_000_000, (System.nanoTime() - policiesReady) / 1_000_000);
 
@@ -97,7 +100,7 @@ public final class AgentInstaller {
     }
 
     private static List<String> installInstrumentations(Instrumentation instrumentation, AgentConfig config,
-                                                        FirstRequestWork firstRequest, Logger log) {
+                                                        FirstRequestWork firstToken, Logger log) {
         // The agent's classes run from the bootstrap loader, which cannot be asked for class files;
         // the JVM also puts the agent jar on the system class path, where its advice classes are read.
         ClassLoader own = AgentInstaller.class.getClassLoader();
@@ -110,7 +113,7 @@ public final class AgentInstaller {
                 installed.add(each.name());
             }
         }
-        firstRequest.add(AgentTransformer.install(instrumentation, rules, log));
+        firstToken.add(AgentTransformer.install(instrumentation, rules, log));
         return installed;
     }
 

@@ -7,27 +7,36 @@ import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Startup work that no request before the first one needs: publishing the metrics MBean and
- * instrumenting the already loaded classes that only act on a token (the JDK's {@code Thread},
- * loaded before any agent, and on Java 21+ its virtual threads and {@code ForkJoinPool}). It runs
- * once, on the first inbound request, before that request is decided; requests arriving meanwhile
- * wait for it. With {@code -javaagent} every part is added before any request
- * can arrive, so no token is ever current while a hand-off is still plain. On attach, a request can
- * arrive while the agent is still installing: work added after the first request has run is run at
- * once by the installer, and until then that request's hand-offs carry no token (none leaks: an
- * uninstrumented hand-off passes nothing on).
+ * Startup work that no request needs before a given first one, run once, by that request, before
+ * it is decided further; requests arriving meanwhile wait for it. The agent has two:
+ * <ul>
+ *   <li>on the first inbound request of any kind: publishing the metrics MBean;</li>
+ *   <li>on the first inbound request with a verified token, before that token becomes current:
+ *       instrumenting the already loaded classes that only act on a token (the JDK's
+ *       {@code Thread}, loaded before any agent, and on Java 21+ its virtual threads and
+ *       {@code ForkJoinPool}). Until a token is current no hand-off has anything to carry, so the
+ *       requests before it (readiness probes, say, or rejected tokens) do not wait for this
+ *       work.</li>
+ * </ul>
+ * With {@code -javaagent} every part is added before any request can arrive, so no token is ever
+ * current while a hand-off is still plain. On attach, a request can arrive while the agent is
+ * still installing: work added after the first request has run is run at once by the installer,
+ * and until then that request's hand-offs carry no token (none leaks: an uninstrumented hand-off
+ * passes nothing on).
  */
 final class FirstRequestWork {
     private final List<Runnable> work = new ArrayList<>();
     /** A lock rather than {@code synchronized}: a virtual thread waiting here does not pin its carrier. */
     private final ReentrantLock lock = new ReentrantLock();
     private volatile boolean done;
+    /** Which request runs it, for the debug line: "the first request", say. */
+    private final String occasion;
 
-    FirstRequestWork(Runnable first) {
-        work.add(first);
+    FirstRequestWork(String occasion) {
+        this.occasion = occasion;
     }
 
-    /** Adds work for the first request; runs it now if the first request has already come. */
+    /** Adds work for that request; runs it now if the request has already come. */
     void add(Runnable more) {
         lock.lock();
         try {
@@ -55,7 +64,7 @@ final class FirstRequestWork {
                 for (Runnable each : work) {
                     runSafely(each);
                 }
-                AgentLog.logger("startup").debug("work deferred to the first request done in {} ms", (System.nanoTime() - started) / 1_000_000);
+                AgentLog.logger("startup").debug("work deferred to {} done in {} ms", occasion, (System.nanoTime() - started) / 1_000_000);
             } finally {
                 work.clear();
                 done = true;

@@ -19,7 +19,8 @@ class FirstRequestWorkTest {
     @Test
     void runsEveryPartOnceInOrderEvenWhenOneFails() {
         List<String> ran = new ArrayList<>();
-        FirstRequestWork work = new FirstRequestWork(() -> ran.add("metrics"));
+        FirstRequestWork work = new FirstRequestWork("the first request");
+        work.add(() -> ran.add("metrics"));
         work.add(() -> {
             ran.add("broken");
             throw new IllegalStateException("retransformation refused");
@@ -33,7 +34,8 @@ class FirstRequestWorkTest {
     @Test
     void workAddedAfterTheFirstRequestRunsAtOnce() {
         List<String> ran = new ArrayList<>();
-        FirstRequestWork work = new FirstRequestWork(() -> ran.add("metrics"));
+        FirstRequestWork work = new FirstRequestWork("the first request");
+        work.add(() -> ran.add("metrics"));
         work.run();
         work.add(() -> ran.add("hand-offs"));
         assertEquals(List.of("metrics", "hand-offs"), ran, "an attach whose first request came during installation loses nothing");
@@ -46,7 +48,8 @@ class FirstRequestWorkTest {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         AtomicInteger finished = new AtomicInteger();
-        FirstRequestWork work = new FirstRequestWork(() -> {
+        FirstRequestWork work = new FirstRequestWork("the first request");
+        work.add(() -> {
             started.countDown();
             try {
                 release.await(10, TimeUnit.SECONDS);

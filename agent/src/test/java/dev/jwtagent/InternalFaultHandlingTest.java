@@ -221,7 +221,7 @@ class InternalFaultHandlingTest {
         InboundPolicy inbound = inbound(token -> {
             throw new AssertionError("not used");
         }, true);
-        return new AgentHooks(inbound, outbound, metrics, () -> { });
+        return new AgentHooks(inbound, outbound, metrics, () -> { }, () -> { });
     }
 
     private static CarriedToken carry(String token) {

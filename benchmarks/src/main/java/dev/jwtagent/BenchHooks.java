@@ -15,6 +15,6 @@ public final class BenchHooks {
     }
 
     public static void install(InboundPolicy inbound, OutboundPolicy outbound, AgentMetrics metrics) {
-        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, () -> { }), "Authorization", "Authorization");
+        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, () -> { }, () -> { }), "Authorization", "Authorization");
     }
 }

@@ -12,9 +12,10 @@ public interface AgentInstrumentation {
     /**
      * Whether this instrumentation sees inbound requests. Classes loaded before the agent (on attach,
      * the application's servlets) are retransformed at startup for these only. Every other
-     * instrumentation acts on a token, and there is none before the first inbound request: its already
-     * loaded classes (the JDK's {@code Thread}, and whatever else was loaded before the agent) are
-     * retransformed when that request arrives.
+     * instrumentation acts on a token, and there is none before the first inbound request with a
+     * verified token: its already loaded classes (the JDK's {@code Thread}, and whatever else was
+     * loaded before the agent) are retransformed when that request arrives, before its token
+     * becomes current.
      */
     default boolean admitsRequests() {
         return false;

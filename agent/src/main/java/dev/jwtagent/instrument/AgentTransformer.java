@@ -56,16 +56,43 @@ public final class AgentTransformer implements ClassFileTransformer {
     /**
      * Registers a transformer for {@code rules} and retransforms the already loaded classes that
      * inbound rules match. Returns the retransformation of the other already loaded classes that
-     * match, to be run before the first inbound request is decided.
+     * match, to be run before the first inbound token becomes current.
+     *
+     * <p>The classes already loaded by the bootstrap loader (most of them, and all with
+     * {@code -javaagent}) are only listed here; they are matched when that work runs, because no
+     * rule that admits requests accepts a class of the bootstrap loader, so none of them can be
+     * needed sooner. Matching them here was the largest single part of this method at startup, in
+     * a JVM that still interprets the matching code.
      */
     public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log) {
         AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, new BridgeExports(instrumentation));
         instrumentation.addTransformer(transformer, true);
+        List<Class<?>> bootstrapLoaded = new ArrayList<>();
+        List<Class<?>> others = new ArrayList<>();
+        boolean deferBootstrap = !transformer.startupRuleAcceptsBootstrap();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            (deferBootstrap && type.getClassLoader() == null ? bootstrapLoaded : others).add(type);
+        }
         List<Class<?>> now = new ArrayList<>();
         List<Class<?>> later = new ArrayList<>();
-        transformer.matchLoaded(instrumentation, now, later);
+        transformer.matchLoaded(instrumentation, others, now, later);
         transformer.retransform(instrumentation, now);
-        return () -> transformer.retransform(instrumentation, later);
+        return () -> {
+            List<Class<?>> matched = new ArrayList<>(later);
+            transformer.matchLoaded(instrumentation, bootstrapLoaded, matched, matched);
+            bootstrapLoaded.clear();
+            transformer.retransform(instrumentation, matched);
+        };
+    }
+
+    /** Whether a rule that admits requests (and so must be in place before the first one) could match a class of the bootstrap loader. */
+    boolean startupRuleAcceptsBootstrap() {
+        for (Rules.Rule rule : rules) {
+            if (rule.atStartup && rule.match.acceptsLoader(null)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -162,9 +189,9 @@ public final class AgentTransformer implements ClassFileTransformer {
         return matched;
     }
 
-    /** Splits the already loaded classes that rules match into those to retransform now and later. */
-    private void matchLoaded(Instrumentation instrumentation, List<Class<?>> now, List<Class<?>> later) {
-        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+    /** Splits those of {@code loaded} that rules match into those to retransform now and later. */
+    private void matchLoaded(Instrumentation instrumentation, List<Class<?>> loaded, List<Class<?>> now, List<Class<?>> later) {
+        for (Class<?> type : loaded) {
             String name = type.getName();
             if (type.isArray() || type.isPrimitive() || name.indexOf('/') >= 0 || ignored.name(name)
                     || !instrumentation.isModifiableClass(type)) {

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentTransformerTest {
     private final TypeMatch threadsByCondition = TypeMatch.subtypesOf(name -> name.endsWith("Thread"), "java.lang.Runnable");
@@ -46,5 +48,41 @@ class AgentTransformerTest {
         assertEquals(Collections.singletonList(threadsByCondition),
                 matches(transformer.matchingRules("example.WorkerThread", null, match -> true)));
         assertEquals(Collections.emptyList(), transformer.matchingRules("example.Other", null, match -> true));
+    }
+
+    /** An instrumentation that sees inbound requests, adding {@code match} as its one rule. */
+    private static AgentInstrumentation admittingRequests(TypeMatch match) {
+        return new AgentInstrumentation() {
+            @Override
+            public String name() {
+                return "test-inbound";
+            }
+
+            @Override
+            public boolean admitsRequests() {
+                return true;
+            }
+
+            @Override
+            public Rules install(Rules rules, AdviceSupport support) {
+                return rules.type(match);
+            }
+        };
+    }
+
+    private static AgentTransformer transformerWithInbound(TypeMatch inbound) {
+        Rules rules = new Rules();
+        rules.type(TypeMatch.named("java.lang.Thread"));
+        AgentInstrumentation instrumentation = admittingRequests(inbound);
+        instrumentation.install(rules.from(instrumentation), null);
+        return new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"), null);
+    }
+
+    @Test
+    void bootstrapClassesWaitForTheFirstRequestOnlyWhileNoInboundRuleCanMatchThem() {
+        assertFalse(transformerWithInbound(library).startupRuleAcceptsBootstrap(),
+                "a rule that checks the loader for its library never matches the bootstrap loader's classes; Thread's rule admits no requests");
+        assertTrue(transformerWithInbound(TypeMatch.named("example.Servlet")).startupRuleAcceptsBootstrap(),
+                "an inbound rule without that check could: then every loaded class is matched at startup");
     }
 }

@@ -53,4 +53,11 @@ class InstrumentationRulesTest {
         }
         assertEquals(List.of("java.base/sun.net.www", "java.net.http/jdk.internal.net.http"), exports);
     }
+
+    @Test
+    void noRuleThatAdmitsRequestsMatchesAClassOfTheBootstrapLoader() {
+        // What lets the agent leave the bootstrap loader's classes, loaded before it, to the first request.
+        AgentTransformer transformer = new AgentTransformer(allRules(), new Ignored(), dev.jwtagent.log.AgentLog.logger("test"), null);
+        assertFalse(transformer.startupRuleAcceptsBootstrap());
+    }
 }

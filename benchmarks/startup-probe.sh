@@ -80,6 +80,76 @@ if [[ " ${variants[*]} " == *" empty "* ]] && [ ! -f "$work/empty-agent.jar" ]; 
 fi
 ticks="$(getconf CLK_TCK)"
 
+# Quartiles of the numbers on stdin: "median [25th, 75th percentile] (lowest to highest)", signed.
+spread() { sort -n | awk '{ a[NR] = $1 } function q(p,   h, i) { h = (NR - 1) * p + 1; i = int(h); return a[i] + (h - i) * (a[i + 1] - a[i]) }
+  END { if (NR == 0) { print "–"; exit } printf "%+d [%+d, %+d] (%+d to %+d)", q(0.5), q(0.25), q(0.75), a[1], a[NR] }'; }
+
+if [ "${TOGETHER:-0}" = 1 ]; then
+  # Each variant launched at the same moment as a launch without an agent, one on each core (the
+  # cores swapped every round), so that whatever slows the machine meanwhile slows both: on these
+  # machines the difference is then a few tens of milliseconds from one round to the next, where
+  # launches one after the other differ by hundreds. Both launches share the memory bus and the
+  # disk cache, which a launch alone does not. Times are from the common start.
+  [ "$cpus" -ge 2 ] || { echo "startup-probe: TOGETHER=1 needs two cores" >&2; exit 1; }
+  taskset -cp 0-1 $$ >/dev/null
+  pairs="$work/pairs.tsv"
+  printf 'round\tvariant\tnone_core\tnone_first_ms\tvariant_first_ms\tnone_token_ms\tvariant_token_ms\n' > "$pairs"
+  pids=()
+  stop_pair() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
+  trap stop_pair EXIT
+  # Sends one request with a valid token in the background; its answer time goes to the file $3.
+  token_request() {
+    local token_file="$keys/hs256.token"; [ "$2" = pem ] && token_file="$keys/rs256.token"
+    ( status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "http://127.0.0.1:$1/")"
+      [ "$status" = 200 ] && echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$3" || echo "startup-probe: $2 answered $status to a valid token" >&2 ) &
+  }
+  for round in $(seq 1 "$rounds"); do
+    for variant in "${variants[@]}"; do
+      [ "$variant" = none ] && continue
+      none_core=$(( round % 2 ))
+      args=(); mapfile -t args < <(variant_args "$variant")
+      rm -f "$work/pair-none.token" "$work/pair-variant.token"
+      t0="$(date +%s%N)"
+      taskset -c "$none_core" java -Xms512m -Xmx512m -XX:+UseG1GC -jar "$service_jar" "$port" > "$work/pair-none.log" 2>&1 &
+      pids=($!)
+      taskset -c $(( 1 - none_core )) java -Xms512m -Xmx512m -XX:+UseG1GC "${args[@]}" -jar "$service_jar" $(( port + 1 )) > "$work/pair-$variant.log" 2>&1 &
+      pids+=($!)
+      first_none=""; first_variant=""
+      while [ -z "$first_none" ] || [ -z "$first_variant" ]; do
+        if [ -z "$first_none" ] && curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
+          first_none=$(( ($(date +%s%N) - t0) / 1000000 )); token_request "$port" none "$work/pair-none.token"
+        fi
+        if [ -z "$first_variant" ] && curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$(( port + 1 ))/"; then
+          first_variant=$(( ($(date +%s%N) - t0) / 1000000 )); token_request $(( port + 1 )) "$variant" "$work/pair-variant.token"
+        fi
+        for p in "${pids[@]}"; do
+          kill -0 "$p" 2>/dev/null || { echo "startup-probe: a launch of round $round ($variant) ended" >&2; cat "$work/pair-$variant.log" >&2; exit 1; }
+        done
+        sleep 0.005
+      done
+      for _ in $(seq 1 100); do [ -s "$work/pair-none.token" ] && [ -s "$work/pair-variant.token" ] && break; sleep 0.05; done
+      token_none="$(cat "$work/pair-none.token" 2>/dev/null || echo -)"; token_variant="$(cat "$work/pair-variant.token" 2>/dev/null || echo -)"
+      stop_pair
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$none_core" "$first_none" "$first_variant" "$token_none" "$token_variant" >> "$pairs"
+      echo "startup-probe: round $round $variant (none on core $none_core): first answer $first_variant ms against $first_none ms, with a token $token_variant against $token_none ms" >&2
+    done
+  done
+  echo
+  echo "Launched together with a launch without the agent, $rounds rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)); the variant minus none of the same pair, median [25th, 75th percentile] (lowest to highest):"
+  echo
+  echo "| variant | first answer ms, none / variant (medians) | Δ first answer ms | Δ first answer with a token ms |"
+  echo "|---|---|---|---|"
+  for variant in "${variants[@]}"; do
+    [ "$variant" = none ] && continue
+    none_median="$(awk -F'\t' -v v="$variant" '$2 == v { print $4 }' "$pairs" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')"
+    variant_median="$(awk -F'\t' -v v="$variant" '$2 == v { print $5 }' "$pairs" | sort -n | awk '{ a[NR] = $1 } END { print (NR % 2 ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2) }')"
+    delta="$(awk -F'\t' -v v="$variant" '$2 == v { print $5 - $4 }' "$pairs" | spread)"
+    delta_token="$(awk -F'\t' -v v="$variant" '$2 == v && $6 != "-" && $7 != "-" { print $7 - $6 }' "$pairs" | spread)"
+    echo "| $variant | $none_median / $variant_median | $delta | $delta_token |"
+  done
+  exit 0
+fi
+
 pid=""
 cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi; pid=""; }
 trap cleanup EXIT

@@ -15,7 +15,9 @@
 #               unlike the wall clock, it leaves out the time the machine gave to anything else
 #   classes     classes loaded until the first answer (-Xlog:class+load)
 # Run benchmarks/run-process-bench.sh once first (it builds the jars and makes the keys).
-# Usage: benchmarks/startup-probe.sh   (environment: ROUNDS=5 PORT=18124 VARIANTS="..." AGENT_JAR=<jar>
+# TOGETHER=1: each variant launched at the same moment as a launch without the agent, one per core (the
+#   other on port PORT + 1); prints paired differences of the first answers (see the comment there).
+# Usage: benchmarks/startup-probe.sh   (environment: ROUNDS=5 PORT=18124 VARIANTS="..." AGENT_JAR=<jar> TOGETHER=1
 #   ALT_AGENT_JAR=<jar>: adds the variant "alt", the default settings with another build of the agent;
 #   the variant "empty" is an agent whose premain does nothing, built here: the JVM's own cost of -javaagent)
 set -euo pipefail
@@ -82,54 +84,71 @@ ticks="$(getconf CLK_TCK)"
 
 # Quartiles of the numbers on stdin: "median [25th, 75th percentile] (lowest to highest)", signed.
 spread() { sort -n | awk '{ a[NR] = $1 } function q(p,   h, i) { h = (NR - 1) * p + 1; i = int(h); return a[i] + (h - i) * (a[i + 1] - a[i]) }
-  END { if (NR == 0) { print "–"; exit } printf "%+d [%+d, %+d] (%+d to %+d)", q(0.5), q(0.25), q(0.75), a[1], a[NR] }'; }
+  END { if (NR == 0) { print "–"; exit } printf "%+.0f [%+.0f, %+.0f] (%+d to %+d)", q(0.5), q(0.25), q(0.75), a[1], a[NR] }'; }
 
 if [ "${TOGETHER:-0}" = 1 ]; then
-  # Each variant launched at the same moment as a launch without an agent, one on each core (the
-  # cores swapped every round), so that whatever slows the machine meanwhile slows both: on these
-  # machines the difference is then a few tens of milliseconds from one round to the next, where
-  # launches one after the other differ by hundreds. Both launches share the memory bus and the
-  # disk cache, which a launch alone does not. Times are from the common start.
+  # Each variant launched at the same moment as a launch without an agent (on port PORT + 1), one on
+  # each core (swapped every round, and which is started first alternates too), so that whatever
+  # slows the machine meanwhile slows both: on these machines the difference is then a few tens of
+  # milliseconds from one round to the next, where launches one after the other differ by hundreds.
+  # Both launches share the memory bus and the disk cache, which a launch alone does not, and there
+  # is no class-load log: the absolute times are not those of the sequential probe. Times are from
+  # the common start; each launch has a poller of its own, which then sends one request with a token.
   [ "$cpus" -ge 2 ] || { echo "startup-probe: TOGETHER=1 needs two cores" >&2; exit 1; }
-  taskset -cp 0-1 $$ >/dev/null
+  if [ "$cpus" -ge 3 ]; then taskset -cp 2-$(( cpus - 1 )) $$ >/dev/null; else taskset -cp 0-1 $$ >/dev/null; fi
   pairs="$work/pairs.tsv"
   printf 'round\tvariant\tnone_core\tnone_first_ms\tvariant_first_ms\tnone_token_ms\tvariant_token_ms\n' > "$pairs"
-  pids=()
-  stop_pair() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; pids=(); }
-  trap stop_pair EXIT
-  # Sends one request with a valid token in the background; its answer time goes to the file $3.
-  token_request() {
-    local token_file="$keys/hs256.token"; [ "$2" = pem ] && token_file="$keys/rs256.token"
-    ( status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "http://127.0.0.1:$1/")"
-      [ "$status" = 200 ] && echo $(( ($(date +%s%N) - t0) / 1000000 )) > "$3" || echo "startup-probe: $2 answered $status to a valid token" >&2 ) &
+  children=()
+  stop_children() { for p in ${children[@]+"${children[@]}"}; do kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; children=(); }
+  trap stop_children EXIT
+  # Polls the service of process $2 on port $1 until it answers, then sends one request with the
+  # token of variant $3; writes "first_ms<TAB>token_ms" (token_ms "-" if that was not a 200) to $4.
+  poll_launch() {
+    local port="$1" service="$2" variant="$3" result="$4" first status token_file="$keys/hs256.token"
+    [ "$variant" = pem ] && token_file="$keys/rs256.token"
+    until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; do
+      kill -0 "$service" 2>/dev/null || { echo "dead" > "$result"; return; }
+      sleep 0.005
+    done
+    first=$(( ($(date +%s%N) - t0) / 1000000 ))
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "http://127.0.0.1:$port/" || true)"
+    if [ "$status" = 200 ]; then
+      printf '%s\t%s\n' "$first" $(( ($(date +%s%N) - t0) / 1000000 )) > "$result"
+    else
+      echo "startup-probe: $variant answered ${status:-nothing} to a valid token" >&2
+      printf '%s\t-\n' "$first" > "$result"
+    fi
+  }
+  launch() { # variant core port log
+    local args=(); mapfile -t args < <(variant_args "$1")
+    taskset -c "$2" java -Xms512m -Xmx512m -XX:+UseG1GC ${args[@]+"${args[@]}"} -jar "$service_jar" "$3" > "$4" 2>&1 &
+    children+=($!)
   }
   for round in $(seq 1 "$rounds"); do
     for variant in "${variants[@]}"; do
       [ "$variant" = none ] && continue
       none_core=$(( round % 2 ))
-      args=(); mapfile -t args < <(variant_args "$variant")
-      rm -f "$work/pair-none.token" "$work/pair-variant.token"
+      rm -f "$work/pair-none.result" "$work/pair-variant.result"
       t0="$(date +%s%N)"
-      taskset -c "$none_core" java -Xms512m -Xmx512m -XX:+UseG1GC -jar "$service_jar" "$port" > "$work/pair-none.log" 2>&1 &
-      pids=($!)
-      taskset -c $(( 1 - none_core )) java -Xms512m -Xmx512m -XX:+UseG1GC "${args[@]}" -jar "$service_jar" $(( port + 1 )) > "$work/pair-$variant.log" 2>&1 &
-      pids+=($!)
-      first_none=""; first_variant=""
-      while [ -z "$first_none" ] || [ -z "$first_variant" ]; do
-        if [ -z "$first_none" ] && curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/"; then
-          first_none=$(( ($(date +%s%N) - t0) / 1000000 )); token_request "$port" none "$work/pair-none.token"
+      if (( round % 4 < 2 )); then
+        launch none "$none_core" "$port" "$work/pair-none.log"; launch "$variant" $(( 1 - none_core )) $(( port + 1 )) "$work/pair-$variant.log"
+      else
+        launch "$variant" $(( 1 - none_core )) $(( port + 1 )) "$work/pair-$variant.log"; launch none "$none_core" "$port" "$work/pair-none.log"
+      fi
+      none_pid="${children[0]}"; variant_pid="${children[1]}"
+      (( round % 4 < 2 )) || { none_pid="${children[1]}"; variant_pid="${children[0]}"; }
+      poll_launch "$port" "$none_pid" none "$work/pair-none.result" & pollers=($!)
+      poll_launch $(( port + 1 )) "$variant_pid" "$variant" "$work/pair-variant.result" & pollers+=($!)
+      wait "${pollers[@]}"
+      for side in none variant; do
+        if ! [ -s "$work/pair-$side.result" ] || [ "$(cat "$work/pair-$side.result")" = dead ]; then
+          log_of="$work/pair-none.log"; [ "$side" = variant ] && log_of="$work/pair-$variant.log"
+          echo "startup-probe: the $side launch of round $round ($variant) ended before answering" >&2; cat "$log_of" >&2; exit 1
         fi
-        if [ -z "$first_variant" ] && curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$(( port + 1 ))/"; then
-          first_variant=$(( ($(date +%s%N) - t0) / 1000000 )); token_request $(( port + 1 )) "$variant" "$work/pair-variant.token"
-        fi
-        for p in "${pids[@]}"; do
-          kill -0 "$p" 2>/dev/null || { echo "startup-probe: a launch of round $round ($variant) ended" >&2; cat "$work/pair-$variant.log" >&2; exit 1; }
-        done
-        sleep 0.005
       done
-      for _ in $(seq 1 100); do [ -s "$work/pair-none.token" ] && [ -s "$work/pair-variant.token" ] && break; sleep 0.05; done
-      token_none="$(cat "$work/pair-none.token" 2>/dev/null || echo -)"; token_variant="$(cat "$work/pair-variant.token" 2>/dev/null || echo -)"
-      stop_pair
+      IFS=$'\t' read -r first_none token_none < "$work/pair-none.result"
+      IFS=$'\t' read -r first_variant token_variant < "$work/pair-variant.result"
+      stop_children
       printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$none_core" "$first_none" "$first_variant" "$token_none" "$token_variant" >> "$pairs"
       echo "startup-probe: round $round $variant (none on core $none_core): first answer $first_variant ms against $first_none ms, with a token $token_variant against $token_none ms" >&2
     done
@@ -172,9 +191,9 @@ for round in $(seq 1 "$rounds"); do
     cpu="$(awk -v ticks="$ticks" '{ printf "%d", ($14 + $15) * 1000 / ticks }' "/proc/$pid/stat")"
     classes="$(wc -l < "$out.classes")"
     token_file="$keys/hs256.token"; [ "$variant" = pem ] && token_file="$keys/rs256.token"
-    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "$url/")"
+    status="$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 -H "Authorization: Bearer $(tr -d '\n' < "$token_file")" "$url/" || true)"
     first_token=$(( ($(date +%s%N) - t0) / 1000000 ))
-    [ "$status" = 200 ] || { echo "startup-probe: $variant answered $status to a valid token" >&2; cat "$out.log" >&2; exit 1; }
+    [ "$status" = 200 ] || { echo "startup-probe: $variant answered ${status:-nothing} to a valid token" >&2; cat "$out.log" >&2; exit 1; }
     cleanup
     vm="$(awk '/Create VM/ { for (i = 1; i <= NF; i++) if ($i == "secs") printf "%.0f", $(i - 1) * 1000 }' "$out.vm")"
     agent="$(sed -n 's/.* started in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"

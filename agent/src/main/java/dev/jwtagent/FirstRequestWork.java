@@ -20,7 +20,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * </ul>
  * With {@code -javaagent} every part is added before any request can arrive, so no token is ever
  * current while a hand-off is still plain. On attach, a request can arrive while the agent is
- * still installing: work added after the first request has run is run at once by the installer,
+ * still installing: work added after its request has come is run at once by the installer,
  * and until then that request's hand-offs carry no token (none leaks: an uninstrumented hand-off
  * passes nothing on).
  */

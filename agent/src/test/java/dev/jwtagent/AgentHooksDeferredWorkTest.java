@@ -71,6 +71,26 @@ class AgentHooksDeferredWorkTest {
         assertEquals(List.of("metrics", "hand-offs"), ran, "each part runs once");
     }
 
+    /** Hooks over a policy in monitor mode (enforce=false) that excludes {@code /health}. */
+    private AgentHooks monitoringHooksExcludingHealth() {
+        AgentMetrics metrics = new AgentMetrics();
+        InboundPolicy inbound = new InboundPolicy(TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).build()),
+                false, false, PathPatterns.parse(List.of("/health")), "Authorization", 8192, metrics);
+        OutboundPolicy outbound = new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis);
+        return new AgentHooks(inbound, outbound, metrics, firstRequest::run, firstToken::run);
+    }
+
+    @Test
+    void neitherAMonitoredBadTokenNorAValidTokenOnAnExcludedPathRunsTheHandOffWork() {
+        AgentHooks monitoring = monitoringHooksExcludingHealth();
+        InboundDecision monitored = monitoring.decideInbound(Collections.enumeration(List.of("Bearer not.a.token")), "/orders", null, null);
+        assertNull(monitored.token(), "monitor mode lets the request through, without the token");
+        InboundDecision excluded = monitoring.decideInbound(Collections.enumeration(List.of("Bearer " + token())), "/health", null, null);
+        assertNull(excluded.token(), "an excluded path is not verified and carries no token");
+        assertEquals(List.of("metrics"), ran);
+    }
+
     @Test
     void aRememberedDecisionWithATokenAlsoRunsTheHandOffWork() {
         String header = "Bearer " + token();

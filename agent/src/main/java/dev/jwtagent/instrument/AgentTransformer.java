@@ -58,11 +58,13 @@ public final class AgentTransformer implements ClassFileTransformer {
      * inbound rules match. Returns the retransformation of the other already loaded classes that
      * match, to be run before the first inbound token becomes current.
      *
-     * <p>The classes already loaded by the bootstrap loader (most of them, and all with
-     * {@code -javaagent}) are only listed here; they are matched when that work runs, because no
-     * rule that admits requests accepts a class of the bootstrap loader, so none of them can be
-     * needed sooner. Matching them here was the largest single part of this method at startup, in
-     * a JVM that still interprets the matching code.
+     * <p>The classes already loaded by the bootstrap loader (with {@code -javaagent}, all but the
+     * few the application loader has loaded for the agent's entry point and the launcher) are only
+     * listed here; they are matched when that work runs, because no rule that admits requests
+     * accepts a class of the bootstrap loader, so none of them can be needed sooner. Matching them
+     * here was the largest single part of this method at startup, in a JVM that still interprets
+     * the matching code. The list holds them until then: JDK classes, which stay loaded anyway, and
+     * a dozen of the JDK's hidden classes.
      */
     public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log) {
         AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, new BridgeExports(instrumentation));

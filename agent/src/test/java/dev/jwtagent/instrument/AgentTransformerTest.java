@@ -1,11 +1,19 @@
 package dev.jwtagent.instrument;
 
 import dev.jwtagent.log.AgentLog;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
+import java.lang.instrument.ClassDefinition;
+import java.lang.instrument.ClassFileTransformer;
+import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -84,5 +92,135 @@ class AgentTransformerTest {
                 "a rule that checks the loader for its library never matches the bootstrap loader's classes; Thread's rule admits no requests");
         assertTrue(transformerWithInbound(TypeMatch.named("example.Servlet")).startupRuleAcceptsBootstrap(),
                 "an inbound rule without that check could: then every loaded class is matched at startup");
+    }
+
+    /**
+     * The JVM side of {@link AgentTransformer#install}, recorded: the classes it reports loaded,
+     * which of them were asked about (matching asks whether each candidate can be modified), and
+     * each retransformation asked for. Nothing is rewritten.
+     */
+    private static final class RecordingInstrumentation implements Instrumentation {
+        final Class<?>[] loaded;
+        final List<Class<?>> askedAbout = new ArrayList<>();
+        final List<List<Class<?>>> retransformed = new ArrayList<>();
+
+        RecordingInstrumentation(Class<?>... loaded) {
+            this.loaded = loaded;
+        }
+
+        @Override
+        public Class<?>[] getAllLoadedClasses() {
+            return loaded.clone();
+        }
+
+        @Override
+        public boolean isModifiableClass(Class<?> theClass) {
+            askedAbout.add(theClass);
+            return true;
+        }
+
+        @Override
+        public void retransformClasses(Class<?>... classes) {
+            retransformed.add(Arrays.asList(classes));
+        }
+
+        @Override
+        public void addTransformer(ClassFileTransformer transformer, boolean canRetransform) {
+        }
+
+        @Override
+        public void addTransformer(ClassFileTransformer transformer) {
+        }
+
+        @Override
+        public boolean removeTransformer(ClassFileTransformer transformer) {
+            return false;
+        }
+
+        @Override
+        public boolean isRetransformClassesSupported() {
+            return true;
+        }
+
+        @Override
+        public boolean isRedefineClassesSupported() {
+            return false;
+        }
+
+        @Override
+        public void redefineClasses(ClassDefinition... definitions) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Class<?>[] getInitiatedClasses(ClassLoader loader) {
+            return new Class<?>[0];
+        }
+
+        @Override
+        public long getObjectSize(Object objectToSize) {
+            return 0;
+        }
+
+        @Override
+        public void appendToBootstrapClassLoaderSearch(JarFile jarfile) {
+        }
+
+        @Override
+        public void appendToSystemClassLoaderSearch(JarFile jarfile) {
+        }
+
+        @Override
+        public boolean isNativeMethodPrefixSupported() {
+            return false;
+        }
+
+        @Override
+        public void setNativeMethodPrefix(ClassFileTransformer transformer, String prefix) {
+        }
+
+        @Override
+        public void redefineModule(Module module, Set<Module> extraReads, Map<String, Set<Module>> extraExports,
+                                   Map<String, Set<Module>> extraOpens, Set<Class<?>> extraUses, Map<Class<?>, List<Class<?>>> extraProvides) {
+        }
+
+        @Override
+        public boolean isModifiableModule(Module module) {
+            return true;
+        }
+    }
+
+    /** Rules for {@code Thread} (admitting no requests) and an inbound rule for an application class ({@code Assertions}: the agent ignores its own packages). */
+    private static Rules threadAndInbound(TypeMatch inbound) {
+        Rules rules = new Rules();
+        rules.type(TypeMatch.named("java.lang.Thread"));
+        AgentInstrumentation instrumentation = admittingRequests(inbound);
+        instrumentation.install(rules.from(instrumentation), null);
+        return rules;
+    }
+
+    @Test
+    void installRewritesInboundClassesAtOnceAndLeavesTheBootstrapLoadersClassesToTheDeferredWork() {
+        String app = Assertions.class.getName();
+        RecordingInstrumentation jvm = new RecordingInstrumentation(Thread.class, String.class, Assertions.class);
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+
+        assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed, "the servlet-like class at once");
+        assertFalse(jvm.askedAbout.contains(Thread.class), "no bootstrap class is matched at startup");
+        deferred.run();
+        assertEquals(List.of(List.of(Assertions.class), List.of(Thread.class)), jvm.retransformed,
+                "Thread matched and retransformed by the work, String matched by nothing");
+    }
+
+    @Test
+    void anInboundRuleThatCouldMatchTheBootstrapLoaderHasEverythingMatchedAtStartup() {
+        String app = Assertions.class.getName();
+        RecordingInstrumentation jvm = new RecordingInstrumentation(Thread.class, String.class, Assertions.class);
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app)), AgentLog.logger("test"));
+
+        assertTrue(jvm.askedAbout.contains(Thread.class), "matched at startup");
+        assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed);
+        deferred.run();
+        assertEquals(List.of(List.of(Assertions.class), List.of(Thread.class)), jvm.retransformed, "Thread still waits for the first token");
     }
 }

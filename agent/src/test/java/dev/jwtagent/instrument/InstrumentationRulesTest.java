@@ -56,7 +56,7 @@ class InstrumentationRulesTest {
 
     @Test
     void noRuleThatAdmitsRequestsMatchesAClassOfTheBootstrapLoader() {
-        // What lets the agent leave the bootstrap loader's classes, loaded before it, to the first request.
+        // What lets the agent leave the bootstrap loader's classes, loaded before it, to the first request with a token.
         AgentTransformer transformer = new AgentTransformer(allRules(), new Ignored(), dev.jwtagent.log.AgentLog.logger("test"), null);
         assertFalse(transformer.startupRuleAcceptsBootstrap());
     }

@@ -171,7 +171,7 @@ class StartupTest {
     @Test
     void theAgentLoadsNoExecutorClassNorClientAdviceThatTheApplicationDoesNotUse() throws Exception {
         // Loaded before the agent's transformer, such a class would have to be rewritten again on the
-        // first request (tens of milliseconds); loaded by the application, it is rewritten as it loads.
+        // first request with a token (tens of milliseconds); loaded by the application, it is rewritten as it loads.
         Run run = launch("secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stderr.contains(" started in "), run.stderr);

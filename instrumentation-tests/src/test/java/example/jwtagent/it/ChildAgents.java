@@ -80,7 +80,8 @@ final class ChildAgents {
         }
     }
 
-    private static synchronized String jwksUrl() throws IOException {
+    /** The JWKS URL of the MockWebServer that serves keys rsa-1 and ec-1, started on first use. */
+    static synchronized String jwksUrl() throws IOException {
         if (jwksServer == null) {
             jwksServer = new MockWebServer();
             jwksServer.setDispatcher(new Dispatcher() {

@@ -34,12 +34,20 @@ class AgentHooksDeferredWorkTest {
     AgentHooksDeferredWorkTest() {
         firstRequest.add(() -> ran.add("metrics"));
         firstToken.add(() -> ran.add("hand-offs"));
-        AgentMetrics metrics = new AgentMetrics();
-        InboundPolicy inbound = new InboundPolicy(TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+        hooks = hooks(policy(true, List.of()));
+    }
+
+    /** An inbound policy for HS256 tokens of {@link #token()}: enforcing or monitoring, with these paths excluded; no token required. */
+    private static InboundPolicy policy(boolean enforce, List<String> excludedPaths) {
+        return new InboundPolicy(TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
                 .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).build()),
-                true, false, PathPatterns.parse(List.of()), "Authorization", 8192, metrics);
+                enforce, false, PathPatterns.parse(excludedPaths), "Authorization", 8192, new AgentMetrics());
+    }
+
+    /** Hooks over {@code inbound} that run this test's two kinds of deferred work. */
+    private AgentHooks hooks(InboundPolicy inbound) {
         OutboundPolicy outbound = new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis);
-        hooks = new AgentHooks(inbound, outbound, metrics, firstRequest::run, firstToken::run);
+        return new AgentHooks(inbound, outbound, new AgentMetrics(), firstRequest::run, firstToken::run);
     }
 
     private static String token() {
@@ -71,19 +79,9 @@ class AgentHooksDeferredWorkTest {
         assertEquals(List.of("metrics", "hand-offs"), ran, "each part runs once");
     }
 
-    /** Hooks over a policy in monitor mode (enforce=false) that excludes {@code /health}. */
-    private AgentHooks monitoringHooksExcludingHealth() {
-        AgentMetrics metrics = new AgentMetrics();
-        InboundPolicy inbound = new InboundPolicy(TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
-                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).build()),
-                false, false, PathPatterns.parse(List.of("/health")), "Authorization", 8192, metrics);
-        OutboundPolicy outbound = new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis);
-        return new AgentHooks(inbound, outbound, metrics, firstRequest::run, firstToken::run);
-    }
-
     @Test
     void neitherAMonitoredBadTokenNorAValidTokenOnAnExcludedPathRunsTheHandOffWork() {
-        AgentHooks monitoring = monitoringHooksExcludingHealth();
+        AgentHooks monitoring = hooks(policy(false, List.of("/health")));
         InboundDecision monitored = monitoring.decideInbound(Collections.enumeration(List.of("Bearer not.a.token")), "/orders", null, null);
         assertNull(monitored.token(), "monitor mode lets the request through, without the token");
         InboundDecision excluded = monitoring.decideInbound(Collections.enumeration(List.of("Bearer " + token())), "/health", null, null);
@@ -100,10 +98,7 @@ class AgentHooksDeferredWorkTest {
     }
 
     /** A decision made on {@code header} by a policy of its own, as another thread's hooks would have. */
-    private InboundDecision decideWithoutHooks(String header) {
-        InboundPolicy policy = new InboundPolicy(TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
-                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).build()),
-                true, false, PathPatterns.parse(List.of()), "Authorization", 8192, new AgentMetrics());
-        return policy.decide(Collections.enumeration(List.of(header)), "/orders", null, null);
+    private static InboundDecision decideWithoutHooks(String header) {
+        return policy(true, List.of()).decide(Collections.enumeration(List.of(header)), "/orders", null, null);
     }
 }

@@ -81,6 +81,7 @@ public final class AgentTransformer implements ClassFileTransformer {
         transformer.retransform(instrumentation, now);
         return () -> {
             List<Class<?>> matched = new ArrayList<>(later);
+            // Whatever rule matches, it is retransformed now: one list for both of matchLoaded's answers.
             transformer.matchLoaded(instrumentation, bootstrapLoaded, matched, matched);
             bootstrapLoaded.clear();
             transformer.retransform(instrumentation, matched);

@@ -21,6 +21,7 @@ import org.slf4j.Logger;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /** Reads the configuration, builds the verifier and policies, and installs the instrumentations. */
 public final class AgentInstaller {
@@ -49,26 +50,19 @@ public final class AgentInstaller {
         }
 
         AgentMetrics metrics = new AgentMetrics();
-        metrics.gauge("key_fetches", () -> verifier.stats().keyFetches());
-        metrics.gauge("key_fetch_failures", () -> verifier.stats().keyFetchFailures());
-        // The platform MBean server costs ~200 classes; containers create it anyway, after premain.
-        Runnable publishMetrics = () -> {
-            try {
-                MetricsMBean.register(metrics);
-            } catch (Exception e) {
-                log.warn("metrics are not published over JMX: {}", e.toString());
-            }
-        };
+        metrics.gauge("key_fetches", new KeyFetches(verifier, false));
+        metrics.gauge("key_fetch_failures", new KeyFetches(verifier, true));
 
         InboundPolicy inbound = new InboundPolicy(verifier, config.mode() == AgentConfig.Mode.ENFORCE, config.inboundRequired(),
                 config.excludedPaths(), config.inboundHeader(), config.maxTokenSize(), metrics);
-        OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), System::currentTimeMillis);
+        OutboundPolicy outbound = new OutboundPolicy(config.allowedHosts(), config.outboundHeader(), new SystemClock());
         // Set before any instrumentation is installed: on attach a request can arrive from then on,
         // and work added after its request has come is run at once (FirstRequestWork).
         FirstRequestWork firstRequest = new FirstRequestWork("the first request");
-        firstRequest.add(publishMetrics);
+        // The platform MBean server costs ~200 classes; containers create it anyway, after premain.
+        firstRequest.add(new PublishMetrics(metrics, log));
         FirstRequestWork firstToken = new FirstRequestWork("the first request with a token");
-        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest::run, firstToken::run),
+        AgentBridge.install(new AgentHooks(inbound, outbound, metrics, firstRequest, firstToken),
                 config.inboundHeader(), config.outboundHeader());
 
         long policiesReady = System.nanoTime();
@@ -80,6 +74,53 @@ public final class AgentInstaller {
         log.info("jwt-agent {} started in {} ms: mode={}, keys={}, issuers={}, audiences={}, allowed-hosts={}, instrumentations={}",
                 version, millis, config.mode().name().toLowerCase(java.util.Locale.ROOT), verifier.keySourceDescription(),
                 listOrNone(config.issuers()), listOrNone(config.audiences()), config.allowedHosts(), String.join(",", installed));
+    }
+
+    /*
+     * No lambdas or method references in the agent: each is a class the JVM generates when it is
+     * first used, 1 to 3 ms apiece in a JVM that is still starting; these small classes are read
+     * from the agent jar instead. AgentClassFilesTest keeps it so.
+     */
+
+    private static final class KeyFetches implements LongSupplier {
+        private final KeyedVerifier verifier;
+        private final boolean failures;
+
+        KeyFetches(KeyedVerifier verifier, boolean failures) {
+            this.verifier = verifier;
+            this.failures = failures;
+        }
+
+        @Override
+        public long getAsLong() {
+            return failures ? verifier.stats().keyFetchFailures() : verifier.stats().keyFetches();
+        }
+    }
+
+    private static final class SystemClock implements LongSupplier {
+        @Override
+        public long getAsLong() {
+            return System.currentTimeMillis();
+        }
+    }
+
+    private static final class PublishMetrics implements Runnable {
+        private final AgentMetrics metrics;
+        private final Logger log;
+
+        PublishMetrics(AgentMetrics metrics, Logger log) {
+            this.metrics = metrics;
+            this.log = log;
+        }
+
+        @Override
+        public void run() {
+            try {
+                MetricsMBean.register(metrics);
+            } catch (Exception e) {
+                log.warn("metrics are not published over JMX: {}", e.toString());
+            }
+        }
     }
 
     static VerifierSettings verifierSettings(AgentConfig config) {

@@ -48,8 +48,11 @@ final class CommandLine {
 
     private static int checkConfig(String arguments) {
         Map<String, String> properties = new HashMap<>();
-        System.getProperties().stringPropertyNames().stream().filter(n -> n.startsWith("jwt.agent."))
-                .forEach(n -> properties.put(n, System.getProperty(n)));
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jwt.agent.")) {
+                properties.put(name, System.getProperty(name));
+            }
+        }
         try {
             AgentConfig config = AgentConfig.load(arguments, properties, System.getenv(), Instrumentations.names());
             try (KeyedVerifier verifier = TokenVerifiers.create(AgentInstaller.verifierSettings(config))) {

@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and until then that request's hand-offs carry no token (none leaks: an uninstrumented hand-off
  * passes nothing on).
  */
-final class FirstRequestWork {
+final class FirstRequestWork implements Runnable {
     private final List<Runnable> work = new ArrayList<>();
     /** A lock rather than {@code synchronized}: a virtual thread waiting here does not pin its carrier. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -50,7 +50,9 @@ final class FirstRequestWork {
         }
     }
 
-    void run() {
+    /** Runs the work, once; called by every request it is for, so a flag that is set is all it costs after that. */
+    @Override
+    public void run() {
         if (done) {
             return;
         }

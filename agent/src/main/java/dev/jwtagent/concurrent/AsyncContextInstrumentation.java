@@ -34,7 +34,7 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
      * spares a type-hierarchy walk for every other class of a web application.
      */
     private static TypeMatch asyncContexts() {
-        return TypeMatch.subtypesOf(name -> name.contains("AsyncContext"), "javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext")
+        return TypeMatch.subtypesOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext").namesContaining("AsyncContext")
                 .inLoadersWithAnyOf("javax.servlet.AsyncContext", "jakarta.servlet.AsyncContext");
     }
 }

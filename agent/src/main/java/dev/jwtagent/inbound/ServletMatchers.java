@@ -15,7 +15,7 @@ final class ServletMatchers {
      */
     static TypeMatch servletsAndFilters(String pkg) {
         String internal = pkg.replace('.', '/');
-        return TypeMatch.subtypesOf(name -> true, pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
+        return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
                 .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;");
     }
 

@@ -47,7 +47,12 @@ public final class AgentTransformer implements ClassFileTransformer {
                 rulesByCondition.add(rule);
             } else {
                 for (String name : rule.match.exactNames()) {
-                    rulesByName.computeIfAbsent(name, n -> new ArrayList<>()).add(rule);
+                    List<Rules.Rule> named = rulesByName.get(name);
+                    if (named == null) {
+                        named = new ArrayList<>();
+                        rulesByName.put(name, named);
+                    }
+                    named.add(rule);
                 }
             }
         }
@@ -79,13 +84,32 @@ public final class AgentTransformer implements ClassFileTransformer {
         List<Class<?>> later = new ArrayList<>();
         transformer.matchLoaded(instrumentation, others, now, later);
         transformer.retransform(instrumentation, now);
-        return () -> {
+        return new DeferredRetransform(transformer, instrumentation, bootstrapLoaded, later);
+    }
+
+    /** {@link #install}'s deferred work: the bootstrap loader's classes matched, and every match retransformed. */
+    private static final class DeferredRetransform implements Runnable {
+        private final AgentTransformer transformer;
+        private final Instrumentation instrumentation;
+        private final List<Class<?>> bootstrapLoaded;
+        private final List<Class<?>> later;
+
+        DeferredRetransform(AgentTransformer transformer, Instrumentation instrumentation, List<Class<?>> bootstrapLoaded,
+                            List<Class<?>> later) {
+            this.transformer = transformer;
+            this.instrumentation = instrumentation;
+            this.bootstrapLoaded = bootstrapLoaded;
+            this.later = later;
+        }
+
+        @Override
+        public void run() {
             List<Class<?>> matched = new ArrayList<>(later);
             // Whatever rule matches, it is retransformed now: one list for both of matchLoaded's answers.
             transformer.matchLoaded(instrumentation, bootstrapLoaded, matched, matched);
             bootstrapLoaded.clear();
             transformer.retransform(instrumentation, matched);
-        };
+        }
     }
 
     /** Whether a rule that admits requests (and so must be in place before the first one) could match a class of the bootstrap loader. */
@@ -121,7 +145,7 @@ public final class AgentTransformer implements ClassFileTransformer {
         busy.set(Boolean.TRUE);
         try {
             HeaderCheck hierarchy = new HeaderCheck(classFile, loader);
-            List<Rules.Rule> matched = matchingRules(name, loader, hierarchy::accepts);
+            List<Rules.Rule> matched = matchingRules(name, loader, hierarchy);
             if (matched.isEmpty()) {
                 return null;
             }
@@ -170,7 +194,12 @@ public final class AgentTransformer implements ClassFileTransformer {
             return Collections.emptyList();
         }
         if (matchedByName > 0 && matched.size() > matchedByName) {
-            matched.sort(Comparator.comparingInt(rules::indexOf));
+            matched.sort(new Comparator<Rules.Rule>() {
+                @Override
+                public int compare(Rules.Rule a, Rules.Rule b) {
+                    return Integer.compare(rules.indexOf(a), rules.indexOf(b));
+                }
+            });
         }
         return matched;
     }
@@ -201,7 +230,7 @@ public final class AgentTransformer implements ClassFileTransformer {
                 continue;
             }
             try {
-                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), match -> match.acceptsLoadedHierarchy(type));
+                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), new LoadedHierarchy(type));
                 if (matched.isEmpty()) {
                     continue;
                 }
@@ -233,8 +262,22 @@ public final class AgentTransformer implements ClassFileTransformer {
         }
     }
 
+    /** Super-type checks for a loaded class, by reflection. */
+    private static final class LoadedHierarchy implements Predicate<TypeMatch> {
+        private final Class<?> type;
+
+        LoadedHierarchy(Class<?> type) {
+            this.type = type;
+        }
+
+        @Override
+        public boolean test(TypeMatch match) {
+            return match.acceptsLoadedHierarchy(type);
+        }
+    }
+
     /** Super-type checks for a class being loaded: its header is read from the class file once, if a rule asks. */
-    private final class HeaderCheck {
+    private final class HeaderCheck implements Predicate<TypeMatch> {
         private final byte[] classFile;
         private final ClassLoader loader;
         private ClassHeader header;
@@ -244,7 +287,8 @@ public final class AgentTransformer implements ClassFileTransformer {
             this.loader = loader;
         }
 
-        boolean accepts(TypeMatch match) {
+        @Override
+        public boolean test(TypeMatch match) {
             if (!match.acceptsClassFile(classFile)) {
                 return false;
             }

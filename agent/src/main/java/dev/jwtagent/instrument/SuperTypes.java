@@ -38,14 +38,30 @@ final class SuperTypes {
      * filter is never left without the entry hooks because of a failed read.
      */
     boolean isSubtypeOfAny(ClassHeader header, ClassLoader loader, Set<String> targets) {
-        Known inLoader = known.computeIfAbsent(loader == null ? BOOTSTRAP : loader, key -> new Known());
-        Map<String, Boolean> answers = inLoader.reaches.computeIfAbsent(targets, key -> new ConcurrentHashMap<>());
+        Known inLoader = knownIn(loader == null ? BOOTSTRAP : loader);
+        Map<String, Boolean> answers = inLoader.reaches.get(targets);
+        if (answers == null) {
+            Map<String, Boolean> created = new ConcurrentHashMap<>();
+            answers = inLoader.reaches.putIfAbsent(targets, created);
+            answers = answers == null ? created : answers;
+        }
         try {
             boolean answer = inherits(header, loader, targets, mayBeJdkType(targets), inLoader, answers, 0);
             answers.putIfAbsent(header.name(), answer);
             return answer;
         } catch (Uncertain e) {
             return true;
+        }
+    }
+
+    private Known knownIn(ClassLoader loader) {
+        synchronized (known) {
+            Known inLoader = known.get(loader);
+            if (inLoader == null) {
+                inLoader = new Known();
+                known.put(loader, inLoader);
+            }
+            return inLoader;
         }
     }
 

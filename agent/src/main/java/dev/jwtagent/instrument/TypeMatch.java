@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
-import java.util.function.Predicate;
 
 /**
  * Which classes an instrumentation rewrites, decided from what is cheap first: the class name, then
@@ -20,9 +19,12 @@ import java.util.function.Predicate;
  * (cached per loader).
  */
 public final class TypeMatch {
-    private final Predicate<String> names;
+    private static final String[] ANY_NAME = new String[0];
+
     /** For {@link #named}: the names, so that the transformer can look rules up by name. Null otherwise. */
     private final Set<String> exactNames;
+    /** Otherwise: what a name must contain, one of them (none: any name). */
+    private final String[] nameFragments;
     private final Set<String> superTypes;
     private final String[] libraryResources;
     /** What a UTF-8 constant of the class file must start with for it to be matched at all (null: no such condition). */
@@ -43,10 +45,10 @@ public final class TypeMatch {
         }
     }
 
-    private TypeMatch(Predicate<String> names, Set<String> exactNames, Set<String> superTypes, String[] libraryResources,
+    private TypeMatch(Set<String> exactNames, String[] nameFragments, Set<String> superTypes, String[] libraryResources,
                       byte[] requiredText, MethodMatch declaredMethods) {
-        this.names = names;
         this.exactNames = exactNames;
+        this.nameFragments = nameFragments;
         this.superTypes = superTypes;
         this.libraryResources = libraryResources;
         this.requiredText = requiredText;
@@ -56,12 +58,23 @@ public final class TypeMatch {
     /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
     public static TypeMatch named(String... binaryNames) {
         Set<String> set = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(binaryNames)));
-        return new TypeMatch(set::contains, set, Collections.emptySet(), new String[0], null, null);
+        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null);
     }
 
-    /** Classes (not interfaces) whose name passes {@code names} and that extend or implement one of {@code superTypes}. */
-    public static TypeMatch subtypesOf(Predicate<String> names, String... superTypes) {
-        return new TypeMatch(names, null, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null);
+    /** Classes (not interfaces) that extend or implement one of {@code superTypes}. */
+    public static TypeMatch subtypesOf(String... superTypes) {
+        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null);
+    }
+
+    /**
+     * The same match, only for classes whose binary name contains one of {@code fragments}: decided
+     * before anything else, for the classes whose names say what they are ({@code ...ThreadFactory}).
+     */
+    public TypeMatch namesContaining(String... fragments) {
+        if (exactNames != null) {
+            throw new IllegalStateException("a match by exact names has no other names to filter");
+        }
+        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -70,7 +83,7 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(names, exactNames, superTypes, resources, requiredText, declaredMethods);
+        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods);
     }
 
     /**
@@ -81,7 +94,7 @@ public final class TypeMatch {
      * come before any super type is read, which would read their class files.
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
-        return new TypeMatch(names, exactNames, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods);
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods);
     }
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
@@ -96,7 +109,18 @@ public final class TypeMatch {
     }
 
     boolean acceptsName(String binaryName) {
-        return names.test(binaryName);
+        if (exactNames != null) {
+            return exactNames.contains(binaryName);
+        }
+        if (nameFragments.length == 0) {
+            return true;
+        }
+        for (String fragment : nameFragments) {
+            if (binaryName.contains(fragment)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Libraries we check this way never live on the bootstrap class path. */

@@ -24,6 +24,12 @@ public final class AgentLog {
     private static final int MAX_CAUSE_DEPTH = 16;
     /** Parts shorter than this are not secret on their own ("Bearer", most JOSE headers' fields). */
     private static final int MIN_PART_LENGTH = 8;
+    private static final Comparator<String[]> LONGEST_FIRST = new Comparator<String[]>() {
+        @Override
+        public int compare(String[] a, String[] b) {
+            return Integer.compare(b[0].length(), a[0].length());
+        }
+    };
 
     private AgentLog() {
     }
@@ -86,7 +92,12 @@ public final class AgentLog {
     /** True at most once a minute per {@code key}: for events a client can repeat at will. */
     public static boolean rateLimited(String key) {
         long now = System.nanoTime();
-        AtomicLong last = LAST_LOGGED.computeIfAbsent(key, k -> new AtomicLong(now - RATE_LIMIT_NANOS));
+        AtomicLong last = LAST_LOGGED.get(key);
+        if (last == null) {
+            AtomicLong created = new AtomicLong(now - RATE_LIMIT_NANOS);
+            last = LAST_LOGGED.putIfAbsent(key, created);
+            last = last == null ? created : last;
+        }
         long previous = last.get();
         return now - previous >= RATE_LIMIT_NANOS && last.compareAndSet(previous, now);
     }
@@ -119,7 +130,7 @@ public final class AgentLog {
                 }
             }
         }
-        result.sort(Comparator.comparingInt((String[] r) -> r[0].length()).reversed());
+        result.sort(LONGEST_FIRST);
         return result;
     }
 

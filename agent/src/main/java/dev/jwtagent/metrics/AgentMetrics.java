@@ -24,7 +24,9 @@ public final class AgentMetrics {
     public LongAdder counter(String name) {
         LongAdder adder = counters.get(name);
         if (adder == null) {
-            adder = counters.computeIfAbsent(name, n -> new LongAdder());
+            LongAdder created = new LongAdder();
+            adder = counters.putIfAbsent(name, created);
+            return adder == null ? created : adder;
         }
         return adder;
     }
@@ -50,8 +52,12 @@ public final class AgentMetrics {
     /** A sorted snapshot of every counter and gauge. */
     public Map<String, Long> snapshot() {
         Map<String, Long> all = new TreeMap<>();
-        counters.forEach((name, adder) -> all.put(name, adder.sum()));
-        gauges.forEach((name, gauge) -> all.put(name, gauge.getAsLong()));
+        for (Map.Entry<String, LongAdder> counter : counters.entrySet()) {
+            all.put(counter.getKey(), counter.getValue().sum());
+        }
+        for (Map.Entry<String, LongSupplier> gauge : gauges.entrySet()) {
+            all.put(gauge.getKey(), gauge.getValue().getAsLong());
+        }
         return all;
     }
 }

@@ -52,7 +52,7 @@ abstract class HostPattern {
                 }
                 port = parsePort(text, p.substring(close + 2));
             }
-        } else if (p.chars().filter(c -> c == ':').count() == 1) {
+        } else if (p.indexOf(':') >= 0 && p.indexOf(':') == p.lastIndexOf(':')) {
             int colon = p.indexOf(':');
             host = p.substring(0, colon);
             port = parsePort(text, p.substring(colon + 1));

@@ -48,7 +48,7 @@ final class JwtVerifier implements KeyedVerifier {
         this.algorithms = source.algorithms();
         this.cache = cache;
         if (cache != null) {
-            source.onKeysRemoved(cache::clear);
+            source.onKeysRemoved(new ClearCache(cache));
         }
     }
 
@@ -304,5 +304,19 @@ final class JwtVerifier implements KeyedVerifier {
     @Override
     public String toString() {
         return "JwtVerifier{" + source.description() + "}";
+    }
+
+    /** Forgets the verified tokens when a key they were checked with is gone. */
+    private static final class ClearCache implements Runnable {
+        private final VerifiedTokenCache cache;
+
+        ClearCache(VerifiedTokenCache cache) {
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            cache.clear();
+        }
     }
 }

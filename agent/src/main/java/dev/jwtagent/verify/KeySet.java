@@ -31,7 +31,12 @@ final class KeySet {
             if (key.kid() == null) {
                 noKid.add(key);
             } else {
-                index.computeIfAbsent(key.kid(), k -> new ArrayList<>()).add(key);
+                List<VerificationKey> named = index.get(key.kid());
+                if (named == null) {
+                    named = new ArrayList<>();
+                    index.put(key.kid(), named);
+                }
+                named.add(key);
             }
         }
         this.keys = Collections.unmodifiableList(all);

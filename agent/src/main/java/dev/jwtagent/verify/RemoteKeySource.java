@@ -16,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,7 +56,7 @@ final class RemoteKeySource implements KeySource {
     private final Duration timeout;
     private final AtomicLong fetches = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
-    private volatile Runnable keysRemovedListener = () -> { };
+    private volatile Runnable keysRemovedListener = NO_LISTENER;
     private volatile boolean closed;
 
     private RemoteKeySource(String kind, String description, Set<String> algorithms, VerifierSettings settings,
@@ -67,11 +68,7 @@ final class RemoteKeySource implements KeySource {
         this.minRefetchNanos = settings.jwksMinRefetchInterval().toNanos();
         this.timeout = settings.jwksTimeout();
         this.fetcher = new KeyFetcher(timeout, KeyFetcher.MAX_DOCUMENT_BYTES);
-        this.scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
-            Thread thread = new Thread(runnable, "jwt-agent-keys");
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(1, new KeysThreadFactory());
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         if (jwksUrl != null) {
@@ -127,10 +124,10 @@ final class RemoteKeySource implements KeySource {
 
     private void start() {
         if (single != null) {
-            scheduler.execute(single::backgroundRefresh);
+            scheduler.execute(new BackgroundRefresh(single));
         }
         for (Endpoint endpoint : byIssuer.values()) {
-            scheduler.execute(endpoint::backgroundRefresh);
+            scheduler.execute(new BackgroundRefresh(endpoint));
         }
     }
 
@@ -185,6 +182,50 @@ final class RemoteKeySource implements KeySource {
     }
 
     /** One key set: a JWKS URL, or the JWKS of one issuer found by discovery. */
+    private static final Runnable NO_LISTENER = new Runnable() {
+        @Override
+        public void run() {
+        }
+    };
+
+    /** The one daemon thread that fetches keys. */
+    private static final class KeysThreadFactory implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable runnable) {
+            Thread thread = new Thread(runnable, "jwt-agent-keys");
+            thread.setDaemon(true);
+            return thread;
+        }
+    }
+
+    private static final class BackgroundRefresh implements Runnable {
+        private final Endpoint endpoint;
+
+        BackgroundRefresh(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void run() {
+            endpoint.backgroundRefresh();
+        }
+    }
+
+    private static final class OnDemandRefresh implements Runnable {
+        private final Endpoint endpoint;
+        private final CompletableFuture<KeySet> result;
+
+        OnDemandRefresh(Endpoint endpoint, CompletableFuture<KeySet> result) {
+            this.endpoint = endpoint;
+            this.result = result;
+        }
+
+        @Override
+        public void run() {
+            endpoint.onDemandRefresh(result);
+        }
+    }
+
     private final class Endpoint implements KeyProvider {
         private final String issuer;
         private final Object lock = new Object();
@@ -227,7 +268,7 @@ final class RemoteKeySource implements KeySource {
                     pending = result;
                     CompletableFuture<KeySet> mine = result;
                     try {
-                        scheduler.execute(() -> onDemandRefresh(mine));
+                        scheduler.execute(new OnDemandRefresh(this, mine));
                     } catch (RejectedExecutionException e) {
                         pending = null;
                         return now;
@@ -275,7 +316,7 @@ final class RemoteKeySource implements KeySource {
             }
             if (!closed) {
                 try {
-                    scheduler.schedule(this::backgroundRefresh, delayNanos, TimeUnit.NANOSECONDS);
+                    scheduler.schedule(new BackgroundRefresh(this), delayNanos, TimeUnit.NANOSECONDS);
                 } catch (RejectedExecutionException e) {
                     // closed meanwhile
                 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AgentTransformerTest {
-    private final TypeMatch threadsByCondition = TypeMatch.subtypesOf(name -> name.endsWith("Thread"), "java.lang.Runnable");
+    private final TypeMatch threadsByCondition = TypeMatch.subtypesOf("java.lang.Runnable").namesContaining("lang.Thread", "WorkerThread");
     private final TypeMatch thread = TypeMatch.named("java.lang.Thread");
     private final TypeMatch threadOrPool = TypeMatch.named("java.lang.Thread", "java.util.concurrent.ThreadPoolExecutor");
     private final TypeMatch library = TypeMatch.named("java.lang.Thread").inLoadersWithAnyOf("example.NotOnAnyClassPath");

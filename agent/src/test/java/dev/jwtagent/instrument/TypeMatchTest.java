@@ -68,20 +68,20 @@ class TypeMatchTest {
 
     @Test
     void subtypesAreFoundThroughSuperclassesAndSuperInterfaces() throws IOException {
-        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
+        TypeMatch factories = TypeMatch.subtypesOf(ThreadFactory.class.getName());
         assertTrue(matches(factories, Direct.class));
         assertTrue(matches(factories, Indirect.class), "through the superclass's interface");
         assertTrue(matches(factories, AbstractFactory.class), "abstract classes are matched: their concrete methods get advice");
         assertFalse(matches(factories, Unrelated.class));
 
-        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        TypeMatch markers = TypeMatch.subtypesOf(Marker.class.getName());
         assertTrue(matches(markers, ThroughInterface.class), "through an interface's super interface");
         assertFalse(matches(markers, ExtendsMarker.class), "interfaces themselves are never matched");
     }
 
     @Test
     void theNameFilterRunsBeforeAnyClassFileIsRead() throws IOException {
-        TypeMatch match = TypeMatch.subtypesOf(name -> name.endsWith("Indirect"), ThreadFactory.class.getName());
+        TypeMatch match = TypeMatch.subtypesOf(ThreadFactory.class.getName()).namesContaining("Indirect");
         assertFalse(matches(match, Direct.class));
         assertTrue(matches(match, Indirect.class));
     }
@@ -109,17 +109,17 @@ class TypeMatchTest {
     @Test
     void aJdkSuperTypeIsWalkedOnlyWhenATargetIsAJdkType() throws IOException {
         // Thread implements Runnable: a JDK target is found through a JDK super type...
-        TypeMatch runnables = TypeMatch.subtypesOf(name -> true, Runnable.class.getName());
+        TypeMatch runnables = TypeMatch.subtypesOf(Runnable.class.getName());
         assertTrue(matches(runnables, WorkerThread.class));
         // ...while a non-JDK target is never looked for among the JDK's types (none can extend it).
-        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        TypeMatch markers = TypeMatch.subtypesOf(Marker.class.getName());
         assertFalse(matches(markers, WorkerThread.class));
         assertTrue(matches(markers, ThroughInterface.class));
     }
 
     @Test
     void answersAreTheSameWhenTheSuperTypesWereWalkedBefore() throws IOException {
-        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
+        TypeMatch factories = TypeMatch.subtypesOf(ThreadFactory.class.getName());
         for (int round = 0; round < 2; round++) {
             assertTrue(matches(factories, Indirect.class));
             assertTrue(matches(factories, Direct.class));
@@ -155,7 +155,7 @@ class TypeMatchTest {
 
     @Test
     void onlyClassesDeclaringARewrittenMethodGetAsFarAsTheirSuperTypes() throws IOException {
-        TypeMatch servlets = TypeMatch.subtypesOf(name -> true, "jakarta.servlet.Servlet", "jakarta.servlet.Filter")
+        TypeMatch servlets = TypeMatch.subtypesOf("jakarta.servlet.Servlet", "jakarta.servlet.Filter")
                 .declaring(ENTRY_METHODS, "(Ljakarta/servlet/ServletRequest;Ljakarta/servlet/ServletResponse;");
         assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpServlet.class)), "declares service(ServletRequest, ServletResponse)");
         assertTrue(servlets.acceptsClassFile(classFile(jakarta.servlet.http.HttpFilter.class)), "declares doFilter(ServletRequest, ServletResponse, FilterChain)");
@@ -224,8 +224,8 @@ class TypeMatchTest {
 
     @Test
     void loadedClassesAreMatchedByReflectionAlike() throws IOException {
-        TypeMatch factories = TypeMatch.subtypesOf(name -> true, ThreadFactory.class.getName());
-        TypeMatch markers = TypeMatch.subtypesOf(name -> true, Marker.class.getName());
+        TypeMatch factories = TypeMatch.subtypesOf(ThreadFactory.class.getName());
+        TypeMatch markers = TypeMatch.subtypesOf(Marker.class.getName());
         for (Class<?> type : new Class<?>[]{Direct.class, Indirect.class, AbstractFactory.class, Unrelated.class, ThroughInterface.class, ExtendsMarker.class}) {
             assertEquals(matches(factories, type), factories.acceptsLoadedHierarchy(type), type.getName());
             assertEquals(matches(markers, type), markers.acceptsLoadedHierarchy(type), type.getName());

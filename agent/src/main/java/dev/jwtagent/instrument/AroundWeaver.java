@@ -22,7 +22,7 @@ import java.util.Map;
  *   start: the method's code, with Hooks.exit(state) before each return
  *   end:   catch anything thrown in [start, end): Hooks.exit(state); rethrow
  * </pre>
- * The new local sits above the method's own ({@code max_locals}, read in a first pass), so no
+ * The new local sits above the method's own ({@code max_locals}, read from the method table), so no
  * instruction of the method changes. The method's stack map frames are read expanded and get the
  * new local appended; the catch handler is the last entry of the exception table, so the method's
  * own handlers keep their precedence. Constructors and class initializers are never matched.
@@ -36,14 +36,49 @@ final class AroundWeaver {
     /** The class file with the arounds applied, or null when no method matched. */
     static byte[] weave(byte[] classFile, List<Around> arounds) {
         ClassReader reader = OpenedClassReader.of(classFile);
-        MaxLocals maxLocals = new MaxLocals(arounds);
-        reader.accept(maxLocals, ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-        if (maxLocals.byMethod.isEmpty()) {
+        Map<String, Integer> maxLocals = maxLocals(reader, arounds);
+        if (maxLocals.isEmpty()) {
             return null;
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new AroundClassVisitor(writer, arounds, maxLocals.byMethod), ClassReader.EXPAND_FRAMES);
+        reader.accept(new AroundClassVisitor(writer, arounds, maxLocals), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
+    }
+
+    /**
+     * {@code max_locals} of every method an around applies to, by name and descriptor, read from the
+     * method table and the methods' {@code Code} attributes: no instruction is visited, where a
+     * visiting pass over the class cost as much as the rewrite itself in a starting JVM.
+     */
+    static Map<String, Integer> maxLocals(ClassReader reader, List<Around> arounds) {
+        Map<String, Integer> byMethod = new HashMap<>();
+        char[] buffer = new char[reader.getMaxStringLength()];
+        // access_flags, this_class, super_class, then the interfaces
+        int offset = reader.header + 6;
+        offset += 2 + 2 * reader.readUnsignedShort(offset);
+        int fields = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < fields; i++) {
+            offset = DeclaredMethods.skipMember(reader, offset);
+        }
+        int methods = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < methods; i++) {
+            int access = reader.readUnsignedShort(offset);
+            String name = reader.readUTF8(offset + 2, buffer);
+            String descriptor = reader.readUTF8(offset + 4, buffer);
+            boolean applies = applying(arounds, access, name, descriptor) != null;
+            int attributes = reader.readUnsignedShort(offset + 6);
+            offset += 8;
+            for (int a = 0; a < attributes; a++) {
+                // attribute_name_index, attribute_length; for Code: max_stack, max_locals
+                if (applies && "Code".equals(reader.readUTF8(offset, buffer))) {
+                    byMethod.put(name + descriptor, reader.readUnsignedShort(offset + 8));
+                }
+                offset += 6 + reader.readInt(offset + 2);
+            }
+        }
+        return byMethod;
     }
 
     /** The first around that applies to a method, or null: only methods with code and, to skip, void ones. */
@@ -58,31 +93,6 @@ final class AroundWeaver {
             }
         }
         return null;
-    }
-
-    /** First pass: {@code max_locals} of every method an around applies to. */
-    private static final class MaxLocals extends ClassVisitor {
-        private final List<Around> arounds;
-        final Map<String, Integer> byMethod = new HashMap<>();
-
-        MaxLocals(List<Around> arounds) {
-            super(OpenedClassReader.ASM_API);
-            this.arounds = arounds;
-        }
-
-        @Override
-        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            if (applying(arounds, access, name, descriptor) == null) {
-                return null;
-            }
-            String key = name + descriptor;
-            return new MethodVisitor(OpenedClassReader.ASM_API) {
-                @Override
-                public void visitMaxs(int maxStack, int maxLocals) {
-                    byMethod.put(key, maxLocals);
-                }
-            };
-        }
     }
 
     private static final class AroundClassVisitor extends ClassVisitor {

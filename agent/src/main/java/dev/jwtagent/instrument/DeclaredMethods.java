@@ -43,7 +43,7 @@ final class DeclaredMethods {
     }
 
     /** The offset after a field_info or method_info that starts at {@code offset}. */
-    private static int skipMember(ClassReader reader, int offset) {
+    static int skipMember(ClassReader reader, int offset) {
         int attributes = reader.readUnsignedShort(offset + 6);
         offset += 8;
         for (int i = 0; i < attributes; i++) {

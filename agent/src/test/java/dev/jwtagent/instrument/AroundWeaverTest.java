@@ -129,6 +129,34 @@ class AroundWeaverTest {
     }
 
     @Test
+    void maxLocalsReadFromTheMethodTableAreWhatTheCodeDeclares() throws IOException {
+        List<Around> everyMethod = List.of(Around.hidingToken(MethodMatch.nameEndsWith("")));
+        for (Class<?> type : List.of(Pool.class, java.util.concurrent.ThreadPoolExecutor.class, java.util.HashMap.class)) {
+            byte[] classFile;
+            try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+                classFile = in.readAllBytes();
+            }
+            java.util.Map<String, Integer> declared = new java.util.HashMap<>();
+            new net.bytebuddy.jar.asm.ClassReader(classFile).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.utility.OpenedClassReader.ASM_API) {
+                @Override
+                public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+                    if (AroundWeaver.applying(everyMethod, access, name, descriptor) == null) {
+                        return null;
+                    }
+                    return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.utility.OpenedClassReader.ASM_API) {
+                        @Override
+                        public void visitMaxs(int maxStack, int maxLocals) {
+                            declared.put(name + descriptor, maxLocals);
+                        }
+                    };
+                }
+            }, net.bytebuddy.jar.asm.ClassReader.SKIP_FRAMES);
+            assertTrue(declared.size() > 3, type + ": methods with code were visited");
+            assertEquals(declared, AroundWeaver.maxLocals(new net.bytebuddy.jar.asm.ClassReader(classFile), everyMethod), type.getName());
+        }
+    }
+
+    @Test
     void aClassNoAroundMatchesIsLeftAlone() throws IOException {
         assertNull(AroundWeaver.weave(WovenClasses.classFile(Pool.class), List.of(Around.hidingToken(MethodMatch.named("absent")))));
     }

@@ -14,6 +14,7 @@ class IgnoredTest {
                 "javax.net.ssl.SSLContext", "com.sun.net.httpserver.HttpServer", "dev.jwtagent.bootstrap.TokenTasks",
                 "net.bytebuddy.asm.Advice"}) {
             assertTrue(ignored.name(name), name);
+            assertTrue(ignored.internalName(name.replace('.', '/')), name);
         }
     }
 
@@ -24,6 +25,7 @@ class IgnoredTest {
                 "javax.servlet.http.HttpServlet", "jakarta.servlet.http.HttpServlet", "org.apache.catalina.core.ApplicationFilterChain",
                 "okhttp3.OkHttpClient", "com.example.Service"}) {
             assertFalse(ignored.name(name), name);
+            assertFalse(ignored.internalName(name.replace('.', '/')), name);
         }
     }
 }

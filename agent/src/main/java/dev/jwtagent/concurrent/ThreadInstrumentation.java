@@ -31,11 +31,11 @@ import java.util.concurrent.ThreadFactory;
  * The token is captured when the thread is made, which is where it is started in practice.
  */
 public final class ThreadInstrumentation implements AgentInstrumentation {
-    private static final MethodMatch NEW_THREAD = MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract();
     /**
      * A class that implements {@code ThreadFactory.newThread} has this descriptor in its constant pool
-     * (a covariant override, through its bridge method). Checked before its super types are read:
-     * the JDK's factories that take no {@code Runnable} would otherwise have the JDK's class files read.
+     * (with a covariant override, in the bridge method javac writes into the class that declares it).
+     * Checked before its super types are read: the JDK's factories that take no {@code Runnable}
+     * would otherwise have the JDK's class files read.
      */
     private static final String NEW_THREAD_DESCRIPTOR = "(Ljava/lang/Runnable;)Ljava/lang/Thread;";
 
@@ -59,9 +59,22 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .transform(ArgumentWrap.of(2, "forNewThread", MethodMatch.constructors().argument(2, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(Around.hidingToken(MethodMatch.named("addWorker")))
-                .type(TypeMatch.subtypesOf(ThreadFactory.class.getName())
-                        .namesContaining("ThreadFactory", "org.eclipse.jetty.util.thread.QueuedThreadPool")
-                        .declaring(NEW_THREAD, NEW_THREAD_DESCRIPTOR))
-                .transform(Around.hidingToken(NEW_THREAD));
+                .type(threadFactories())
+                .transform(Around.hidingToken(newThread()));
+    }
+
+    /**
+     * Thread factories, by name (the JDK's, Tomcat's, Netty's, Guava's... say so; Jetty's
+     * {@code QueuedThreadPool} is one too, and its nested classes pass the name only to fail the
+     * method check), that declare {@code newThread(Runnable)}.
+     */
+    private static TypeMatch threadFactories() {
+        return TypeMatch.subtypesOf(ThreadFactory.class.getName())
+                .namesContaining("ThreadFactory", "org.eclipse.jetty.util.thread.QueuedThreadPool")
+                .declaring(newThread(), NEW_THREAD_DESCRIPTOR);
+    }
+
+    private static MethodMatch newThread() {
+        return MethodMatch.named("newThread").onlyArgument(Runnable.class).notAbstract();
     }
 }

@@ -74,6 +74,9 @@ public final class TypeMatch {
         if (exactNames != null) {
             throw new IllegalStateException("a match by exact names has no other names to filter");
         }
+        if (fragments.length == 0) {
+            throw new IllegalArgumentException("no name fragment given");
+        }
         return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods);
     }
 

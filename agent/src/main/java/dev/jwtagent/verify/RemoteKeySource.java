@@ -181,7 +181,6 @@ final class RemoteKeySource implements KeySource {
         }
     }
 
-    /** One key set: a JWKS URL, or the JWKS of one issuer found by discovery. */
     private static final Runnable NO_LISTENER = new Runnable() {
         @Override
         public void run() {
@@ -226,6 +225,7 @@ final class RemoteKeySource implements KeySource {
         }
     }
 
+    /** One key set: a JWKS URL, or the JWKS of one issuer found by discovery. */
     private final class Endpoint implements KeyProvider {
         private final String issuer;
         private final Object lock = new Object();

@@ -54,6 +54,54 @@ class InstrumentationRulesTest {
         assertEquals(List.of("java.base/sun.net.www", "java.net.http/jdk.internal.net.http"), exports);
     }
 
+    /** A factory whose newThread returns its own kind of thread: javac adds a bridge returning Thread. */
+    static final class CovariantThreadFactory implements java.util.concurrent.ThreadFactory {
+        @Override
+        public WorkerThread newThread(Runnable task) {
+            return new WorkerThread(task);
+        }
+    }
+
+    static final class WorkerThread extends Thread {
+        WorkerThread(Runnable task) {
+            super(task);
+        }
+    }
+
+    /** The rules that match {@code type} as the transformer matches a class being loaded; {@code walked} gets it if a super type walk starts. */
+    private static List<Rules.Rule> matchAsLoading(AgentTransformer transformer, Class<?> type, List<String> walked) throws Exception {
+        byte[] classFile;
+        try (java.io.InputStream in = ClassLoader.getSystemResourceAsStream(type.getName().replace('.', '/') + ".class")) {
+            classFile = in.readAllBytes();
+        }
+        ClassLoader loader = type.getClassLoader();
+        SuperTypes superTypes = new SuperTypes();
+        return transformer.matchingRules(type.getName(), loader, match -> {
+            if (!match.acceptsClassFile(classFile)) {
+                return false;
+            }
+            walked.add(type.getName());
+            return match.acceptsHierarchy(ClassHeader.read(classFile), loader, superTypes);
+        });
+    }
+
+    @Test
+    void aThreadFactoryIsMatchedByItsNewThreadMethodBeforeAnySuperTypeIsRead() throws Exception {
+        AgentTransformer transformer = new AgentTransformer(allRules(), new Ignored(), dev.jwtagent.log.AgentLog.logger("test"), null);
+        List<String> walked = new ArrayList<>();
+        for (Class<?> factory : List.of(CovariantThreadFactory.class, java.util.concurrent.Executors.defaultThreadFactory().getClass())) {
+            List<Rules.Rule> matched = matchAsLoading(transformer, factory, walked);
+            assertEquals(1, matched.size(), factory.getName());
+            assertEquals(1, matched.get(0).arounds.size(), "newThread runs with the token hidden: " + factory.getName());
+        }
+        walked.clear();
+        // The JDK's fork-join factories make threads from a pool, not from a Runnable.
+        Class<?> forkJoin = java.util.concurrent.ForkJoinPool.defaultForkJoinWorkerThreadFactory.getClass();
+        assertTrue(forkJoin.getName().contains("ThreadFactory"), forkJoin.getName());
+        assertEquals(List.of(), matchAsLoading(transformer, forkJoin, walked));
+        assertEquals(List.of(), walked, "its super types were not read");
+    }
+
     @Test
     void noRuleThatAdmitsRequestsMatchesAClassOfTheBootstrapLoader() {
         // What lets the agent leave the bootstrap loader's classes, loaded before it, to the first request with a token.

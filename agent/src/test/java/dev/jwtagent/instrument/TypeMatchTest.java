@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TypeMatchTest {
@@ -84,6 +85,17 @@ class TypeMatchTest {
         TypeMatch match = TypeMatch.subtypesOf(ThreadFactory.class.getName()).namesContaining("Indirect");
         assertFalse(matches(match, Direct.class));
         assertTrue(matches(match, Indirect.class));
+    }
+
+    @Test
+    void aNameFilterAcceptsANameContainingAnyOfItsFragments() {
+        TypeMatch match = TypeMatch.subtypesOf(ThreadFactory.class.getName()).namesContaining("ThreadFactory", "example.Pool");
+        assertTrue(match.acceptsName("org.apache.tomcat.util.threads.TaskThreadFactory"));
+        assertTrue(match.acceptsName("example.Pool$Inner"));
+        assertFalse(match.acceptsName("example.Other"));
+        assertTrue(TypeMatch.subtypesOf(ThreadFactory.class.getName()).acceptsName("example.Other"), "no filter: any name");
+        assertThrows(IllegalArgumentException.class, () -> TypeMatch.subtypesOf("x").namesContaining());
+        assertThrows(IllegalStateException.class, () -> TypeMatch.named("x").namesContaining("x"));
     }
 
     @Test

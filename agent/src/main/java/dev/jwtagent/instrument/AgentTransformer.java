@@ -10,8 +10,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -36,6 +39,11 @@ public final class AgentTransformer implements ClassFileTransformer {
     /** Set while this thread transforms: classes loaded meanwhile (Byte Buddy's, the JDK's) are not matched. */
     private final ThreadLocal<Boolean> busy = new ThreadLocal<>();
     private volatile Weaver weaver;
+    /**
+     * Until the deferred work runs: the internal names of the bootstrap loader's classes handed to
+     * this transformer as they loaded, but for those it ignores by name (a few hundred at most).
+     */
+    private volatile Set<String> bootstrapSeen = ConcurrentHashMap.newKeySet();
 
     AgentTransformer(List<Rules.Rule> rules, Ignored ignored, Logger log, BridgeExports bridgeExports) {
         this.rules = rules;
@@ -78,13 +86,41 @@ public final class AgentTransformer implements ClassFileTransformer {
         List<Class<?>> others = new ArrayList<>();
         boolean deferBootstrap = !transformer.startupRuleAcceptsBootstrap();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            (deferBootstrap && type.getClassLoader() == null ? bootstrapLoaded : others).add(type);
+            if (type.getClassLoader() == null) {
+                bootstrapLoaded.add(type);
+            }
+            if (!deferBootstrap || type.getClassLoader() != null) {
+                others.add(type);
+            }
         }
         List<Class<?>> now = new ArrayList<>();
         List<Class<?>> later = new ArrayList<>();
         transformer.matchLoaded(instrumentation, others, now, later);
         transformer.retransform(instrumentation, now);
-        return new DeferredRetransform(transformer, instrumentation, bootstrapLoaded, later);
+        return new DeferredRetransform(transformer, instrumentation, bootstrapLoaded, deferBootstrap, later);
+    }
+
+    /**
+     * The bootstrap loader's classes loaded now that were neither in {@code listed} nor handed to
+     * this transformer as they loaded: their loading began before the transformer was registered
+     * and ended after the classes were listed. With {@code -javaagent} only the agent's own key
+     * refresh thread, started in premain, loads classes meanwhile (the HTTP client it fetches keys
+     * with); without this, such a class would stay as it was.
+     */
+    List<Class<?>> bootstrapClassesNeverSeen(Instrumentation instrumentation, List<Class<?>> listed) {
+        Set<Class<?>> known = Collections.newSetFromMap(new IdentityHashMap<Class<?>, Boolean>());
+        known.addAll(listed);
+        List<Class<?>> unseen = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (type.getClassLoader() != null || known.contains(type) || type.isArray() || type.isPrimitive()) {
+                continue;
+            }
+            String name = type.getName();
+            if (name.indexOf('/') < 0 && !ignored.name(name) && !bootstrapSeen.contains(name.replace('.', '/'))) {
+                unseen.add(type);
+            }
+        }
+        return unseen;
     }
 
     /** {@link #install}'s deferred work: the bootstrap loader's classes matched, and every match retransformed. */
@@ -92,21 +128,29 @@ public final class AgentTransformer implements ClassFileTransformer {
         private final AgentTransformer transformer;
         private final Instrumentation instrumentation;
         private final List<Class<?>> bootstrapLoaded;
+        /** False when install matched the bootstrap loader's classes itself (they are only listed here). */
+        private final boolean matchBootstrapLoaded;
         private final List<Class<?>> later;
 
         DeferredRetransform(AgentTransformer transformer, Instrumentation instrumentation, List<Class<?>> bootstrapLoaded,
-                            List<Class<?>> later) {
+                            boolean matchBootstrapLoaded, List<Class<?>> later) {
             this.transformer = transformer;
             this.instrumentation = instrumentation;
             this.bootstrapLoaded = bootstrapLoaded;
+            this.matchBootstrapLoaded = matchBootstrapLoaded;
             this.later = later;
         }
 
         @Override
         public void run() {
             List<Class<?>> matched = new ArrayList<>(later);
+            List<Class<?>> neverSeen = transformer.bootstrapClassesNeverSeen(instrumentation, bootstrapLoaded);
+            transformer.bootstrapSeen = null;
             // Whatever rule matches, it is retransformed now: one list for both of matchLoaded's answers.
-            transformer.matchLoaded(instrumentation, bootstrapLoaded, matched, matched);
+            if (matchBootstrapLoaded) {
+                transformer.matchLoaded(instrumentation, bootstrapLoaded, matched, matched);
+            }
+            transformer.matchLoaded(instrumentation, neverSeen, matched, matched);
             bootstrapLoaded.clear();
             transformer.retransform(instrumentation, matched);
         }
@@ -135,8 +179,16 @@ public final class AgentTransformer implements ClassFileTransformer {
     }
 
     private byte[] transform(ClassLoader loader, String internalName, byte[] classFile) {
-        // The name first: it passes over most classes, which cost the JVM still interpreting this a few microseconds each.
-        if (internalName == null || ignored.internalName(internalName) || busy.get() != null) {
+        // The name first: it passes over most classes (the JDK's) before anything else is done for them,
+        // which cost a few microseconds per class in a JVM that still interprets this code.
+        if (internalName == null || ignored.internalName(internalName)) {
+            return null;
+        }
+        Set<String> seen = bootstrapSeen;
+        if (loader == null && seen != null) {
+            seen.add(internalName);
+        }
+        if (busy.get() != null) {
             return null;
         }
         String name = internalName.replace('/', '.');

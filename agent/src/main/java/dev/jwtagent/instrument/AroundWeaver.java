@@ -47,8 +47,8 @@ final class AroundWeaver {
 
     /**
      * {@code max_locals} of every method an around applies to, by name and descriptor, read from the
-     * method table and the methods' {@code Code} attributes: no instruction is visited, where a
-     * visiting pass over the class cost as much as the rewrite itself in a starting JVM.
+     * method table and the methods' {@code Code} attributes: no instruction is visited, and the
+     * class is parsed by ASM once, for the rewrite, instead of twice.
      */
     static Map<String, Integer> maxLocals(ClassReader reader, List<Around> arounds) {
         Map<String, Integer> byMethod = new HashMap<>();

@@ -100,7 +100,8 @@ class AgentTransformerTest {
      * each retransformation asked for. Nothing is rewritten.
      */
     private static final class RecordingInstrumentation implements Instrumentation {
-        final Class<?>[] loaded;
+        Class<?>[] loaded;
+        ClassFileTransformer transformer;
         final List<Class<?>> askedAbout = new ArrayList<>();
         final List<List<Class<?>>> retransformed = new ArrayList<>();
 
@@ -126,6 +127,7 @@ class AgentTransformerTest {
 
         @Override
         public void addTransformer(ClassFileTransformer transformer, boolean canRetransform) {
+            this.transformer = transformer;
         }
 
         @Override
@@ -222,5 +224,28 @@ class AgentTransformerTest {
         assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed);
         deferred.run();
         assertEquals(List.of(List.of(Assertions.class), List.of(Thread.class)), jvm.retransformed, "Thread still waits for the first token");
+    }
+
+    @Test
+    void aBootstrapClassLoadingWhileTheTransformerWasRegisteredIsFoundByTheDeferredWork() {
+        String app = Assertions.class.getName();
+        RecordingInstrumentation jvm = new RecordingInstrumentation(String.class, Assertions.class);
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+        // Thread began loading before the transformer was registered (never handed to it) and was
+        // not yet loaded when the classes were listed, as the key refresh thread's classes can be.
+        jvm.loaded = new Class<?>[] {String.class, Assertions.class, Thread.class};
+        deferred.run();
+        assertEquals(List.of(List.of(Assertions.class), List.of(Thread.class)), jvm.retransformed);
+    }
+
+    @Test
+    void aBootstrapClassHandedToTheTransformerAsItLoadedIsNotRetransformedAgain() throws Exception {
+        String app = Assertions.class.getName();
+        RecordingInstrumentation jvm = new RecordingInstrumentation(String.class, Assertions.class);
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+        jvm.transformer.transform(null, "java/lang/Thread", null, null, new byte[0]);
+        jvm.loaded = new Class<?>[] {String.class, Assertions.class, Thread.class};
+        deferred.run();
+        assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed, "rewritten as it loaded");
     }
 }

@@ -53,14 +53,7 @@ final class AroundWeaver {
     static Map<String, Integer> maxLocals(ClassReader reader, List<Around> arounds) {
         Map<String, Integer> byMethod = new HashMap<>();
         char[] buffer = new char[reader.getMaxStringLength()];
-        // access_flags, this_class, super_class, then the interfaces
-        int offset = reader.header + 6;
-        offset += 2 + 2 * reader.readUnsignedShort(offset);
-        int fields = reader.readUnsignedShort(offset);
-        offset += 2;
-        for (int i = 0; i < fields; i++) {
-            offset = DeclaredMethods.skipMember(reader, offset);
-        }
+        int offset = DeclaredMethods.methodTable(reader);
         int methods = reader.readUnsignedShort(offset);
         offset += 2;
         for (int i = 0; i < methods; i++) {

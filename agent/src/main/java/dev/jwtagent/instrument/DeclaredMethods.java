@@ -17,14 +17,7 @@ final class DeclaredMethods {
         try {
             ClassReader reader = new ClassReader(classFile);
             char[] buffer = new char[reader.getMaxStringLength()];
-            // access_flags, this_class, super_class
-            int offset = reader.header + 6;
-            offset += 2 + 2 * reader.readUnsignedShort(offset);
-            int fields = reader.readUnsignedShort(offset);
-            offset += 2;
-            for (int i = 0; i < fields; i++) {
-                offset = skipMember(reader, offset);
-            }
+            int offset = methodTable(reader);
             int methodCount = reader.readUnsignedShort(offset);
             offset += 2;
             for (int i = 0; i < methodCount; i++) {
@@ -40,6 +33,19 @@ final class DeclaredMethods {
             // A class file version ASM does not know, or a malformed one: not decided here.
             return true;
         }
+    }
+
+    /** The offset of {@code methods_count}: past the header, the interfaces and the fields. */
+    static int methodTable(ClassReader reader) {
+        // access_flags, this_class, super_class, then the interfaces
+        int offset = reader.header + 6;
+        offset += 2 + 2 * reader.readUnsignedShort(offset);
+        int fields = reader.readUnsignedShort(offset);
+        offset += 2;
+        for (int i = 0; i < fields; i++) {
+            offset = skipMember(reader, offset);
+        }
+        return offset;
     }
 
     /** The offset after a field_info or method_info that starts at {@code offset}. */

@@ -8,8 +8,9 @@
 #   rs256      jwt-agent, RS256 public key from a PEM file
 #   disabled   jwt-agent with enabled=false
 #   otel       the OpenTelemetry Java agent, exporters off (the peer)
-# Each round launches every arm one after the other (time from launch to first answer, polled every
-# 10 ms, and the agent's own "started in N ms"), warms each up until its throughput stops rising (15 to
+# Each round first launches every arm STARTS times for its startup alone, the arms taking turns (time
+# from launch to first answer, polled every 10 ms, and the agent's own "started in N ms"; each
+# service stopped once it answered), then launches every arm once more for load, warms each up until its throughput stops rising (15 to
 # 45 s: with the service pinned to one core its JIT competes with it, and the agent arms have more to
 # compile; the OpenTelemetry agent most), then measures requests/s and p99 latency in short slices with the arms taking turns
 # (4 x 3 s each; per arm and round the median slice), so that whatever else runs on the
@@ -25,6 +26,7 @@
 # Settings (environment): ROUNDS=3 WARMUP_MIN=15 WARMUP_MAX=45 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
 #   of one port per arm) DISTINCT_TOKENS=10000 DISTINCT_SECONDS=6
 #   ARMS="none none-rs256 hs256 rs256 disabled otel" OTEL_VERSION=2.31.1 AGENT_JAR=<path> RESULTS=<file.md>
+#   STARTS=3: launches per arm and round for startup alone (0: only the launch for load is timed)
 #   ALT_AGENT_JAR=<path>: arm "hs256-alt" is available, hs256 with another build of the agent (e.g. ARMS="none hs256 hs256-alt")
 set -euo pipefail
 
@@ -34,6 +36,7 @@ rounds="${ROUNDS:-3}"
 warmup_min="${WARMUP_MIN:-15}"
 warmup_max="${WARMUP_MAX:-45}"
 slices="${SLICES:-4}"
+starts="${STARTS:-3}"
 slice_seconds="${SLICE_SECONDS:-3}"
 settle_seconds="${SETTLE_SECONDS:-1}"
 connections="${CONNECTIONS:-16}"
@@ -171,6 +174,28 @@ launch() {
   if [ "$answer" != "$expected" ]; then log "$arm answered '$answer', expected '$expected'"; exit 1; fi
 }
 
+# One launch for startup alone: time to the first answer and the agent's "started in", then the service is stopped.
+# Nothing else of the benchmark runs meanwhile (no arm of the round is alive yet).
+time_start() {
+  local round="$1" launch_no="$2" arm="$3" p="$4"
+  local out="$work/$arm-$round-start$launch_no.log"
+  local args=(); mapfile -t args < <(arm_args "$arm")
+  if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; then log "port $p is already taken"; exit 1; fi
+  local t0; t0="$(date +%s%N)"
+  "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$out" 2>&1 &
+  local pid=$!
+  until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; do
+    if ! kill -0 "$pid" 2>/dev/null; then log "$arm did not start:"; cat "$out" >&2; exit 1; fi
+    if [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 60000 ]; then log "$arm: no answer within 60 s"; kill "$pid"; exit 1; fi
+    sleep 0.01
+  done
+  local first=$(( ($(date +%s%N) - t0) / 1000000 ))
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local agent; agent="$(sed -n 's/.*jwt-agent .* started in \([0-9]*\) ms.*/\1/p' "$out" | head -1)"
+  printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$launch_no" "$arm" "$first" "${agent:--}" >> "$starts_file"
+}
+
 # CPU time (user + system, in clock ticks) the service has used so far, all its threads (GC and JIT too).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 clock_ticks="$(getconf CLK_TCK)"
@@ -209,8 +234,10 @@ median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]
 
 runs="$work/runs.tsv"
 slices_file="$work/slices.tsv"
+starts_file="$work/starts.tsv"
 printf 'round\tarm\tfirst_answer_ms\tagent_start_ms\trps\tcpu_us_per_req\tp99_ms\tnon2xx\theap_load_mb\theap_10k_mb\tthreads_idle\tthreads_load\tagent_threads\n' > "$runs"
 printf 'round\tslice\tarm\trps\tp99_ms\tnon2xx\tcpu_us_per_req\n' > "$slices_file"
+printf 'round\tlaunch\tarm\tfirst_answer_ms\tagent_start_ms\n' > "$starts_file"
 load_start="$(cut -d' ' -f1-3 /proc/loadavg)"
 started_at="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 
@@ -219,8 +246,12 @@ for round in $(seq 1 "$rounds"); do
   # Rotate the order so that no arm always comes first (or right after a given other arm).
   order=()
   for i in $(seq 0 $((n - 1))); do order+=("${arms[$(( (i + round - 1) % n ))]}"); done
+  for launch_no in $(seq 1 "$starts"); do
+    for i in "${!order[@]}"; do time_start "$round" "$launch_no" "${order[$i]}" $((port + i)); done
+  done
   for i in "${!order[@]}"; do
     launch "$round" "${order[$i]}" $((port + i))
+    printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$((starts + 1))" "${order[$i]}" "${first_of[${order[$i]}]}" "${agent_of[${order[$i]}]:--}" >> "$starts_file"
     log "round $round ${order[$i]}: first answer ${first_of[${order[$i]}]} ms, agent ${agent_of[${order[$i]}]:--} ms"
   done
   for arm in "${order[@]}"; do warm_up "$arm"; done
@@ -263,6 +294,7 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}; service pinned to core 1, wrk to core 0."
+  echo "Startup: per round, every arm launched $starts times for its startup alone, arms taking turns, then once more for load; first answer and agent start are over all $((starts + 1)) launches per round."
   echo "Per round: every arm launched, warmed up until its throughput stopped rising ($warmup_min to $warmup_max s), then measured in $slices slices of $slice_seconds s each (each after $settle_seconds s of unmeasured load), arms taking turns; the arms not being launched or loaded are frozen (SIGSTOP) meanwhile"
   echo "(wrk -t1 -c$connections, the same valid token on every request; the median slice counts); heap is G1 used after jcmd GC.run;"
   echo "then $distinct distinct valid tokens are sent once each and the heap is measured again."
@@ -270,5 +302,5 @@ header="$work/header.md"
   echo "× CPU-based is the throughput ratio it implies on a dedicated core (CPU per request of 'none' / of the arm), robust to other load."
   echo "Medians over $rounds rounds; × is the ratio to the arm 'none' (for rs256: to 'none-rs256', the same requests without the agent), Δ the difference."
 } > "$header"
-java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results" "$slices_file"
+java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results" "$slices_file" "$starts_file"
 log "per-launch figures: $runs; table: $results"

@@ -13,9 +13,11 @@ import java.util.Map;
 /**
  * Turns the per-launch measurements of {@code run-process-bench.sh} (a TSV file, one line per arm
  * and round) into a markdown table of medians per arm with ratios to the {@code none} arm:
- * {@code java -cp benchmarks.jar dev.jwtagent.bench.ProcessBenchReport <runs.tsv> <header.md> <out.md> [slices.tsv]}.
+ * {@code java -cp benchmarks.jar dev.jwtagent.bench.ProcessBenchReport <runs.tsv> <header.md> <out.md> [slices.tsv [starts.tsv]]}.
  * With the measured slices (one line per round, slice and arm), each arm is also paired with its
- * baseline slice by slice.
+ * baseline slice by slice; with the timed launches ({@code [starts.tsv]}, one line per round, launch
+ * and arm), the startup columns are over every launch, and each launch is paired with its baseline's
+ * launch of the same round and number.
  */
 public final class ProcessBenchReport {
     private static final String BASELINE = "none";
@@ -53,12 +55,23 @@ public final class ProcessBenchReport {
                 }
             }
         }
+        Map<String, Map<String, Double>> startsByArm = null;
+        if (args.length > 4) {
+            List<String> startLines = Files.readAllLines(Path.of(args[4]));
+            startsByArm = launches(startLines, "first_answer_ms");
+            Map<String, Map<String, Double>> agentStarts = launches(startLines, "agent_start_ms");
+            // The startup columns count every timed launch, not only the one launched for load.
+            for (Map.Entry<String, Map<String, List<Double>>> e : byArm.entrySet()) {
+                e.getValue().put("first_answer_ms", new ArrayList<>(startsByArm.getOrDefault(e.getKey(), Map.of()).values()));
+                e.getValue().put("agent_start_ms", new ArrayList<>(agentStarts.getOrDefault(e.getKey(), Map.of()).values()));
+            }
+        }
         Map<String, List<Double>> noAgent = byArm.get(BASELINE);
         StringBuilder out = new StringBuilder(Files.readString(Path.of(args[1])));
-        out.append("\n| arm | runs | first answer ms | Δ first answer | agent start ms | req/s | × req/s | service CPU us/request "
+        out.append("\n| arm | runs | launches | first answer ms | Δ first answer | agent start ms | req/s | × req/s | service CPU us/request "
                 + "| × CPU-based | p99 ms | × p99 | heap after load MB | heap after 10k tokens MB | Δ heap 10k vs none MB "
                 + "| threads | Δ threads | non-2xx |\n");
-        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, List<Double>>> e : byArm.entrySet()) {
             Map<String, List<Double>> v = e.getValue();
             // An arm sent the RS256 token compares with the no-agent arm sent the same token, when there is one.
@@ -66,6 +79,7 @@ public final class ProcessBenchReport {
                     ? byArm.get(RS256_BASELINE) : noAgent;
             out.append("| ").append(e.getKey())
                     .append(" | ").append(v.getOrDefault("round", List.of()).size())
+                    .append(" | ").append(v.getOrDefault("first_answer_ms", List.of()).size())
                     .append(" | ").append(fmt(median(v, "first_answer_ms"), 0))
                     .append(" | ").append(signed(diff(v, base, "first_answer_ms"), 0))
                     .append(" | ").append(fmt(median(v, "agent_start_ms"), 0))
@@ -86,6 +100,9 @@ public final class ProcessBenchReport {
         out.append(paired(byArmAndRound));
         if (args.length > 3) {
             out.append(pairedSlices(Files.readAllLines(Path.of(args[3]))));
+        }
+        if (startsByArm != null) {
+            out.append(pairedLaunches(startsByArm));
         }
         if (!notes.isEmpty()) {
             out.append("\nThreads named like the agent (`jwt`), per arm: ");
@@ -186,14 +203,67 @@ public final class ProcessBenchReport {
         return out.toString();
     }
 
+    /** arm -> "round/launch" -> the figure in {@code column} of the timed launches; launches without it are left out. */
+    static Map<String, Map<String, Double>> launches(List<String> lines, String column) {
+        String[] columns = lines.get(0).split("\t");
+        Map<String, Map<String, Double>> byArm = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            String value = cells[index(columns, column)];
+            if (isNumber(value)) {
+                byArm.computeIfAbsent(cells[index(columns, "arm")], a -> new LinkedHashMap<>())
+                        .put(cells[index(columns, "round")] + "/" + cells[index(columns, "launch")], Double.parseDouble(value));
+            }
+        }
+        return byArm;
+    }
+
+    /**
+     * Each launch against its baseline's launch of the same round and number (launched within a
+     * minute of it): the difference in time to first answer, median over all pairs [25th, 75th percentile].
+     */
+    static String pairedLaunches(Map<String, Map<String, Double>> byArm) {
+        StringBuilder out = new StringBuilder("\nStartup, each launch paired with its baseline's launch of the same round and number; "
+                + "median over all pairs [25th, 75th percentile]:\n\n| arm | pairs | Δ first answer ms |\n|---|---|---|\n");
+        for (Map.Entry<String, Map<String, Double>> e : byArm.entrySet()) {
+            String arm = e.getKey();
+            Map<String, Double> base = arm.startsWith("rs256") && byArm.containsKey(RS256_BASELINE)
+                    ? byArm.get(RS256_BASELINE) : byArm.get(BASELINE);
+            if (arm.equals(BASELINE) || arm.equals(RS256_BASELINE) || base == null) {
+                continue;
+            }
+            List<Double> deltas = new ArrayList<>();
+            for (Map.Entry<String, Double> launch : e.getValue().entrySet()) {
+                Double b = base.get(launch.getKey());
+                if (b != null) {
+                    deltas.add(launch.getValue() - b);
+                }
+            }
+            out.append("| ").append(arm).append(" | ").append(deltas.size()).append(" | ").append(quartiles(deltas, 0, true)).append(" |\n");
+        }
+        return out.toString();
+    }
+
     /** Median [25th, 75th percentile], by the nearest-rank method. */
     private static String quartiles(List<Double> values) {
+        return quartiles(values, 3, false);
+    }
+
+    private static String quartiles(List<Double> values, int decimals, boolean signed) {
         if (values.isEmpty()) {
             return "–";
         }
         double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
         Map<String, List<Double>> holder = Map.of("v", values);
-        return fmt(median(holder, "v"), 3) + " [" + fmt(rank(sorted, 0.25), 3) + ", " + fmt(rank(sorted, 0.75), 3) + "]";
+        return number(median(holder, "v"), decimals, signed) + " [" + number(rank(sorted, 0.25), decimals, signed) + ", "
+                + number(rank(sorted, 0.75), decimals, signed) + "]";
+    }
+
+    private static String number(Double d, int decimals, boolean signed) {
+        return signed ? signed(d, decimals) : fmt(d, decimals);
     }
 
     private static double rank(double[] sorted, double fraction) {

@@ -230,7 +230,8 @@ public final class AgentTransformer implements ClassFileTransformer {
             }
             return null;
         } finally {
-            busy.remove();
+            // Cleared, not removed: the thread's next class then finds the entry instead of adding it again.
+            busy.set(null);
         }
     }
 

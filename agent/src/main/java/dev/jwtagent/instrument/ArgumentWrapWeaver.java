@@ -7,7 +7,6 @@ import net.bytebuddy.jar.asm.ClassWriter;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -34,7 +33,7 @@ final class ArgumentWrapWeaver {
 
     /** The class file with the wraps applied, or null when no method matched. */
     static byte[] weave(byte[] classFile, List<ArgumentWrap> wraps) {
-        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassReader reader = ClassReaders.open(classFile);
         ClassWriter writer = new ClassWriter(reader, 0);
         WrappingClassVisitor visitor = new WrappingClassVisitor(writer, wraps);
         reader.accept(visitor, 0);
@@ -61,7 +60,7 @@ final class ArgumentWrapWeaver {
         boolean changed;
 
         WrappingClassVisitor(ClassVisitor next, List<ArgumentWrap> wraps) {
-            super(OpenedClassReader.ASM_API, next);
+            super(ClassReaders.API, next);
             this.wraps = wraps;
         }
 
@@ -103,7 +102,7 @@ final class ArgumentWrapWeaver {
         private final Type[] arguments;
 
         WrappingMethodVisitor(MethodVisitor next, List<ArgumentWrap> wraps, boolean isStatic, Type[] arguments) {
-            super(OpenedClassReader.ASM_API, next);
+            super(ClassReaders.API, next);
             this.wraps = wraps;
             this.isStatic = isStatic;
             this.arguments = arguments;

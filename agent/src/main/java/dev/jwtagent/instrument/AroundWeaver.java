@@ -7,7 +7,6 @@ import net.bytebuddy.jar.asm.Label;
 import net.bytebuddy.jar.asm.MethodVisitor;
 import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
-import net.bytebuddy.utility.OpenedClassReader;
 
 import java.util.Arrays;
 import java.util.HashMap;
@@ -35,7 +34,7 @@ final class AroundWeaver {
 
     /** The class file with the arounds applied, or null when no method matched. */
     static byte[] weave(byte[] classFile, List<Around> arounds) {
-        ClassReader reader = OpenedClassReader.of(classFile);
+        ClassReader reader = ClassReaders.open(classFile);
         Map<String, Integer> maxLocals = maxLocals(reader, arounds);
         if (maxLocals.isEmpty()) {
             return null;
@@ -94,7 +93,7 @@ final class AroundWeaver {
         private boolean frames;
 
         AroundClassVisitor(ClassVisitor next, List<Around> arounds, Map<String, Integer> maxLocals) {
-            super(OpenedClassReader.ASM_API, next);
+            super(ClassReaders.API, next);
             this.arounds = arounds;
             this.maxLocals = maxLocals;
         }
@@ -129,7 +128,7 @@ final class AroundWeaver {
         private final Label skip = new Label();
 
         AroundMethodVisitor(MethodVisitor next, Around around, int access, String descriptor, int stateSlot, boolean frames) {
-            super(OpenedClassReader.ASM_API, next);
+            super(ClassReaders.API, next);
             this.around = around;
             this.isStatic = (access & Opcodes.ACC_STATIC) != 0;
             this.arguments = Type.getArgumentTypes(descriptor);

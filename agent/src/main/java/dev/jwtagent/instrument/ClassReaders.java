@@ -5,10 +5,11 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.utility.OpenedClassReader;
 
 /**
- * Opens a class file for the ASM weavers. ASM reads every class file version it knows directly;
- * only a newer one goes to Byte Buddy's reader, which decides whether to read it anyway (its
- * experimental setting) or refuses. Going to Byte Buddy's reader first would load and initialise
- * its class file version table while the service starts, for every class the agent weaves then.
+ * Opens a class file for the ASM weavers. ASM reads every class file whose major version it knows
+ * directly; only a newer one goes to Byte Buddy's reader, which decides whether to read it anyway
+ * (its experimental setting) or refuses. Going to Byte Buddy's reader first would load and
+ * initialise its class file version table while the service starts, for every class the agent
+ * weaves then.
  */
 final class ClassReaders {
     /** The ASM API the weavers' visitors are written against: a constant, where Byte Buddy's is read as it initialises. */

@@ -137,13 +137,13 @@ class AroundWeaverTest {
                 classFile = in.readAllBytes();
             }
             java.util.Map<String, Integer> declared = new java.util.HashMap<>();
-            new net.bytebuddy.jar.asm.ClassReader(classFile).accept(new net.bytebuddy.jar.asm.ClassVisitor(net.bytebuddy.utility.OpenedClassReader.ASM_API) {
+            new net.bytebuddy.jar.asm.ClassReader(classFile).accept(new net.bytebuddy.jar.asm.ClassVisitor(ClassReaders.API) {
                 @Override
                 public net.bytebuddy.jar.asm.MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
                     if (AroundWeaver.applying(everyMethod, access, name, descriptor) == null) {
                         return null;
                     }
-                    return new net.bytebuddy.jar.asm.MethodVisitor(net.bytebuddy.utility.OpenedClassReader.ASM_API) {
+                    return new net.bytebuddy.jar.asm.MethodVisitor(ClassReaders.API) {
                         @Override
                         public void visitMaxs(int maxStack, int maxLocals) {
                             declared.put(name + descriptor, maxLocals);

@@ -20,7 +20,7 @@
 # load on the machine). Load: wrk on one core, the service on the other, fixed concurrency, a
 # valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
 # 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
-# table, also written to benchmarks/results/latest.md. About 5 to 7 minutes per round with every arm.
+# table, also written to benchmarks/results/latest.md. About 7 to 10 minutes per round with every arm.
 #
 # Usage: benchmarks/run-process-bench.sh
 # Settings (environment): ROUNDS=3 WARMUP_MIN=15 WARMUP_MAX=45 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
@@ -136,12 +136,20 @@ only_running() {
     else kill -STOP "${pid_of[$arm]}" 2>/dev/null || true; fi
   done
 }
+# Stops a service: SIGTERM, and SIGKILL if it has not exited 10 s later (an OpenTelemetry agent
+# stopped while it was still starting once never exited).
+stop_service() {
+  local pid="$1" waited=0
+  kill -CONT "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true
+  while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1000 ]; do sleep 0.01; waited=$((waited + 1)); done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
 stop_all() {
   local arm
   for arm in "${!pid_of[@]}"; do
-    kill -CONT "${pid_of[$arm]}" 2>/dev/null || true
-    kill "${pid_of[$arm]}" 2>/dev/null || true
-    wait "${pid_of[$arm]}" 2>/dev/null || true
+    stop_service "${pid_of[$arm]}"
     unset "pid_of[$arm]"
   done
 }
@@ -184,14 +192,16 @@ time_start() {
   local t0; t0="$(date +%s%N)"
   "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$out" 2>&1 &
   local pid=$!
+  # Known to stop_all meanwhile, so that an interrupted run does not leave it holding the port.
+  pid_of[_start]=$pid
   until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; do
     if ! kill -0 "$pid" 2>/dev/null; then log "$arm did not start:"; cat "$out" >&2; exit 1; fi
-    if [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 60000 ]; then log "$arm: no answer within 60 s"; kill "$pid"; exit 1; fi
+    if [ $(( ($(date +%s%N) - t0) / 1000000 )) -gt 60000 ]; then log "$arm: no answer within 60 s"; exit 1; fi
     sleep 0.01
   done
   local first=$(( ($(date +%s%N) - t0) / 1000000 ))
-  kill "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  stop_service "$pid"
+  unset 'pid_of[_start]'
   local agent; agent="$(sed -n 's/.*jwt-agent .* started in \([0-9]*\) ms.*/\1/p' "$out" | head -1)"
   printf '%s\t%s\t%s\t%s\t%s\n' "$round" "$launch_no" "$arm" "$first" "${agent:--}" >> "$starts_file"
 }
@@ -248,6 +258,7 @@ for round in $(seq 1 "$rounds"); do
   for i in $(seq 0 $((n - 1))); do order+=("${arms[$(( (i + round - 1) % n ))]}"); done
   for launch_no in $(seq 1 "$starts"); do
     for i in "${!order[@]}"; do time_start "$round" "$launch_no" "${order[$i]}" $((port + i)); done
+    log "round $round: startup launch $launch_no of every arm done"
   done
   for i in "${!order[@]}"; do
     launch "$round" "${order[$i]}" $((port + i))

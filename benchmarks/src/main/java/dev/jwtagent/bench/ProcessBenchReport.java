@@ -120,7 +120,7 @@ public final class ProcessBenchReport {
      */
     static String paired(Map<String, Map<String, Map<String, Double>>> byArmAndRound) {
         StringBuilder out = new StringBuilder("\nPaired within each round (the arm against its baseline of the same round); "
-                + "median over rounds [lowest, highest]:\n\n| arm | rounds | × req/s | × CPU-based | Δ service CPU us/request | Δ first answer ms |\n"
+                + "median over rounds [lowest, highest]:\n\n| arm | rounds | × req/s | × CPU-based | Δ service CPU us/request | Δ first answer ms (the launch for load) |\n"
                 + "|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Map<String, Double>>> e : byArmAndRound.entrySet()) {
             String arm = e.getKey();

@@ -22,6 +22,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -32,9 +33,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The servlet entry for a request with a repeated valid HS256 token, on Tomcat's own request and
- * response objects: the agent's hooks (the request used through reflection, as from the bootstrap
- * loader) beside the same calls made directly on the servlet API, as inlined advice made them.
+ * The servlet entry for a request with a repeated valid token (HS256, or RS256 with its longer
+ * header), on Tomcat's own request and response objects: the agent's hooks (the request used
+ * through reflection, as from the bootstrap loader) beside the same calls made directly on the
+ * servlet API, as inlined advice made them.
  * Both decide the request, set its attributes, open and close its scope. The header is put back
  * into the request as bytes before each call, as Tomcat's parser leaves it for every request, so
  * that reading it costs what it costs in a server. A third arm alternates two valid tokens, so that
@@ -45,6 +47,9 @@ import java.util.concurrent.TimeUnit;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @State(Scope.Thread)
 public class ServletHookBenchmark extends BenchmarkDefaults {
+    @Param({"HS256", "RS256"})
+    public String alg;
+
     private KeyedVerifier verifier;
     private RequestFacade request;
     private ResponseFacade response;
@@ -56,7 +61,7 @@ public class ServletHookBenchmark extends BenchmarkDefaults {
 
     @Setup
     public void setUp() throws Exception {
-        TokenFixture fixture = new TokenFixture("HS256");
+        TokenFixture fixture = new TokenFixture(alg);
         verifier = TokenVerifiers.create(fixture.settings);
         AgentMetrics metrics = new AgentMetrics();
         InboundPolicy inbound = new InboundPolicy(verifier, true, false, PathPatterns.parse(List.of("/health")),

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.MessageDigest;
+import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
@@ -26,6 +27,7 @@ final class TokenFixture {
     private final Mac mac;
     private final byte[] secret;
     private final Signature signature;
+    private final PrivateKey privateKey;
 
     TokenFixture(String alg) throws Exception {
         this.alg = alg;
@@ -40,6 +42,7 @@ final class TokenFixture {
             mac = Mac.getInstance(Jws.macName(alg));
             mac.init(new SecretKeySpec(secret, mac.getAlgorithm()));
             signature = null;
+            privateKey = null;
         } else {
             KeyPair pair = Jws.keyPair(alg);
             token = Jws.sign(alg, pair.getPrivate(), claims);
@@ -47,6 +50,7 @@ final class TokenFixture {
             pem.toFile().deleteOnExit();
             Files.write(pem, Jws.publicKeyPem(pair.getPublic()).getBytes(StandardCharsets.US_ASCII));
             builder.publicKeyFile(pem);
+            privateKey = pair.getPrivate();
             secret = null;
             mac = null;
             signature = Signature.getInstance(Jws.signatureName(alg));
@@ -57,10 +61,8 @@ final class TokenFixture {
 
     /** Another token this fixture's settings accept, for {@code subject} (HMAC fixtures only). */
     String anotherToken(String subject) throws GeneralSecurityException {
-        if (secret == null) {
-            throw new IllegalStateException("only HMAC fixtures sign more tokens");
-        }
-        return Jws.hmac(alg, secret, Jws.claims(subject, Instant.now().getEpochSecond(), 3600));
+        String claims = Jws.claims(subject, Instant.now().getEpochSecond(), 3600);
+        return secret != null ? Jws.hmac(alg, secret, claims) : Jws.sign(alg, privateKey, claims);
     }
 
     /**

@@ -16,10 +16,13 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -211,6 +214,21 @@ class StartupTest {
         assertTrue(run.stderr.contains(" INFO jwt-agent.startup - jwt-agent "), run.stderr);
         assertTrue(run.stderr.contains(" WARN jwt-agent.startup - jwt.agent.audience is not set"), "a warning as the agent writes it: " + run.stderr);
         assertFalse(run.stderr.contains("[INFO]") || run.stderr.contains("CAUTION"), run.stderr);
+    }
+
+    /**
+     * The JVM grants an agent the capabilities its manifest asks for. The agent retransforms classes
+     * loaded before it; it never redefines a class nor prefixes native methods, so it does not ask
+     * for either (every instrumentation test here runs without them).
+     */
+    @Test
+    void theAgentJarAsksTheJvmOnlyForRetransformation() throws Exception {
+        try (JarFile jar = new JarFile(System.getProperty("agent.jar"))) {
+            Attributes manifest = jar.getManifest().getMainAttributes();
+            assertEquals("true", manifest.getValue("Can-Retransform-Classes"));
+            assertNull(manifest.getValue("Can-Redefine-Classes"), "Can-Redefine-Classes");
+            assertNull(manifest.getValue("Can-Set-Native-Method-Prefix"), "Can-Set-Native-Method-Prefix");
+        }
     }
 
     @Test

@@ -38,6 +38,15 @@ class StartupTest {
         }
     }
 
+    /** Runs one task on a thread pool of its own: the agent rewrites ThreadPoolExecutor and FutureTask as they load. */
+    public static final class PoolUser {
+        public static void main(String[] args) throws Exception {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+            System.out.println(pool.submit(() -> "ran on the pool").get());
+            pool.shutdown();
+        }
+    }
+
     /** Says whether java.base exports the HTTP client's header package to the agent's bridge, before and after opening a connection. */
     public static final class ExportProbe {
         public static void main(String[] args) throws Exception {
@@ -187,6 +196,22 @@ class StartupTest {
         // Nor the HTTP clients' advice: read when a class it applies to loads.
         java.util.regex.Matcher advice = java.util.regex.Pattern.compile(" dev\\.jwtagent\\.outbound\\.\\S*Advice\\S* ").matcher(beforeApplication);
         assertFalse(advice.find(), () -> "loaded at startup:" + advice.group());
+    }
+
+    @Test
+    void weavingTheApplicationsThreadPoolLoadsNoByteBuddyClassButItsAsm() throws Exception {
+        // Byte Buddy's own classes (its class file version table among them) are for the HTTP clients'
+        // advice; the executors are rewritten with the ASM it carries, and nothing else of it loads.
+        Run run = launchMain(PoolUser.class, System.getProperty("java.class.path"),
+                "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class",
+                "-Djwt.agent.log.level=debug");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("ran on the pool"), run.stdout);
+        assertTrue(run.stderr.contains("instrumented java.util.concurrent.ThreadPoolExecutor"), run.stderr);
+        assertTrue(run.stdout.contains(" dev.jwtagent.shaded.bytebuddy.jar.asm.ClassReader "), "woven with ASM: " + run.stdout);
+        java.util.regex.Matcher byteBuddy = java.util.regex.Pattern.compile(" dev\\.jwtagent\\.shaded\\.bytebuddy\\.(?!jar\\.asm\\.)\\S+ ")
+                .matcher(run.stdout);
+        assertFalse(byteBuddy.find(), () -> "loaded: " + byteBuddy.group());
     }
 
     @Test

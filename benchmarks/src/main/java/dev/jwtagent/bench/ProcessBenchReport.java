@@ -252,7 +252,7 @@ public final class ProcessBenchReport {
         return quartiles(values, 3, false);
     }
 
-    private static String quartiles(List<Double> values, int decimals, boolean signed) {
+    static String quartiles(List<Double> values, int decimals, boolean signed) {
         if (values.isEmpty()) {
             return "–";
         }

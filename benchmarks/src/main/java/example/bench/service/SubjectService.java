@@ -15,6 +15,10 @@ import java.nio.file.Files;
  * The service every arm of the whole-process benchmark runs: embedded Tomcat 11 with one servlet
  * that answers with the subject the agent found ({@code jwt.agent.subject}), or {@code anonymous}.
  * It knows nothing of any agent. Usage: {@code java -jar bench-service.jar <port>}.
+ *
+ * <p>With {@code -Dbench.extra-work-ns=N} the servlet first spends N nanoseconds of its own CPU
+ * time on every request, without any agent: a calibration arm, which shows what the benchmark makes
+ * of a service that is that much slower per request for a reason of its own.
  */
 public final class SubjectService {
     private SubjectService() {
@@ -37,14 +41,26 @@ public final class SubjectService {
 
     static final class SubjectServlet extends HttpServlet {
         private static final long serialVersionUID = 1L;
+        private static final long EXTRA_WORK_NANOS = Long.getLong("bench.extra-work-ns", 0L);
 
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (EXTRA_WORK_NANOS > 0) {
+                spin(EXTRA_WORK_NANOS);
+            }
             Object subject = request.getAttribute("jwt.agent.subject");
             byte[] body = ((subject == null ? "anonymous" : subject) + "\n").getBytes(StandardCharsets.UTF_8);
             response.setContentType("text/plain");
             response.setContentLength(body.length);
             response.getOutputStream().write(body);
+        }
+
+        /** Busy for {@code nanos} of wall time on this thread (the service has its core to itself or shares it evenly). */
+        private static void spin(long nanos) {
+            long end = System.nanoTime() + nanos;
+            while (System.nanoTime() - end < 0) {
+                Thread.onSpinWait();
+            }
         }
     }
 }

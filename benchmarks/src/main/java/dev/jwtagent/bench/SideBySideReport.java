@@ -1,0 +1,120 @@
+package dev.jwtagent.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Turns the windows of {@code run-side-by-side.sh} (a TSV file, one line per window and arm: the
+ * requests the arm answered and the CPU seconds its JVM used) into a markdown table:
+ * {@code java -cp benchmarks.jar dev.jwtagent.bench.SideBySideReport <windows.tsv> <header.md> <out.md>}.
+ * All arms ran at the same time on the same core, so each arm is paired with its baseline window by
+ * window: the ratio of their CPU per request (baseline / arm) is the throughput ratio the arm would
+ * have on a core of its own, and a slowdown of the machine during a window hits both sides of a pair.
+ */
+public final class SideBySideReport {
+    private static final String BASELINE = "none";
+    private static final String RS256_BASELINE = "none-rs256";
+
+    private SideBySideReport() {
+    }
+
+    /** One arm in one window. */
+    record Window(double seconds, long requests, double cpuSeconds, long non2xx) {
+        double cpuMicrosPerRequest() {
+            return requests == 0 ? Double.NaN : cpuSeconds * 1e6 / requests;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        Map<String, Map<String, Window>> byArm = read(Files.readAllLines(Path.of(args[0])));
+        String table = table(byArm);
+        Files.writeString(Path.of(args[2]), Files.readString(Path.of(args[1])) + "\n" + table);
+        System.out.print(table);
+    }
+
+    /** Arm -> window number -> figures, in the order the arms first appear. */
+    static Map<String, Map<String, Window>> read(List<String> lines) {
+        String[] columns = lines.get(0).split("\t");
+        int window = index(columns, "window");
+        int arm = index(columns, "arm");
+        int seconds = index(columns, "seconds");
+        int requests = index(columns, "requests");
+        int cpu = index(columns, "cpu_seconds");
+        int non2xx = index(columns, "non2xx");
+        Map<String, Map<String, Window>> byArm = new LinkedHashMap<>();
+        for (String line : lines.subList(1, lines.size())) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] cells = line.split("\t", -1);
+            byArm.computeIfAbsent(cells[arm], a -> new LinkedHashMap<>()).put(cells[window],
+                    new Window(Double.parseDouble(cells[seconds]), Long.parseLong(cells[requests]), Double.parseDouble(cells[cpu]), Long.parseLong(cells[non2xx])));
+        }
+        return byArm;
+    }
+
+    /** The arm an arm is compared with: none, or for an arm sent the RS256 token, none-rs256 when it ran. */
+    static String baselineOf(String arm, Map<String, ?> arms) {
+        if (arm.equals(BASELINE) || arm.equals(RS256_BASELINE)) {
+            return null;
+        }
+        return arm.startsWith("rs256") && arms.containsKey(RS256_BASELINE) ? RS256_BASELINE : BASELINE;
+    }
+
+    static String table(Map<String, Map<String, Window>> byArm) {
+        StringBuilder out = new StringBuilder();
+        out.append("| arm | baseline | windows | requests/s | CPU us/request | × CPU-based, paired per window | × requests, paired per window | non-2xx |\n");
+        out.append("|---|---|---|---|---|---|---|---|\n");
+        for (Map.Entry<String, Map<String, Window>> e : byArm.entrySet()) {
+            String arm = e.getKey();
+            Map<String, Window> windows = e.getValue();
+            String baseline = baselineOf(arm, byArm);
+            List<Double> perSecond = new ArrayList<>();
+            List<Double> cpuPerRequest = new ArrayList<>();
+            long non2xx = 0;
+            for (Window w : windows.values()) {
+                perSecond.add(w.requests() / w.seconds());
+                cpuPerRequest.add(w.cpuMicrosPerRequest());
+                non2xx += w.non2xx();
+            }
+            List<Double> cpuRatios = new ArrayList<>();
+            List<Double> requestRatios = new ArrayList<>();
+            Map<String, Window> base = baseline == null ? null : byArm.get(baseline);
+            if (base != null) {
+                for (Map.Entry<String, Window> w : windows.entrySet()) {
+                    Window b = base.get(w.getKey());
+                    Window a = w.getValue();
+                    // A window without requests or CPU on either side says nothing about the pair.
+                    if (b != null && a.requests() > 0 && b.requests() > 0 && a.cpuSeconds() > 0 && b.cpuSeconds() > 0) {
+                        cpuRatios.add(b.cpuMicrosPerRequest() / a.cpuMicrosPerRequest());
+                        requestRatios.add((double) a.requests() / b.requests());
+                    }
+                }
+            }
+            out.append("| ").append(arm)
+                    .append(" | ").append(baseline == null ? "–" : baseline)
+                    .append(" | ").append(windows.size())
+                    .append(" | ").append(ProcessBenchReport.quartiles(perSecond, 0, false))
+                    .append(" | ").append(ProcessBenchReport.quartiles(cpuPerRequest, 2, false))
+                    .append(" | ").append(ProcessBenchReport.quartiles(cpuRatios, 3, false))
+                    .append(" | ").append(ProcessBenchReport.quartiles(requestRatios, 3, false))
+                    .append(" | ").append(non2xx).append(" |\n");
+        }
+        out.append("\nMedian over the windows [25th, 75th percentile]. Requests/s is each arm's share of the core: the arms split it.\n");
+        return out.toString();
+    }
+
+    private static int index(String[] columns, String name) {
+        for (int i = 0; i < columns.length; i++) {
+            if (columns[i].equals(name)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no column " + name);
+    }
+}

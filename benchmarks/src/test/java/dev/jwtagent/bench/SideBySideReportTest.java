@@ -1,0 +1,67 @@
+package dev.jwtagent.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class SideBySideReportTest {
+    private static final String HEADER = "window\tarm\tseconds\trequests\tcpu_seconds\tnon2xx\n";
+
+    private static String row(int window, String arm, long requests, double cpuSeconds) {
+        return window + "\t" + arm + "\t10\t" + requests + "\t" + cpuSeconds + "\t0\n";
+    }
+
+    private static String report(Path dir, String windows) throws Exception {
+        Files.writeString(dir.resolve("windows.tsv"), windows);
+        Files.writeString(dir.resolve("header.md"), "## test\n");
+        SideBySideReport.main(new String[] {dir.resolve("windows.tsv").toString(), dir.resolve("header.md").toString(),
+                dir.resolve("out.md").toString()});
+        return Files.readString(dir.resolve("out.md"));
+    }
+
+    @Test
+    void eachArmIsComparedWithItsBaselineInTheSameWindow(@TempDir Path dir) throws Exception {
+        // Window 2 ran on a machine half as fast for every arm. In both windows hs256 spends 32 us of CPU per request
+        // where none spends 30 (0.9375), and rs256 35 where none-rs256 spends 33 (0.943): unpaired, the medians of
+        // CPU per request would mix the two speeds.
+        String windows = HEADER
+                + row(1, "none", 100_000, 3.0) + row(1, "none-rs256", 100_000, 3.3) + row(1, "hs256", 100_000, 3.2) + row(1, "rs256", 100_000, 3.5)
+                + row(2, "none", 50_000, 3.0) + row(2, "none-rs256", 50_000, 3.3) + row(2, "hs256", 50_000, 3.2) + row(2, "rs256", 50_000, 3.5);
+        String report = report(dir, windows);
+        assertTrue(report.startsWith("## test\n"), report);
+        assertTrue(report.contains("| hs256 | none | 2 | 7500 [5000, 10000] | 48.00 [32.00, 64.00] | 0.938 [0.938, 0.938] | 1.000 [1.000, 1.000] | 0 |"),
+                report);
+        assertTrue(report.contains("| rs256 | none-rs256 | 2 | 7500 [5000, 10000] | 52.50 [35.00, 70.00] | 0.943 [0.943, 0.943] |"),
+                "rs256 is paired with none-rs256: " + report);
+        assertTrue(report.contains("| none | – | 2 |"), report);
+    }
+
+    @Test
+    void aWindowWithoutRequestsOnEitherSideIsLeftOutOfThePairs(@TempDir Path dir) throws Exception {
+        // In window 2 the baseline answered nothing (its wrk failed): only window 1 pairs, at 30 / 40 = 0.75.
+        String windows = HEADER
+                + row(1, "none", 100_000, 3.0) + row(1, "hs256", 100_000, 4.0)
+                + row(2, "none", 0, 3.0) + row(2, "hs256", 100_000, 3.0);
+        String report = report(dir, windows);
+        assertTrue(report.contains("| 0.750 [0.750, 0.750] |"), report);
+    }
+
+    @Test
+    void anArmSentTheRs256TokenFallsBackToTheNoAgentArmWhenItsOwnBaselineDidNotRun() {
+        Map<String, Object> arms = new LinkedHashMap<>();
+        arms.put("none", 1);
+        arms.put("rs256", 1);
+        assertEquals("none", SideBySideReport.baselineOf("rs256", arms));
+        arms.put("none-rs256", 1);
+        assertEquals("none-rs256", SideBySideReport.baselineOf("rs256", arms));
+        assertNull(SideBySideReport.baselineOf("none-rs256", arms));
+    }
+}

@@ -3,15 +3,15 @@
 # once per arm, all arms running and loaded at the same time on the same core, each by its own wrk
 # on the other core. Whatever else slows the machine then slows every arm in the same second,
 # which the whole-process benchmark (run-process-bench.sh), whose arms take turns, cannot promise:
-# there, arms running the same code differ by 3 to 6 % from one run to the next.
+# there, launches of the same code differ by several per cent from one run to the next.
 #   none       no agent
 #   none-rs256 no agent, sent the RS256 token: the rs256 arm's baseline
 #   hs256      jwt-agent, HMAC secret
 #   rs256      jwt-agent, RS256 public key from a PEM file
 #   disabled   jwt-agent with enabled=false
 #   none-work  no agent, the servlet spending EXTRA_WORK_NS (500) ns more per request on its own: a
-#              calibration, not in the default arms (ARMS="none hs256 none-work"), showing what this
-#              benchmark makes of a service slower by that much for a reason of its own
+#              calibration, not in the default arms (name it, e.g. ARMS="none hs256 none-work"), showing
+#              what this benchmark makes of a service slower by that much for a reason of its own
 # After a warm-up with every arm under load (each arm has a share of the core, so its JIT takes
 # longer than alone), measures WINDOWS windows of WINDOW_SECONDS: per arm and window, the requests
 # answered and the service's CPU time (user + system of the whole JVM, GC and JIT included). The
@@ -78,15 +78,18 @@ arm_args() {
     *) log "unknown arm $1"; exit 2 ;;
   esac
 }
-# Checked before anything runs: arm_args fails inside a process substitution, where set -e does not see it.
+# Checked before any service is launched: arm_args fails inside a process substitution, where set -e does not see it.
 for arm in "${arms[@]}"; do arm_args "$arm" > /dev/null; done
 
 token_of() { case "$1" in rs256|none-rs256) tr -d '\n' < "$keys/rs256.token" ;; *) tr -d '\n' < "$keys/hs256.token" ;; esac; }
 expected_answer() { case "$1" in hs256|hs256-alt|rs256) echo user-0 ;; *) echo anonymous ;; esac; }
 
 declare -A pid_of port_of
+wrk_pids=()
 stop_all() {
   local arm pid waited
+  for pid in "${wrk_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wrk_pids=()
   for arm in "${!pid_of[@]}"; do
     pid="${pid_of[$arm]}"
     kill "$pid" 2>/dev/null || true
@@ -132,11 +135,16 @@ load_all() {
     wrk -t1 -c"$connections" -d"${seconds}s" -H "Authorization: Bearer $(token_of "$arm")" \
       "http://127.0.0.1:${port_of[$arm]}/orders" > "$work/$arm.wrk" &
     wrk_of[$arm]=$!
+    wrk_pids+=("$!")
   done
-  for arm in "${arms[@]}"; do wait "${wrk_of[$arm]}"; done
+  for arm in "${arms[@]}"; do
+    # A failed wrk leaves the window without requests for that arm; the report leaves such a window out.
+    wait "${wrk_of[$arm]}" || log "window $window $arm: wrk exited with status $?"
+  done
+  wrk_pids=()
   for arm in "${arms[@]}"; do
     local ticks=$(( $(cpu_ticks "${pid_of[$arm]}") - ${before[$arm]} ))
-    local requests; requests="$(awk '/requests in/ { print $1 }' "$work/$arm.wrk")"
+    local requests; requests="$(awk '/requests in/ { n = $1 } END { print n + 0 }' "$work/$arm.wrk")"
     local non2xx; non2xx="$(awk '/Non-2xx or 3xx responses:/ { n = $NF } END { print n + 0 }' "$work/$arm.wrk")"
     if grep -q "Socket errors" "$work/$arm.wrk"; then log "window $window $arm: $(grep "Socket errors" "$work/$arm.wrk")"; fi
     [ -z "$out" ] || printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$window" "$arm" "$seconds" "$requests" \
@@ -163,7 +171,9 @@ header="$work/header.md"
   echo "Machine: $cpus cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) memory, $(java -version 2>&1 | head -2 | tail -1)."
   echo "Load average (1, 5, 15 min) at start: $load_start; at end: $(cut -d' ' -f1-3 /proc/loadavg)."
   echo "Service: embedded Tomcat 11, one servlet answering with the subject; JVM options: ${jvm_opts[*]}."
-  echo "Every arm running at once, all pinned to core 1, each loaded by its own wrk -t1 -c$connections on core 0 with the same valid token on every request;"
+  if [ "$cpus" -ge 2 ]; then pinning="all pinned to core 1, each loaded by its own wrk -t1 -c$connections on core 0"
+  else pinning="on the one core, each loaded by its own wrk -t1 -c$connections"; fi
+  echo "Every arm running at once, $pinning with the same valid token on every request;"
   echo "$warmup s of warm-up with every arm loaded, then $windows windows of $window_seconds s."
   echo "CPU per request: user + system time of the whole service JVM (GC and JIT included) over the requests it answered in the window."
   echo "× CPU-based: the arm's CPU per request against its baseline's in the same window ('none'; for rs256, 'none-rs256', the same requests without the agent),"

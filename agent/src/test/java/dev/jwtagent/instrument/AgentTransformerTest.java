@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.lang.instrument.ClassDefinition;
 import java.lang.instrument.ClassFileTransformer;
 import java.lang.instrument.Instrumentation;
+import java.net.URL;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -44,6 +45,36 @@ class AgentTransformerTest {
         List<Rules.Rule> matched = transformer().matchingRules("java.lang.Thread", ClassLoader.getSystemClassLoader(), match -> true);
         assertEquals(Arrays.asList(thread, threadsByCondition, threadOrPool), matches(matched),
                 "the library rule's loader lacks the library");
+    }
+
+    @Test
+    void aClassLoadedWhileTheTransformerIsAtWorkOnTheSameThreadIsPassedOverAndTheThreadsNextClassIsNot() {
+        Rules rules = new Rules();
+        rules.type(TypeMatch.named("example.Probe").inLoadersWithAnyOf("example.Library"));
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"), null);
+        List<String> asked = new ArrayList<>();
+        /** Asked by the rule whether it has the library; the first time, it loads a class meanwhile, as a loader may. */
+        final class AskingLoader extends ClassLoader {
+            AskingLoader() {
+                super(null);
+            }
+
+            @Override
+            public URL getResource(String name) {
+                asked.add(name);
+                if (asked.size() == 1) {
+                    // The JVM hands a class loaded here to the transformer on this same thread.
+                    transformer.transform(this, "example/Probe", null, null, new byte[0]);
+                }
+                return null;
+            }
+        }
+
+        transformer.transform(new AskingLoader(), "example/Probe", null, null, new byte[0]);
+        assertEquals(List.of("example/Library.class"), asked, "the class loaded meanwhile was passed over, not matched");
+        transformer.transform(new AskingLoader(), "example/Probe", null, null, new byte[0]);
+        assertEquals(List.of("example/Library.class", "example/Library.class"), asked,
+                "once done, the transformer looks at the thread's next class again");
     }
 
     @Test

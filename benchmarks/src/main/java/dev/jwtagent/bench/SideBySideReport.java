@@ -58,12 +58,18 @@ public final class SideBySideReport {
         return byArm;
     }
 
-    /** The arm an arm is compared with: none, or for an arm sent the RS256 token, none-rs256 when it ran. */
+    /**
+     * The arm an arm is compared with: none, or for an arm sent the RS256 token, none-rs256 when it
+     * ran; null for a baseline itself, and when no baseline ran.
+     */
     static String baselineOf(String arm, Map<String, ?> arms) {
         if (arm.equals(BASELINE) || arm.equals(RS256_BASELINE)) {
             return null;
         }
-        return arm.startsWith("rs256") && arms.containsKey(RS256_BASELINE) ? RS256_BASELINE : BASELINE;
+        if (arm.startsWith("rs256") && arms.containsKey(RS256_BASELINE)) {
+            return RS256_BASELINE;
+        }
+        return arms.containsKey(BASELINE) ? BASELINE : null;
     }
 
     static String table(Map<String, Map<String, Window>> byArm) {
@@ -79,7 +85,10 @@ public final class SideBySideReport {
             long non2xx = 0;
             for (Window w : windows.values()) {
                 perSecond.add(w.requests() / w.seconds());
-                cpuPerRequest.add(w.cpuMicrosPerRequest());
+                if (w.requests() > 0) {
+                    // A window without requests (its wrk failed) has no CPU per request.
+                    cpuPerRequest.add(w.cpuMicrosPerRequest());
+                }
                 non2xx += w.non2xx();
             }
             List<Double> cpuRatios = new ArrayList<>();

@@ -16,9 +16,9 @@ import java.nio.file.Files;
  * that answers with the subject the agent found ({@code jwt.agent.subject}), or {@code anonymous}.
  * It knows nothing of any agent. Usage: {@code java -jar bench-service.jar <port>}.
  *
- * <p>With {@code -Dbench.extra-work-ns=N} the servlet first spends N nanoseconds of its own CPU
- * time on every request, without any agent: a calibration arm, which shows what the benchmark makes
- * of a service that is that much slower per request for a reason of its own.
+ * <p>With {@code -Dbench.extra-work-ns=N} the servlet first keeps busy for N nanoseconds (wall
+ * time) on every request, without any agent: a calibration arm, which shows what the benchmark
+ * makes of a service that is that much slower per request for a reason of its own.
  */
 public final class SubjectService {
     private SubjectService() {

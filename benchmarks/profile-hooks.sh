@@ -14,6 +14,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
+. "$here/bench-lib.sh"
 launches="${LAUNCHES:-2}"
 warmup="${WARMUP:-40}"
 recorded="${SECONDS_RECORDED:-30}"
@@ -38,11 +39,7 @@ cat > "$work/samples.jfc" <<'JFC'
   </event>
 </configuration>
 JFC
-service_pin=()
-if [ "$(nproc)" -ge 2 ]; then
-  taskset -cp 0 $$ >/dev/null
-  service_pin=(taskset -c 1)
-fi
+pin_client_to_first_core
 
 arm_args() {
   local common=(-Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench)

@@ -32,6 +32,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
+. "$here/bench-lib.sh"
 rounds="${ROUNDS:-3}"
 warmup_min="${WARMUP_MIN:-15}"
 warmup_max="${WARMUP_MAX:-45}"
@@ -55,14 +56,8 @@ jvm_opts=(-Xms512m -Xmx512m -XX:+UseG1GC)
 
 log() { echo "process-bench: $*" >&2; }
 
-if [ ! -f "$agent_jar" ] || [ ! -f "$service_jar" ] || [ ! -f "$bench_jar" ]; then
-  log "building the agent and the benchmarks module"
-  (cd "$root" && mvn -q -ntp -pl agent,benchmarks package -Dmaven.test.skip=true)
-fi
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
+ensure_bench_jars "$root" "$agent_jar" "$service_jar" "$bench_jar"
+ensure_wrk
 mkdir -p "$work" "$(dirname "$results")"
 if [[ " ${arms[*]} " == *" otel "* ]] && [ ! -f "$otel_jar" ]; then
   log "fetching opentelemetry-javaagent $otel_version"
@@ -90,13 +85,7 @@ response = function(status)
 end
 LUA
 
-# Client side (this script, curl, wrk, jcmd) on the first core, the service alone on the second.
-cpus="$(nproc)"
-service_pin=()
-if [ "$cpus" -ge 2 ]; then
-  taskset -cp 0 $$ >/dev/null
-  service_pin=(taskset -c 1)
-fi
+pin_client_to_first_core
 
 arm_args() {
   local agent_common=(-javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench)

@@ -29,6 +29,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
+. "$here/bench-lib.sh"
 arms=(${ARMS:-none none-rs256 hs256 rs256 disabled})
 warmup="${WARMUP:-180}"
 windows="${WINDOWS:-30}"
@@ -45,25 +46,13 @@ jvm_opts=(-Xms512m -Xmx512m -XX:+UseG1GC)
 
 log() { echo "side-by-side: $*" >&2; }
 
-if [ ! -f "$agent_jar" ] || [ ! -f "$service_jar" ] || [ ! -f "$bench_jar" ]; then
-  log "building the agent and the benchmarks module"
-  (cd "$root" && mvn -q -ntp -pl agent,benchmarks package -Dmaven.test.skip=true)
-fi
-if ! command -v wrk >/dev/null; then
-  log "installing wrk"
-  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
+ensure_bench_jars "$root" "$agent_jar" "$service_jar" "$bench_jar"
+ensure_wrk
 mkdir -p "$work" "$(dirname "$results")"
 # Tokens are valid for two hours: new ones for every run (a run takes minutes).
 java -cp "$bench_jar" dev.jwtagent.bench.TokenTool "$keys" 1 > /dev/null
 
-# The client side (this script, curl, wrk) on the first core, every service on the second.
-cpus="$(nproc)"
-service_pin=()
-if [ "$cpus" -ge 2 ]; then
-  taskset -cp 0 $$ >/dev/null
-  service_pin=(taskset -c 1)
-fi
+pin_client_to_first_core
 
 arm_args() {
   local agent_common=(-javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench)

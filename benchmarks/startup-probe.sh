@@ -24,6 +24,7 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
+. "$here/bench-lib.sh"
 rounds="${ROUNDS:-5}"
 port="${PORT:-18124}"
 agent_jar="${AGENT_JAR:-$root/agent/target/jwt-agent.jar}"
@@ -40,12 +41,7 @@ concurrency_off=(-Djwt.agent.instrumentation.executor.enabled=false -Djwt.agent.
   -Djwt.agent.instrumentation.servlet-async.enabled=false)
 [ -f "$keys/hs256.secret" ] || { echo "startup-probe: run benchmarks/run-process-bench.sh first (keys)" >&2; exit 1; }
 mkdir -p "$work"
-cpus="$(nproc)"
-service_pin=()
-if [ "$cpus" -ge 2 ]; then
-  taskset -cp 0 $$ >/dev/null
-  service_pin=(taskset -c 1)
-fi
+pin_client_to_first_core
 
 variant_args() {
   local agent=(-javaagent:"$agent_jar" -Djwt.agent.issuer=https://issuer.bench.test -Djwt.agent.audience=bench

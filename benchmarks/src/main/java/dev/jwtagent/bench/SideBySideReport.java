@@ -10,11 +10,14 @@ import java.util.Map;
 
 /**
  * Turns the windows of {@code run-side-by-side.sh} (a TSV file, one line per window and arm: the
- * requests the arm answered and the CPU seconds its JVM used) into a markdown table:
+ * launch it belongs to, the requests the arm answered and the CPU seconds its JVM used) into a
+ * markdown table:
  * {@code java -cp benchmarks.jar dev.jwtagent.bench.SideBySideReport <windows.tsv> <header.md> <out.md>}.
  * All arms ran at the same time on the same core, so each arm is paired with its baseline window by
  * window: the ratio of their CPU per request (baseline / arm) is the throughput ratio the arm would
  * have on a core of its own, and a slowdown of the machine during a window hits both sides of a pair.
+ * Two launches of the same service differ by a few per cent, which no pairing within a launch
+ * removes: the ratio is also given per launch.
  */
 public final class SideBySideReport {
     private static final String BASELINE = "none";
@@ -23,8 +26,8 @@ public final class SideBySideReport {
     private SideBySideReport() {
     }
 
-    /** One arm in one window. */
-    record Window(double seconds, long requests, double cpuSeconds, long non2xx) {
+    /** One arm in one window of one launch. */
+    record Window(String launch, double seconds, long requests, double cpuSeconds, long non2xx) {
         double cpuMicrosPerRequest() {
             return requests == 0 ? Double.NaN : cpuSeconds * 1e6 / requests;
         }
@@ -41,6 +44,8 @@ public final class SideBySideReport {
     static Map<String, Map<String, Window>> read(List<String> lines) {
         String[] columns = lines.get(0).split("\t");
         int window = index(columns, "window");
+        // Files of runs before launches were repeated have no launch column: one launch.
+        int launch = List.of(columns).indexOf("launch");
         int arm = index(columns, "arm");
         int seconds = index(columns, "seconds");
         int requests = index(columns, "requests");
@@ -53,7 +58,7 @@ public final class SideBySideReport {
             }
             String[] cells = line.split("\t", -1);
             byArm.computeIfAbsent(cells[arm], a -> new LinkedHashMap<>()).put(cells[window],
-                    new Window(Double.parseDouble(cells[seconds]), Long.parseLong(cells[requests]), Double.parseDouble(cells[cpu]), Long.parseLong(cells[non2xx])));
+                    new Window(launch < 0 ? "1" : cells[launch], Double.parseDouble(cells[seconds]), Long.parseLong(cells[requests]), Double.parseDouble(cells[cpu]), Long.parseLong(cells[non2xx])));
         }
         return byArm;
     }
@@ -74,8 +79,8 @@ public final class SideBySideReport {
 
     static String table(Map<String, Map<String, Window>> byArm) {
         StringBuilder out = new StringBuilder();
-        out.append("| arm | baseline | windows | requests/s | CPU us/request | × CPU-based, paired per window | × requests, paired per window | non-2xx |\n");
-        out.append("|---|---|---|---|---|---|---|---|\n");
+        out.append("| arm | baseline | windows | requests/s | CPU us/request | × CPU-based, paired per window | × requests, paired per window | non-2xx | × CPU-based per launch |\n");
+        out.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, Map<String, Window>> e : byArm.entrySet()) {
             String arm = e.getKey();
             Map<String, Window> windows = e.getValue();
@@ -93,6 +98,7 @@ public final class SideBySideReport {
             }
             List<Double> cpuRatios = new ArrayList<>();
             List<Double> requestRatios = new ArrayList<>();
+            Map<String, List<Double>> cpuRatiosByLaunch = new LinkedHashMap<>();
             Map<String, Window> base = baseline == null ? null : byArm.get(baseline);
             if (base != null) {
                 for (Map.Entry<String, Window> w : windows.entrySet()) {
@@ -100,7 +106,9 @@ public final class SideBySideReport {
                     Window a = w.getValue();
                     // A window without requests or CPU on either side says nothing about the pair.
                     if (b != null && a.requests() > 0 && b.requests() > 0 && a.cpuSeconds() > 0 && b.cpuSeconds() > 0) {
-                        cpuRatios.add(b.cpuMicrosPerRequest() / a.cpuMicrosPerRequest());
+                        double ratio = b.cpuMicrosPerRequest() / a.cpuMicrosPerRequest();
+                        cpuRatios.add(ratio);
+                        cpuRatiosByLaunch.computeIfAbsent(a.launch(), l -> new ArrayList<>()).add(ratio);
                         requestRatios.add((double) a.requests() / b.requests());
                     }
                 }
@@ -112,10 +120,24 @@ public final class SideBySideReport {
                     .append(" | ").append(ProcessBenchReport.quartiles(cpuPerRequest, 2, false))
                     .append(" | ").append(ProcessBenchReport.quartiles(cpuRatios, 3, false))
                     .append(" | ").append(ProcessBenchReport.quartiles(requestRatios, 3, false))
-                    .append(" | ").append(non2xx).append(" |\n");
+                    .append(" | ").append(non2xx)
+                    .append(" | ").append(perLaunch(cpuRatiosByLaunch)).append(" |\n");
         }
         out.append("\nMedian over the windows [25th, 75th percentile]. Requests/s is each arm's share of the core: the arms split it.\n");
+        out.append("Per launch: the median of that launch's paired windows, launch by launch.\n");
         return out.toString();
+    }
+
+    /** Each launch's median ratio, in launch order: "0.961 / 0.990 / 0.975"; a dash when nothing paired. */
+    private static String perLaunch(Map<String, List<Double>> ratiosByLaunch) {
+        if (ratiosByLaunch.isEmpty()) {
+            return "–";
+        }
+        List<String> medians = new ArrayList<>();
+        for (List<Double> ratios : ratiosByLaunch.values()) {
+            medians.add(String.format(java.util.Locale.ROOT, "%.3f", ProcessBenchReport.median(Map.of("ratios", ratios), "ratios")));
+        }
+        return String.join(" / ", medians);
     }
 
     private static int index(String[] columns, String name) {

@@ -60,6 +60,30 @@ class SideBySideReportTest {
     }
 
     @Test
+    void eachLaunchGetsItsOwnRatioBesideThePooledOne(@TempDir Path dir) throws Exception {
+        // Launch 1: hs256 spends 33, 34 and 32 us where none spends 30 (0.909, 0.882, 0.938: median 0.909). Launch 2,
+        // new processes: 31 against 30 in both windows (0.968). Pooled over the five windows: 0.909, 0.882, 0.938, 0.968,
+        // 0.968, median 0.938.
+        String header = "launch\t" + HEADER;
+        String windows = header
+                + "1\t" + row(1, "none", 100_000, 3.0) + "1\t" + row(1, "hs256", 100_000, 3.3)
+                + "1\t" + row(2, "none", 100_000, 3.0) + "1\t" + row(2, "hs256", 100_000, 3.4)
+                + "1\t" + row(3, "none", 100_000, 3.0) + "1\t" + row(3, "hs256", 100_000, 3.2)
+                + "2\t" + row(4, "none", 100_000, 3.0) + "2\t" + row(4, "hs256", 100_000, 3.1)
+                + "2\t" + row(5, "hs256", 100_000, 3.1) + "2\t" + row(5, "none", 100_000, 3.0);
+        String report = report(dir, windows);
+        assertTrue(report.contains("| hs256 | none | 5 | 10000 [10000, 10000] | 32.00 [31.00, 33.00] | 0.938 [0.909, 0.968] | 1.000 [1.000, 1.000] | 0 | 0.909 / 0.968 |"),
+                report);
+        assertTrue(report.contains("| none | – | 5 |") && report.contains(" | 0 | – |"), "the baseline has no ratio: " + report);
+    }
+
+    @Test
+    void aFileWithoutLaunchesIsOneLaunch(@TempDir Path dir) throws Exception {
+        String windows = HEADER + row(1, "none", 100_000, 3.0) + row(1, "hs256", 100_000, 4.0);
+        assertTrue(report(dir, windows).contains("| 0.750 [0.750, 0.750] | 1.000 [1.000, 1.000] | 0 | 0.750 |"));
+    }
+
+    @Test
     void anArmSentTheRs256TokenFallsBackToTheNoAgentArmWhenItsOwnBaselineDidNotRunAndNoBaselineMeansNone() {
         Map<String, Object> arms = new LinkedHashMap<>();
         arms.put("rs256", 1);

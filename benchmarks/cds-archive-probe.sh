@@ -8,8 +8,10 @@
 #   2. Classes: one launch per arm, with that archive and with the JDK's default archive only, counts
 #      the classes loaded until the first answer and how many of them came from an archive (all, and
 #      Tomcat's, org.apache.*) (-Xlog:class+load).
-#   3. First answer: ROUNDS rounds, the arms taking turns, each launch on the second core with the
-#      service's archive; prints medians and each arm's difference to "none", paired per round.
+#   3. First answer: ROUNDS rounds, each launch alone on the second core, every arm with the
+#      service's archive and, as a baseline, "none" and "agent" with the JDK's default archive only
+#      ("none/default", "agent/default"); the launches take turns, in an order rotated every round.
+#      Prints medians and each arm's difference to "none" (with the same archive), paired per round.
 # Arms:
 #   none    no agent
 #   empty   an agent whose premain does nothing (built here): the JVM's own cost of -javaagent
@@ -31,6 +33,7 @@ bench_jar="$here/target/benchmarks.jar"
 work="$here/target/cds-archive-probe"
 arms=(none empty append agent)
 url="http://127.0.0.1:$port/"
+timed=(none empty append agent none/default agent/default)
 
 log() { echo "cds-archive-probe: $*" >&2; }
 
@@ -81,11 +84,14 @@ trap stop_service EXIT
 # answer; sets first_ms to the milliseconds from launch to it. Not to be called in a subshell, which
 # would lose the service's process id.
 launch_until_answer() {
-  local t0; t0="$(date +%s%N)"
-  "${service_pin[@]}" "$java_bin" -Xms512m -Xmx512m -XX:+UseG1GC "$@" -jar "$service_jar" "$port" > "$work/service.log" 2>&1 &
+  local t0
+  if curl -s -o /dev/null --max-time 1 "$url"; then log "port $port is already taken"; exit 1; fi
+  t0="$(date +%s%N)"
+  ${service_pin[@]+"${service_pin[@]}"} "$java_bin" -Xms512m -Xmx512m -XX:+UseG1GC "$@" -jar "$service_jar" "$port" > "$work/service.log" 2>&1 &
   service=$!
   until curl -s -o /dev/null --max-time 1 "$url"; do
     if ! kill -0 "$service" 2>/dev/null; then log "the service ended before answering:"; cat "$work/service.log" >&2; exit 1; fi
+    if [ $(( ($(date +%s%N) - t0) / 1000000000 )) -gt 60 ]; then log "no answer within 60 s"; exit 1; fi
     sleep 0.005
   done
   first_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -104,19 +110,24 @@ for archive in service default; do
   for arm in "${arms[@]}"; do
     args=(); mapfile -t args < <(arm_args "$arm")
     launch_until_answer ${archive_args[@]+"${archive_args[@]}"} ${args[@]+"${args[@]}"} -Xlog:class+load:file="$work/classes.log"
+    # What was loaded by the first answer, not what stopping the service loads.
+    cp "$work/classes.log" "$work/classes-at-answer.log"
     stop_service
     awk -v archive="$archive" -v arm="$arm" -v line="$(grep -c 'Sharing is only supported' "$work/service.log" || true)" '
       / source: / { n++; shared = / source: shared objects file/; s += shared; if ($2 ~ /^org\.apache\./) { t++; ts += shared } }
-      END { printf "%s\t%s\t%d\t%d\t%d\t%d\t%s\n", archive, arm, n, s, t, ts, (line > 0 ? "yes" : "no") }' "$work/classes.log" >> "$classes"
+      END { printf "%s\t%s\t%d\t%d\t%d\t%d\t%s\n", archive, arm, n, s, t, ts, (line > 0 ? "yes" : "no") }' "$work/classes-at-answer.log" >> "$classes"
   done
 done
 
 starts="$work/starts.tsv"
 printf 'round\tarm\tfirst_answer_ms\n' > "$starts"
 for round in $(seq 1 "$rounds"); do
-  for arm in "${arms[@]}"; do
-    args=(); mapfile -t args < <(arm_args "$arm")
-    launch_until_answer -XX:SharedArchiveFile="$work/service.jsa" ${args[@]+"${args[@]}"}
+  for i in "${!timed[@]}"; do
+    arm="${timed[$(( (i + round - 1) % ${#timed[@]} ))]}"
+    archive_args=(-XX:SharedArchiveFile="$work/service.jsa")
+    [[ "$arm" == */default ]] && archive_args=()
+    args=(); mapfile -t args < <(arm_args "${arm%/default}")
+    launch_until_answer ${archive_args[@]+"${archive_args[@]}"} ${args[@]+"${args[@]}"}
     stop_service
     printf '%s\t%s\t%s\n' "$round" "$arm" "$first_ms" >> "$starts"
   done
@@ -137,14 +148,17 @@ median() { sort -n | awk '{ a[NR] = $1 } END { if (NR == 0) { print "–"; exit 
   echo "|---|---|---|---|---|---|---|"
   awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s |\n", ($1 == "service" ? "the service'"'"'s" : "the JDK'"'"'s default"), $2, $3, $4, $5, $6, $7 }' "$classes"
   echo
-  echo "First answer with the service's archive, $rounds rounds, the arms taking turns, each launch alone on core 1 (median; difference to none paired per round, median):"
+  where="alone on the service's core"; [ "$cpus" -ge 2 ] || where="alone on the one core"
+  echo "First answer, $rounds rounds, the launches taking turns in an order rotated every round, each $where; with the service's archive, and (/default) with the JDK's default archive only."
+  echo "Median; the difference to none with the same archive, paired per round, median:"
   echo
   echo "| arm | first answer (ms) | difference to none, paired (ms) |"
   echo "|---|---|---|"
-  for arm in "${arms[@]}"; do
+  for arm in "${timed[@]}"; do
     first="$(awk -F'\t' -v a="$arm" '$2 == a { print $3 }' "$starts" | median)"
-    if [ "$arm" = none ]; then delta="–"; else
-      delta="$(awk -F'\t' -v a="$arm" 'NR > 1 { v[$1, $2] = $3; r[$1] = 1 } END { for (i in r) if ((i, a) in v && (i, "none") in v) print v[i, a] - v[i, "none"] }' "$starts" | median)"
+    base=none; [[ "$arm" == */default ]] && base=none/default
+    if [ "$arm" = "$base" ]; then delta="–"; else
+      delta="$(awk -F'\t' -v a="$arm" -v b="$base" 'NR > 1 { v[$1, $2] = $3; r[$1] = 1 } END { for (i in r) if ((i, a) in v && (i, b) in v) print v[i, a] - v[i, b] }' "$starts" | median)"
       delta="+$delta"; delta="${delta/+-/-}"
     fi
     echo "| $arm | $first | $delta |"

@@ -87,7 +87,7 @@ stop_all() {
     kill "$pid" 2>/dev/null || true
     waited=0
     while kill -0 "$pid" 2>/dev/null && [ "$waited" -lt 1000 ]; do sleep 0.01; waited=$((waited + 1)); done
-    kill -9 "$pid" 2>/dev/null || true
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     wait "$pid" 2>/dev/null || true
     unset "pid_of[$arm]"
   done
@@ -95,7 +95,8 @@ stop_all() {
 trap stop_all EXIT
 
 # Launches every arm, one after another so that no arm's startup competes with another's, in the
-# order of the arms rotated by $1 places (each launch starts them in another order, on other ports).
+# order of the arms rotated by $1 places (each launch starts them in another order, on other ports,
+# while there are more arms than launches before it); $1 + 1 names the launch's log files.
 launch_all() {
   local shift="$1" i arm p t0 answer args
   for i in "${!arms[@]}"; do
@@ -103,12 +104,12 @@ launch_all() {
     p=$((port + i))
     if curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; then log "port $p is already taken"; exit 1; fi
     args=(); mapfile -t args < <(arm_args "$arm")
-    "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$work/$arm.log" 2>&1 &
+    "${service_pin[@]}" java "${jvm_opts[@]}" "${args[@]}" -jar "$service_jar" "$p" > "$work/$arm.launch$((shift + 1)).log" 2>&1 &
     pid_of[$arm]=$!
     port_of[$arm]=$p
     t0="$(date +%s)"
     until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$p/"; do
-      if ! kill -0 "${pid_of[$arm]}" 2>/dev/null; then log "$arm did not start:"; cat "$work/$arm.log" >&2; exit 1; fi
+      if ! kill -0 "${pid_of[$arm]}" 2>/dev/null; then log "$arm did not start:"; cat "$work/$arm.launch$((shift + 1)).log" >&2; exit 1; fi
       if [ $(($(date +%s) - t0)) -gt 60 ]; then log "$arm: no answer within 60 s"; exit 1; fi
       sleep 0.05
     done

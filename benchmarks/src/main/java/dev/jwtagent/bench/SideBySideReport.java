@@ -57,8 +57,12 @@ public final class SideBySideReport {
                 continue;
             }
             String[] cells = line.split("\t", -1);
-            byArm.computeIfAbsent(cells[arm], a -> new LinkedHashMap<>()).put(cells[window],
+            Window previous = byArm.computeIfAbsent(cells[arm], a -> new LinkedHashMap<>()).put(cells[window],
                     new Window(launch < 0 ? "1" : cells[launch], Double.parseDouble(cells[seconds]), Long.parseLong(cells[requests]), Double.parseDouble(cells[cpu]), Long.parseLong(cells[non2xx])));
+            if (previous != null) {
+                // Window numbers run on across launches; a repeated one would silently replace a window.
+                throw new IllegalArgumentException("window " + cells[window] + " of arm " + cells[arm] + " appears twice");
+            }
         }
         return byArm;
     }

@@ -10,13 +10,16 @@ final class ServletMatchers {
 
     /**
      * Every servlet and filter class that declares an entry method, in class loaders that have the
-     * servlet API. Both entry methods' descriptors start with the same text, which such a class
-     * holds in its constant pool; only the few class files that have it are read further.
+     * servlet API, and every interface of such a class that declares one as a default method (a
+     * filter that inherits its {@code doFilter} would otherwise run before the request is decided).
+     * Both entry methods' descriptors start with the same text, which such a class holds in its
+     * constant pool; only the few class files that have it are read further.
      */
     static TypeMatch servletsAndFilters(String pkg) {
         String internal = pkg.replace('.', '/');
         return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
-                .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;");
+                .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;")
+                .includingInterfaces();
     }
 
     /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */

@@ -31,6 +31,8 @@ public final class TypeMatch {
     private final byte[] requiredText;
     /** Methods a class must declare to be matched at all (null: no such condition). */
     private final MethodMatch declaredMethods;
+    /** Whether an interface is matched too (for a default method it declares); classes only otherwise. */
+    private final boolean interfacesToo;
     private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
     /** The loader asked about last and the answer: classes mostly load one loader's after another. */
     private volatile LoaderAnswer lastAnswer;
@@ -46,24 +48,25 @@ public final class TypeMatch {
     }
 
     private TypeMatch(Set<String> exactNames, String[] nameFragments, Set<String> superTypes, String[] libraryResources,
-                      byte[] requiredText, MethodMatch declaredMethods) {
+                      byte[] requiredText, MethodMatch declaredMethods, boolean interfacesToo) {
         this.exactNames = exactNames;
         this.nameFragments = nameFragments;
         this.superTypes = superTypes;
         this.libraryResources = libraryResources;
         this.requiredText = requiredText;
         this.declaredMethods = declaredMethods;
+        this.interfacesToo = interfacesToo;
     }
 
     /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
     public static TypeMatch named(String... binaryNames) {
         Set<String> set = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(binaryNames)));
-        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null);
+        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null, false);
     }
 
-    /** Classes (not interfaces) that extend or implement one of {@code superTypes}. */
+    /** Classes (not interfaces, see {@link #includingInterfaces}) that extend or implement one of {@code superTypes}. */
     public static TypeMatch subtypesOf(String... superTypes) {
-        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null);
+        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null, false);
     }
 
     /**
@@ -77,7 +80,7 @@ public final class TypeMatch {
         if (fragments.length == 0) {
             throw new IllegalArgumentException("no name fragment given");
         }
-        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods);
+        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, interfacesToo);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -86,7 +89,7 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods);
+        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, interfacesToo);
     }
 
     /**
@@ -97,7 +100,17 @@ public final class TypeMatch {
      * come before any super type is read, which would read their class files.
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods);
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods,
+                interfacesToo);
+    }
+
+    /**
+     * The same match, for interfaces that extend one of the super types as well as for classes: an
+     * interface's default method is code like a class's, and every class that does not override it
+     * runs it (a filter whose {@code doFilter} comes from an interface of the application's).
+     */
+    public TypeMatch includingInterfaces() {
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true);
     }
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
@@ -159,11 +172,11 @@ public final class TypeMatch {
 
     /** For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by reflection. */
     boolean acceptsLoadedHierarchy(Class<?> type) {
-        return !type.isInterface() && !type.isSynthetic() && SuperTypes.isLoadedSubtypeOfAny(type, superTypes);
+        return (interfacesToo || !type.isInterface()) && !type.isSynthetic() && SuperTypes.isLoadedSubtypeOfAny(type, superTypes);
     }
 
     /** For a rule that {@link #needsHierarchy()}: is the class concrete enough and a subtype of one of the targets? */
     boolean acceptsHierarchy(ClassHeader header, ClassLoader loader, SuperTypes hierarchy) {
-        return !header.isInterface() && !header.isSynthetic() && hierarchy.isSubtypeOfAny(header, loader, superTypes);
+        return (interfacesToo || !header.isInterface()) && !header.isSynthetic() && hierarchy.isSubtypeOfAny(header, loader, superTypes);
     }
 }

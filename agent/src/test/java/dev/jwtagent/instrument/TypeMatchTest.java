@@ -247,6 +247,20 @@ class TypeMatchTest {
     }
 
     @Test
+    void interfacesAreMatchedOnlyWhenTheMatchIncludesThem() throws IOException {
+        // A filter may inherit its doFilter from an interface's default method: that interface is what is rewritten.
+        TypeMatch classes = TypeMatch.subtypesOf(Marker.class.getName());
+        TypeMatch withInterfaces = classes.includingInterfaces();
+        assertFalse(matches(classes, ExtendsMarker.class));
+        assertFalse(classes.acceptsLoadedHierarchy(ExtendsMarker.class));
+        assertTrue(matches(withInterfaces, ExtendsMarker.class));
+        assertTrue(withInterfaces.acceptsLoadedHierarchy(ExtendsMarker.class));
+        assertTrue(matches(withInterfaces, ThroughInterface.class), "classes still match");
+        assertFalse(matches(withInterfaces, Unrelated.class));
+        assertFalse(withInterfaces.acceptsLoadedHierarchy(Runnable.class), "an interface outside the hierarchy does not");
+    }
+
+    @Test
     void theAgentsOwnClassesAndUninstrumentedJdkPackagesAreIgnored() {
         Ignored ignored = new Ignored();
         assertTrue(ignored.name("dev.jwtagent.shaded.bytebuddy.asm.Advice"));

@@ -112,9 +112,18 @@ public final class TomcatJakartaServer implements TestServer {
         }
     }
 
-    static final class CountingFilter implements Filter {
+    /**
+     * The application's filter. It declares no {@code doFilter} of its own but inherits it from an
+     * interface's default method, which the agent must rewrite too: otherwise the filter would run
+     * before the request is decided (the Jetty server's filter declares its own).
+     */
+    static final class CountingFilter implements CountingByDefault {
+    }
+
+    /** A filter's behaviour as an application may share it among its filters. */
+    interface CountingByDefault extends Filter {
         @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
+        default void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
             RelayApp.FILTER_CALLS.incrementAndGet();
             chain.doFilter(request, response);
         }

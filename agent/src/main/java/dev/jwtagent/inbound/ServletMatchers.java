@@ -10,8 +10,9 @@ final class ServletMatchers {
 
     /**
      * Every servlet and filter class that declares an entry method, in class loaders that have the
-     * servlet API, and every interface of such a class that declares one as a default method (a
-     * filter that inherits its {@code doFilter} would otherwise run before the request is decided).
+     * servlet API, and every interface extending {@code Servlet} or {@code Filter} that declares one
+     * as a default method (a filter that inherits its {@code doFilter} from it would otherwise run
+     * before the request is decided).
      * Both entry methods' descriptors start with the same text, which such a class holds in its
      * constant pool; only the few class files that have it are read further.
      */

@@ -175,7 +175,7 @@ public final class TypeMatch {
         return (interfacesToo || !type.isInterface()) && !type.isSynthetic() && SuperTypes.isLoadedSubtypeOfAny(type, superTypes);
     }
 
-    /** For a rule that {@link #needsHierarchy()}: is the class concrete enough and a subtype of one of the targets? */
+    /** For a rule that {@link #needsHierarchy()}: is the class (or, if included, the interface) a subtype of one of the targets? */
     boolean acceptsHierarchy(ClassHeader header, ClassLoader loader, SuperTypes hierarchy) {
         return (interfacesToo || !header.isInterface()) && !header.isSynthetic() && hierarchy.isSubtypeOfAny(header, loader, superTypes);
     }

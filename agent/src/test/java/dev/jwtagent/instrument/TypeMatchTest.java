@@ -258,6 +258,8 @@ class TypeMatchTest {
         assertTrue(matches(withInterfaces, ThroughInterface.class), "classes still match");
         assertFalse(matches(withInterfaces, Unrelated.class));
         assertFalse(withInterfaces.acceptsLoadedHierarchy(Runnable.class), "an interface outside the hierarchy does not");
+        assertFalse(withInterfaces.acceptsLoadedHierarchy(Marker.class), "nor the target itself");
+        assertFalse(matches(withInterfaces, Marker.class), "nor the target itself, from its class file");
     }
 
     @Test

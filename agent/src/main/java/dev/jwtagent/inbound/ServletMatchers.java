@@ -9,10 +9,11 @@ final class ServletMatchers {
     }
 
     /**
-     * Every servlet and filter class that declares an entry method, in class loaders that have the
-     * servlet API, and every interface extending {@code Servlet} or {@code Filter} that declares one
-     * as a default method (a filter that inherits its {@code doFilter} from it would otherwise run
-     * before the request is decided).
+     * Every class or interface that declares an entry method with code, in class loaders that have
+     * the servlet API: a servlet or filter, an interface with it as a default method, and a super
+     * class that is neither (a filter that inherits its {@code doFilter} from either would
+     * otherwise run before the request is decided). Such a method of a class that is no servlet or
+     * filter decides a request only when nothing outside it has (an inner call does nothing).
      * Both entry methods' descriptors start with the same text, which such a class holds in its
      * constant pool; only the few class files that have it are read further.
      */
@@ -20,7 +21,8 @@ final class ServletMatchers {
         String internal = pkg.replace('.', '/');
         return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
                 .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;")
-                .includingInterfaces();
+                .includingInterfaces()
+                .orAnyTypeDeclaringThem();
     }
 
     /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */

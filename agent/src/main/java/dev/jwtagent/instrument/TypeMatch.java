@@ -1,6 +1,9 @@
 package dev.jwtagent.instrument;
 
+import net.bytebuddy.jar.asm.Type;
+
 import java.lang.ref.WeakReference;
+import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
@@ -33,6 +36,8 @@ public final class TypeMatch {
     private final MethodMatch declaredMethods;
     /** Whether an interface is matched too (for a default method it declares); classes only otherwise. */
     private final boolean interfacesToo;
+    /** Whether a class that declares one of {@link #declaredMethods} is matched whatever its super types. */
+    private final boolean anyDeclaringType;
     private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
     /** The loader asked about last and the answer: classes mostly load one loader's after another. */
     private volatile LoaderAnswer lastAnswer;
@@ -48,7 +53,7 @@ public final class TypeMatch {
     }
 
     private TypeMatch(Set<String> exactNames, String[] nameFragments, Set<String> superTypes, String[] libraryResources,
-                      byte[] requiredText, MethodMatch declaredMethods, boolean interfacesToo) {
+                      byte[] requiredText, MethodMatch declaredMethods, boolean interfacesToo, boolean anyDeclaringType) {
         this.exactNames = exactNames;
         this.nameFragments = nameFragments;
         this.superTypes = superTypes;
@@ -56,17 +61,18 @@ public final class TypeMatch {
         this.requiredText = requiredText;
         this.declaredMethods = declaredMethods;
         this.interfacesToo = interfacesToo;
+        this.anyDeclaringType = anyDeclaringType;
     }
 
     /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
     public static TypeMatch named(String... binaryNames) {
         Set<String> set = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(binaryNames)));
-        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null, false);
+        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null, false, false);
     }
 
     /** Classes (not interfaces, see {@link #includingInterfaces}) that extend or implement one of {@code superTypes}. */
     public static TypeMatch subtypesOf(String... superTypes) {
-        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null, false);
+        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null, false, false);
     }
 
     /**
@@ -80,7 +86,8 @@ public final class TypeMatch {
         if (fragments.length == 0) {
             throw new IllegalArgumentException("no name fragment given");
         }
-        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, interfacesToo);
+        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, interfacesToo,
+                anyDeclaringType);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -89,7 +96,8 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, interfacesToo);
+        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, interfacesToo,
+                anyDeclaringType);
     }
 
     /**
@@ -101,7 +109,7 @@ public final class TypeMatch {
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
         return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods,
-                interfacesToo);
+                interfacesToo, anyDeclaringType);
     }
 
     /**
@@ -110,7 +118,20 @@ public final class TypeMatch {
      * runs it (a filter whose {@code doFilter} comes from an interface of the application's).
      */
     public TypeMatch includingInterfaces() {
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true);
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true, anyDeclaringType);
+    }
+
+    /**
+     * The same match, also for a class that is no subtype of the super types but declares one of the
+     * methods {@link #declaring} names: a servlet or filter may inherit its entry method from a super
+     * class that is neither ({@code class F extends Base implements Filter}), which is loaded, and
+     * must be rewritten, before anything says a filter will extend it.
+     */
+    public TypeMatch orAnyTypeDeclaringThem() {
+        if (declaredMethods == null) {
+            throw new IllegalStateException("no declared methods to match by");
+        }
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, interfacesToo, true);
     }
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
@@ -172,11 +193,28 @@ public final class TypeMatch {
 
     /** For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by reflection. */
     boolean acceptsLoadedHierarchy(Class<?> type) {
-        return (interfacesToo || !type.isInterface()) && !type.isSynthetic() && SuperTypes.isLoadedSubtypeOfAny(type, superTypes);
+        if ((type.isInterface() && !interfacesToo) || type.isSynthetic()) {
+            return false;
+        }
+        return SuperTypes.isLoadedSubtypeOfAny(type, superTypes) || (anyDeclaringType && declaresByReflection(type));
+    }
+
+    /** For a loaded class, whose class file is not at hand: whether it declares one of the methods. */
+    private boolean declaresByReflection(Class<?> type) {
+        for (Method method : type.getDeclaredMethods()) {
+            if (declaredMethods.matches(method.getModifiers(), method.getName(), Type.getMethodDescriptor(method))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** For a rule that {@link #needsHierarchy()}: is the class (or, if included, the interface) a subtype of one of the targets? */
     boolean acceptsHierarchy(ClassHeader header, ClassLoader loader, SuperTypes hierarchy) {
-        return (interfacesToo || !header.isInterface()) && !header.isSynthetic() && hierarchy.isSubtypeOfAny(header, loader, superTypes);
+        if ((header.isInterface() && !interfacesToo) || header.isSynthetic()) {
+            return false;
+        }
+        // With anyDeclaringType the class file has been found to declare a method (acceptsClassFile, checked first).
+        return anyDeclaringType || hierarchy.isSubtypeOfAny(header, loader, superTypes);
     }
 }

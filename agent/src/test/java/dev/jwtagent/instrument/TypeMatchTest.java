@@ -41,7 +41,17 @@ class TypeMatchTest {
     static class Unrelated {
     }
 
-    /** A JDK super class (Thread) that implements the JDK's Runnable. */
+    /** Declares newThread(Runnable) without being a ThreadFactory; a subclass that is one inherits it. */
+    static class PlainBase {
+        public Thread newThread(Runnable r) {
+            return new Thread(r);
+        }
+    }
+
+    static class FactoryThroughBase extends PlainBase implements ThreadFactory {
+    }
+
+        /** A JDK super class (Thread) that implements the JDK's Runnable. */
     static class WorkerThread extends Thread {
     }
 
@@ -260,6 +270,24 @@ class TypeMatchTest {
         assertFalse(withInterfaces.acceptsLoadedHierarchy(Runnable.class), "an interface outside the hierarchy does not");
         assertFalse(withInterfaces.acceptsLoadedHierarchy(Marker.class), "nor the target itself");
         assertFalse(matches(withInterfaces, Marker.class), "nor the target itself, from its class file");
+    }
+
+    @Test
+    void aClassThatDeclaresTheMethodsMatchesWhateverItsSuperTypesWhenTheMatchSaysSo() throws IOException {
+        // The filter inherits its entry method from a class that is no filter: that class is what must be rewritten.
+        MethodMatch newThread = MethodMatch.named("newThread").arguments(1).argument(0, Runnable.class).notAbstract();
+        TypeMatch subtypes = TypeMatch.subtypesOf(ThreadFactory.class.getName()).declaring(newThread, "(Ljava/lang/Runnable;)");
+        TypeMatch declaring = subtypes.orAnyTypeDeclaringThem();
+        assertFalse(subtypes.acceptsClassFile(classFile(FactoryThroughBase.class)), "the subclass declares nothing");
+        assertTrue(subtypes.acceptsClassFile(classFile(PlainBase.class)));
+        assertFalse(matches(subtypes, PlainBase.class), "no ThreadFactory");
+        assertFalse(subtypes.acceptsLoadedHierarchy(PlainBase.class));
+        assertTrue(declaring.acceptsClassFile(classFile(PlainBase.class)) && matches(declaring, PlainBase.class));
+        assertTrue(declaring.acceptsLoadedHierarchy(PlainBase.class), "by reflection, when already loaded");
+        assertTrue(declaring.acceptsLoadedHierarchy(Direct.class), "a subtype still matches");
+        assertFalse(declaring.acceptsClassFile(classFile(Unrelated.class)));
+        assertFalse(declaring.acceptsLoadedHierarchy(Unrelated.class), "declares no such method, is no subtype");
+        assertThrows(IllegalStateException.class, () -> TypeMatch.subtypesOf(Marker.class.getName()).orAnyTypeDeclaringThem());
     }
 
     @Test

@@ -40,6 +40,15 @@ public final class TomcatJakartaServer implements TestServer {
         Context context = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(context, "relay", new RelayServlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/*", "relay");
+        // For /gate only, and ahead of the counting filter: a filter whose doFilter comes from a super class that is no filter.
+        FilterDef gate = new FilterDef();
+        gate.setFilterName("gate");
+        gate.setFilter(new GateFilter());
+        context.addFilterDef(gate);
+        FilterMap gateMap = new FilterMap();
+        gateMap.setFilterName("gate");
+        gateMap.addURLPattern("/gate");
+        context.addFilterMap(gateMap);
         FilterDef filter = new FilterDef();
         filter.setFilterName("counting");
         filter.setFilter(new CountingFilter());
@@ -118,6 +127,22 @@ public final class TomcatJakartaServer implements TestServer {
      * before the request is decided (the Jetty server's filter declares its own).
      */
     static final class CountingFilter implements CountingByDefault {
+    }
+
+    /**
+     * Answers {@code /gate} itself, never calling the chain, with the subject the agent found. Its
+     * {@code doFilter} comes from a super class that is no filter, which the agent must rewrite too:
+     * otherwise it would answer a request whose token was never checked.
+     */
+    static final class GateFilter extends Gate implements Filter {
+    }
+
+    /** Not a filter: a class an application's filters may extend. */
+    static class Gate {
+        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException {
+            response.setContentType("text/plain");
+            response.getWriter().print("gate:" + request.getAttribute("jwt.agent.subject"));
+        }
     }
 
     /** A filter's behaviour as an application may share it among its filters. */

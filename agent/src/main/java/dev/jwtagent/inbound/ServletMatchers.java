@@ -10,10 +10,11 @@ final class ServletMatchers {
 
     /**
      * Every class or interface that declares an entry method with code, in class loaders that have
-     * the servlet API: a servlet or filter, an interface with it as a default method, and a super
-     * class that is neither (a filter that inherits its {@code doFilter} from either would
-     * otherwise run before the request is decided). Such a method of a class that is no servlet or
-     * filter decides a request only when nothing outside it has (an inner call does nothing).
+     * the servlet API: a servlet or filter, an interface with it as a default method, a super class
+     * that is neither (a filter that inherits its {@code doFilter} from either would otherwise run
+     * before the request is decided), and a container's own wrapper (Jetty's {@code FilterHolder},
+     * which then decides, one frame before the first filter). As everywhere, the outermost such
+     * call on a thread decides; the calls inside it do nothing.
      * Both entry methods' descriptors start with the same text, which such a class holds in its
      * constant pool; only the few class files that have it are read further.
      */

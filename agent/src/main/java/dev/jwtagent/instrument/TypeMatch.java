@@ -199,9 +199,19 @@ public final class TypeMatch {
         return SuperTypes.isLoadedSubtypeOfAny(type, superTypes) || (anyDeclaringType && declaresByReflection(type));
     }
 
-    /** For a loaded class, whose class file is not at hand: whether it declares one of the methods. */
+    /**
+     * For a loaded class, whose class file is not at hand: whether it declares one of the methods.
+     * False when its methods cannot be listed (a signature naming a class that is missing): the
+     * other rules still get their say on the class.
+     */
     private boolean declaresByReflection(Class<?> type) {
-        for (Method method : type.getDeclaredMethods()) {
+        Method[] methods;
+        try {
+            methods = type.getDeclaredMethods();
+        } catch (LinkageError | RuntimeException e) {
+            return false;
+        }
+        for (Method method : methods) {
             if (declaredMethods.matches(method.getModifiers(), method.getName(), Type.getMethodDescriptor(method))) {
                 return true;
             }

@@ -51,7 +51,7 @@ class TypeMatchTest {
     static class FactoryThroughBase extends PlainBase implements ThreadFactory {
     }
 
-        /** A JDK super class (Thread) that implements the JDK's Runnable. */
+    /** A JDK super class (Thread) that implements the JDK's Runnable. */
     static class WorkerThread extends Thread {
     }
 

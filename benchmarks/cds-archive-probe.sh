@@ -18,7 +18,7 @@
 #   append  an agent whose premain only appends a one-class jar to the bootstrap class path (built here)
 #   agent   jwt-agent (HMAC secret), which appends its own jar
 # Usage: benchmarks/cds-archive-probe.sh   (environment: JAVA=<java> ROUNDS=12 PORT=18131 AGENT_JAR=<jar>
-#   RESULTS=<file.md>, default benchmarks/results/cds-archive-<java feature version>.md)
+#   RESULTS=<file.md>, default benchmarks/results/cds-archive-java<feature version>.md)
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"

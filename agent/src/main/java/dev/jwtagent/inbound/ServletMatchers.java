@@ -22,7 +22,6 @@ final class ServletMatchers {
         String internal = pkg.replace('.', '/');
         return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
                 .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;")
-                .includingInterfaces()
                 .orAnyTypeDeclaringThem();
     }
 

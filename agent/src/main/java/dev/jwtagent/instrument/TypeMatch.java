@@ -34,9 +34,10 @@ public final class TypeMatch {
     private final byte[] requiredText;
     /** Methods a class must declare to be matched at all (null: no such condition). */
     private final MethodMatch declaredMethods;
-    /** Whether an interface is matched too (for a default method it declares); classes only otherwise. */
-    private final boolean interfacesToo;
-    /** Whether a class that declares one of {@link #declaredMethods} is matched whatever its super types. */
+    /**
+     * Whether a class or interface that declares one of {@link #declaredMethods} is matched whatever
+     * its super types (an interface for a default method); otherwise classes only, by super type.
+     */
     private final boolean anyDeclaringType;
     private final Map<ClassLoader, Boolean> loadersWithLibrary = Collections.synchronizedMap(new WeakHashMap<>());
     /** The loader asked about last and the answer: classes mostly load one loader's after another. */
@@ -53,26 +54,25 @@ public final class TypeMatch {
     }
 
     private TypeMatch(Set<String> exactNames, String[] nameFragments, Set<String> superTypes, String[] libraryResources,
-                      byte[] requiredText, MethodMatch declaredMethods, boolean interfacesToo, boolean anyDeclaringType) {
+                      byte[] requiredText, MethodMatch declaredMethods, boolean anyDeclaringType) {
         this.exactNames = exactNames;
         this.nameFragments = nameFragments;
         this.superTypes = superTypes;
         this.libraryResources = libraryResources;
         this.requiredText = requiredText;
         this.declaredMethods = declaredMethods;
-        this.interfacesToo = interfacesToo;
         this.anyDeclaringType = anyDeclaringType;
     }
 
     /** Exactly these classes (binary names, e.g. {@code java.util.concurrent.FutureTask}). */
     public static TypeMatch named(String... binaryNames) {
         Set<String> set = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(binaryNames)));
-        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null, false, false);
+        return new TypeMatch(set, null, Collections.emptySet(), new String[0], null, null, false);
     }
 
-    /** Classes (not interfaces, see {@link #includingInterfaces}) that extend or implement one of {@code superTypes}. */
+    /** Classes (not interfaces, see {@link #orAnyTypeDeclaringThem}) that extend or implement one of {@code superTypes}. */
     public static TypeMatch subtypesOf(String... superTypes) {
-        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null, false, false);
+        return new TypeMatch(null, ANY_NAME, new HashSet<>(Arrays.asList(superTypes)), new String[0], null, null, false);
     }
 
     /**
@@ -86,8 +86,7 @@ public final class TypeMatch {
         if (fragments.length == 0) {
             throw new IllegalArgumentException("no name fragment given");
         }
-        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, interfacesToo,
-                anyDeclaringType);
+        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, anyDeclaringType);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -96,8 +95,7 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, interfacesToo,
-                anyDeclaringType);
+        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, anyDeclaringType);
     }
 
     /**
@@ -109,29 +107,21 @@ public final class TypeMatch {
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
         return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods,
-                interfacesToo, anyDeclaringType);
+                anyDeclaringType);
     }
 
     /**
-     * The same match, for interfaces that extend one of the super types as well as for classes: an
-     * interface's default method is code like a class's, and every class that does not override it
-     * runs it (a filter whose {@code doFilter} comes from an interface of the application's).
-     */
-    public TypeMatch includingInterfaces() {
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true, anyDeclaringType);
-    }
-
-    /**
-     * The same match, also for a class that is no subtype of the super types but declares one of the
-     * methods {@link #declaring} names: a servlet or filter may inherit its entry method from a super
-     * class that is neither ({@code class F extends Base implements Filter}), which is loaded, and
-     * must be rewritten, before anything says a filter will extend it.
+     * The same match, also for a class or interface that is no subtype of the super types but
+     * declares one of the methods {@link #declaring} names: a servlet or filter may inherit its entry
+     * method from a super class that is neither ({@code class F extends Base implements Filter}),
+     * which is loaded, and must be rewritten, before anything says a filter will extend it, or from
+     * an interface's default method.
      */
     public TypeMatch orAnyTypeDeclaringThem() {
         if (declaredMethods == null) {
             throw new IllegalStateException("no declared methods to match by");
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, interfacesToo, true);
+        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true);
     }
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
@@ -193,7 +183,7 @@ public final class TypeMatch {
 
     /** For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by reflection. */
     boolean acceptsLoadedHierarchy(Class<?> type) {
-        if ((type.isInterface() && !interfacesToo) || type.isSynthetic()) {
+        if ((type.isInterface() && !anyDeclaringType) || type.isSynthetic()) {
             return false;
         }
         return SuperTypes.isLoadedSubtypeOfAny(type, superTypes) || (anyDeclaringType && declaresByReflection(type));
@@ -219,9 +209,9 @@ public final class TypeMatch {
         return false;
     }
 
-    /** For a rule that {@link #needsHierarchy()}: is the class (or, if included, the interface) a subtype of one of the targets? */
+    /** For a rule that {@link #needsHierarchy()}: is the class a subtype of one of the targets (or, with {@link #orAnyTypeDeclaringThem}, any class or interface)? */
     boolean acceptsHierarchy(ClassHeader header, ClassLoader loader, SuperTypes hierarchy) {
-        if ((header.isInterface() && !interfacesToo) || header.isSynthetic()) {
+        if ((header.isInterface() && !anyDeclaringType) || header.isSynthetic()) {
             return false;
         }
         // With anyDeclaringType the class file has been found to declare a method (acceptsClassFile, checked first).

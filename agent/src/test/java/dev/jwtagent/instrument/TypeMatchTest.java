@@ -41,6 +41,14 @@ class TypeMatchTest {
     static class Unrelated {
     }
 
+    /** A thread factory whose newThread is an interface's default method. */
+    interface DefaultFactory extends ThreadFactory {
+        @Override
+        default Thread newThread(Runnable r) {
+            return new Thread(r);
+        }
+    }
+
     /** Declares newThread(Runnable) without being a ThreadFactory; a subclass that is one inherits it. */
     static class PlainBase {
         public Thread newThread(Runnable r) {
@@ -257,19 +265,19 @@ class TypeMatchTest {
     }
 
     @Test
-    void interfacesAreMatchedOnlyWhenTheMatchIncludesThem() throws IOException {
+    void anInterfaceIsMatchedOnlyForADefaultMethodItDeclaresAndOnlyWhenTheMatchSaysSo() throws IOException {
         // A filter may inherit its doFilter from an interface's default method: that interface is what is rewritten.
-        TypeMatch classes = TypeMatch.subtypesOf(Marker.class.getName());
-        TypeMatch withInterfaces = classes.includingInterfaces();
-        assertFalse(matches(classes, ExtendsMarker.class));
-        assertFalse(classes.acceptsLoadedHierarchy(ExtendsMarker.class));
-        assertTrue(matches(withInterfaces, ExtendsMarker.class));
-        assertTrue(withInterfaces.acceptsLoadedHierarchy(ExtendsMarker.class));
-        assertTrue(matches(withInterfaces, ThroughInterface.class), "classes still match");
-        assertFalse(matches(withInterfaces, Unrelated.class));
-        assertFalse(withInterfaces.acceptsLoadedHierarchy(Runnable.class), "an interface outside the hierarchy does not");
-        assertFalse(withInterfaces.acceptsLoadedHierarchy(Marker.class), "nor the target itself");
-        assertFalse(matches(withInterfaces, Marker.class), "nor the target itself, from its class file");
+        MethodMatch newThread = MethodMatch.named("newThread").arguments(1).argument(0, Runnable.class).notAbstract();
+        TypeMatch subtypes = TypeMatch.subtypesOf(ThreadFactory.class.getName()).declaring(newThread, "(Ljava/lang/Runnable;)");
+        TypeMatch declaring = subtypes.orAnyTypeDeclaringThem();
+        assertTrue(subtypes.acceptsClassFile(classFile(DefaultFactory.class)), "it declares the method");
+        assertFalse(matches(subtypes, DefaultFactory.class), "an interface, not matched by super type");
+        assertFalse(subtypes.acceptsLoadedHierarchy(DefaultFactory.class));
+        assertTrue(matches(declaring, DefaultFactory.class));
+        assertTrue(declaring.acceptsLoadedHierarchy(DefaultFactory.class));
+        assertFalse(declaring.acceptsClassFile(classFile(ThreadFactory.class)), "the target itself: its method is abstract");
+        assertFalse(declaring.acceptsLoadedHierarchy(ThreadFactory.class), "nor by reflection");
+        assertFalse(declaring.acceptsLoadedHierarchy(ExtendsMarker.class), "an interface declaring no such method");
     }
 
     @Test

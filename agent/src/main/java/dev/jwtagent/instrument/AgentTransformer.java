@@ -274,6 +274,12 @@ public final class AgentTransformer implements ClassFileTransformer {
 
     /** Splits those of {@code loaded} that rules match into those to retransform now and later. */
     private void matchLoaded(Instrumentation instrumentation, List<Class<?>> loaded, List<Class<?>> now, List<Class<?>> later) {
+        Map<TypeMatch, Set<Class<?>>> superTypesOfLoadedSubtypes = new IdentityHashMap<>();
+        for (Rules.Rule rule : rules) {
+            if (rule.match.matchesLoadedDeclaringTypes() && !superTypesOfLoadedSubtypes.containsKey(rule.match)) {
+                superTypesOfLoadedSubtypes.put(rule.match, rule.match.superTypesOfLoadedSubtypes(loaded));
+            }
+        }
         for (Class<?> type : loaded) {
             String name = type.getName();
             if (type.isArray() || type.isPrimitive() || name.indexOf('/') >= 0 || ignored.name(name)
@@ -281,7 +287,7 @@ public final class AgentTransformer implements ClassFileTransformer {
                 continue;
             }
             try {
-                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), new LoadedHierarchy(type));
+                List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), new LoadedHierarchy(type, superTypesOfLoadedSubtypes));
                 if (matched.isEmpty()) {
                     continue;
                 }
@@ -316,14 +322,18 @@ public final class AgentTransformer implements ClassFileTransformer {
     /** Super-type checks for a loaded class, by reflection. */
     private static final class LoadedHierarchy implements Predicate<TypeMatch> {
         private final Class<?> type;
+        /** Per match that needs them: {@link TypeMatch#superTypesOfLoadedSubtypes}, of the same classes. */
+        private final Map<TypeMatch, Set<Class<?>>> superTypesOfLoadedSubtypes;
 
-        LoadedHierarchy(Class<?> type) {
+        LoadedHierarchy(Class<?> type, Map<TypeMatch, Set<Class<?>>> superTypesOfLoadedSubtypes) {
             this.type = type;
+            this.superTypesOfLoadedSubtypes = superTypesOfLoadedSubtypes;
         }
 
         @Override
         public boolean test(TypeMatch match) {
-            return match.acceptsLoadedHierarchy(type);
+            Set<Class<?>> candidates = superTypesOfLoadedSubtypes.get(match);
+            return match.acceptsLoadedHierarchy(type, candidates != null ? candidates : Collections.<Class<?>>emptySet());
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -181,12 +182,58 @@ public final class TypeMatch {
         return !superTypes.isEmpty();
     }
 
-    /** For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by reflection. */
-    boolean acceptsLoadedHierarchy(Class<?> type) {
+    /** Whether loaded classes need {@link #superTypesOfLoadedSubtypes} to be matched. */
+    boolean matchesLoadedDeclaringTypes() {
+        return anyDeclaringType;
+    }
+
+    /**
+     * For {@link #orAnyTypeDeclaringThem}, of the loaded classes: every super class and super
+     * interface of those that are subtypes here (in a loader with the library). Only these have
+     * their declared methods listed on the loaded path; listing every loaded class's methods
+     * resolves every class their signatures name: attached to a JVM with 29,000 classes loaded, that
+     * made installing take 2.1 to 2.4 s instead of 0.3 to 0.4 s, and loaded 467 classes more. What this leaves out: a
+     * class loaded before the agent that declares the method but that no loaded servlet or filter
+     * extends yet.
+     */
+    Set<Class<?>> superTypesOfLoadedSubtypes(Iterable<Class<?>> loaded) {
+        Set<Class<?>> found = Collections.newSetFromMap(new IdentityHashMap<Class<?>, Boolean>());
+        for (Class<?> type : loaded) {
+            try {
+                if (!type.isArray() && !type.isPrimitive() && acceptsName(type.getName()) && acceptsLoader(type.getClassLoader())
+                        && SuperTypes.isLoadedSubtypeOfAny(type, superTypes)) {
+                    addSuperTypes(type, found);
+                }
+            } catch (LinkageError | RuntimeException e) {
+                // A class whose super types cannot be listed gives no candidates.
+            }
+        }
+        return found;
+    }
+
+    private static void addSuperTypes(Class<?> type, Set<Class<?>> found) {
+        Class<?> superclass = type.getSuperclass();
+        if (superclass != null && found.add(superclass)) {
+            addSuperTypes(superclass, found);
+        }
+        for (Class<?> each : type.getInterfaces()) {
+            if (found.add(each)) {
+                addSuperTypes(each, found);
+            }
+        }
+    }
+
+    /**
+     * For a loaded class and a rule that {@link #needsHierarchy()}: the same question, answered by
+     * reflection. {@code superTypesOfLoadedSubtypes} is what {@link #superTypesOfLoadedSubtypes}
+     * found among the loaded classes (ignored unless {@link #matchesLoadedDeclaringTypes()}).
+     */
+    boolean acceptsLoadedHierarchy(Class<?> type, Set<Class<?>> superTypesOfLoadedSubtypes) {
         if ((type.isInterface() && !anyDeclaringType) || type.isSynthetic()) {
             return false;
         }
-        return SuperTypes.isLoadedSubtypeOfAny(type, superTypes) || (anyDeclaringType && declaresByReflection(type));
+        return SuperTypes.isLoadedSubtypeOfAny(type, superTypes)
+                || (anyDeclaringType && superTypesOfLoadedSubtypes.contains(type) && declaresByReflection(type));
     }
 
     /**

@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,9 +63,18 @@ class TypeMatchTest {
     static class FactoryThroughBase extends PlainBase implements ThreadFactory {
     }
 
+    /** Declares newThread(Runnable), is no ThreadFactory, and no class in these tests extends it. */
+    static class BaseOfNothing {
+        public Thread newThread(Runnable r) {
+            return new Thread(r);
+        }
+    }
+
     /** A JDK super class (Thread) that implements the JDK's Runnable. */
     static class WorkerThread extends Thread {
     }
+
+    private static final Set<Class<?>> NONE = Collections.emptySet();
 
     private final SuperTypes superTypes = new SuperTypes();
 
@@ -257,11 +270,11 @@ class TypeMatchTest {
         TypeMatch factories = TypeMatch.subtypesOf(ThreadFactory.class.getName());
         TypeMatch markers = TypeMatch.subtypesOf(Marker.class.getName());
         for (Class<?> type : new Class<?>[]{Direct.class, Indirect.class, AbstractFactory.class, Unrelated.class, ThroughInterface.class, ExtendsMarker.class}) {
-            assertEquals(matches(factories, type), factories.acceptsLoadedHierarchy(type), type.getName());
-            assertEquals(matches(markers, type), markers.acceptsLoadedHierarchy(type), type.getName());
+            assertEquals(matches(factories, type), factories.acceptsLoadedHierarchy(type, NONE), type.getName());
+            assertEquals(matches(markers, type), markers.acceptsLoadedHierarchy(type, NONE), type.getName());
         }
-        assertTrue(markers.acceptsLoadedHierarchy(ThroughInterface.class));
-        assertFalse(markers.acceptsLoadedHierarchy(ExtendsMarker.class));
+        assertTrue(markers.acceptsLoadedHierarchy(ThroughInterface.class, NONE));
+        assertFalse(markers.acceptsLoadedHierarchy(ExtendsMarker.class, NONE));
     }
 
     @Test
@@ -272,12 +285,12 @@ class TypeMatchTest {
         TypeMatch declaring = subtypes.orAnyTypeDeclaringThem();
         assertTrue(subtypes.acceptsClassFile(classFile(DefaultFactory.class)), "it declares the method");
         assertFalse(matches(subtypes, DefaultFactory.class), "an interface, not matched by super type");
-        assertFalse(subtypes.acceptsLoadedHierarchy(DefaultFactory.class));
+        assertFalse(subtypes.acceptsLoadedHierarchy(DefaultFactory.class, NONE));
         assertTrue(matches(declaring, DefaultFactory.class));
-        assertTrue(declaring.acceptsLoadedHierarchy(DefaultFactory.class));
+        assertTrue(declaring.acceptsLoadedHierarchy(DefaultFactory.class, NONE));
         assertFalse(declaring.acceptsClassFile(classFile(ThreadFactory.class)), "the target itself: its method is abstract");
-        assertFalse(declaring.acceptsLoadedHierarchy(ThreadFactory.class), "nor by reflection");
-        assertFalse(declaring.acceptsLoadedHierarchy(ExtendsMarker.class), "an interface declaring no such method");
+        assertFalse(declaring.acceptsLoadedHierarchy(ThreadFactory.class, NONE), "nor by reflection");
+        assertFalse(declaring.acceptsLoadedHierarchy(ExtendsMarker.class, NONE), "an interface declaring no such method");
     }
 
     @Test
@@ -289,12 +302,19 @@ class TypeMatchTest {
         assertFalse(subtypes.acceptsClassFile(classFile(FactoryThroughBase.class)), "the subclass declares nothing");
         assertTrue(subtypes.acceptsClassFile(classFile(PlainBase.class)));
         assertFalse(matches(subtypes, PlainBase.class), "no ThreadFactory");
-        assertFalse(subtypes.acceptsLoadedHierarchy(PlainBase.class));
+        assertFalse(subtypes.acceptsLoadedHierarchy(PlainBase.class, NONE));
         assertTrue(declaring.acceptsClassFile(classFile(PlainBase.class)) && matches(declaring, PlainBase.class));
-        assertTrue(declaring.acceptsLoadedHierarchy(PlainBase.class), "by reflection, when already loaded");
-        assertTrue(declaring.acceptsLoadedHierarchy(Direct.class), "a subtype still matches");
+        List<Class<?>> loaded = Arrays.asList(PlainBase.class, FactoryThroughBase.class, BaseOfNothing.class, Unrelated.class, Direct.class);
+        Set<Class<?>> candidates = declaring.superTypesOfLoadedSubtypes(loaded);
+        assertTrue(declaring.acceptsLoadedHierarchy(PlainBase.class, candidates), "by reflection, when already loaded with a factory extending it");
+        assertFalse(declaring.acceptsLoadedHierarchy(PlainBase.class, declaring.superTypesOfLoadedSubtypes(Arrays.asList(PlainBase.class, Direct.class))),
+                "not while no loaded factory extends it");
+        assertTrue(declaring.acceptsLoadedHierarchy(Direct.class, candidates), "a subtype still matches");
+        assertTrue(declaring.acceptsClassFile(classFile(BaseOfNothing.class)), "as it loads, it is rewritten");
+        assertFalse(declaring.acceptsLoadedHierarchy(BaseOfNothing.class, candidates), "loaded, and extended by no loaded factory: its methods are not listed");
+        assertFalse(candidates.contains(BaseOfNothing.class));
         assertFalse(declaring.acceptsClassFile(classFile(Unrelated.class)));
-        assertFalse(declaring.acceptsLoadedHierarchy(Unrelated.class), "declares no such method, is no subtype");
+        assertFalse(declaring.acceptsLoadedHierarchy(Unrelated.class, candidates), "declares no such method, is no subtype");
         assertThrows(IllegalStateException.class, () -> TypeMatch.subtypesOf(Marker.class.getName()).orAnyTypeDeclaringThem());
     }
 

@@ -307,6 +307,7 @@ class StartupTest {
             }
             assertTrue(baseUrl != null, "the service did not start");
             assertEquals(200, RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, "no agent yet");
+            assertEquals("gate:null", RawHttp.get(baseUrl, "/gate", RawHttp.bearer("not.a.jwt")).body.trim(), "no agent yet");
             // Both JDK clients used before the attach: their classes are loaded, and are rewritten
             // (and their packages exported to the agent) by retransformation.
             List<String> jdkClients = List.of("url-connection", "jdk-send");
@@ -327,6 +328,10 @@ class StartupTest {
             RawHttp.Response refused = RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt"));
             assertEquals(401, refused.status, "the servlet, loaded before the attach, is now instrumented: " + refused);
             assertEquals("alice", RawHttp.get(baseUrl, "/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
+            // The gate filter's doFilter comes from a loaded super class that is no filter: retransformed too.
+            RawHttp.Response gateRefused = RawHttp.get(baseUrl, "/gate", RawHttp.bearer("not.a.jwt"));
+            assertEquals(401, gateRefused.status, gateRefused.toString());
+            assertEquals("gate:alice", RawHttp.get(baseUrl, "/gate", RawHttp.bearer(Tokens.valid("alice"))).body.trim());
             String token = Tokens.valid("bob");
             for (String client : jdkClients) {
                 assertEquals(200, RawHttp.get(baseUrl, callPath(client, downstream), RawHttp.bearer(token)).status, client);

@@ -21,23 +21,28 @@ import java.util.concurrent.ThreadFactory;
  * </ul>
  * A thread made by a pool runs other people's tasks for the rest of its life and must start with
  * no token, even when the pool grows during a request: the token is hidden while any
- * {@code ThreadFactory.newThread} runs (the JDK's, Tomcat's, Jetty's {@code QueuedThreadPool},
- * Netty's, Apache's, Guava's...), while {@code ThreadPoolExecutor.addWorker} runs (whatever its
- * factory), and while a virtual thread's continuation is handed to its scheduler. The JDK's own
- * runnables (pool workers, cleaners) are never wrapped.
+ * {@code newThread(Runnable)} with code runs, whatever its class is called or extends (the JDK's
+ * factories, Tomcat's, Jetty's {@code QueuedThreadPool}, Reactor Netty's event loop factory,
+ * Apache's, Guava's...), while {@code ThreadPoolExecutor.addWorker} runs (whatever its factory),
+ * while Netty's {@code ThreadPerTaskExecutor} starts an event loop's thread (whatever its factory,
+ * a lambda included), and while a virtual thread's continuation is handed to its scheduler. The
+ * JDK's own runnables (pool workers, cleaners) are never wrapped.
  * <p>
  * Not covered: a {@code Thread} subclass that overrides {@code run()} instead of taking a target,
  * and a thread the application makes itself through a {@code ThreadFactory} (it counts as a pool's).
+ * A pool of another kind whose factory is a lambda still makes its threads with the token current.
  * The token is captured when the thread is made, which is where it is started in practice.
  */
 public final class ThreadInstrumentation implements AgentInstrumentation {
     /**
      * A class that implements {@code ThreadFactory.newThread} has this descriptor in its constant pool
-     * (with a covariant override, in the bridge method javac writes into the class that declares it).
-     * Checked before its super types are read: the JDK's factories that take no {@code Runnable}
-     * would otherwise have the JDK's class files read.
+     * (with a covariant override, in the bridge method javac writes into the class that declares it):
+     * the constant pool is read for it, then the method table, and no super type is read.
      */
     private static final String NEW_THREAD_DESCRIPTOR = "(Ljava/lang/Runnable;)Ljava/lang/Thread;";
+
+    /** Starts each event loop's thread of Netty's event loop groups through the group's factory. */
+    private static final String NETTY_THREAD_PER_TASK_EXECUTOR = "io.netty.util.concurrent.ThreadPerTaskExecutor";
 
     @Override
     public String name() {
@@ -59,19 +64,23 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .transform(ArgumentWrap.of(2, "forNewThread", MethodMatch.constructors().argument(2, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
                 .transform(Around.hidingToken(MethodMatch.named("addWorker")))
+                .type(TypeMatch.named(NETTY_THREAD_PER_TASK_EXECUTOR))
+                .transform(Around.hidingToken(MethodMatch.named("execute").onlyArgument(Runnable.class)))
                 .type(threadFactories())
                 .transform(Around.hidingToken(newThread()));
     }
 
     /**
-     * Thread factories, by name (the JDK's, Tomcat's, Netty's, Guava's... say so; Jetty's
-     * {@code QueuedThreadPool} is one too, and its nested classes pass the name only to fail the
-     * method check), that declare {@code newThread(Runnable)}.
+     * Every class or interface that declares {@code newThread(Runnable)} with code, whatever it is
+     * called and whatever it extends: matching factories by name missed Reactor Netty's
+     * ({@code DefaultLoopResources$EventLoopFactory}), whose event loop threads, started lazily by
+     * the first request to use them, then kept that request's token for their whole life. A method of
+     * that name and argument outside a factory hides the token too: a thread it makes starts with none.
      */
     private static TypeMatch threadFactories() {
         return TypeMatch.subtypesOf(ThreadFactory.class.getName())
-                .namesContaining("ThreadFactory", "org.eclipse.jetty.util.thread.QueuedThreadPool")
-                .declaring(newThread(), NEW_THREAD_DESCRIPTOR);
+                .declaring(newThread(), NEW_THREAD_DESCRIPTOR)
+                .orAnyTypeDeclaringThem();
     }
 
     private static MethodMatch newThread() {

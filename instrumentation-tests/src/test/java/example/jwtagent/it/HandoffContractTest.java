@@ -95,6 +95,22 @@ abstract class HandoffContractTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"own-loop", "netty-loop"})
+    void aLoopThreadStartedDuringARequestKeepsNoToken(String via) throws Exception {
+        // The loop's thread is started by the first task, here in a request with a token (unless
+        // another container's test started it first). Tasks handed to a loop carry no token; its
+        // thread must not hold the one current when it was made.
+        for (int i = 0; i < 2; i++) {
+            String token = Tokens.valid("alice-" + via + i);
+            call("/call", via, "url-connection", token);
+            List<String> sent = downstream.takeAuthorization();
+            assertEquals(Collections.emptyList(), sent, "round " + i + ": a loop's task with the request's token");
+            call("/call", via, "url-connection", null);
+            assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "round " + i + ": a later request without a token");
+        }
+    }
+
     static Stream<String> handoffNames() {
         return Handoffs.NAMES.stream();
     }

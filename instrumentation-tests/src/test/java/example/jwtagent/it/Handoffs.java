@@ -107,6 +107,11 @@ public final class Handoffs {
                 });
             case "virtual-executor":
                 return unwrap(() -> VirtualExecutor.POOL.submit(task).get());
+            // Loops, not in NAMES: a task handed to them carries no token, and their thread must hold none.
+            case "own-loop":
+                return unwrap(() -> OwnLoop.INSTANCE.submit(task));
+            case "netty-loop":
+                return unwrap(() -> NettyLoop.LOOP.submit(task).get());
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);
         }
@@ -159,6 +164,60 @@ public final class Handoffs {
         public Thread newThread(Runnable worker) {
             return new Thread(() -> worker.run(), "handoff-own-factory");
         }
+    }
+
+    /**
+     * One thread that runs every task given to it, made by a factory whose name does not say what it
+     * is, and started by the first task (during a request, when that one carries a token).
+     */
+    static final class OwnLoop {
+        static final OwnLoop INSTANCE = new OwnLoop();
+        private final LinkedBlockingQueue<Runnable> tasks = new LinkedBlockingQueue<>();
+        private final LoopStarter starter = new LoopStarter();
+        private Thread thread;
+
+        int submit(Callable<Integer> task) throws Exception {
+            synchronized (this) {
+                if (thread == null) {
+                    thread = starter.newThread(this::runTasks);
+                    thread.setDaemon(true);
+                    thread.start();
+                }
+            }
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            tasks.add(() -> complete(result, task));
+            return result.get();
+        }
+
+        private void runTasks() {
+            try {
+                while (true) {
+                    tasks.take().run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    static final class LoopStarter implements ThreadFactory {
+        @Override
+        public Thread newThread(Runnable loop) {
+            return new Thread(loop, "handoff-own-loop");
+        }
+    }
+
+    /**
+     * A Netty event loop, whose thread Netty starts with the first task through its
+     * {@code ThreadPerTaskExecutor}; the factory is a lambda, which no agent can rewrite.
+     */
+    private static final class NettyLoop {
+        static final io.netty.channel.DefaultEventLoop LOOP = new io.netty.channel.DefaultEventLoop(
+                new io.netty.util.concurrent.ThreadPerTaskExecutor(loop -> {
+                    Thread thread = new Thread(loop, "handoff-netty-loop");
+                    thread.setDaemon(true);
+                    return thread;
+                }));
     }
 
     private static final class Scheduler {

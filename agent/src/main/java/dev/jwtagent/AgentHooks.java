@@ -64,30 +64,50 @@ final class AgentHooks implements BridgeHooks {
         try {
             CarriedToken token = TokenCarrier.current();
             OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, headerAlreadySet);
-            switch (outcome) {
-                case PROPAGATE:
-                    metrics.increment("propagated");
-                    return outbound.headerValue(token);
-                case NO_TOKEN:
-                    return null;
-                case NOT_ALLOWED:
-                    metrics.increment("skipped.not_allowed");
-                    if (AgentLog.rateLimited("not-allowed:" + host)) {
-                        LOG.info("not sending token {} to {}: host is not in outbound.allowed-hosts (logged at most once a minute per host)",
-                                token.fingerprint(), host);
-                    }
-                    return null;
-                case EXPIRED:
-                    metrics.increment("skipped.expired");
-                    LOG.debug("not sending token {}: it has expired", token.fingerprint());
-                    return null;
-                default:
-                    metrics.increment("skipped.already_set");
-                    return null;
+            if (outcome == OutboundPolicy.Outcome.PROPAGATE) {
+                metrics.increment("propagated");
+                return outbound.headerValue(token);
             }
+            recordNotSent(outcome, token, host, "");
+            return null;
         } catch (RuntimeException | Error fault) {
             internalFault("outbound policy", fault);
             return null;
+        }
+    }
+
+    @Override
+    public boolean outboundRedirectAllowed(CarriedToken token, String scheme, String host, int port) {
+        try {
+            OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, false);
+            if (outcome == OutboundPolicy.Outcome.PROPAGATE) {
+                return true;
+            }
+            recordNotSent(outcome, token, host, " on a redirect");
+            return false;
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return false;
+        }
+    }
+
+    private void recordNotSent(OutboundPolicy.Outcome outcome, CarriedToken token, String host, String when) {
+        switch (outcome) {
+            case NO_TOKEN:
+                return;
+            case NOT_ALLOWED:
+                metrics.increment("skipped.not_allowed");
+                if (AgentLog.rateLimited("not-allowed:" + host)) {
+                    LOG.info("not sending token {} to {}{}: host is not in outbound.allowed-hosts (logged at most once a minute per host)",
+                            token.fingerprint(), host, when);
+                }
+                return;
+            case EXPIRED:
+                metrics.increment("skipped.expired");
+                LOG.debug("not sending token {}{}: it has expired", token.fingerprint(), when);
+                return;
+            default:
+                metrics.increment("skipped.already_set");
         }
     }
 

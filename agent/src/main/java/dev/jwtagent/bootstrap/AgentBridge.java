@@ -180,6 +180,12 @@ public final class AgentBridge {
         }
     }
 
+    /** See {@link BridgeHooks#outboundRedirectAllowed}; false before the agent is installed. */
+    public static boolean outboundRedirectAllowed(CarriedToken token, String scheme, String host, int port) {
+        BridgeHooks h = hooks;
+        return h != null && token != null && h.outboundRedirectAllowed(token, scheme, host, port);
+    }
+
     /** {@link #outboundValue} decided for {@code token}, whatever is current on this thread. */
     public static String outboundValueFor(CarriedToken token, String scheme, String host, int port, boolean headerAlreadySet) {
         BridgeHooks h = hooks;
@@ -202,7 +208,7 @@ public final class AgentBridge {
     }
 
     /** A weak key equal to another only for the same referent (or itself, once collected). */
-    private static final class IdentityKey extends WeakReference<Object> {
+    static final class IdentityKey extends WeakReference<Object> {
         private final int hash;
 
         IdentityKey(Object referent, ReferenceQueue<Object> queue) {

@@ -34,6 +34,14 @@ public interface BridgeHooks {
      */
     String outboundValue(String scheme, String host, int port, boolean headerAlreadySet);
 
+    /**
+     * Whether the value the agent added for {@code token} may stay on a request that a client
+     * redirects to this destination; when not, it is logged and counted as {@link #outboundValue} would.
+     */
+    default boolean outboundRedirectAllowed(CarriedToken token, String scheme, String host, int port) {
+        return false;
+    }
+
     /** Records an internal fault of advice or bridge code, once per place. */
     void internalFault(String where, Throwable fault);
 

@@ -20,11 +20,16 @@ public final class Downstream implements AutoCloseable {
 
     /** @param redirectTo when not null, every request is answered with a 302 to this URL */
     public Downstream(String redirectTo) throws IOException {
+        this(redirectTo, 302);
+    }
+
+    /** @param redirectTo when not null, every request is answered with {@code status} and this {@code Location} */
+    public Downstream(String redirectTo, int status) throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if (redirectTo != null) {
-                    return new MockResponse.Builder().code(302).setHeader("Location", redirectTo).build();
+                    return new MockResponse.Builder().code(status).setHeader("Location", redirectTo).build();
                 }
                 return new MockResponse.Builder().code(200).body("ok").build();
             }

@@ -38,11 +38,16 @@ final class HostName {
         if (h.endsWith(".")) {
             h = h.substring(0, h.length() - 1);
         }
-        InetAddress literal = literal(h);
+        // An IPv6 zone ("%eth0", "%25br-1a2b") names an interface, not a place: the address decides.
+        // Parsed with it, a zone naming no interface here made the host no literal, and a name
+        // without a dot: a single-label host, which "internal" allows, for any public address.
+        int zone = h.indexOf('%');
+        InetAddress literal = literal(zone >= 0 && h.indexOf(':') >= 0 ? h.substring(0, zone) : h);
         if (literal != null) {
             return new HostName(h, literal, false);
         }
-        boolean ambiguous = h.isEmpty() || looksNumeric(h);
+        // A host name has no ':': anything with one that is no IPv6 literal matches only "*".
+        boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || looksNumeric(h);
         return new HostName(h, null, ambiguous);
     }
 
@@ -57,7 +62,7 @@ final class HostName {
                 }
                 return InetAddress.getByName(h);
             }
-            if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.%a-z]+")) {
+            if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+")) {
                 return InetAddress.getByName(h);
             }
         } catch (UnknownHostException | RuntimeException e) {

@@ -71,6 +71,23 @@ class AllowedHostsTest {
         assertFalse(allowed.allows("http", "ten.example", 80), "a name is never resolved to match a CIDR block");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"[2606:4700::1%br-1a2b]", "2606:4700::1%br-1a2b", "[2606:4700::1%25cilium_host]", "2606:4700::1%enP1s1",
+            "2606:4700::1%eth0", "[2606:4700::1%1]", "2606:4700::zz", "orders:evil", "a%b"})
+    void anIpv6ZoneNeverMakesAPublicAddressInternal(String host) {
+        // Before, a zone naming no interface of this machine left the host unparsed: a single-label name.
+        assertFalse(hosts("internal").allows("http", host, 80), host);
+        assertFalse(hosts("orders", "*.local").allows("http", host, 80), host);
+    }
+
+    @Test
+    void anIpv6ZoneIsJudgedByItsAddress() {
+        assertTrue(hosts("internal").allows("http", "[fe80::1%br-1a2b]", 80) == hosts("internal").allows("http", "fe80::1", 80));
+        assertTrue(hosts("internal").allows("http", "[fd12::1%eth_0]", 80));
+        assertTrue(hosts("fd00::/8").allows("http", "fd00::5%25Docker0", 80));
+        assertTrue(hosts("*").allows("http", "2606:4700::1%br-1a2b", 80), "* allows everything");
+    }
+
     @Test
     void starAllowsEveryNamedDestination() {
         AllowedHosts allowed = hosts("*");

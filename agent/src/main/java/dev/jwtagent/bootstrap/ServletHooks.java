@@ -87,6 +87,13 @@ public final class ServletHooks {
         boolean readsPath = AgentBridge.inboundReadsPath();
         String servletPath = readsPath ? (String) http.call(http.getServletPath, request) : null;
         String pathInfo = readsPath ? (String) http.call(http.getPathInfo, request) : null;
+        if (readsPath && !sentAsRouted(http, request, servletPath, pathInfo)) {
+            // The URI as sent is not the path the container routes on (a ';' parameter, a dot segment,
+            // percent-encoding): an application that routes on the URI may run another handler than
+            // the path names, so no path is given, and no exclusion applies to this request.
+            servletPath = null;
+            pathInfo = null;
+        }
         String queryString = (String) http.call(http.getQueryString, request);
         VerifiedHeader last = slot.lastVerified;
         if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
@@ -108,6 +115,18 @@ public final class ServletHooks {
             slot.lastVerified = new VerifiedHeader(headers.first, decision);
         }
         return decision;
+    }
+
+    /** Whether the request URI, as sent, is exactly the context path, servlet path and path info. */
+    private static boolean sentAsRouted(RequestMethods http, Object request, String servletPath, String pathInfo) throws Throwable {
+        String uri = (String) http.call(http.getRequestURI, request);
+        String contextPath = (String) http.call(http.getContextPath, request);
+        if (uri == null) {
+            return false;
+        }
+        String routed = (contextPath == null ? "" : contextPath) + (servletPath == null ? "" : servletPath)
+                + (pathInfo == null ? "" : pathInfo);
+        return uri.equals(routed);
     }
 
     /** The container's header values, keeping the first one read. */
@@ -266,6 +285,8 @@ public final class ServletHooks {
         final Method getServletPath = find("getServletPath");
         final Method getPathInfo = find("getPathInfo");
         final Method getQueryString = find("getQueryString");
+        final Method getRequestURI = find("getRequestURI");
+        final Method getContextPath = find("getContextPath");
         /** Tomcat's header bytes for the request class, or null for any other container. */
         final TomcatHeaders tomcat;
 

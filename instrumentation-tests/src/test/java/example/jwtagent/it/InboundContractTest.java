@@ -17,6 +17,8 @@ import java.util.Base64;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -147,6 +149,19 @@ abstract class InboundContractTest {
     void excludedPathCannotBeReachedThroughDotSegments() throws Exception {
         RawHttp.Response response = get("/health/../echo", RawHttp.bearer("not.a.jwt"));
         assertEquals(401, response.status, "a path that normalises to /echo is not /health: " + response);
+    }
+
+    @Test
+    void excludedPathIsHonouredOnlyAsSentPlainly() throws Exception {
+        // The container routes /x/..;/health to /health, but an application that routes on the URI
+        // as sent (Spring MVC matches /x/** on it) runs another handler: no exclusion for that request.
+        for (String disguised : new String[]{"/echo/..;/health", "/health;x=1", "/echo/%2e%2e/health"}) {
+            countBefore();
+            RawHttp.Response response = get(disguised, RawHttp.bearer("not.a.jwt"));
+            assertNotEquals(200, response.status, disguised + " was let through as an excluded path: " + response);
+            assertApplicationNotCalled();
+        }
+        assertEquals(200, get("/health", RawHttp.bearer("not.a.jwt")).status, "the plain path is still excluded");
     }
 
     @Test

@@ -119,6 +119,15 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public void servletEntryFault(String where, Throwable fault) {
+        metrics.increment("internal_faults");
+        if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {
+            AgentLog.logger("inbound").error("internal fault in {}; the request was refused with 401 (logged once; messages withheld,"
+                    + " as they may quote the request's headers)", where, AgentLog.withoutMessages(fault));
+        }
+    }
+
+    @Override
     public void internalFault(String where, Throwable fault) {
         metrics.increment("internal_faults");
         if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {

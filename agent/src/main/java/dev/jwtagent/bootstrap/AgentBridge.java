@@ -79,6 +79,20 @@ public final class AgentBridge {
         internalFault(stack.length == 0 ? "advice" : "advice in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);
     }
 
+    /** See {@link BridgeHooks#servletEntryFault}; never throws. */
+    public static void servletEntryFault(Throwable fault) {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            try {
+                StackTraceElement[] stack = fault.getStackTrace();
+                h.servletEntryFault(stack.length == 0 ? "the servlet entry"
+                        : "the servlet entry, in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);
+            } catch (RuntimeException ignored) {
+                // Only a log line is lost; the request is refused all the same.
+            }
+        }
+    }
+
     public static void internalFault(String where, Throwable fault) {
         BridgeHooks h = hooks;
         if (h != null) {

@@ -42,6 +42,14 @@ public interface BridgeHooks {
         return false;
     }
 
+    /**
+     * Records a fault of the servlet entry hooks (the request was refused), once per place and type;
+     * no message is logged, since one may quote a header the agent never got to read.
+     */
+    default void servletEntryFault(String where, Throwable fault) {
+        internalFault(where, fault);
+    }
+
     /** Records an internal fault of advice or bridge code, once per place. */
     void internalFault(String where, Throwable fault);
 

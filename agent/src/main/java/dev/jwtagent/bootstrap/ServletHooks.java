@@ -69,7 +69,7 @@ public final class ServletHooks {
             }
             return RequestScope.open(slot, request, decision.token());
         } catch (Throwable fault) {
-            AgentBridge.adviceFault(fault instanceof InvocationTargetException ? fault.getCause() : fault);
+            AgentBridge.servletEntryFault(fault instanceof InvocationTargetException ? fault.getCause() : fault);
             failClosed(response);
             return null;
         }

@@ -116,6 +116,29 @@ public final class AgentLog {
         return copy(fault, replacements, 0);
     }
 
+    /**
+     * The fault as it may be logged when it may quote a secret that is not known here (a request
+     * wrapper's exception about a header the agent never got to read): a copy with the same class
+     * names and stack traces, and no message at all, its causes' and suppressed exceptions' alike.
+     */
+    public static Throwable withoutMessages(Throwable fault) {
+        return fault == null ? null : copyWithoutMessages(fault, 0);
+    }
+
+    private static Throwable copyWithoutMessages(Throwable t, int depth) {
+        Throwable cause = t.getCause() == null || t.getCause() == t || depth >= MAX_CAUSE_DEPTH
+                ? null : copyWithoutMessages(t.getCause(), depth + 1);
+        String text = t.getMessage() == null ? t.getClass().getName() : t.getClass().getName() + ": <message withheld>";
+        RedactedFault copy = new RedactedFault(text, cause);
+        copy.setStackTrace(t.getStackTrace());
+        for (Throwable suppressed : t.getSuppressed()) {
+            if (depth < MAX_CAUSE_DEPTH) {
+                copy.addSuppressed(copyWithoutMessages(suppressed, depth + 1));
+            }
+        }
+        return copy;
+    }
+
     private static List<String[]> replacements(String... secrets) {
         List<String[]> result = new ArrayList<>();
         for (String secret : secrets) {

@@ -67,9 +67,10 @@ class InternalFaultTest {
         }
     }
 
+    /** Its message quotes the header, as a careless wrapper's might: the agent must not log it. */
     static final class BrokenGetHeaders extends RuntimeException {
-        BrokenGetHeaders() {
-            super("the wrapped request's getHeaders broke");
+        BrokenGetHeaders(String value) {
+            super("the wrapped request's getHeaders broke on " + value);
         }
     }
 
@@ -84,7 +85,7 @@ class InternalFaultTest {
                 request.setRequest(new HttpServletRequestWrapper(request.getRequest()) {
                     @Override
                     public Enumeration<String> getHeaders(String name) {
-                        throw new BrokenGetHeaders();
+                        throw new BrokenGetHeaders(getHeader(name));
                     }
                 });
             }

@@ -81,17 +81,24 @@ public final class RawSettings {
         if (arguments == null || arguments.isBlank()) {
             return result;
         }
+        String previousKey = null;
         for (String pair : arguments.split(";")) {
             if (pair.isBlank()) {
                 continue;
             }
             int eq = pair.indexOf('=');
-            if (eq <= 0) {
+            String key = eq <= 0 ? null : stripPrefix(pair.substring(0, eq).trim());
+            if ("secret".equals(previousKey) && (key == null || !knownKeys.contains(key))) {
+                // Most likely the secret's own text after a ';' in it: never quoted in the refusal line.
+                throw new ConfigException("secret", "what follows it in the agent arguments is not a setting; a secret"
+                        + " containing ';' cannot be given there (use secret-file or JWT_AGENT_SECRET)");
+            }
+            if (key == null) {
                 throw new ConfigException(pair.trim(), "agent argument must be key=value");
             }
-            String key = stripPrefix(pair.substring(0, eq).trim());
             requireKnown(key, knownKeys);
             result.put(key, pair.substring(eq + 1).trim());
+            previousKey = key;
         }
         return result;
     }

@@ -144,6 +144,18 @@ class AgentConfigTest {
     }
 
     @Test
+    void aSecretWithASemicolonInTheAgentArgumentsIsRefusedWithoutQuotingIt() {
+        for (String tail : new String[]{"Q7x!pZr2vK9mWc4tLs8nBd1fHg6jYe3u", "x9=Q7x!pZr2vK9mWc4tLs8nBd1fHg6jYe3u"}) {
+            ConfigException e = refused("secret=" + SECRET.substring(0, 8) + ";" + tail, Map.of(), Map.of());
+            assertTrue(e.getMessage().startsWith("jwt.agent.secret: "), e.getMessage());
+            assertFalse(e.getMessage().contains("Q7x") || e.getMessage().contains("x9") || e.getMessage().contains(SECRET.substring(0, 8)),
+                    e.getMessage());
+        }
+        ConfigException typo = refused("mode=enforce;audiance=orders", Map.of(), Map.of("JWT_AGENT_SECRET", SECRET));
+        assertEquals("jwt.agent.audiance: unknown setting", typo.getMessage(), "a setting that follows no secret is named");
+    }
+
+    @Test
     void unknownEnvironmentVariableIsOnlyAWarning() {
         AgentConfig config = load(null, Map.of(), Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_HOME", "/opt"));
         assertTrue(config.warnings().stream().anyMatch(w -> w.contains("JWT_AGENT_HOME")), config.warnings().toString());

@@ -32,12 +32,15 @@ public final class TokenTasks {
      * A task given to an executor. Not wrapped: a {@link FutureTask} (it captured the token when it
      * was made: its constructor is instrumented too), a {@link ForkJoinTask} (wrapping would change
      * what a pool does with it; {@code CompletableFuture}'s own tasks are of this kind and carry the
-     * token in their function), and a task already wrapped.
+     * token in their function), a task already wrapped, and a {@link Comparable} task: a priority
+     * executor's queue compares its tasks with one another, those handed over with a token and those
+     * without alike, and a wrapper made it throw {@code ClassCastException} from {@code execute}. Such
+     * a task carries no token.
      */
     public static Runnable forExecutor(Runnable task) {
         CarriedToken token = TokenCarrier.current();
         if (token == null || task == null || task instanceof TokenPropagatingRunnable
-                || task instanceof FutureTask || task instanceof ForkJoinTask) {
+                || task instanceof FutureTask || task instanceof ForkJoinTask || task instanceof Comparable) {
             return task;
         }
         return new TokenPropagatingRunnable(token, task);

@@ -33,6 +33,42 @@ class TokenTasksTest {
         TokenCarrier.swap(null);
     }
 
+    /** A task of a priority executor: ordered by its own priority, compared only with its own kind. */
+    static final class Prioritised implements Runnable, Comparable<Prioritised> {
+        final int priority;
+
+        Prioritised(int priority) {
+            this.priority = priority;
+        }
+
+        @Override
+        public void run() {
+        }
+
+        @Override
+        public int compareTo(Prioritised other) {
+            return Integer.compare(priority, other.priority);
+        }
+    }
+
+    @Test
+    void comparableTasksAreHandedOverAsThemselves() {
+        Prioritised low = new Prioritised(5);
+        Prioritised high = new Prioritised(1);
+        Prioritised middle = new Prioritised(3);
+        java.util.concurrent.PriorityBlockingQueue<Runnable> queue = new java.util.concurrent.PriorityBlockingQueue<>();
+        // Tasks handed over with a token and without, in one queue: a wrapper made it throw ClassCastException.
+        TokenCarrier.swap(ALICE);
+        assertSame(low, TokenTasks.forExecutor(low));
+        queue.add(TokenTasks.forExecutor(low));
+        queue.add(TokenTasks.forExecutor(high));
+        TokenCarrier.swap(null);
+        queue.add(TokenTasks.forExecutor(middle));
+        assertSame(high, queue.poll());
+        assertSame(middle, queue.poll());
+        assertSame(low, queue.poll());
+    }
+
     @Test
     void withoutATokenEveryTaskIsHandedOverUnchanged() {
         Runnable runnable = () -> { };

@@ -193,9 +193,10 @@ public final class AgentTransformer implements ClassFileTransformer {
         }
         String name = internalName.replace('/', '.');
         busy.set(Boolean.TRUE);
+        List<Rules.Rule> matched = Collections.emptyList();
         try {
             HeaderCheck hierarchy = new HeaderCheck(classFile, loader);
-            List<Rules.Rule> matched = matchingRules(name, loader, hierarchy);
+            matched = matchingRules(name, loader, hierarchy);
             if (matched.isEmpty()) {
                 return null;
             }
@@ -225,7 +226,13 @@ public final class AgentTransformer implements ClassFileTransformer {
             return woven;
         } catch (Throwable t) {
             if (AgentLog.firstTime("transform:" + name)) {
-                log.warn("could not instrument {}: {}", name, t.toString());
+                if (admitsRequests(matched)) {
+                    // The class loads as it is: what it serves is not decided there, so this is no warning.
+                    log.error("could not instrument {} ({}): requests that reach it through no other rewritten servlet or filter"
+                            + " are NOT verified by the agent", name, t.toString());
+                } else {
+                    log.warn("could not instrument {}: {}", name, t.toString());
+                }
                 log.debug("instrumentation failure", t);
             }
             return null;
@@ -233,6 +240,15 @@ public final class AgentTransformer implements ClassFileTransformer {
             // Cleared, not removed: the thread's next class then finds the entry instead of adding it again.
             busy.set(null);
         }
+    }
+
+    private static boolean admitsRequests(List<Rules.Rule> rules) {
+        for (Rules.Rule rule : rules) {
+            if (rule.atStartup) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Every rule that accepts the class, in the order the rules were added; empty when none does. {@code hierarchy} answers for rules that need super types. */

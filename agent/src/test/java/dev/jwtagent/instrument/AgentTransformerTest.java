@@ -40,6 +40,121 @@ class AgentTransformerTest {
         return Arrays.asList(result);
     }
 
+    /** Keeps each line logged, with its level. */
+    static final class RecordingLogger extends org.slf4j.helpers.AbstractLogger {
+        final List<String> lines = new ArrayList<>();
+
+        RecordingLogger() {
+            this.name = "recording";
+        }
+
+        @Override
+        protected String getFullyQualifiedCallerName() {
+            return null;
+        }
+
+        @Override
+        protected void handleNormalizedLoggingCall(org.slf4j.event.Level level, org.slf4j.Marker marker, String messagePattern,
+                                                   Object[] arguments, Throwable throwable) {
+            lines.add(level + " " + org.slf4j.helpers.MessageFormatter.basicArrayFormat(messagePattern, arguments));
+        }
+
+        @Override
+        public boolean isTraceEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isTraceEnabled(org.slf4j.Marker marker) {
+            return false;
+        }
+
+        @Override
+        public boolean isDebugEnabled() {
+            return false;
+        }
+
+        @Override
+        public boolean isDebugEnabled(org.slf4j.Marker marker) {
+            return false;
+        }
+
+        @Override
+        public boolean isInfoEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isInfoEnabled(org.slf4j.Marker marker) {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isWarnEnabled(org.slf4j.Marker marker) {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled() {
+            return true;
+        }
+
+        @Override
+        public boolean isErrorEnabled(org.slf4j.Marker marker) {
+            return true;
+        }
+    }
+
+    @Test
+    void aServletOrFilterThatCannotBeRewrittenIsAnErrorThatSaysItsRequestsAreNotVerified() {
+        AgentInstrumentation entry = new AgentInstrumentation() {
+            @Override
+            public String name() {
+                return "entry";
+            }
+
+            @Override
+            public boolean admitsRequests() {
+                return true;
+            }
+
+            @Override
+            public Rules install(Rules rules, AdviceSupport support) {
+                return rules;
+            }
+        };
+        AgentInstrumentation handOff = new AgentInstrumentation() {
+            @Override
+            public String name() {
+                return "hand-off";
+            }
+
+            @Override
+            public Rules install(Rules rules, AdviceSupport support) {
+                return rules;
+            }
+        };
+        Rules rules = new Rules();
+        rules.from(entry).type(TypeMatch.named("example.BrokenServlet"))
+                .transform(Around.hidingToken(MethodMatch.named("service")));
+        rules.from(handOff).type(TypeMatch.named("example.BrokenPool"))
+                .transform(Around.hidingToken(MethodMatch.named("run")));
+        RecordingLogger log = new RecordingLogger();
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, null);
+        byte[] notAClassFile = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 9};
+        assertEquals(null, transformer.transform(getClass().getClassLoader(), "example/BrokenServlet", null, null, notAClassFile));
+        assertEquals(null, transformer.transform(getClass().getClassLoader(), "example/BrokenPool", null, null, notAClassFile));
+        assertEquals(2, log.lines.size(), log.lines.toString());
+        assertTrue(log.lines.get(0).startsWith("ERROR could not instrument example.BrokenServlet")
+                && log.lines.get(0).contains("NOT verified"), log.lines.get(0));
+        assertTrue(log.lines.get(1).startsWith("WARN could not instrument example.BrokenPool"), log.lines.get(1));
+    }
+
     @Test
     void rulesFoundByNameAndByConditionComeInTheOrderTheyWereAdded() {
         List<Rules.Rule> matched = transformer().matchingRules("java.lang.Thread", ClassLoader.getSystemClassLoader(), match -> true);

@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
@@ -15,11 +16,14 @@ import java.util.function.Supplier;
 
 /**
  * {@code CompletableFuture}'s {@code *Async} methods ({@code supplyAsync}, {@code runAsync},
- * {@code thenApplyAsync}, ..., {@code completeAsync}), with the default or an explicit executor.
+ * {@code thenApplyAsync}, ..., {@code completeAsync}), with the default or an explicit executor,
+ * and its other stage methods ({@code thenApply}, {@code whenComplete}, {@code exceptionally}...).
  * The function is wrapped ({@code TokenTasks.forAsyncStage}) when the stage is registered, on the
  * caller's thread: a dependent stage runs when its source completes, on whatever thread completed
  * it and for whoever that was, so the executor would be the wrong place to capture. The pools
- * ignore the future's own tasks.
+ * ignore the future's own tasks. And while a completion runs the stages waiting on the future
+ * ({@code postComplete}), the completing thread's token is hidden: a stage registered without a
+ * token, on a future that another request completes, must not get that request's token.
  */
 public final class CompletableFutureInstrumentation implements AgentInstrumentation {
     @Override
@@ -41,7 +45,25 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
                 .transform(async(0, BiFunction.class))
                 .transform(async(1, BiFunction.class))
                 .transform(async(0, BiConsumer.class))
-                .transform(async(1, BiConsumer.class));
+                .transform(async(1, BiConsumer.class))
+                .transform(stage(0, Runnable.class))
+                .transform(stage(1, Runnable.class))
+                .transform(stage(0, Function.class))
+                .transform(stage(1, Function.class))
+                .transform(stage(0, Consumer.class))
+                .transform(stage(1, Consumer.class))
+                .transform(stage(0, BiFunction.class))
+                .transform(stage(1, BiFunction.class))
+                .transform(stage(0, BiConsumer.class))
+                .transform(stage(1, BiConsumer.class))
+                .transform(Around.hidingToken(MethodMatch.named("postComplete").arguments(0)));
+    }
+
+    /** The function at {@code index} of every public stage method that is not {@code *Async} and takes one of this shape there. */
+    private static ArgumentWrap stage(int index, Class<?> shape) {
+        return ArgumentWrap.of(index, "forAsyncStage", MethodMatch.named("thenApply", "thenAccept", "thenRun", "thenCombine",
+                "thenAcceptBoth", "runAfterBoth", "applyToEither", "acceptEither", "runAfterEither", "thenCompose", "handle",
+                "whenComplete", "exceptionally", "exceptionallyCompose").argument(index, shape).publicOnly().notBridge());
     }
 
     /** The function at {@code index} of every public {@code *Async} method that takes one of this shape there. */

@@ -111,6 +111,20 @@ abstract class HandoffContractTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aStageOfASharedFutureRunsWithTheTokenOfWhoRegisteredItNotOfWhoCompletedIt() throws Exception {
+        String alice = Tokens.valid("alice-registers");
+        String bob = Tokens.valid("bob-completes");
+        // Alice's request registers the call (thenApply) and is answered; Bob's completes the future.
+        call("/call", "cf-shared-register", "url-connection", alice);
+        call("/call", "cf-shared-complete", "url-connection", bob);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "the stage is Alice's work");
+        // Registered without a token, completed by Bob: the stage must not get his.
+        call("/call", "cf-shared-register", "url-connection", null);
+        call("/call", "cf-shared-complete", "url-connection", bob);
+        assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "a stage registered without a token");
+    }
+
     static Stream<String> handoffNames() {
         return Handoffs.NAMES.stream();
     }

@@ -112,6 +112,14 @@ public final class Handoffs {
                 return unwrap(() -> OwnLoop.INSTANCE.submit(task));
             case "netty-loop":
                 return unwrap(() -> NettyLoop.LOOP.submit(task).get());
+            // A future shared between requests: one registers the call as a plain (not *Async) stage and
+            // answers at once, with 200 and no call made; a later one completes the future, which runs
+            // that stage on its own thread, and answers with the stage's status.
+            case "cf-shared-register":
+                SharedFuture.register(task);
+                return 200;
+            case "cf-shared-complete":
+                return unwrap(SharedFuture::completeAndWait);
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);
         }
@@ -218,6 +226,26 @@ public final class Handoffs {
                     thread.setDaemon(true);
                     return thread;
                 }));
+    }
+
+    /** For {@code cf-shared-register} and {@code cf-shared-complete}: one pending future at a time. */
+    private static final class SharedFuture {
+        private static CompletableFuture<Integer> source;
+        private static CompletableFuture<Integer> dependent;
+
+        static synchronized void register(Callable<Integer> task) {
+            source = new CompletableFuture<>();
+            dependent = source.thenApply(ignored -> callUnchecked(task));
+        }
+
+        static int completeAndWait() throws Exception {
+            CompletableFuture<Integer> registered;
+            synchronized (SharedFuture.class) {
+                source.complete(0);
+                registered = dependent;
+            }
+            return registered.get();
+        }
     }
 
     private static final class Scheduler {

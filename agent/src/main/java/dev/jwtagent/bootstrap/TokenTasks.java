@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
@@ -32,18 +34,37 @@ public final class TokenTasks {
      * A task given to an executor. Not wrapped: a {@link FutureTask} (it captured the token when it
      * was made: its constructor is instrumented too), a {@link ForkJoinTask} (wrapping would change
      * what a pool does with it; {@code CompletableFuture}'s own tasks are of this kind and carry the
-     * token in their function), a task already wrapped, and a {@link Comparable} task: a priority
-     * executor's queue compares its tasks with one another, those handed over with a token and those
-     * without alike, and a wrapper made it throw {@code ClassCastException} from {@code execute}. Such
-     * a task carries no token.
+     * token in their function), and a task already wrapped.
      */
     public static Runnable forExecutor(Runnable task) {
         CarriedToken token = TokenCarrier.current();
         if (token == null || task == null || task instanceof TokenPropagatingRunnable
-                || task instanceof FutureTask || task instanceof ForkJoinTask || task instanceof Comparable) {
+                || task instanceof FutureTask || task instanceof ForkJoinTask) {
             return task;
         }
         return new TokenPropagatingRunnable(token, task);
+    }
+
+    /**
+     * A task given to {@code ThreadPoolExecutor.execute}: as {@link #forExecutor(Runnable)}, but
+     * handed over as it is, and carrying no token, when the pool's queue orders its tasks (a
+     * {@link PriorityBlockingQueue} compares them with one another, by its comparator or as
+     * {@link Comparable}) or when the task is {@code Comparable}: a wrapper made such a queue throw
+     * {@code ClassCastException} from {@code execute}, in the application.
+     */
+    public static Runnable forPoolExecute(Runnable task, Object pool) {
+        if (TokenCarrier.current() == null || task instanceof Comparable) {
+            return task;
+        }
+        try {
+            if (pool instanceof ThreadPoolExecutor && ((ThreadPoolExecutor) pool).getQueue() instanceof PriorityBlockingQueue) {
+                return task;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // A subclass's getQueue that fails: not known to order its tasks, so the usual hand-off.
+            AgentBridge.adviceFault(e);
+        }
+        return forExecutor(task);
     }
 
     public static <V> Callable<V> forExecutor(Callable<V> task) {

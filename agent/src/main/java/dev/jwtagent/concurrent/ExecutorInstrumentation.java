@@ -13,8 +13,9 @@ import java.util.concurrent.Callable;
 /**
  * The JDK's executors.
  * <ul>
- *   <li>{@code ThreadPoolExecutor.execute(Runnable)}: the task is wrapped. Every subclass that
- *       queues through it is covered; {@code submit}, {@code invokeAll} and {@code invokeAny}
+ *   <li>{@code ThreadPoolExecutor.execute(Runnable)}: the task is wrapped, unless the pool's queue
+ *       orders its tasks or the task is {@code Comparable} ({@code TokenTasks.forPoolExecute}). Every
+ *       subclass that queues through it is covered; {@code submit}, {@code invokeAll} and {@code invokeAny}
  *       (from {@code AbstractExecutorService}) queue a {@code FutureTask} through it.</li>
  *   <li>{@code FutureTask}'s constructors: the callable or runnable inside is wrapped, so the future
  *       keeps its identity ({@code shutdownNow()}, {@code remove}, casts to {@code Future}) and
@@ -36,7 +37,7 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(TypeMatch.named("java.util.concurrent.ThreadPoolExecutor"))
-                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("execute").argument(0, Runnable.class)))
+                .transform(ArgumentWrap.withReceiver(0, "forPoolExecute", MethodMatch.named("execute").argument(0, Runnable.class)))
                 .type(TypeMatch.named("java.util.concurrent.FutureTask"))
                 .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.constructors().argument(0, Runnable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.constructors().argument(0, Callable.class)))

@@ -14,18 +14,29 @@ public final class ArgumentWrap {
     final int index;
     final String hook;
     final MethodMatch methods;
+    /** Whether the hook also gets the method's receiver ({@code this}): {@code hook(argument, this)}. */
+    final boolean withReceiver;
 
-    private ArgumentWrap(int index, String hook, MethodMatch methods) {
+    private ArgumentWrap(int index, String hook, MethodMatch methods, boolean withReceiver) {
+        if (index < 0) {
+            throw new IllegalArgumentException("argument index " + index);
+        }
         this.index = index;
         this.hook = hook;
         this.methods = methods;
+        this.withReceiver = withReceiver;
     }
 
     /** {@code hook}: the name of a {@code TokenTasks} method. */
     public static ArgumentWrap of(int index, String hook, MethodMatch methods) {
-        if (index < 0) {
-            throw new IllegalArgumentException("argument index " + index);
-        }
-        return new ArgumentWrap(index, hook, methods);
+        return new ArgumentWrap(index, hook, methods, false);
+    }
+
+    /**
+     * The same, with the method's receiver as the hook's second argument, an {@code Object}:
+     * {@code arg = TokenTasks.hook(arg, this)}; instance methods only.
+     */
+    public static ArgumentWrap withReceiver(int index, String hook, MethodMatch methods) {
+        return new ArgumentWrap(index, hook, methods, true);
     }
 }

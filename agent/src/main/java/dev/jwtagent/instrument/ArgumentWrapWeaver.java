@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Writes {@link ArgumentWrap}s into a class file: for each matched method with code, at its start,
- * {@code arg = TokenTasks.hook(arg)}. Straight-line code before the method's own first instruction
+ * {@code arg = TokenTasks.hook(arg)} (or {@code hook(arg, this)}). Straight-line code before the method's own first instruction
  * needs no stack map frame and leaves the method's locals as they were, so the class file is
  * copied as it is except for the matched methods. A wrap whose hook does not exist for the
  * argument's type is not applied (see {@link #hookExists}).
@@ -43,6 +43,16 @@ final class ArgumentWrapWeaver {
     static boolean hookExists(String hook, Type argumentType) {
         return argumentType.getSort() == Type.OBJECT
                 && HOOK_METHODS.contains(hook + Type.getMethodDescriptor(argumentType, argumentType));
+    }
+
+    private static boolean hookExists(ArgumentWrap wrap, Type argumentType) {
+        return wrap.withReceiver ? argumentType.getSort() == Type.OBJECT
+                && HOOK_METHODS.contains(wrap.hook + hookDescriptor(wrap, argumentType)) : hookExists(wrap.hook, argumentType);
+    }
+
+    private static String hookDescriptor(ArgumentWrap wrap, Type argumentType) {
+        return wrap.withReceiver ? Type.getMethodDescriptor(argumentType, argumentType, Type.getType(Object.class))
+                : Type.getMethodDescriptor(argumentType, argumentType);
     }
 
     private static Set<String> hookMethods() {
@@ -74,7 +84,8 @@ final class ArgumentWrapWeaver {
             List<ArgumentWrap> applied = new ArrayList<>();
             for (ArgumentWrap wrap : wraps) {
                 if (wrap.index < arguments.length && wrap.methods.matches(access, name, descriptor)
-                        && hookExists(wrap.hook, arguments[wrap.index])) {
+                        && !(wrap.withReceiver && (access & Opcodes.ACC_STATIC) != 0)
+                        && hookExists(wrap, arguments[wrap.index])) {
                     applied.add(wrap);
                 }
             }
@@ -115,7 +126,10 @@ final class ArgumentWrapWeaver {
                 Type type = arguments[wrap.index];
                 int slot = slotOf(wrap.index);
                 super.visitVarInsn(Opcodes.ALOAD, slot);
-                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, wrap.hook, Type.getMethodDescriptor(type, type), false);
+                if (wrap.withReceiver) {
+                    super.visitVarInsn(Opcodes.ALOAD, 0);
+                }
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, HOOKS, wrap.hook, hookDescriptor(wrap, type), false);
                 super.visitVarInsn(Opcodes.ASTORE, slot);
             }
         }
@@ -131,8 +145,8 @@ final class ArgumentWrapWeaver {
 
         @Override
         public void visitMaxs(int maxStack, int maxLocals) {
-            // The inserted code holds one reference on the operand stack at a time.
-            super.visitMaxs(Math.max(maxStack, 1), maxLocals);
+            // The inserted code holds one reference on the operand stack at a time, two with the receiver.
+            super.visitMaxs(Math.max(maxStack, 2), maxLocals);
         }
     }
 }

@@ -23,6 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TokenTasksTest {
     private static final CarriedToken ALICE = new CarriedToken("alice-secret-token", Long.MAX_VALUE, "sha256:aaaaaaaaaaaa");
@@ -52,21 +53,36 @@ class TokenTasksTest {
     }
 
     @Test
-    void comparableTasksAreHandedOverAsThemselves() {
-        Prioritised low = new Prioritised(5);
-        Prioritised high = new Prioritised(1);
-        Prioritised middle = new Prioritised(3);
-        java.util.concurrent.PriorityBlockingQueue<Runnable> queue = new java.util.concurrent.PriorityBlockingQueue<>();
-        // Tasks handed over with a token and without, in one queue: a wrapper made it throw ClassCastException.
-        TokenCarrier.swap(ALICE);
-        assertSame(low, TokenTasks.forExecutor(low));
-        queue.add(TokenTasks.forExecutor(low));
-        queue.add(TokenTasks.forExecutor(high));
-        TokenCarrier.swap(null);
-        queue.add(TokenTasks.forExecutor(middle));
-        assertSame(high, queue.poll());
-        assertSame(middle, queue.poll());
-        assertSame(low, queue.poll());
+    void aPoolThatOrdersItsTasksGetsThemAsThemselves() {
+        java.util.concurrent.ThreadPoolExecutor priorityPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.PriorityBlockingQueue<>(11,
+                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
+        java.util.concurrent.ThreadPoolExecutor plainPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        try {
+            Prioritised low = new Prioritised(5);
+            Prioritised high = new Prioritised(1);
+            Prioritised middle = new Prioritised(3);
+            Runnable plain = () -> { };
+            TokenCarrier.swap(ALICE);
+            // Tasks handed over with a token and without, in one queue that compares them: a wrapper
+            // made it throw ClassCastException (the comparator's cast, or the task's compareTo).
+            assertSame(low, TokenTasks.forPoolExecute(low, plainPool), "a Comparable task");
+            assertSame(plain, TokenTasks.forPoolExecute(plain, priorityPool), "a queue that orders its tasks");
+            assertTrue(TokenTasks.forPoolExecute(plain, plainPool) instanceof TokenPropagatingRunnable, "any other");
+            assertTrue(TokenTasks.forExecutor(low) instanceof TokenPropagatingRunnable, "other hand-offs wrap Comparable tasks");
+            java.util.concurrent.PriorityBlockingQueue<Runnable> queue = new java.util.concurrent.PriorityBlockingQueue<>();
+            queue.add(TokenTasks.forPoolExecute(low, plainPool));
+            queue.add(TokenTasks.forPoolExecute(high, plainPool));
+            TokenCarrier.swap(null);
+            queue.add(TokenTasks.forPoolExecute(middle, plainPool));
+            assertSame(high, queue.poll());
+            assertSame(middle, queue.poll());
+            assertSame(low, queue.poll());
+        } finally {
+            priorityPool.shutdown();
+            plainPool.shutdown();
+        }
     }
 
     @Test

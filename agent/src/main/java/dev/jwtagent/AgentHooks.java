@@ -119,11 +119,23 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
-    public void servletEntryFault(String where, Throwable fault) {
+    public void outboundRedirectFault(Throwable fault) {
+        metrics.increment("internal_faults");
+        if (AgentLog.firstTime("fault:redirect:" + fault.getClass().getName())) {
+            CarriedToken current = TokenCarrier.current();
+            LOG.error("internal fault while taking the token off a redirected HttpURLConnection request; the redirected"
+                    + " request may carry it (logged once)", current == null ? AgentLog.withoutMessages(fault)
+                    : AgentLog.withoutSecrets(fault, current.value()));
+        }
+    }
+
+    @Override
+    public void servletEntryFault(String where, Throwable fault, boolean fromContainer) {
         metrics.increment("internal_faults");
         if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {
-            AgentLog.logger("inbound").error("internal fault in {}; the request was refused with 401 (logged once; messages withheld,"
-                    + " as they may quote the request's headers)", where, AgentLog.withoutMessages(fault));
+            AgentLog.logger("inbound").error("internal fault in {}; the request was refused with 401 (logged once{})", where,
+                    fromContainer ? "; messages withheld, as they may quote the request's headers" : "",
+                    fromContainer ? AgentLog.withoutMessages(fault) : fault);
         }
     }
 

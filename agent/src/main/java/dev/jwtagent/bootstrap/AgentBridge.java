@@ -79,14 +79,26 @@ public final class AgentBridge {
         internalFault(stack.length == 0 ? "advice" : "advice in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);
     }
 
+    /** See {@link BridgeHooks#outboundRedirectFault}; never throws. */
+    public static void outboundRedirectFault(Throwable fault) {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            try {
+                h.outboundRedirectFault(fault);
+            } catch (RuntimeException ignored) {
+                // Only a log line is lost.
+            }
+        }
+    }
+
     /** See {@link BridgeHooks#servletEntryFault}; never throws. */
-    public static void servletEntryFault(Throwable fault) {
+    public static void servletEntryFault(Throwable fault, boolean fromContainer) {
         BridgeHooks h = hooks;
         if (h != null) {
             try {
                 StackTraceElement[] stack = fault.getStackTrace();
                 h.servletEntryFault(stack.length == 0 ? "the servlet entry"
-                        : "the servlet entry, in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault);
+                        : "the servlet entry, in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault, fromContainer);
             } catch (RuntimeException ignored) {
                 // Only a log line is lost; the request is refused all the same.
             }

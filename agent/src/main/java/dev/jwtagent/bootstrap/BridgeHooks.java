@@ -43,11 +43,20 @@ public interface BridgeHooks {
     }
 
     /**
-     * Records a fault of the servlet entry hooks (the request was refused), once per place and type;
-     * no message is logged, since one may quote a header the agent never got to read.
+     * Records a fault of the servlet entry hooks (the request was refused), once per place and type.
+     * For a fault {@code fromContainer} (thrown by the request's or response's own code) no message
+     * is logged, since one may quote a header the agent never got to read.
      */
-    default void servletEntryFault(String where, Throwable fault) {
+    default void servletEntryFault(String where, Throwable fault, boolean fromContainer) {
         internalFault(where, fault);
+    }
+
+    /**
+     * Records a fault while the token was being taken off a redirected request, which may then
+     * have carried it to the redirect's destination; logged once per type.
+     */
+    default void outboundRedirectFault(Throwable fault) {
+        internalFault("HttpURLConnection redirect", fault);
     }
 
     /** Records an internal fault of advice or bridge code, once per place. */

@@ -68,8 +68,13 @@ public final class ServletHooks {
                 }
             }
             return RequestScope.open(slot, request, decision.token());
+        } catch (ContainerFault fault) {
+            // Thrown by the container's or a wrapper's code: its message may quote a header.
+            AgentBridge.servletEntryFault(fault.getCause(), true);
+            failClosed(response);
+            return null;
         } catch (Throwable fault) {
-            AgentBridge.servletEntryFault(fault instanceof InvocationTargetException ? fault.getCause() : fault);
+            AgentBridge.servletEntryFault(fault instanceof InvocationTargetException ? fault.getCause() : fault, false);
             failClosed(response);
             return null;
         }
@@ -177,6 +182,15 @@ public final class ServletHooks {
         }
     }
 
+    /** What a request's or response's own method threw, as its cause. */
+    private static final class ContainerFault extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        ContainerFault(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
     /** The public interface named one of {@code names} that {@code type} implements, or null. */
     static Class<?> findInterface(Class<?> type, String... names) {
         Deque<Class<?>> pending = new ArrayDeque<>();
@@ -230,12 +244,12 @@ public final class ServletHooks {
             }
         }
 
-        /** Calls {@code method}, handing back what it threw rather than a reflection wrapper. */
+        /** Calls {@code method}; what it throws comes back as a {@link ContainerFault}. */
         Object call(Method method, Object target, Object... arguments) throws Throwable {
             try {
                 return method.invoke(target, arguments);
             } catch (InvocationTargetException e) {
-                throw e.getCause();
+                throw new ContainerFault(e.getCause());
             }
         }
     }

@@ -52,9 +52,6 @@ public final class UrlConnectionHeaders {
                     && AgentBridge.outboundRedirectAllowed(added.token, url.getProtocol(), url.getHost(), url.getPort()))) {
                 return;
             }
-            synchronized (ADDED) {
-                ADDED.remove(new AgentBridge.IdentityKey(connection, null));
-            }
             String name = AgentBridge.outboundHeader();
             // Only the agent's own value: a header the application set after all is left to it.
             if (added.value.equals(call(findValueMethod(requests), requests, name))) {
@@ -63,8 +60,12 @@ public final class UrlConnectionHeaders {
                     call(removeMethod(userHeaders), userHeaders, name);
                 }
             }
+            // Forgotten only once the header is gone: after a fault, the next redirect tries again.
+            synchronized (ADDED) {
+                ADDED.remove(new AgentBridge.IdentityKey(connection, null));
+            }
         } catch (Throwable fault) {
-            AgentBridge.internalFault("HttpURLConnection redirect", fault);
+            AgentBridge.outboundRedirectFault(fault);
         }
     }
 

@@ -90,8 +90,8 @@ public final class RawSettings {
             String key = eq <= 0 ? null : stripPrefix(pair.substring(0, eq).trim());
             if ("secret".equals(previousKey) && (key == null || !knownKeys.contains(key))) {
                 // Most likely the secret's own text after a ';' in it: never quoted in the refusal line.
-                throw new ConfigException("secret", "what follows it in the agent arguments is not a setting; a secret"
-                        + " containing ';' cannot be given there (use secret-file or JWT_AGENT_SECRET)");
+                throw new ConfigException("secret", "what follows it in the agent arguments is not a known key=value setting"
+                        + " (a misspelt key, or a secret containing ';', which cannot be given there: use secret-file or JWT_AGENT_SECRET)");
             }
             if (key == null) {
                 throw new ConfigException(pair.trim(), "agent argument must be key=value");

@@ -226,7 +226,7 @@ public final class AgentTransformer implements ClassFileTransformer {
             return woven;
         } catch (Throwable t) {
             if (AgentLog.firstTime("transform:" + name)) {
-                if (admitsRequests(matched)) {
+                if (admitsRequests(matched) || (matched.isEmpty() && startupRuleMayMatch(name, loader))) {
                     // The class loads as it is: what it serves is not decided there, so this is no warning.
                     log.error("could not instrument {} ({}): requests that reach it through no other rewritten servlet or filter"
                             + " are NOT verified by the agent", name, t.toString());
@@ -240,6 +240,23 @@ public final class AgentTransformer implements ClassFileTransformer {
             // Cleared, not removed: the thread's next class then finds the entry instead of adding it again.
             busy.set(null);
         }
+    }
+
+    /**
+     * When matching itself failed (a class file whose header cannot be read): whether a rule that
+     * admits requests accepts the class by name and loader, so that it may be a servlet or filter.
+     */
+    private boolean startupRuleMayMatch(String name, ClassLoader loader) {
+        for (Rules.Rule rule : rules) {
+            try {
+                if (rule.atStartup && rule.match.acceptsName(name) && rule.match.acceptsLoader(loader)) {
+                    return true;
+                }
+            } catch (RuntimeException | LinkageError e) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean admitsRequests(List<Rules.Rule> rules) {

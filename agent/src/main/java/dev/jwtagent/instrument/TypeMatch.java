@@ -189,7 +189,8 @@ public final class TypeMatch {
 
     /**
      * For {@link #orAnyTypeDeclaringThem}, of the loaded classes: every super class and super
-     * interface of those that are subtypes here (in a loader with the library). Only these have
+     * interface of those that are subtypes here (servlets and filters, thread factories; in a loader
+     * with the library, where the match asks for one). Only these have
      * their declared methods listed on the loaded path; listing every loaded class's methods
      * resolves every class their signatures name: attached to a JVM with 29,000 classes loaded, that
      * made installing take 2.1 to 2.4 s instead of 0.3 to 0.4 s, and loaded 467 classes more. What this leaves out: a

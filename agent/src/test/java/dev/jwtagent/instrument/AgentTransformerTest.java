@@ -144,12 +144,20 @@ class AgentTransformerTest {
                 .transform(Around.hidingToken(MethodMatch.named("service")));
         rules.from(handOff).type(TypeMatch.named("example.BrokenPool"))
                 .transform(Around.hidingToken(MethodMatch.named("run")));
+        // As the servlet rules: by super type and declared method, so the class header is read while matching.
+        rules.from(entry).type(TypeMatch.subtypesOf("example.Filter").namesContaining("Filter").declaring(MethodMatch.named("doFilter"), "(L"))
+                .transform(Around.hidingToken(MethodMatch.named("doFilter")));
         RecordingLogger log = new RecordingLogger();
         AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, null);
         byte[] notAClassFile = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 9};
         assertEquals(null, transformer.transform(getClass().getClassLoader(), "example/BrokenServlet", null, null, notAClassFile));
         assertEquals(null, transformer.transform(getClass().getClassLoader(), "example/BrokenPool", null, null, notAClassFile));
-        assertEquals(2, log.lines.size(), log.lines.toString());
+        // Has the text the rule looks for first, then ends where its header should be.
+        byte[] truncated = {(byte) 0xCA, (byte) 0xFE, (byte) 0xBA, (byte) 0xBE, 0, 0, 0, 61, 0, 2, 1, 0, 2, '(', 'L'};
+        assertEquals(null, transformer.transform(getClass().getClassLoader(), "example/TruncatedFilter", null, null, truncated));
+        assertEquals(3, log.lines.size(), log.lines.toString());
+        assertTrue(log.lines.get(2).startsWith("ERROR could not instrument example.TruncatedFilter")
+                && log.lines.get(2).contains("NOT verified"), log.lines.get(2));
         assertTrue(log.lines.get(0).startsWith("ERROR could not instrument example.BrokenServlet")
                 && log.lines.get(0).contains("NOT verified"), log.lines.get(0));
         assertTrue(log.lines.get(1).startsWith("WARN could not instrument example.BrokenPool"), log.lines.get(1));

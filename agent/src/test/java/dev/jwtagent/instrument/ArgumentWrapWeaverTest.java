@@ -113,6 +113,37 @@ class ArgumentWrapWeaverTest {
                         ArgumentWrap.of(0, "noSuchHook", MethodMatch.named("execute")))));
     }
 
+    /** A task a priority queue would order. */
+    static final class Ordered implements Runnable, Comparable<Ordered> {
+        @Override
+        public void run() {
+        }
+
+        @Override
+        public int compareTo(Ordered other) {
+            return 0;
+        }
+    }
+
+    @Test
+    void aWrapWithTheReceiverHandsTheHookTheObjectTooAndOnlyForInstanceMethods() throws Exception {
+        byte[] woven = ArgumentWrapWeaver.weave(WovenClasses.classFile(Pool.class), List.of(
+                ArgumentWrap.withReceiver(0, "forPoolExecute", MethodMatch.named("execute").argument(0, Runnable.class)),
+                ArgumentWrap.withReceiver(0, "forPoolExecute", MethodMatch.named("handOff"))));
+        assertNotNull(woven);
+        Class<?> pool = WovenClasses.define(Pool.class.getName(), woven);
+        Object instance = pool.getConstructor().newInstance();
+        TokenCarrier.swap(TOKEN);
+        Runnable plain = () -> { };
+        pool.getMethod("execute", Runnable.class).invoke(instance, plain);
+        assertInstanceOf(TokenPropagatingRunnable.class, last(instance), "the verifier took the woven call; a plain task is wrapped");
+        Ordered ordered = new Ordered();
+        pool.getMethod("execute", Runnable.class).invoke(instance, ordered);
+        assertSame(ordered, last(instance), "forPoolExecute's own rule");
+        pool.getMethod("handOff", Runnable.class).invoke(null, plain);
+        assertSame(plain, pool.getField("lastStatic").get(null), "a static method has no receiver: not woven");
+    }
+
     private static Object last(Object pool) throws ReflectiveOperationException {
         Field field = pool.getClass().getField("last");
         return field.get(pool);

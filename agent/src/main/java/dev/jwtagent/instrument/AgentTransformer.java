@@ -307,18 +307,23 @@ public final class AgentTransformer implements ClassFileTransformer {
 
     /** Splits those of {@code loaded} that rules match into those to retransform now and later. */
     private void matchLoaded(Instrumentation instrumentation, List<Class<?>> loaded, List<Class<?>> now, List<Class<?>> later) {
+        List<Class<?>> eligible = new ArrayList<>();
+        for (Class<?> type : loaded) {
+            String name = type.getName();
+            if (!type.isArray() && !type.isPrimitive() && name.indexOf('/') < 0 && !ignored.name(name)
+                    && instrumentation.isModifiableClass(type)) {
+                eligible.add(type);
+            }
+        }
+        // Of the same classes: the agent's own and the JDK's never ask a loader for a library.
         Map<TypeMatch, Set<Class<?>>> superTypesOfLoadedSubtypes = new IdentityHashMap<>();
         for (Rules.Rule rule : rules) {
             if (rule.match.matchesLoadedDeclaringTypes() && !superTypesOfLoadedSubtypes.containsKey(rule.match)) {
-                superTypesOfLoadedSubtypes.put(rule.match, rule.match.superTypesOfLoadedSubtypes(loaded));
+                superTypesOfLoadedSubtypes.put(rule.match, rule.match.superTypesOfLoadedSubtypes(eligible));
             }
         }
-        for (Class<?> type : loaded) {
+        for (Class<?> type : eligible) {
             String name = type.getName();
-            if (type.isArray() || type.isPrimitive() || name.indexOf('/') >= 0 || ignored.name(name)
-                    || !instrumentation.isModifiableClass(type)) {
-                continue;
-            }
             try {
                 List<Rules.Rule> matched = matchingRules(name, type.getClassLoader(), new LoadedHierarchy(type, superTypesOfLoadedSubtypes));
                 if (matched.isEmpty()) {

@@ -13,11 +13,14 @@ import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
 
 /**
- * Apache HttpClient 4.3 to 4.5, classic API. {@code ProtocolExec} (the default client's chain) and
- * {@code MinimalClientExec} (the minimal client) run once per hop on the calling thread, with the
- * route of that hop and the client's own per-hop copy of the request. The header goes on that
- * copy: a redirect is built from the application's original request, so it never inherits the
- * token, and its own hop is decided for its own host.
+ * Apache HttpClient 4.3 to 4.5, classic API. {@code MainClientExec} (the default client's last step,
+ * after {@code ProtocolExec} has added the client's default headers) and {@code MinimalClientExec}
+ * (the minimal client) run once per hop on the calling thread, with the route of that hop and the
+ * client's own per-hop copy of the request. The header goes on that copy: a redirect is built from
+ * the application's original request, so it never inherits the token, and its own hop is decided
+ * for its own host. Deciding after the default headers is what keeps an {@code Authorization} the
+ * client sets on every request: {@code RequestDefaultHeaders} adds its headers whatever the request
+ * already has, so deciding before it (in {@code ProtocolExec}) sent both.
  */
 public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
     @Override
@@ -28,7 +31,7 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
-                .type(TypeMatch.named("org.apache.http.impl.execchain.ProtocolExec", "org.apache.http.impl.execchain.MinimalClientExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
+                .type(TypeMatch.named("org.apache.http.impl.execchain.MainClientExec", "org.apache.http.impl.execchain.MinimalClientExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
                 .transform(support.advice(MethodMatch.named("execute").arguments(4)
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute")
                                 .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),

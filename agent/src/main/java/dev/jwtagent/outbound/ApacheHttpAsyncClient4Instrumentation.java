@@ -47,23 +47,24 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
             if (request == null || TokenCarrier.current() == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
                 return;
             }
-            // The minimal handler installs the request before its route: an absolute URI names the target either way.
+            // The route names where the request goes, also when the application gave a target of its own
+            // and an absolute URI naming another host. The minimal handler installs the request before
+            // its route: then an absolute URI is all there is.
+            HttpRoute route = (HttpRoute) routeRef.get();
             URI uri = request.getURI();
             String scheme;
             String host;
             int port;
-            if (uri != null && uri.isAbsolute() && uri.getHost() != null) {
+            if (route != null) {
+                scheme = route.getTargetHost().getSchemeName();
+                host = route.getTargetHost().getHostName();
+                port = route.getTargetHost().getPort();
+            } else if (uri != null && uri.isAbsolute() && uri.getHost() != null) {
                 scheme = uri.getScheme();
                 host = uri.getHost();
                 port = uri.getPort();
             } else {
-                HttpRoute route = (HttpRoute) routeRef.get();
-                if (route == null) {
-                    return;
-                }
-                scheme = route.getTargetHost().getSchemeName();
-                host = route.getTargetHost().getHostName();
-                port = route.getTargetHost().getPort();
+                return;
             }
             String name = AgentBridge.outboundHeader();
             String value = AgentBridge.outboundValue(scheme, host, port, request.containsHeader(name));

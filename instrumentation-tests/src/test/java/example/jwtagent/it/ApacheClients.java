@@ -82,6 +82,18 @@ final class ApacheClients {
         return response.getStatusLine().getStatusCode();
     }
 
+    /** The request's URI names one host, the target given beside it another ({@code 127.0.0.1}, same port): the request goes to the target. */
+    static int async4ExplicitTarget(String url, String authorization) throws Exception {
+        HttpGet get = new HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        org.apache.http.HttpHost target = new org.apache.http.HttpHost("127.0.0.1", get.getURI().getPort(), "http");
+        HttpResponse response = Async4.CLIENT.execute(target, get, null).get(10, TimeUnit.SECONDS);
+        EntityUtils.consume(response.getEntity());
+        return response.getStatusLine().getStatusCode();
+    }
+
     static int classic5(String url, String authorization) throws Exception {
         org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
         if (authorization != null) {

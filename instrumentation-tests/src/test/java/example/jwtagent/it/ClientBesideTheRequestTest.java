@@ -10,12 +10,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * A client that sends credentials of its own on every request (Apache HttpClient 4's default
- * headers) already carries the outbound header: the agent adds nothing, and never a second one.
- * Tomcat 11 in this JVM.
+ * What a client does beside the request the application built. A client that sends credentials
+ * of its own on every request (Apache HttpClient 4's default headers) already carries the outbound
+ * header: the agent adds nothing, and never a second one. A request sent to a target given beside
+ * its URI is decided for that target. Tomcat 11 in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ClientOwnCredentialsTest {
+class ClientBesideTheRequestTest {
     private TestServer service;
     private Downstream downstream;
 
@@ -38,5 +39,12 @@ class ClientOwnCredentialsTest {
         // The same client, for a caller without a token: its own header as ever.
         ClientContractTest.call(service, "apache4-default-authorization", downstream.allowedUrl("/orders"), null, null);
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
+    }
+
+    @Test
+    void apache4AsyncIsDecidedForTheTargetItIsSentToNotTheHostInItsUri() throws Exception {
+        // The URI says localhost (allowed); the target given beside it, where the request goes, is 127.0.0.1 (not allowed).
+        ClientContractTest.call(service, "apache4-async-explicit-target", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+        assertEquals(List.of(), downstream.takeAuthorization());
     }
 }

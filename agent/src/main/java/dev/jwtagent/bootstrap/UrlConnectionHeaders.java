@@ -72,8 +72,7 @@ public final class UrlConnectionHeaders {
     private static Method findValueMethod(Object messageHeader) throws NoSuchMethodException {
         Method method = findValue;
         if (method == null) {
-            method = messageHeader.getClass().getMethod("findValue", String.class);
-            findValue = method;
+            findValue = method = stringMethod(messageHeader, "findValue");
         }
         return method;
     }
@@ -81,10 +80,13 @@ public final class UrlConnectionHeaders {
     private static Method removeMethod(Object messageHeader) throws NoSuchMethodException {
         Method method = remove;
         if (method == null) {
-            method = messageHeader.getClass().getMethod("remove", String.class);
-            remove = method;
+            remove = method = stringMethod(messageHeader, "remove");
         }
         return method;
+    }
+
+    private static Method stringMethod(Object messageHeader, String name) throws NoSuchMethodException {
+        return messageHeader.getClass().getMethod(name, String.class);
     }
 
     private static Object call(Method method, Object target, String argument) throws ReflectiveOperationException {

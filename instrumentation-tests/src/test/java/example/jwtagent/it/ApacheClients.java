@@ -51,25 +51,22 @@ final class ApacheClients {
     }
 
     static int classic4(String url, String authorization) throws Exception {
+        return classic4(Classic4.CLIENT, url, authorization);
+    }
+
+    private static int classic4(org.apache.http.impl.client.CloseableHttpClient client, String url, String authorization) throws Exception {
         HttpGet get = new HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
         }
-        try (CloseableHttpResponse response = Classic4.CLIENT.execute(get)) {
+        try (CloseableHttpResponse response = client.execute(get)) {
             EntityUtils.consume(response.getEntity());
             return response.getStatusLine().getStatusCode();
         }
     }
 
     static int classic4WithDefaultAuthorization(String url, String authorization) throws Exception {
-        HttpGet get = new HttpGet(url);
-        if (authorization != null) {
-            get.setHeader("Authorization", authorization);
-        }
-        try (CloseableHttpResponse response = Classic4WithDefaultAuthorization.CLIENT.execute(get)) {
-            EntityUtils.consume(response.getEntity());
-            return response.getStatusLine().getStatusCode();
-        }
+        return classic4(Classic4WithDefaultAuthorization.CLIENT, url, authorization);
     }
 
     static int async4(String url, String authorization) throws Exception {

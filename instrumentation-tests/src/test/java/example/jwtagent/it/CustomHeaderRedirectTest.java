@@ -6,10 +6,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,42 +22,78 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 /**
  * A redirect to a host that is not allowed, with {@code outbound.header} set to a header of the
  * service's own: clients drop {@code Authorization} on such a redirect themselves, but not a
- * header they know nothing of, so the agent must not leave its header to them. Every client on
- * this module's class path, from Tomcat 11 in a child JVM.
+ * header they know nothing of, so the agent must not leave its header to them. Every client the
+ * contract tests run, from Tomcat 11 in child JVMs (OkHttp 3 and 4, Jetty 12's client and the
+ * oldest Apache lines each with their own class path).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CustomHeaderRedirectTest {
     private static final String HEADER = "X-Forwarded-Token";
+    /** This module's class path. */
+    private static final String MODULE = "";
 
+    /** By the child class path's libraries ({@link ChildJvm#libs}), started when first needed. */
+    private final Map<String, TestServer> services = new HashMap<>();
     private TestServer service;
     private Downstream redirectTarget;
     private Downstream redirector;
 
     @BeforeAll
     void start() throws Exception {
-        service = ClientContractTest.childService(ChildJvm.main(RelayChild.class).agentSetting("outbound.header", HEADER).start());
+        service = service(MODULE);
         redirectTarget = new Downstream();
         redirector = new Downstream(redirectTarget.notAllowedUrl("/landing"));
     }
 
     @AfterAll
     void stop() throws Exception {
-        service.close();
+        for (TestServer each : services.values()) {
+            each.close();
+        }
         redirector.close();
         redirectTarget.close();
     }
 
-    static Stream<String> clients() {
-        List<String> all = new ArrayList<>(List.of("url-connection", "jdk-send", "jdk-async"));
-        all.addAll(new HttpClientsContractTest().clients());
+    private TestServer service(String libraries) throws Exception {
+        TestServer started = services.get(libraries);
+        if (started == null) {
+            ChildJvm.Builder child = ChildJvm.main(RelayChild.class).agentSetting("outbound.header", HEADER);
+            if (!libraries.equals(MODULE)) {
+                List<Path> classPath = new ArrayList<>(ChildJvm.libs(libraries));
+                classPath.add(ChildJvm.testClasses());
+                child.classPath(classPath);
+            }
+            started = ClientContractTest.childService(child.start());
+            services.put(libraries, started);
+        }
+        return started;
+    }
+
+    /** Every client the contract tests run, each from a child JVM with its class path. */
+    static Stream<Arguments> clients() {
+        List<Arguments> all = new ArrayList<>();
+        List<String> onThisClassPath = new ArrayList<>(List.of("url-connection", "jdk-send", "jdk-async"));
+        onThisClassPath.addAll(new HttpClientsContractTest().clients());
+        for (String client : onThisClassPath) {
+            all.add(Arguments.of(MODULE, client));
+        }
+        for (String libraries : List.of("okhttp3", "okhttp4")) {
+            all.add(Arguments.of(libraries, "okhttp"));
+            all.add(Arguments.of(libraries, "okhttp-async"));
+        }
+        all.add(Arguments.of("jetty12", "jetty12"));
+        all.add(Arguments.of("jetty12", "jetty12-async"));
+        for (String client : new ApacheOldestContractTest().clients()) {
+            all.add(Arguments.of("apache-oldest", client));
+        }
         return all.stream();
     }
 
-    @ParameterizedTest
+    @ParameterizedTest(name = "{1} {0}")
     @MethodSource("clients")
-    void redirectToAHostThatIsNotAllowedCarriesNoCustomHeader(String client) throws Exception {
+    void redirectToAHostThatIsNotAllowedCarriesNoCustomHeader(String libraries, String client) throws Exception {
         String token = Tokens.valid("alice");
-        ClientContractTest.call(service, client, redirector.allowedUrl("/start"), token, null);
+        ClientContractTest.call(service(libraries), client, redirector.allowedUrl("/start"), token, null);
         RecordedRequest first = redirector.take();
         assertEquals(token, first.getHeaders().get(HEADER), "the allowed first hop gets the token");
         RecordedRequest redirected = redirectTarget.take();

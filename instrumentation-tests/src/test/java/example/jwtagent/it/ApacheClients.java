@@ -27,7 +27,13 @@ final class ApacheClients {
                 .build();
     }
 
-    /** What {@link #classic4WithDefaultAuthorization} sends as its own. */
+    private static final class Classic5WithDefaultAuthorization {
+        static final CloseableHttpClient CLIENT = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                .setDefaultHeaders(java.util.List.of(new org.apache.hc.core5.http.message.BasicHeader("Authorization", SERVICE_CREDENTIALS)))
+                .build();
+    }
+
+    /** What {@link #classic4WithDefaultAuthorization} and {@link #classic5WithDefaultAuthorization} send as their own. */
     static final String SERVICE_CREDENTIALS = "Basic c2VydmljZTpzZWNyZXQ=";
 
     private static final class Async4 {
@@ -92,11 +98,19 @@ final class ApacheClients {
     }
 
     static int classic5(String url, String authorization) throws Exception {
+        return classic5(Classic5.CLIENT, url, authorization);
+    }
+
+    static int classic5WithDefaultAuthorization(String url, String authorization) throws Exception {
+        return classic5(Classic5WithDefaultAuthorization.CLIENT, url, authorization);
+    }
+
+    private static int classic5(CloseableHttpClient client, String url, String authorization) throws Exception {
         org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
         }
-        return Classic5.CLIENT.execute(get, response -> {
+        return client.execute(get, response -> {
             org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
             return response.getCode();
         });

@@ -4,6 +4,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 
@@ -11,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What a client does beside the request the application built. A client that sends credentials
- * of its own on every request (Apache HttpClient 4's default headers) already carries the outbound
+ * of its own on every request (Apache HttpClient 4's and 5's default headers) already carries the outbound
  * header: the agent adds nothing, and never a second one. A request sent to a target given beside
  * its URI is decided for that target. Tomcat 11 in this JVM.
  */
@@ -32,12 +34,13 @@ class ClientBesideTheRequestTest {
         downstream.close();
     }
 
-    @Test
-    void apache4DefaultAuthorizationIsKeptAndNotJoinedByTheToken() throws Exception {
-        ClientContractTest.call(service, "apache4-default-authorization", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+    @ParameterizedTest
+    @ValueSource(strings = {"apache4-default-authorization", "apache5-default-authorization"})
+    void aDefaultAuthorizationOfTheClientIsKeptAndNotJoinedOrReplacedByTheToken(String client) throws Exception {
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
         // The same client, for a caller without a token: its own header as ever.
-        ClientContractTest.call(service, "apache4-default-authorization", downstream.allowedUrl("/orders"), null, null);
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
     }
 

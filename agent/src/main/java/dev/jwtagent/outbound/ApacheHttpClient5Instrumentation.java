@@ -61,8 +61,11 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(1) Object hopScope) {
             ExecChain.Scope scope = (ExecChain.Scope) hopScope;
-            // Set for every hop, so that no earlier hop's target outlives its hop in a context the application reuses.
-            scope.clientContext.setAttribute(HOP_TARGET, scope.route.getTargetHost());
+            // Noted for every hop with the thread that runs it (a classic exchange runs on one) and the
+            // exchange's id, which the send is given: only that exchange's send on that thread takes it, so
+            // a context shared by requests running at once, a nested call on the same context, or a send
+            // that no ProtocolExec noted (MinimalHttpClient) never uses another request's target.
+            scope.clientContext.setAttribute(HOP_TARGET, new Object[] {Thread.currentThread(), scope.exchangeId, scope.route.getTargetHost()});
         }
     }
 
@@ -71,7 +74,8 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(1) Object sentRequest, @Advice.AllArguments Object[] arguments) {
+        public static void enter(@Advice.Argument(0) String exchangeId, @Advice.Argument(1) Object sentRequest,
+                                 @Advice.AllArguments Object[] arguments) {
             if (TokenCarrier.current() == null) {
                 return;
             }
@@ -86,10 +90,13 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 }
             }
             Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
-            if (!(noted instanceof HttpHost)) {
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != Thread.currentThread()
+                    || exchangeId == null || !exchangeId.equals(((Object[]) noted)[1]) || !(((Object[]) noted)[2] instanceof HttpHost)) {
                 return;
             }
-            HttpHost target = (HttpHost) noted;
+            // Taken once: a later send of the same hop (an authentication retry) goes as ProtocolExec rebuilt it.
+            context.removeAttribute(HOP_TARGET);
+            HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));

@@ -33,6 +33,10 @@ final class ApacheClients {
                 .build();
     }
 
+    private static final class Minimal5 {
+        static final CloseableHttpClient CLIENT = org.apache.hc.client5.http.impl.classic.HttpClients.createMinimal();
+    }
+
     /** What {@link #classic4WithDefaultAuthorization} and {@link #classic5WithDefaultAuthorization} send as their own. */
     static final String SERVICE_CREDENTIALS = "Basic c2VydmljZTpzZWNyZXQ=";
 
@@ -103,6 +107,23 @@ final class ApacheClients {
 
     static int classic5WithDefaultAuthorization(String url, String authorization) throws Exception {
         return classic5(Classic5WithDefaultAuthorization.CLIENT, url, authorization);
+    }
+
+    /**
+     * Two calls with one context: the default client to {@code url}, then the minimal client (whose
+     * send no ProtocolExec precedes) to the same server as {@code 127.0.0.1}. Answers the second status.
+     */
+    static int classic5ThenMinimalOnOneContext(String url, String authorization) throws Exception {
+        org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        Classic5.CLIENT.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(url), context, response -> {
+            org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+        String elsewhere = url.replace("//localhost:", "//127.0.0.1:");
+        return Minimal5.CLIENT.execute(new org.apache.hc.client5.http.classic.methods.HttpGet(elsewhere), context, response -> {
+            org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
     }
 
     private static int classic5(CloseableHttpClient client, String url, String authorization) throws Exception {

@@ -45,6 +45,16 @@ class ClientBesideTheRequestTest {
     }
 
     @Test
+    void apache5SendsNothingOnATargetNotedForAnotherExchangeOfTheSameContext() throws Exception {
+        // The default client's exchange notes its hop's target (localhost, allowed) in the context;
+        // the minimal client then sends to 127.0.0.1 (not allowed) with that context.
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, "apache5-then-minimal", downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "the default client's call to localhost");
+        assertEquals(List.of(), downstream.takeAuthorization(), "the minimal client's call to 127.0.0.1");
+    }
+
+    @Test
     void apache4AsyncIsDecidedForTheTargetItIsSentToNotTheHostInItsUri() throws Exception {
         // The URI says localhost (allowed); the target given beside it, where the request goes, is 127.0.0.1 (not allowed).
         ClientContractTest.call(service, "apache4-async-explicit-target", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);

@@ -37,6 +37,7 @@ public final class DownstreamClients {
         CLIENTS.put("apache4-default-authorization", (url, auth) -> ApacheClients.classic4WithDefaultAuthorization(url, auth));
         CLIENTS.put("apache4-async-explicit-target", (url, auth) -> ApacheClients.async4ExplicitTarget(url, auth));
         CLIENTS.put("apache5-default-authorization", (url, auth) -> ApacheClients.classic5WithDefaultAuthorization(url, auth));
+        CLIENTS.put("apache5-then-minimal", (url, auth) -> ApacheClients.classic5ThenMinimalOnOneContext(url, auth));
         CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));
         CLIENTS.put("apache5-async", (url, auth) -> ApacheClients.async5(url, auth));
         CLIENTS.put("okhttp", (url, auth) -> OkHttpClients.execute(url, auth));

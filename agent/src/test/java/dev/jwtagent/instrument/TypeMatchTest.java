@@ -277,11 +277,16 @@ class TypeMatchTest {
         assertFalse(markers.acceptsLoadedHierarchy(ExtendsMarker.class, NONE));
     }
 
+    /** Thread factories that declare newThread(Runnable) with code, as the thread instrumentation matches them. */
+    private static TypeMatch newThreadSubtypes() {
+        MethodMatch newThread = MethodMatch.named("newThread").arguments(1).argument(0, Runnable.class).notAbstract();
+        return TypeMatch.subtypesOf(ThreadFactory.class.getName()).declaring(newThread, "(Ljava/lang/Runnable;)");
+    }
+
     @Test
     void anInterfaceIsMatchedOnlyForADefaultMethodItDeclaresAndOnlyWhenTheMatchSaysSo() throws IOException {
         // A filter may inherit its doFilter from an interface's default method: that interface is what is rewritten.
-        MethodMatch newThread = MethodMatch.named("newThread").arguments(1).argument(0, Runnable.class).notAbstract();
-        TypeMatch subtypes = TypeMatch.subtypesOf(ThreadFactory.class.getName()).declaring(newThread, "(Ljava/lang/Runnable;)");
+        TypeMatch subtypes = newThreadSubtypes();
         TypeMatch declaring = subtypes.orAnyTypeDeclaringThem();
         assertTrue(subtypes.acceptsClassFile(classFile(DefaultFactory.class)), "it declares the method");
         assertFalse(matches(subtypes, DefaultFactory.class), "an interface, not matched by super type");
@@ -296,8 +301,7 @@ class TypeMatchTest {
     @Test
     void aClassThatDeclaresTheMethodsMatchesWhateverItsSuperTypesWhenTheMatchSaysSo() throws IOException {
         // The filter inherits its entry method from a class that is no filter: that class is what must be rewritten.
-        MethodMatch newThread = MethodMatch.named("newThread").arguments(1).argument(0, Runnable.class).notAbstract();
-        TypeMatch subtypes = TypeMatch.subtypesOf(ThreadFactory.class.getName()).declaring(newThread, "(Ljava/lang/Runnable;)");
+        TypeMatch subtypes = newThreadSubtypes();
         TypeMatch declaring = subtypes.orAnyTypeDeclaringThem();
         assertFalse(subtypes.acceptsClassFile(classFile(FactoryThroughBase.class)), "the subclass declares nothing");
         assertTrue(subtypes.acceptsClassFile(classFile(PlainBase.class)));

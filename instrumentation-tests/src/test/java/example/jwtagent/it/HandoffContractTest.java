@@ -125,6 +125,14 @@ abstract class HandoffContractTest {
         assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "a stage registered without a token");
     }
 
+    @org.junit.jupiter.api.Test
+    void aPriorityPoolGetsItsTasksAsTheyAreAndNoException() throws Exception {
+        // Its comparator casts the queued tasks to its own type: a wrapped task made execute throw.
+        RawHttp.Response response = call("/call", "priority-pool", "url-connection", Tokens.valid("alice-priority"));
+        assertEquals("200", response.field("downstream"));
+        assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "such a task carries no token");
+    }
+
     static Stream<String> handoffNames() {
         return Handoffs.NAMES.stream();
     }

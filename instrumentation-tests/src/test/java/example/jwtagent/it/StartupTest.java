@@ -141,6 +141,15 @@ class StartupTest {
     }
 
     @Test
+    void aSecretWithASemicolonInTheAgentArgumentsStopsTheJvmWithoutShowingIt() throws Exception {
+        Run run = launch("secret=Q7xpZr2vK9mWc4tLs8;nBd1fHg6jYe3uTa5oPi0");
+        assertNotEquals(0, run.exitCode);
+        assertEquals(1, run.agentLines().size(), run.stderr);
+        assertTrue(run.agentLines().get(0).contains("refusing to start: jwt.agent.secret: "), run.stderr);
+        assertFalse(run.stderr.contains("Q7xp") || run.stderr.contains("nBd1"), run.stderr);
+    }
+
+    @Test
     void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
         String secret = "startup-test-secret-0123456789-abcdef";
         Run run = launch("secret=" + secret + ";audience=orders;issuer=https://issuer.test");

@@ -8,16 +8,20 @@ import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
+import org.apache.http.HttpHost;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
 
-import java.net.URI;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Apache HttpAsyncClient 4.1. Every exchange handler (default, minimal, pipelining) installs the
- * client's per-hop copy of the request with {@code setCurrentRequest}; for the first hop that
- * happens on the calling thread, inside {@code execute}, where the token is current. Redirects are
+ * client's per-hop copy of the request with {@code setCurrentRequest} and the hop's route with
+ * {@code setRoute}; for the first hop both happen on the calling thread, inside {@code execute},
+ * where the token is current. The route names where the request goes (the target the application
+ * gave beside the request, or the host of its URI), so the request is decided for the route's
+ * target once both are there: at {@code setCurrentRequest} when the route came first (the default
+ * handler), at {@code setRoute} when the request did (the minimal handler). Redirects are
  * installed on I/O threads, where no token is current, and are built from the application's
  * original request, so they never carry the token.
  */
@@ -33,9 +37,13 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                 .type(TypeMatch.named("org.apache.http.impl.nio.client.AbstractClientExchangeHandler").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
                 .transform(support.advice(MethodMatch.named("setCurrentRequest").arguments(1)
                                 .argument(0, "org.apache.http.client.methods.HttpRequestWrapper"),
-                        ApacheHttpAsyncClient4Instrumentation.class, "CurrentRequestAdvice"));
+                        ApacheHttpAsyncClient4Instrumentation.class, "CurrentRequestAdvice"))
+                .transform(support.advice(MethodMatch.named("setRoute").arguments(1)
+                                .argument(0, "org.apache.http.conn.routing.HttpRoute"),
+                        ApacheHttpAsyncClient4Instrumentation.class, "RouteAdvice"));
     }
 
+    /** The request installed after its route (the default handler): decided for that route's target. */
     public static final class CurrentRequestAdvice {
         private CurrentRequestAdvice() {
         }
@@ -44,30 +52,42 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
         public static void enter(@Advice.Argument(0) Object currentRequest,
                                  @Advice.FieldValue("routeRef") AtomicReference<?> routeRef) {
             HttpRequestWrapper request = (HttpRequestWrapper) currentRequest;
-            if (request == null || TokenCarrier.current() == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
-                return;
-            }
-            // The route names where the request goes, also when the application gave a target of its own
-            // and an absolute URI naming another host. The minimal handler installs the request before
-            // its route: then an absolute URI is all there is.
             HttpRoute route = (HttpRoute) routeRef.get();
-            URI uri = request.getURI();
-            String scheme;
-            String host;
-            int port;
-            if (route != null) {
-                scheme = route.getTargetHost().getSchemeName();
-                host = route.getTargetHost().getHostName();
-                port = route.getTargetHost().getPort();
-            } else if (uri != null && uri.isAbsolute() && uri.getHost() != null) {
-                scheme = uri.getScheme();
-                host = uri.getHost();
-                port = uri.getPort();
-            } else {
+            if (request == null || route == null || TokenCarrier.current() == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
+                // With no route yet (the minimal handler), RouteAdvice decides when it comes.
                 return;
             }
+            HttpHost target = route.getTargetHost();
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValue(scheme, host, port, request.containsHeader(name));
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+
+    /**
+     * The first route of an exchange whose request is already installed (the minimal handler):
+     * the request is decided for the route's target, which is where it goes, also when its URI
+     * names another host. A later route (a redirect's) is set on an I/O thread and decides nothing.
+     */
+    public static final class RouteAdvice {
+        private RouteAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object newRoute,
+                                 @Advice.FieldValue("routeRef") AtomicReference<?> routeRef,
+                                 @Advice.FieldValue("requestRef") AtomicReference<?> requestRef) {
+            HttpRoute route = (HttpRoute) newRoute;
+            HttpRequestWrapper request = (HttpRequestWrapper) requestRef.get();
+            if (route == null || request == null || routeRef.get() != null || TokenCarrier.current() == null
+                    || "CONNECT".equalsIgnoreCase(request.getMethod())) {
+                return;
+            }
+            HttpHost target = route.getTargetHost();
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }

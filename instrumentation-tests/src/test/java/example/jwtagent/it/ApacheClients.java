@@ -48,6 +48,14 @@ final class ApacheClients {
         }
     }
 
+    private static final class Async4Minimal {
+        static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT = org.apache.http.impl.nio.client.HttpAsyncClients.createMinimal();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
     private static final class Classic5 {
         static final CloseableHttpClient CLIENT = org.apache.hc.client5.http.impl.classic.HttpClients.createDefault();
     }
@@ -80,23 +88,33 @@ final class ApacheClients {
     }
 
     static int async4(String url, String authorization) throws Exception {
-        HttpGet get = new HttpGet(url);
-        if (authorization != null) {
-            get.setHeader("Authorization", authorization);
-        }
-        HttpResponse response = Async4.CLIENT.execute(get, null).get(10, TimeUnit.SECONDS);
-        EntityUtils.consume(response.getEntity());
-        return response.getStatusLine().getStatusCode();
+        return async4(Async4.CLIENT, url, authorization, null);
     }
 
     /** The request's URI names one host, the target given beside it another ({@code 127.0.0.1}, same port): the request goes to the target. */
     static int async4ExplicitTarget(String url, String authorization) throws Exception {
+        return async4(Async4.CLIENT, url, authorization, "127.0.0.1");
+    }
+
+    /** The minimal client, which installs the request before its route. */
+    static int async4Minimal(String url, String authorization) throws Exception {
+        return async4(Async4Minimal.CLIENT, url, authorization, null);
+    }
+
+    /** The minimal client, with a target beside the request as {@link #async4ExplicitTarget}. */
+    static int async4MinimalExplicitTarget(String url, String authorization) throws Exception {
+        return async4(Async4Minimal.CLIENT, url, authorization, "127.0.0.1");
+    }
+
+    private static int async4(org.apache.http.impl.nio.client.CloseableHttpAsyncClient client, String url, String authorization,
+                              String targetHost) throws Exception {
         HttpGet get = new HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
         }
-        org.apache.http.HttpHost target = new org.apache.http.HttpHost("127.0.0.1", get.getURI().getPort(), "http");
-        HttpResponse response = Async4.CLIENT.execute(target, get, null).get(10, TimeUnit.SECONDS);
+        HttpResponse response = targetHost == null
+                ? client.execute(get, null).get(10, TimeUnit.SECONDS)
+                : client.execute(new org.apache.http.HttpHost(targetHost, get.getURI().getPort(), "http"), get, null).get(10, TimeUnit.SECONDS);
         EntityUtils.consume(response.getEntity());
         return response.getStatusLine().getStatusCode();
     }

@@ -54,10 +54,15 @@ class ClientBesideTheRequestTest {
         assertEquals(List.of(), downstream.takeAuthorization(), "the minimal client's call to 127.0.0.1");
     }
 
-    @Test
-    void apache4AsyncIsDecidedForTheTargetItIsSentToNotTheHostInItsUri() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"apache4-async", "apache4-async-minimal"})
+    void apache4AsyncIsDecidedForTheTargetItIsSentToNotTheHostInItsUri(String client) throws Exception {
         // The URI says localhost (allowed); the target given beside it, where the request goes, is 127.0.0.1 (not allowed).
-        ClientContractTest.call(service, "apache4-async-explicit-target", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+        ClientContractTest.call(service, client + "-explicit-target", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
         assertEquals(List.of(), downstream.takeAuthorization());
+        // The same client without a target of its own: its URI's host, allowed, gets the token.
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
     }
 }

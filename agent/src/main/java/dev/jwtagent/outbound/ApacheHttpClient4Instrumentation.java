@@ -9,20 +9,29 @@ import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.http.HttpHost;
-import org.apache.http.client.methods.HttpRequestWrapper;
+import org.apache.http.HttpRequest;
 import org.apache.http.conn.routing.HttpRoute;
+import org.apache.http.protocol.HttpContext;
 
 /**
  * Apache HttpClient 4.3 to 4.5, classic API. {@code MainClientExec} (the default client's last step,
  * after {@code ProtocolExec} has added the client's default headers) and {@code MinimalClientExec}
  * (the minimal client) run once per hop on the calling thread, with the route of that hop and the
- * client's own per-hop copy of the request. The header goes on that copy: a redirect is built from
- * the application's original request, so it never inherits the token, and its own hop is decided
- * for its own host. Deciding after the default headers is what keeps an {@code Authorization} the
- * client sets on every request: {@code RequestDefaultHeaders} adds its headers whatever the request
- * already has, so deciding before it (in {@code ProtocolExec}) sent both.
+ * client's own per-hop copy of the request. They note the hop's target in the context; the send
+ * ({@code HttpRequestExecutor.execute}) of that very copy on that thread takes the note and decides
+ * for it. The header goes on that copy: a redirect is built from the application's original
+ * request, so it never inherits the token, and its own hop is decided for its own host.
+ *
+ * <p>Deciding at the send keeps the {@code Authorization} the client adds itself: its default
+ * headers ({@code RequestDefaultHeaders} adds them whatever the request already has, so deciding
+ * before {@code ProtocolExec} sent both) and its preemptive credentials, which {@code MainClientExec}
+ * adds just before the send only when the request has no {@code Authorization} yet (so deciding on
+ * entry to it sent the token in their place).
  */
 public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
+    /** The context attribute that carries a hop's target from the exec step to its send. */
+    static final String HOP_TARGET = "dev.jwtagent.hop-target";
+
     @Override
     public String name() {
         return "apache-httpclient-4";
@@ -35,7 +44,12 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
                 .transform(support.advice(MethodMatch.named("execute").arguments(4)
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute")
                                 .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),
-                        ApacheHttpClient4Instrumentation.class, "HopAdvice"));
+                        ApacheHttpClient4Instrumentation.class, "HopAdvice"))
+                .type(TypeMatch.named("org.apache.http.protocol.HttpRequestExecutor").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
+                .transform(support.advice(MethodMatch.named("execute").arguments(3)
+                                .argument(0, "org.apache.http.HttpRequest")
+                                .argument(2, "org.apache.http.protocol.HttpContext"),
+                        ApacheHttpClient4Instrumentation.class, "SendAdvice"));
     }
 
     public static final class HopAdvice {
@@ -43,13 +57,40 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object hopRoute, @Advice.Argument(1) Object hopRequest) {
+        public static void enter(@Advice.Argument(0) Object hopRoute, @Advice.Argument(1) Object hopRequest,
+                                 @Advice.Argument(2) Object hopContext) {
             if (TokenCarrier.current() == null) {
                 return;
             }
-            HttpRequestWrapper request = (HttpRequestWrapper) hopRequest;
+            // Noted for every hop with the thread that runs it and the request copy it sends: only that
+            // copy's send on that thread takes it, so a context shared by requests running at once, or a
+            // nested call on the same context, never uses another request's target.
+            ((HttpContext) hopContext).setAttribute(HOP_TARGET,
+                    new Object[] {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost()});
+        }
+    }
+
+    public static final class SendAdvice {
+        private SendAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object sentRequest, @Advice.Argument(2) Object sendContext) {
+            HttpContext context = (HttpContext) sendContext;
+            Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != Thread.currentThread()
+                    || ((Object[]) noted)[1] != sentRequest || !(((Object[]) noted)[2] instanceof HttpHost)) {
+                // Not the send of a noted hop: a proxy's CONNECT, or a request sent outside the exec chain.
+                return;
+            }
+            // Taken once: a later send of the same hop (an authentication retry) goes as the client rebuilt it.
+            context.removeAttribute(HOP_TARGET);
+            HttpRequest request = (HttpRequest) sentRequest;
+            if (TokenCarrier.current() == null) {
+                return;
+            }
+            HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
-            HttpHost target = ((HttpRoute) hopRoute).getTargetHost();
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
             if (value != null) {

@@ -73,11 +73,16 @@ final class ApacheClients {
     }
 
     private static int classic4(org.apache.http.impl.client.CloseableHttpClient client, String url, String authorization) throws Exception {
+        return classic4(client, url, authorization, org.apache.http.client.protocol.HttpClientContext.create());
+    }
+
+    private static int classic4(org.apache.http.impl.client.CloseableHttpClient client, String url, String authorization,
+                                org.apache.http.client.protocol.HttpClientContext context) throws Exception {
         HttpGet get = new HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
         }
-        try (CloseableHttpResponse response = client.execute(get)) {
+        try (CloseableHttpResponse response = client.execute(get, context)) {
             EntityUtils.consume(response.getEntity());
             return response.getStatusLine().getStatusCode();
         }
@@ -85,6 +90,24 @@ final class ApacheClients {
 
     static int classic4WithDefaultAuthorization(String url, String authorization) throws Exception {
         return classic4(Classic4WithDefaultAuthorization.CLIENT, url, authorization);
+    }
+
+    /**
+     * The default client with Basic credentials ({@link #SERVICE_CREDENTIALS}) for the URI's host
+     * sent preemptively: an auth cache in the request's context, as Apache's documentation shows.
+     */
+    static int classic4WithPreemptiveCredentials(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        org.apache.http.HttpHost target = new org.apache.http.HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
+        org.apache.http.impl.client.BasicCredentialsProvider credentials = new org.apache.http.impl.client.BasicCredentialsProvider();
+        credentials.setCredentials(new org.apache.http.auth.AuthScope(target),
+                new org.apache.http.auth.UsernamePasswordCredentials("service", "secret"));
+        org.apache.http.impl.client.BasicAuthCache authCache = new org.apache.http.impl.client.BasicAuthCache();
+        authCache.put(target, new org.apache.http.impl.auth.BasicScheme());
+        org.apache.http.client.protocol.HttpClientContext context = org.apache.http.client.protocol.HttpClientContext.create();
+        context.setCredentialsProvider(credentials);
+        context.setAuthCache(authCache);
+        return classic4(Classic4.CLIENT, url, authorization, context);
     }
 
     static int async4(String url, String authorization) throws Exception {

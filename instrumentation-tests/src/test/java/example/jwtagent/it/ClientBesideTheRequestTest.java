@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What a client does beside the request the application built. A client that sends credentials
- * of its own on every request (Apache HttpClient 4's and 5's default headers) already carries the outbound
- * header: the agent adds nothing, and never a second one. A request sent to a target given beside
+ * of its own on every request (Apache HttpClient 4's and 5's default headers, Apache HttpClient 4's
+ * preemptive Basic credentials) already carries the outbound header: the agent adds nothing, and
+ * never a second one. A request sent to a target given beside
  * its URI is decided for that target. Tomcat 11 in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -35,7 +36,7 @@ class ClientBesideTheRequestTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"apache4-default-authorization", "apache5-default-authorization"})
+    @ValueSource(strings = {"apache4-default-authorization", "apache5-default-authorization", "apache4-preemptive-credentials"})
     void aDefaultAuthorizationOfTheClientIsKeptAndNotJoinedOrReplacedByTheToken(String client) throws Exception {
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * What the agent decided about one inbound request: go on (with a token or without one), or
  * answer it at once with the given status, {@code WWW-Authenticate} value and JSON body.
- * Stored as a request attribute so that later dispatches of the same request reuse it.
+ * Kept in the request's attributes (with the claims, or on its own without them) so that later
+ * dispatches of the same request reuse it.
  */
 public final class InboundDecision {
     public static final InboundDecision PROCEED_WITHOUT_TOKEN = new InboundDecision(0, null, null, null, null, null, null);
@@ -16,6 +17,8 @@ public final class InboundDecision {
     private final CarriedToken token;
     private final String subject;
     private final Map<String, Object> claims;
+    /** The claims as the request attribute holds them, naming this decision; null without claims. */
+    private final DecisionClaims claimsAttribute;
     /** What the policy that decided needs to tell, later, whether the decision still stands; opaque here. */
     private final Object verdict;
 
@@ -27,6 +30,7 @@ public final class InboundDecision {
         this.token = token;
         this.subject = subject;
         this.claims = claims;
+        this.claimsAttribute = claims == null ? null : new DecisionClaims(this, claims);
         this.verdict = verdict;
     }
 
@@ -70,6 +74,11 @@ public final class InboundDecision {
 
     public Map<String, Object> claims() {
         return claims;
+    }
+
+    /** The claims for the request attribute: the same entries, and this decision for later dispatches. */
+    DecisionClaims claimsAttribute() {
+        return claimsAttribute;
     }
 
     /**

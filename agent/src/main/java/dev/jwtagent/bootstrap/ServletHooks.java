@@ -48,24 +48,29 @@ public final class ServletHooks {
                 // An HTTP request through a servlet API this agent cannot use: not let through undecided.
                 throw http.unusable != null ? http.unusable : answer.unusable;
             }
-            Object earlier = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
-            InboundDecision decision;
-            if (earlier instanceof InboundDecision) {
-                // A later dispatch (async, error, forward from another thread) of a request already decided.
-                decision = (InboundDecision) earlier;
-            } else {
+            InboundDecision decision = decidedBefore(http, request);
+            if (decision == null) {
                 decision = decide(http, request, slot);
                 if (decision.rejects()) {
                     answer.reject(response, decision);
                     return null;
                 }
-                http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
+                if (decision.claimsAttribute() != null) {
+                    // The claims name the decision: no attribute of its own for a request with claims.
+                    http.call(http.setAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claimsAttribute());
+                } else {
+                    http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
+                }
                 if (decision.subject() != null) {
                     http.call(http.setAttribute, request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
                 }
-                if (decision.claims() != null) {
-                    http.call(http.setAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claims());
-                }
+            }
+            if (slot.token == null) {
+                // The thread held no token (the usual case): the slot itself is what exit empties, so
+                // a request makes no scope object, and exit touches nothing but the slot.
+                slot.request = request;
+                slot.token = decision.token();
+                return slot;
             }
             return RequestScope.open(slot, request, decision.token());
         } catch (ContainerFault fault) {
@@ -163,9 +168,27 @@ public final class ServletHooks {
 
     /** After the method, also when it threw. */
     public static void exit(Object state) {
-        if (state instanceof RequestScope) {
+        if (state instanceof TokenCarrier.Slot) {
+            TokenCarrier.Slot slot = (TokenCarrier.Slot) state;
+            slot.token = null;
+            slot.request = null;
+        } else if (state instanceof RequestScope) {
             ((RequestScope) state).close();
         }
+    }
+
+    /**
+     * The decision made on an earlier dispatch of this request (async, error, a forward from another
+     * thread), found in its claims or, for a request without claims, in an attribute of its own; null
+     * for a request not decided yet.
+     */
+    private static InboundDecision decidedBefore(RequestMethods http, Object request) throws Throwable {
+        Object claims = http.call(http.getAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE);
+        if (claims instanceof DecisionClaims) {
+            return ((DecisionClaims) claims).decision();
+        }
+        Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
+        return decision instanceof InboundDecision ? (InboundDecision) decision : null;
     }
 
     /** The agent could not decide: 401, unless the response is already on its way. */

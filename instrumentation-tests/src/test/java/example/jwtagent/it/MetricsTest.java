@@ -81,6 +81,24 @@ class MetricsTest {
     }
 
     @Test
+    void anAsyncDispatchReusesTheRequestsDecisionAndDoesNotDecideAgain() throws Exception {
+        // /dispatch-call starts async and dispatches to /call on another container thread, which calls downstream.
+        String path = "/dispatch-call?client=jdk-send&url=" + URLEncoder.encode(downstream.allowedUrl("/dispatched"), StandardCharsets.UTF_8);
+        Map<String, Long> before = read();
+        String token = token("dora");
+        RawHttp.Response withToken = get(path, RawHttp.bearer(token));
+        assertEquals("200", withToken.field("downstream"), withToken.toString());
+        assertEquals("dora", withToken.field("subject"), "the dispatch sees the claims of the first decision");
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        RawHttp.Response anonymous = get(path);
+        assertEquals("200", anonymous.field("downstream"), anonymous.toString());
+        assertEquals(List.of(), downstream.takeAuthorization());
+        Map<String, Long> after = read();
+        assertEquals(1L, after.get("verified") - before.get("verified"), "verified once, not again for the dispatch: " + after);
+        assertEquals(1L, after.get("missing") - before.get("missing"), "decided once without a token: " + after);
+    }
+
+    @Test
     void everyCounterMovesByWhatTheRequestsDid() throws Exception {
         Map<String, Long> before = read();
         for (String counter : SPEC_COUNTERS) {

@@ -1,0 +1,56 @@
+package dev.jwtagent.bootstrap;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class DecisionClaimsTest {
+    private static final Map<String, Object> CLAIMS;
+
+    static {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("sub", "alice");
+        claims.put("roles", List.of("reader"));
+        CLAIMS = Collections.unmodifiableMap(claims);
+    }
+
+    private final InboundDecision decision = InboundDecision.proceedWith(
+            new CarriedToken("header.payload.signature", Long.MAX_VALUE, "fp"), "alice", CLAIMS);
+
+    @Test
+    void theApplicationSeesTheClaimsAsAnUnmodifiableMap() {
+        Map<String, Object> seen = decision.claimsAttribute();
+        assertEquals(CLAIMS, seen);
+        assertEquals(seen, CLAIMS);
+        assertEquals(CLAIMS.hashCode(), seen.hashCode());
+        assertEquals("alice", seen.get("sub"));
+        assertEquals(List.of("reader"), seen.get("roles"));
+        assertNull(seen.get("exp"));
+        assertEquals(List.of("sub", "roles"), List.copyOf(seen.keySet()));
+        assertThrows(UnsupportedOperationException.class, () -> seen.put("sub", "mallory"));
+        assertThrows(UnsupportedOperationException.class, () -> seen.remove("sub"));
+        assertThrows(UnsupportedOperationException.class, seen::clear);
+        assertThrows(UnsupportedOperationException.class, () -> seen.entrySet().iterator().next().setValue("mallory"));
+        assertEquals("alice", seen.get("sub"));
+    }
+
+    @Test
+    void itNamesTheDecisionForLaterDispatches() {
+        assertSame(decision, decision.claimsAttribute().decision());
+        assertSame(decision.claimsAttribute(), decision.claimsAttribute(), "made once per decision");
+    }
+
+    @Test
+    void aDecisionWithoutClaimsHasNone() {
+        assertNull(InboundDecision.PROCEED_WITHOUT_TOKEN.claimsAttribute());
+        assertNull(InboundDecision.reject(401, "Bearer", new byte[0]).claimsAttribute());
+    }
+}

@@ -130,6 +130,39 @@ class TomcatHeaderBytesTest {
         assertTrue(decoded.get(header) == null, "and again");
     }
 
+    @Test
+    void theThreadHoldsAfterTheRequestExactlyWhatItHeldBefore() throws Exception {
+        String token = Tokens.valid("scope-user");
+        org.apache.coyote.Request coyoteRequest = new org.apache.coyote.Request();
+        byte[] bytes = ("Bearer " + token).getBytes(StandardCharsets.ISO_8859_1);
+        coyoteRequest.getMimeHeaders().addValue("Authorization").setBytes(bytes, 0, bytes.length);
+        RequestFacade request = new RequestFacade(new Request(new Connector("HTTP/1.1"), coyoteRequest));
+        ResponseFacade response = new ResponseFacade(new Response(new org.apache.coyote.Response()));
+        // The agent's classes are on the bootstrap class path, not this module's.
+        Class<?> hooks = Class.forName("dev.jwtagent.bootstrap.ServletHooks", false, null);
+        Class<?> carrier = Class.forName("dev.jwtagent.bootstrap.TokenCarrier", false, null);
+        Class<?> carried = Class.forName("dev.jwtagent.bootstrap.CarriedToken", false, null);
+        Method current = carrier.getMethod("current");
+        Method swap = carrier.getMethod("swap", carried);
+        Method value = carried.getMethod("value");
+        Object held = carried.getConstructor(String.class, long.class, String.class)
+                .newInstance("held.by.thread", Long.MAX_VALUE, "held-fingerprint");
+
+        for (Object before : new Object[] {null, held}) {
+            Object previous = swap.invoke(null, before);
+            try {
+                request.removeAttribute("jwt.agent.claims");
+                Object state = hooks.getMethod("enter", Object.class, Object.class).invoke(null, request, response);
+                assertNotNull(state, "the request must not be refused");
+                assertEquals(token, value.invoke(current.invoke(null)), "the request's token while it runs");
+                hooks.getMethod("exit", Object.class).invoke(null, state);
+                assertTrue(current.invoke(null) == before, "after the request, the thread holds " + before);
+            } finally {
+                swap.invoke(null, previous);
+            }
+        }
+    }
+
     /** One request through the agent's servlet hooks on this thread, as Tomcat hands it over; the subject it got. */
     private static Object enterAndExit(RequestFacade request, ResponseFacade response, org.apache.tomcat.util.buf.MessageBytes header,
                                        Field decoded, String token) throws Exception {

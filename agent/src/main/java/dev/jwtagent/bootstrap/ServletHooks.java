@@ -185,10 +185,33 @@ public final class ServletHooks {
     private static InboundDecision decidedBefore(RequestMethods http, Object request) throws Throwable {
         Object claims = http.call(http.getAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE);
         if (claims instanceof DecisionClaims) {
-            return ((DecisionClaims) claims).decision();
+            // The claims map is the application's to keep and copy: one put on another request (from its
+            // session, say) must not make that request's token current, so it counts only when this
+            // request carries the token it was decided on; otherwise the request is decided anew.
+            InboundDecision earlier = ((DecisionClaims) claims).decision();
+            return earlier != null && carriesOnly(http, request, earlier.token()) ? earlier : null;
         }
         Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
         return decision instanceof InboundDecision ? (InboundDecision) decision : null;
+    }
+
+    /** Whether the request's only token header ends in {@code token}'s value, as a word of its own. */
+    private static boolean carriesOnly(RequestMethods http, Object request, CarriedToken token) throws Throwable {
+        if (token == null) {
+            return false;
+        }
+        @SuppressWarnings("unchecked")
+        Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
+        if (values == null || !values.hasMoreElements()) {
+            return false;
+        }
+        String header = values.nextElement();
+        if (header == null || values.hasMoreElements()) {
+            return false;
+        }
+        String value = header.trim();
+        int start = value.length() - token.value().length();
+        return start >= 0 && value.endsWith(token.value()) && (start == 0 || value.charAt(start - 1) == ' ' || value.charAt(start - 1) == '\t');
     }
 
     /** The agent could not decide: 401, unless the response is already on its way. */

@@ -15,10 +15,11 @@ import org.apache.http.conn.routing.HttpRoute;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Apache HttpAsyncClient 4.1. Every exchange handler (default, minimal, pipelining) installs the
- * client's per-hop copy of the request with {@code setCurrentRequest} and the hop's route with
+ * Apache HttpAsyncClient 4.1. The default and the minimal exchange handler install the client's
+ * per-hop copy of the request with {@code setCurrentRequest} and the hop's route with
  * {@code setRoute}; for the first hop both happen on the calling thread, inside {@code execute},
- * where the token is current. The route names where the request goes (the target the application
+ * where the token is current (the pipelining handler installs its requests on an I/O thread, so
+ * they never carry it). The route names where the request goes (the target the application
  * gave beside the request, or the host of its URI), so the request is decided for the route's
  * target once both are there: at {@code setCurrentRequest} when the route came first (the default
  * handler), at {@code setRoute} when the request did (the minimal handler). Redirects are

@@ -45,7 +45,8 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute")
                                 .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),
                         ApacheHttpClient4Instrumentation.class, "HopAdvice"))
-                .type(TypeMatch.named("org.apache.http.protocol.HttpRequestExecutor").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
+                // In whatever loader holds httpcore, which may be a parent of httpclient's: its advice names httpcore's types only.
+                .type(TypeMatch.named("org.apache.http.protocol.HttpRequestExecutor").inLoadersWithAnyOf("org.apache.http.protocol.HttpRequestExecutor"))
                 .transform(support.advice(MethodMatch.named("execute").arguments(3)
                                 .argument(0, "org.apache.http.HttpRequest")
                                 .argument(2, "org.apache.http.protocol.HttpContext"),

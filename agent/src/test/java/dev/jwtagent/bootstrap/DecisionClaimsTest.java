@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -46,6 +47,20 @@ class DecisionClaimsTest {
     void itNamesTheDecisionForLaterDispatches() {
         assertSame(decision, decision.claimsAttribute().decision());
         assertSame(decision.claimsAttribute(), decision.claimsAttribute(), "made once per decision");
+    }
+
+    @Test
+    void itSerializesAsThePlainClaimsWithoutTheDecisionOrItsToken() throws Exception {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(decision.claimsAttribute());
+        }
+        String written = new String(bytes.toByteArray(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertFalse(written.contains("header.payload.signature"), "the token is not written");
+        assertFalse(written.contains("DecisionClaims"), "nor the agent's class");
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            assertEquals(CLAIMS, in.readObject());
+        }
     }
 
     @Test

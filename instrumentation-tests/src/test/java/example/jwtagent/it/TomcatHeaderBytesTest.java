@@ -163,6 +163,44 @@ class TomcatHeaderBytesTest {
         }
     }
 
+    @Test
+    void claimsAnApplicationCopiedFromAnotherRequestDoNotMakeThatRequestsTokenCurrent() throws Exception {
+        String alice = Tokens.valid("copied-alice");
+        String bob = Tokens.valid("copied-bob");
+        RequestFacade first = requestWithBearer(alice);
+        RequestFacade second = requestWithBearer(bob);
+        ResponseFacade response = new ResponseFacade(new Response(new org.apache.coyote.Response()));
+        Class<?> hooks = Class.forName("dev.jwtagent.bootstrap.ServletHooks", false, null);
+        Method enter = hooks.getMethod("enter", Object.class, Object.class);
+        Method exit = hooks.getMethod("exit", Object.class);
+        Class<?> carried = Class.forName("dev.jwtagent.bootstrap.CarriedToken", false, null);
+        Method current = Class.forName("dev.jwtagent.bootstrap.TokenCarrier", false, null).getMethod("current");
+        Method value = carried.getMethod("value");
+
+        exit.invoke(null, enter.invoke(null, first, response));
+        Object alicesClaims = first.getAttribute("jwt.agent.claims");
+        assertNotNull(alicesClaims);
+        // A later dispatch of the same request finds its decision in the claims.
+        Object again = enter.invoke(null, first, response);
+        assertEquals(alice, value.invoke(current.invoke(null)));
+        exit.invoke(null, again);
+
+        // The application puts Alice's claims on Bob's request (kept in a session, say) before a dispatch of it.
+        second.setAttribute("jwt.agent.claims", alicesClaims);
+        Object state = enter.invoke(null, second, response);
+        assertNotNull(state, "Bob's own token is valid");
+        assertEquals(bob, value.invoke(current.invoke(null)), "Bob's request runs with Bob's token, decided anew");
+        assertEquals("copied-bob", second.getAttribute("jwt.agent.subject"));
+        exit.invoke(null, state);
+    }
+
+    private static RequestFacade requestWithBearer(String token) {
+        org.apache.coyote.Request coyoteRequest = new org.apache.coyote.Request();
+        byte[] bytes = ("Bearer " + token).getBytes(StandardCharsets.ISO_8859_1);
+        coyoteRequest.getMimeHeaders().addValue("Authorization").setBytes(bytes, 0, bytes.length);
+        return new RequestFacade(new Request(new Connector("HTTP/1.1"), coyoteRequest));
+    }
+
     /** One request through the agent's servlet hooks on this thread, as Tomcat hands it over; the subject it got. */
     private static Object enterAndExit(RequestFacade request, ResponseFacade response, org.apache.tomcat.util.buf.MessageBytes header,
                                        Field decoded, String token) throws Exception {

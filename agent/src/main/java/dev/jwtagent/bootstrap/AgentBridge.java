@@ -26,8 +26,11 @@ public final class AgentBridge {
     private static volatile String outboundHeader = "Authorization";
     private static volatile Method jdkSetSystemHeader;
     private static volatile Method messageHeaderFindValue;
-    /** Tokens captured by {@link #captureToken}, keyed weakly by the identity of their owner. */
-    private static final Map<IdentityKey, CarriedToken> CAPTURED = new HashMap<>();
+    /**
+     * Tokens captured by {@link #captureToken} ({@link CarriedToken}) and by {@link #captureTokenFor}
+     * (the token and a target), keyed weakly by the identity of their owner.
+     */
+    private static final Map<IdentityKey, Object> CAPTURED = new HashMap<>();
     private static final ReferenceQueue<Object> COLLECTED_OWNERS = new ReferenceQueue<>();
 
     private AgentBridge() {
@@ -188,8 +191,8 @@ public final class AgentBridge {
             return;
         }
         synchronized (CAPTURED) {
-            CarriedToken token = CAPTURED.get(new IdentityKey(from, null));
-            if (token != null) {
+            Object token = CAPTURED.get(new IdentityKey(from, null));
+            if (token instanceof CarriedToken) {
                 expungeCollectedOwners();
                 CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), token);
             }
@@ -198,11 +201,42 @@ public final class AgentBridge {
 
     /** Takes (and forgets) the token captured with {@code owner}; null when none was. */
     public static CarriedToken takeCapturedToken(Object owner) {
+        return (CarriedToken) takeCaptured(owner, CarriedToken.class);
+    }
+
+    /**
+     * Remembers the current token (if any) with {@code owner}, a request a client sends later from
+     * an I/O thread, together with {@code target}, the client's own object for where it goes: for a
+     * client that adds credentials of its own to the request after the calling thread has handed
+     * it over. Held and compared as {@link #captureToken}.
+     */
+    public static void captureTokenFor(Object owner, Object target) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || owner == null || target == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            expungeCollectedOwners();
+            CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new Object[] {token, target});
+        }
+    }
+
+    /**
+     * Takes (and forgets) what {@link #captureTokenFor} remembered with {@code owner}: the token
+     * ({@link CarriedToken}) and the target; null when nothing was.
+     */
+    public static Object[] takeCapturedTokenAndTarget(Object owner) {
+        return (Object[]) takeCaptured(owner, Object[].class);
+    }
+
+    /** Takes what was captured with {@code owner} when it is of {@code kind}; leaves anything else. */
+    private static Object takeCaptured(Object owner, Class<?> kind) {
         if (owner == null) {
             return null;
         }
         synchronized (CAPTURED) {
-            return CAPTURED.remove(new IdentityKey(owner, null));
+            IdentityKey key = new IdentityKey(owner, null);
+            return kind.isInstance(CAPTURED.get(key)) ? CAPTURED.remove(key) : null;
         }
     }
 

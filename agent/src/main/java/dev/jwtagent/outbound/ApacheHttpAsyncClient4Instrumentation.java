@@ -1,6 +1,7 @@
 package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -19,12 +20,19 @@ import java.util.concurrent.atomic.AtomicReference;
  * per-hop copy of the request with {@code setCurrentRequest} and the hop's route with
  * {@code setRoute}; for the first hop both happen on the calling thread, inside {@code execute},
  * where the token is current (the pipelining handler installs its requests on an I/O thread, so
- * they never carry it). The route names where the request goes (the target the application
- * gave beside the request, or the host of its URI), so the request is decided for the route's
- * target once both are there: at {@code setCurrentRequest} when the route came first (the default
- * handler), at {@code setRoute} when the request did (the minimal handler). Redirects are
- * installed on I/O threads, where no token is current, and are built from the application's
- * original request, so they never carry the token.
+ * they never carry it). The route names where the request goes (the target the application gave
+ * beside the request, or the host of its URI), so the request is decided for the route's target.
+ *
+ * <p>The default handler then runs the client's interceptors, which add its default headers
+ * whatever the request already has, and on an I/O thread {@code MainClientExec.generateRequest}
+ * adds its preemptive credentials when the request has no {@code Authorization} yet, and hands the
+ * request over to be sent. So the calling thread only captures the token and the route's target
+ * with that request ({@code setCurrentRequest}, the route being there already), and the request
+ * is decided when {@code generateRequest} returns it, with the client's own headers in place. The
+ * minimal handler installs the request before its route and adds no credentials or default
+ * headers: it is decided at once, when the route comes ({@code setRoute}). Redirects are installed
+ * on I/O threads, where no token is current, and are built from the application's original
+ * request, so they never carry the token.
  */
 public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrumentation {
     @Override
@@ -41,10 +49,16 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                         ApacheHttpAsyncClient4Instrumentation.class, "CurrentRequestAdvice"))
                 .transform(support.advice(MethodMatch.named("setRoute").arguments(1)
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute"),
-                        ApacheHttpAsyncClient4Instrumentation.class, "RouteAdvice"));
+                        ApacheHttpAsyncClient4Instrumentation.class, "RouteAdvice"))
+                .type(TypeMatch.named("org.apache.http.impl.nio.client.MainClientExec").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
+                .transform(support.advice(MethodMatch.named("generateRequest").arguments(2),
+                        ApacheHttpAsyncClient4Instrumentation.class, "GenerateRequestAdvice"));
     }
 
-    /** The request installed after its route (the default handler): decided for that route's target. */
+    /**
+     * The request installed after its route (the default handler): the token and the route's
+     * target are captured with it, for {@link GenerateRequestAdvice}.
+     */
     public static final class CurrentRequestAdvice {
         private CurrentRequestAdvice() {
         }
@@ -58,9 +72,33 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                 // With no route yet (the minimal handler), RouteAdvice decides when it comes.
                 return;
             }
-            HttpHost target = route.getTargetHost();
+            AgentBridge.captureTokenFor(request, route.getTargetHost());
+        }
+    }
+
+    /**
+     * The request the default handler hands over to be sent, its default headers and credentials
+     * in place: decided with the token and target captured with it, once (a tunnel's CONNECT, an
+     * authentication retry of the same request, or a redirect's request has none).
+     */
+    public static final class GenerateRequestAdvice {
+        private GenerateRequestAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Return Object generated) {
+            if (!(generated instanceof HttpRequestWrapper)) {
+                return;
+            }
+            Object[] captured = AgentBridge.takeCapturedTokenAndTarget(generated);
+            if (captured == null || !(captured[0] instanceof CarriedToken) || !(captured[1] instanceof HttpHost)) {
+                return;
+            }
+            HttpRequestWrapper request = (HttpRequestWrapper) generated;
+            HttpHost target = (HttpHost) captured[1];
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
+            String value = AgentBridge.outboundValueFor((CarriedToken) captured[0], target.getSchemeName(), target.getHostName(),
+                    target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }

@@ -48,6 +48,16 @@ final class ApacheClients {
         }
     }
 
+    private static final class Async4WithDefaultAuthorization {
+        static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT = org.apache.http.impl.nio.client.HttpAsyncClients.custom()
+                .setDefaultHeaders(java.util.List.of(new org.apache.http.message.BasicHeader("Authorization", SERVICE_CREDENTIALS)))
+                .build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
     private static final class Async4Minimal {
         static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT = org.apache.http.impl.nio.client.HttpAsyncClients.createMinimal();
 
@@ -97,6 +107,11 @@ final class ApacheClients {
      * sent preemptively: an auth cache in the request's context, as Apache's documentation shows.
      */
     static int classic4WithPreemptiveCredentials(String url, String authorization) throws Exception {
+        return classic4(Classic4.CLIENT, url, authorization, preemptiveCredentials(url));
+    }
+
+    /** A context that has Basic credentials ({@link #SERVICE_CREDENTIALS}) for the URI's host sent preemptively. */
+    private static org.apache.http.client.protocol.HttpClientContext preemptiveCredentials(String url) {
         java.net.URI uri = java.net.URI.create(url);
         org.apache.http.HttpHost target = new org.apache.http.HttpHost(uri.getHost(), uri.getPort(), uri.getScheme());
         org.apache.http.impl.client.BasicCredentialsProvider credentials = new org.apache.http.impl.client.BasicCredentialsProvider();
@@ -107,11 +122,26 @@ final class ApacheClients {
         org.apache.http.client.protocol.HttpClientContext context = org.apache.http.client.protocol.HttpClientContext.create();
         context.setCredentialsProvider(credentials);
         context.setAuthCache(authCache);
-        return classic4(Classic4.CLIENT, url, authorization, context);
+        return context;
     }
 
     static int async4(String url, String authorization) throws Exception {
         return async4(Async4.CLIENT, url, authorization, null);
+    }
+
+    static int async4WithDefaultAuthorization(String url, String authorization) throws Exception {
+        return async4(Async4WithDefaultAuthorization.CLIENT, url, authorization, null);
+    }
+
+    /** The default async client with the preemptive credentials of {@link #classic4WithPreemptiveCredentials}. */
+    static int async4WithPreemptiveCredentials(String url, String authorization) throws Exception {
+        HttpGet get = new HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        HttpResponse response = Async4.CLIENT.execute(get, preemptiveCredentials(url), null).get(10, TimeUnit.SECONDS);
+        EntityUtils.consume(response.getEntity());
+        return response.getStatusLine().getStatusCode();
     }
 
     /** The request's URI names one host, the target given beside it another ({@code 127.0.0.1}, same port): the request goes to the target. */

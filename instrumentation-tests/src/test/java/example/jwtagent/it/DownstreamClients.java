@@ -37,6 +37,8 @@ public final class DownstreamClients {
         CLIENTS.put("apache4-default-authorization", (url, auth) -> ApacheClients.classic4WithDefaultAuthorization(url, auth));
         CLIENTS.put("apache4-async-explicit-target", (url, auth) -> ApacheClients.async4ExplicitTarget(url, auth));
         CLIENTS.put("apache4-preemptive-credentials", (url, auth) -> ApacheClients.classic4WithPreemptiveCredentials(url, auth));
+        CLIENTS.put("apache4-async-default-authorization", (url, auth) -> ApacheClients.async4WithDefaultAuthorization(url, auth));
+        CLIENTS.put("apache4-async-preemptive-credentials", (url, auth) -> ApacheClients.async4WithPreemptiveCredentials(url, auth));
         CLIENTS.put("apache4-async-minimal", (url, auth) -> ApacheClients.async4Minimal(url, auth));
         CLIENTS.put("apache4-async-minimal-explicit-target", (url, auth) -> ApacheClients.async4MinimalExplicitTarget(url, auth));
         CLIENTS.put("apache5-default-authorization", (url, auth) -> ApacheClients.classic5WithDefaultAuthorization(url, auth));

@@ -1,0 +1,57 @@
+package dev.jwtagent.bootstrap;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** What an asynchronous client's request carries from the calling thread to the I/O thread that sends it. */
+class CapturedTokensTest {
+    private static final CarriedToken ALICE = new CarriedToken("alice.token.value", Long.MAX_VALUE, "fp-alice");
+
+    @Test
+    void aTokenAndTargetCapturedWithARequestAreTakenOnceForThatRequestOnly() {
+        Object request = new Object();
+        Object target = "orders.internal";
+        CarriedToken before = TokenCarrier.swap(ALICE);
+        try {
+            AgentBridge.captureTokenFor(request, target);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(new Object()), "another request, even an equal one, has none");
+        assertNull(AgentBridge.takeCapturedToken(request), "not a bare captured token, and left in place");
+        assertArrayEquals(new Object[] {ALICE, target}, AgentBridge.takeCapturedTokenAndTarget(request));
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(request), "taken once: a retry of the request has none");
+    }
+
+    @Test
+    void nothingIsCapturedWithoutATokenOrATarget() {
+        Object request = new Object();
+        assertNull(TokenCarrier.current());
+        AgentBridge.captureTokenFor(request, "orders.internal");
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(request));
+        CarriedToken before = TokenCarrier.swap(ALICE);
+        try {
+            AgentBridge.captureTokenFor(request, null);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(request));
+    }
+
+    @Test
+    void aBareCapturedTokenIsNotTakenAsATokenAndTarget() {
+        Object owner = new Object();
+        CarriedToken before = TokenCarrier.swap(ALICE);
+        try {
+            AgentBridge.captureToken(owner);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(owner), "not a token and target");
+        assertSame(ALICE, AgentBridge.takeCapturedToken(owner), "and still there for its own kind");
+        assertNull(AgentBridge.takeCapturedToken(owner));
+    }
+}

@@ -3,7 +3,9 @@ package dev.jwtagent.bootstrap;
 /**
  * Opened by the outermost servlet or filter call of a request, closed when that call exits
  * (also when it throws), on the same thread: the thread then holds exactly what it held before.
- * The request and the token live in the thread's {@link TokenCarrier.Slot}.
+ * The request and the token live in the thread's {@link TokenCarrier.Slot}. The servlet hooks
+ * open one only when the thread held a token before the request; otherwise they hand the slot
+ * itself to their exit, which empties it ({@link ServletHooks#exit}).
  */
 public final class RequestScope {
     private final TokenCarrier.Slot slot;

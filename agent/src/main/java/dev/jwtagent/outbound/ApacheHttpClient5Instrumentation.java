@@ -1,6 +1,7 @@
 package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -28,6 +29,12 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * deciding in {@code ProtocolExec} made the client skip its own for the token. (5.6 runs the
  * interceptors in {@code MainClientExec}, 5.1 in {@code ProtocolExec}: the send is after both.)
  * A proxy's {@code CONNECT} never gets the header.
+ *
+ * <p>Async: decided just before the request is sent, likewise after the client's interceptors and
+ * preemptive credentials. 5.1 adds both on the calling thread before the connect step; 5.6 runs
+ * the interceptors on an I/O thread when the request is produced. So the calling thread captures
+ * the token and target with the request as {@code AsyncProtocolExec} hands it on, and the request
+ * is decided by the main step (5.1) or when the interceptors have run (5.6).
  */
 public final class ApacheHttpClient5Instrumentation implements AgentInstrumentation {
     @Override
@@ -45,10 +52,22 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.InternalExecRuntime").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
                 .transform(support.advice(MethodMatch.named("execute").argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"),
                         ApacheHttpClient5Instrumentation.class, "ClassicSendAdvice"))
-                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncProtocolExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
-                .transform(support.advice(MethodMatch.named("execute").arguments(5)
-                                .argument(2, "org.apache.hc.client5.http.async.AsyncExecChain$Scope"),
-                        ApacheHttpClient5Instrumentation.class, "AsyncHopAdvice"));
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncConnectExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHandOverAdvice"))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec",
+                                "org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec")
+                        .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncMainStepAdvice"))
+                // Matched wherever httpcore5 is, which may be a parent of the client's class loader.
+                .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
+                        .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))
+                .transform(support.advice(MethodMatch.named("process").arguments(3).argument(0, "org.apache.hc.core5.http.HttpRequest"),
+                        ApacheHttpClient5Instrumentation.class, "AsyncInterceptorsDoneAdvice"));
+    }
+
+    /** {@code execute(request, entityProducer, scope, chain, callback)} of an async exec step. */
+    private static MethodMatch asyncExecute() {
+        return MethodMatch.named("execute").arguments(5).argument(2, "org.apache.hc.client5.http.async.AsyncExecChain$Scope");
     }
 
     /** The context attribute that carries a classic hop's target from {@code ProtocolExec} to the send. */
@@ -106,20 +125,84 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
         }
     }
 
-    public static final class AsyncHopAdvice {
-        private AsyncHopAdvice() {
+    /**
+     * An async request handed on by {@code AsyncProtocolExec} on the calling thread, its preemptive
+     * credentials in place (and with 5.1 its request interceptors run): the token and the
+     * hop's target are captured with the request, for the step that decides it. A hop started on
+     * an I/O thread (a redirect, an authentication retry) has no token to capture.
+     */
+    public static final class AsyncHandOverAdvice {
+        private AsyncHandOverAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
-            if (TokenCarrier.current() == null) {
+            if (TokenCarrier.current() != null && hopRequest != null) {
+                AgentBridge.captureTokenFor(hopRequest, ((AsyncExecChain.Scope) hopScope).route.getTargetHost());
+            }
+        }
+    }
+
+    /**
+     * The main step, which hands the request to an I/O thread to be sent. In 5.6 it runs the
+     * client's request interceptors (its default headers among them) on that thread first: the
+     * token is captured here too (the HTTP/2 client has no connect step), and
+     * {@link AsyncInterceptorsDoneAdvice} decides. In 5.1 everything the client adds is in
+     * place already: the request is decided now, with the token captured at the hand-over (this
+     * step may run on an I/O thread once the connection is up) or else the current one.
+     */
+    public static final class AsyncMainStepAdvice {
+        private AsyncMainStepAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
+            HttpRequest request = (HttpRequest) hopRequest;
+            if (request == null) {
                 return;
             }
-            HttpRequest request = (HttpRequest) hopRequest;
-            String name = AgentBridge.outboundHeader();
             HttpHost target = ((AsyncExecChain.Scope) hopScope).route.getTargetHost();
-            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
+            if (ApacheAsync5Steps.runsInterceptorsAtSend(mainStep.getClass())) {
+                if (TokenCarrier.current() != null) {
+                    AgentBridge.captureTokenFor(request, target);
+                }
+                return;
+            }
+            Object[] captured = AgentBridge.takeCapturedTokenAndTarget(request);
+            CarriedToken token = captured != null && captured[0] instanceof CarriedToken ? (CarriedToken) captured[0] : TokenCarrier.current();
+            if (token == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValueFor(token, target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+
+    /**
+     * The client's request interceptors have run on a request about to be sent (5.6, on an I/O
+     * thread): a request with a captured token is decided now, once, with its default
+     * headers and credentials in place. Any other use of the processor (a server's, a tunnel's
+     * {@code CONNECT}, the classic client's) finds nothing captured and adds nothing.
+     */
+    public static final class AsyncInterceptorsDoneAdvice {
+        private AsyncInterceptorsDoneAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) Object processed) {
+            Object[] captured = AgentBridge.takeCapturedTokenAndTarget(processed);
+            if (captured == null || !(captured[0] instanceof CarriedToken) || !(captured[1] instanceof HttpHost)) {
+                return;
+            }
+            HttpRequest request = (HttpRequest) processed;
+            HttpHost target = (HttpHost) captured[1];
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValueFor((CarriedToken) captured[0], target.getSchemeName(), target.getHostName(),
+                    target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }

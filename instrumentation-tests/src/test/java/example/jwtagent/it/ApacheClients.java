@@ -78,6 +78,16 @@ final class ApacheClients {
         }
     }
 
+    private static final class Async5WithDefaultAuthorization {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                .setDefaultHeaders(java.util.List.of(new org.apache.hc.core5.http.message.BasicHeader("Authorization", SERVICE_CREDENTIALS)))
+                .build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
     static int classic4(String url, String authorization) throws Exception {
         return classic4(Classic4.CLIENT, url, authorization);
     }
@@ -214,5 +224,32 @@ final class ApacheClients {
             request.setHeader("Authorization", authorization);
         }
         return Async5.CLIENT.execute(request, null).get(10, TimeUnit.SECONDS).getCode();
+    }
+
+    static int async5WithDefaultAuthorization(String url, String authorization) throws Exception {
+        return async5(Async5WithDefaultAuthorization.CLIENT, url, authorization, null);
+    }
+
+    /**
+     * The default async client with Basic credentials ({@link #SERVICE_CREDENTIALS}) for the URI's
+     * host sent preemptively: a Basic scheme made preemptive and set in the request's context, as
+     * Apache's documentation for 5.x shows.
+     */
+    static int async5WithPreemptiveCredentials(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        org.apache.hc.client5.http.impl.auth.BasicScheme basic = new org.apache.hc.client5.http.impl.auth.BasicScheme();
+        basic.initPreemptive(new org.apache.hc.client5.http.auth.UsernamePasswordCredentials("service", "secret".toCharArray()));
+        org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        context.resetAuthExchange(new org.apache.hc.core5.http.HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()), basic);
+        return async5(Async5.CLIENT, url, authorization, context);
+    }
+
+    private static int async5(CloseableHttpAsyncClient client, String url, String authorization,
+                              org.apache.hc.core5.http.protocol.HttpContext context) throws Exception {
+        SimpleHttpRequest request = SimpleRequestBuilder.get(url).build();
+        if (authorization != null) {
+            request.setHeader("Authorization", authorization);
+        }
+        return client.execute(request, context, null).get(10, TimeUnit.SECONDS).getCode();
     }
 }

@@ -13,8 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * What a client does beside the request the application built. A client that sends credentials
- * of its own on every request (Apache HttpClient 4's and 5's default headers, Apache HttpClient 4's
- * preemptive Basic credentials, the same with HttpAsyncClient 4) already carries the outbound header: the agent adds nothing, and
+ * of its own on every request (default headers, preemptive Basic credentials: Apache HttpClient 4
+ * and 5, classic and async) already carries the outbound header: the agent adds nothing, and
  * never a second one. A request sent to a target given beside
  * its URI is decided for that target. Tomcat 11 in this JVM.
  */
@@ -37,7 +37,8 @@ class ClientBesideTheRequestTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"apache4-default-authorization", "apache5-default-authorization", "apache4-preemptive-credentials",
-            "apache4-async-default-authorization", "apache4-async-preemptive-credentials"})
+            "apache4-async-default-authorization", "apache4-async-preemptive-credentials",
+            "apache5-async-default-authorization", "apache5-async-preemptive-credentials"})
     void aDefaultAuthorizationOfTheClientIsKeptAndNotJoinedOrReplacedByTheToken(String client) throws Exception {
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());

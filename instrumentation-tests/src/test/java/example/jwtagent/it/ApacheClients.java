@@ -88,6 +88,25 @@ final class ApacheClients {
         }
     }
 
+    /** The HTTP/2-only async client (a main step of its own, no connect step), with the default header of {@link Async5WithDefaultAuthorization}. */
+    private static final class Async5Http2WithDefaultAuthorization {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.customHttp2()
+                .setDefaultHeaders(java.util.List.of(new org.apache.hc.core5.http.message.BasicHeader("Authorization", SERVICE_CREDENTIALS)))
+                .build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    private static final class Async5Http2 {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.createHttp2Default();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
     static int classic4(String url, String authorization) throws Exception {
         return classic4(Classic4.CLIENT, url, authorization);
     }
@@ -224,6 +243,14 @@ final class ApacheClients {
             request.setHeader("Authorization", authorization);
         }
         return Async5.CLIENT.execute(request, null).get(10, TimeUnit.SECONDS).getCode();
+    }
+
+    static int async5Http2(String url, String authorization) throws Exception {
+        return async5(Async5Http2.CLIENT, url, authorization, null);
+    }
+
+    static int async5Http2WithDefaultAuthorization(String url, String authorization) throws Exception {
+        return async5(Async5Http2WithDefaultAuthorization.CLIENT, url, authorization, null);
     }
 
     static int async5WithDefaultAuthorization(String url, String authorization) throws Exception {

@@ -48,6 +48,19 @@ class ClientBesideTheRequestTest {
     }
 
     @Test
+    void theHttp2OnlyApache5AsyncClientKeepsItsDefaultAuthorizationAndOtherwiseCarriesTheToken() throws Exception {
+        try (Downstream http2 = Downstream.http2Only()) {
+            ClientContractTest.call(service, "apache5-async-http2-default-authorization", http2.allowedUrl("/orders"), Tokens.valid("alice"), null);
+            assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), http2.takeAuthorization());
+            String token = Tokens.valid("alice");
+            ClientContractTest.call(service, "apache5-async-http2", http2.allowedUrl("/orders"), token, null);
+            assertEquals(List.of("Bearer " + token), http2.takeAuthorization());
+            ClientContractTest.call(service, "apache5-async-http2", http2.notAllowedUrl("/orders"), Tokens.valid("alice"), null);
+            assertEquals(List.of(), http2.takeAuthorization(), "a host that is not allowed");
+        }
+    }
+
+    @Test
     void apache5SendsNothingOnATargetNotedForAnotherExchangeOfTheSameContext() throws Exception {
         // The default client's exchange notes its hop's target (localhost, allowed) in the context;
         // the minimal client then sends to 127.0.0.1 (not allowed) with that context.

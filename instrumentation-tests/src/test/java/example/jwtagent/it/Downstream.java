@@ -25,6 +25,18 @@ public final class Downstream implements AutoCloseable {
 
     /** @param redirectTo when not null, every request is answered with {@code status} and this {@code Location} */
     public Downstream(String redirectTo, int status) throws IOException {
+        this(redirectTo, status, false);
+    }
+
+    /** A downstream service that speaks HTTP/2 in clear text only, to clients that know it beforehand. */
+    public static Downstream http2Only() throws IOException {
+        return new Downstream(null, 200, true);
+    }
+
+    private Downstream(String redirectTo, int status, boolean http2Only) throws IOException {
+        if (http2Only) {
+            server.setProtocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
+        }
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {

@@ -45,6 +45,8 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-then-minimal", (url, auth) -> ApacheClients.classic5ThenMinimalOnOneContext(url, auth));
         CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));
         CLIENTS.put("apache5-async", (url, auth) -> ApacheClients.async5(url, auth));
+        CLIENTS.put("apache5-async-http2", (url, auth) -> ApacheClients.async5Http2(url, auth));
+        CLIENTS.put("apache5-async-http2-default-authorization", (url, auth) -> ApacheClients.async5Http2WithDefaultAuthorization(url, auth));
         CLIENTS.put("apache5-async-default-authorization", (url, auth) -> ApacheClients.async5WithDefaultAuthorization(url, auth));
         CLIENTS.put("apache5-async-preemptive-credentials", (url, auth) -> ApacheClients.async5WithPreemptiveCredentials(url, auth));
         CLIENTS.put("okhttp", (url, auth) -> OkHttpClients.execute(url, auth));

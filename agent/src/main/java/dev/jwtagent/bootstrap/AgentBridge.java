@@ -32,13 +32,6 @@ public final class AgentBridge {
      */
     private static final Map<IdentityKey, Object> CAPTURED = new HashMap<>();
     private static final ReferenceQueue<Object> COLLECTED_OWNERS = new ReferenceQueue<>();
-    /**
-     * How many entries {@link #CAPTURED} holds, written under its lock after each change: a take
-     * that finds none returns without the lock or a lookup key. The hook at the async Apache 5
-     * client's send point runs for every use of that request processor (the classic client's, a
-     * server's), almost always with nothing captured.
-     */
-    private static volatile int capturedEntries;
 
     private AgentBridge() {
     }
@@ -189,7 +182,6 @@ public final class AgentBridge {
         synchronized (CAPTURED) {
             expungeCollectedOwners();
             CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token);
-            capturedEntries = CAPTURED.size();
         }
     }
 
@@ -203,7 +195,6 @@ public final class AgentBridge {
             if (token instanceof CarriedToken) {
                 expungeCollectedOwners();
                 CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), token);
-                capturedEntries = CAPTURED.size();
             }
         }
     }
@@ -227,7 +218,6 @@ public final class AgentBridge {
         synchronized (CAPTURED) {
             expungeCollectedOwners();
             CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new Object[] {token, target});
-            capturedEntries = CAPTURED.size();
         }
     }
 
@@ -241,14 +231,12 @@ public final class AgentBridge {
 
     /** Takes what was captured with {@code owner} when it is of {@code kind}; leaves anything else. */
     private static Object takeCaptured(Object owner, Class<?> kind) {
-        if (owner == null || capturedEntries == 0) {
+        if (owner == null) {
             return null;
         }
         synchronized (CAPTURED) {
             IdentityKey key = new IdentityKey(owner, null);
-            Object taken = kind.isInstance(CAPTURED.get(key)) ? CAPTURED.remove(key) : null;
-            capturedEntries = CAPTURED.size();
-            return taken;
+            return kind.isInstance(CAPTURED.get(key)) ? CAPTURED.remove(key) : null;
         }
     }
 
@@ -276,7 +264,6 @@ public final class AgentBridge {
         Object gone;
         while ((gone = COLLECTED_OWNERS.poll()) != null) {
             CAPTURED.remove(gone);
-            capturedEntries = CAPTURED.size();
         }
     }
 

@@ -54,10 +54,10 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                         ApacheHttpClient5Instrumentation.class, "ClassicSendAdvice"))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncConnectExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHandOverAdvice"))
-                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec",
-                                "org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec")
-                        .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncMainStepAdvice"))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHttp2MainStepAdvice"))
                 // Matched wherever httpcore5 is, which may be a parent of the client's class loader.
                 .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
                         .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))
@@ -126,10 +126,20 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * An async request handed on by {@code AsyncProtocolExec} on the calling thread, its preemptive
-     * credentials in place (and with 5.1 its request interceptors run): the token and the
-     * hop's target are captured with the request, for the step that decides it. A hop started on
-     * an I/O thread (a redirect, an authentication retry) has no token to capture.
+     * The context attribute that carries an async request's capture from the thread that handed it
+     * over to the step that decides it: the request (only that object takes it), the token and
+     * the hop's target. In the exchange's own context, so it goes with the exchange.
+     */
+    static final String ASYNC_CAPTURE = "dev.jwtagent.async-capture";
+
+    /**
+     * An async request handed on by {@code AsyncProtocolExec}, its preemptive credentials in place
+     * (and with 5.1 its request interceptors run): the token and the hop's target are captured
+     * with the request in the exchange's context, for the step that decides it. This runs on the
+     * thread that called the client, or for a later hop (a redirect, an authentication retry) on
+     * an I/O thread, where no token is current and nothing is captured. The main step after it
+     * may run on any thread, even another request's (a pooled connection handed over when that
+     * thread leases one): it only ever uses what was captured here.
      */
     public static final class AsyncHandOverAdvice {
         private AsyncHandOverAdvice() {
@@ -137,45 +147,80 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
-            if (TokenCarrier.current() != null && hopRequest != null) {
-                AgentBridge.captureTokenFor(hopRequest, ((AsyncExecChain.Scope) hopScope).route.getTargetHost());
+            CarriedToken token = TokenCarrier.current();
+            HttpRequest request = (HttpRequest) hopRequest;
+            if (token == null || request == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
+                return;
             }
+            AsyncExecChain.Scope scope = (AsyncExecChain.Scope) hopScope;
+            scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, scope.route.getTargetHost()});
         }
     }
 
     /**
-     * The main step, which hands the request to an I/O thread to be sent. In 5.6 it runs the
-     * client's request interceptors (its default headers among them) on that thread first: the
-     * token is captured here too (the HTTP/2 client has no connect step), and
-     * {@link AsyncInterceptorsDoneAdvice} decides. In 5.1 everything the client adds is in
-     * place already: the request is decided now, with the token captured at the hand-over (this
-     * step may run on an I/O thread once the connection is up) or else the current one.
+     * The HTTP/1.1 client's main step, which hands the request to an I/O thread to be sent. In 5.1
+     * everything the client adds is in place already: the request is decided now, with what was
+     * captured at the hand-over. In 5.6 the step runs the client's request interceptors (its
+     * default headers among them) on the I/O thread first, and {@link AsyncInterceptorsDoneAdvice}
+     * decides.
      */
     public static final class AsyncMainStepAdvice {
         private AsyncMainStepAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
-            HttpRequest request = (HttpRequest) hopRequest;
-            if (request == null) {
-                return;
-            }
-            HttpHost target = ((AsyncExecChain.Scope) hopScope).route.getTargetHost();
+        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object sent, @Advice.Argument(2) Object hopScope) {
             if (ApacheAsync5Steps.runsInterceptorsAtSend(mainStep.getClass())) {
-                if (TokenCarrier.current() != null) {
-                    AgentBridge.captureTokenFor(request, target);
-                }
                 return;
             }
-            Object[] captured = AgentBridge.takeCapturedTokenAndTarget(request);
-            CarriedToken token = captured != null && captured[0] instanceof CarriedToken ? (CarriedToken) captured[0] : TokenCarrier.current();
-            if (token == null) {
+            Object context = ((AsyncExecChain.Scope) hopScope).clientContext;
+            // The same as AsyncInterceptorsDoneAdvice: advice is copied into the client's classes, so it cannot share a helper that names them.
+            if (!(context instanceof HttpContext) || !(sent instanceof HttpRequest)) {
+                return;
+            }
+            HttpContext exchange = (HttpContext) context;
+            Object noted = exchange.getAttribute(ASYNC_CAPTURE);
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != sent
+                    || !(((Object[]) noted)[1] instanceof CarriedToken) || !(((Object[]) noted)[2] instanceof HttpHost)) {
+                return;
+            }
+            exchange.removeAttribute(ASYNC_CAPTURE);
+            HttpRequest request = (HttpRequest) sent;
+            HttpHost target = (HttpHost) ((Object[]) noted)[2];
+            String name = AgentBridge.outboundHeader();
+            String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
+                    target.getPort(), request.containsHeader(name));
+            if (value != null) {
+                request.addHeader(name, value);
+            }
+        }
+    }
+
+    /**
+     * The HTTP/2 client's main step, which {@code AsyncProtocolExec} calls directly (there is no
+     * connect step), on the thread that handed the request over: the token is captured here (5.6,
+     * whose step runs the interceptors later, on an I/O thread), or the request decided at once
+     * with the current token (5.1, everything in place).
+     */
+    public static final class AsyncHttp2MainStepAdvice {
+        private AsyncHttp2MainStepAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
+            CarriedToken token = TokenCarrier.current();
+            HttpRequest request = (HttpRequest) hopRequest;
+            if (token == null || request == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
+                return;
+            }
+            AsyncExecChain.Scope scope = (AsyncExecChain.Scope) hopScope;
+            HttpHost target = scope.route.getTargetHost();
+            if (ApacheAsync5Steps.runsInterceptorsAtSend(mainStep.getClass())) {
+                scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, target});
                 return;
             }
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValueFor(token, target.getSchemeName(), target.getHostName(), target.getPort(),
-                    request.containsHeader(name));
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }
@@ -184,24 +229,32 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
 
     /**
      * The client's request interceptors have run on a request about to be sent (5.6, on an I/O
-     * thread): a request with a captured token is decided now, once, with its default
-     * headers and credentials in place. Any other use of the processor (a server's, a tunnel's
-     * {@code CONNECT}, the classic client's) finds nothing captured and adds nothing.
+     * thread): a request captured in this context is decided now, once, with its default headers
+     * and credentials in place, with the captured token (the I/O thread has none of its own, and
+     * no other thread's is ever used). Any other use of the processor (a server's, a tunnel's
+     * {@code CONNECT}, the classic client's) finds no capture of its request and adds nothing.
      */
     public static final class AsyncInterceptorsDoneAdvice {
         private AsyncInterceptorsDoneAdvice() {
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Argument(0) Object processed) {
-            Object[] captured = AgentBridge.takeCapturedTokenAndTarget(processed);
-            if (captured == null || !(captured[0] instanceof CarriedToken) || !(captured[1] instanceof HttpHost)) {
+        public static void exit(@Advice.Argument(0) Object sent, @Advice.Argument(2) Object context) {
+            // Only httpcore5's types here: this class's loader may be a parent of the client's.
+            if (!(context instanceof HttpContext) || !(sent instanceof HttpRequest)) {
                 return;
             }
-            HttpRequest request = (HttpRequest) processed;
-            HttpHost target = (HttpHost) captured[1];
+            HttpContext exchange = (HttpContext) context;
+            Object noted = exchange.getAttribute(ASYNC_CAPTURE);
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != sent
+                    || !(((Object[]) noted)[1] instanceof CarriedToken) || !(((Object[]) noted)[2] instanceof HttpHost)) {
+                return;
+            }
+            exchange.removeAttribute(ASYNC_CAPTURE);
+            HttpRequest request = (HttpRequest) sent;
+            HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValueFor((CarriedToken) captured[0], target.getSchemeName(), target.getHostName(),
+            String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);

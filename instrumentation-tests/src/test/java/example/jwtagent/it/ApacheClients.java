@@ -107,6 +107,35 @@ final class ApacheClients {
         }
     }
 
+    /** The default async client with one pooled connection in all: concurrent calls wait for it, and are handed it in turn. */
+    private static final class Async5OneConnection {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                .setConnectionManager(org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(1).setMaxConnTotal(1).build())
+                .build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    private static final class Async4OneConnection {
+        static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT = org.apache.http.impl.nio.client.HttpAsyncClients.custom()
+                .setMaxConnPerRoute(1).setMaxConnTotal(1).build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    static int async5OneConnection(String url, String authorization) throws Exception {
+        return async5(Async5OneConnection.CLIENT, url, authorization, null);
+    }
+
+    static int async4OneConnection(String url, String authorization) throws Exception {
+        return async4(Async4OneConnection.CLIENT, url, authorization, null);
+    }
+
     static int classic4(String url, String authorization) throws Exception {
         return classic4(Classic4.CLIENT, url, authorization);
     }

@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * of its own on every request (default headers, preemptive Basic credentials: Apache HttpClient 4
  * and 5, classic and async) already carries the outbound header: the agent adds nothing, and
  * never a second one. A request sent to a target given beside
- * its URI is decided for that target. Tomcat 11 in this JVM.
+ * its URI is decided for that target. A client whose core library sits in a parent class loader
+ * is covered as well. Tomcat 11 in this JVM.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientBesideTheRequestTest {
@@ -58,6 +59,18 @@ class ClientBesideTheRequestTest {
             ClientContractTest.call(service, "apache5-async-http2", http2.notAllowedUrl("/orders"), Tokens.valid("alice"), null);
             assertEquals(List.of(), http2.takeAuthorization(), "a host that is not allowed");
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"apache4-httpcore-in-parent-loader", "apache5-async-httpcore-in-parent-loader"})
+    void withTheCoreLibraryInAParentClassLoaderTheTokenGoesToAllowedHostsOnly(String client) throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        ClientContractTest.call(service, client, downstream.notAllowedUrl("/orders"), token, null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "a host that is not allowed");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, "Bearer own");
+        assertEquals(List.of("Bearer own"), downstream.takeAuthorization(), "the application's own header");
     }
 
     @Test

@@ -25,15 +25,20 @@ public final class Downstream implements AutoCloseable {
 
     /** @param redirectTo when not null, every request is answered with {@code status} and this {@code Location} */
     public Downstream(String redirectTo, int status) throws IOException {
-        this(redirectTo, status, false);
+        this(redirectTo, status, false, 0);
     }
 
     /** A downstream service that speaks HTTP/2 in clear text only, to clients that know it beforehand. */
     public static Downstream http2Only() throws IOException {
-        return new Downstream(null, 200, true);
+        return new Downstream(null, 200, true, 0);
     }
 
-    private Downstream(String redirectTo, int status, boolean http2Only) throws IOException {
+    /** A downstream service that takes {@code millis} before it answers each request. */
+    public static Downstream slow(int millis) throws IOException {
+        return new Downstream(null, 200, false, millis);
+    }
+
+    private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
         if (http2Only) {
             server.setProtocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
         }
@@ -43,7 +48,7 @@ public final class Downstream implements AutoCloseable {
                 if (redirectTo != null) {
                     return new MockResponse.Builder().code(status).setHeader("Location", redirectTo).build();
                 }
-                return new MockResponse.Builder().code(200).body("ok").build();
+                return new MockResponse.Builder().code(200).body("ok").headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
             }
         });
         server.start(InetAddress.getByName("127.0.0.1"), 0);
@@ -71,6 +76,11 @@ public final class Downstream implements AutoCloseable {
     /** All values of {@code Authorization} on the next recorded request. */
     public List<String> takeAuthorization() throws InterruptedException {
         return take().getHeaders().values("Authorization");
+    }
+
+    /** The next recorded request, or null when none arrives within {@code millis}. */
+    public RecordedRequest poll(int millis) throws InterruptedException {
+        return server.takeRequest(millis, TimeUnit.MILLISECONDS);
     }
 
     public int requestCount() {

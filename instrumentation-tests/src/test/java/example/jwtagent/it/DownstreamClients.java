@@ -42,6 +42,10 @@ public final class DownstreamClients {
         CLIENTS.put("apache4-async-minimal", (url, auth) -> ApacheClients.async4Minimal(url, auth));
         CLIENTS.put("apache4-async-minimal-explicit-target", (url, auth) -> ApacheClients.async4MinimalExplicitTarget(url, auth));
         CLIENTS.put("apache5-default-authorization", (url, auth) -> ApacheClients.classic5WithDefaultAuthorization(url, auth));
+        CLIENTS.put("apache4-httpcore-in-parent-loader", (url, auth) -> SplitLoaderClients.classic4(url, auth));
+        CLIENTS.put("apache5-async-httpcore-in-parent-loader", (url, auth) -> SplitLoaderClients.async5(url, auth));
+        CLIENTS.put("apache5-async-one-connection", (url, auth) -> ApacheClients.async5OneConnection(url, auth));
+        CLIENTS.put("apache4-async-one-connection", (url, auth) -> ApacheClients.async4OneConnection(url, auth));
         CLIENTS.put("apache5-then-minimal", (url, auth) -> ApacheClients.classic5ThenMinimalOnOneContext(url, auth));
         CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));
         CLIENTS.put("apache5-async", (url, auth) -> ApacheClients.async5(url, auth));

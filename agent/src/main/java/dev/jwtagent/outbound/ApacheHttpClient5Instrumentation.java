@@ -5,6 +5,7 @@ import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -34,7 +35,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * preemptive credentials. 5.1 adds both on the calling thread before the connect step; 5.6 runs
  * the interceptors on an I/O thread when the request is produced. So the calling thread captures
  * the token and target with the request as {@code AsyncProtocolExec} hands it on, and the request
- * is decided by the main step (5.1) or when the interceptors have run (5.6).
+ * is decided by the main step (5.1) or when the interceptors have run (5.6), only ever with that
+ * capture: the main step may run on another caller's thread. A retry the client schedules runs
+ * with no token, so it is sent without one.
  */
 public final class ApacheHttpClient5Instrumentation implements AgentInstrumentation {
     @Override
@@ -54,10 +57,15 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                         ApacheHttpClient5Instrumentation.class, "ClassicSendAdvice"))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncConnectExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHandOverAdvice"))
-                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec",
+                                "org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec")
+                        .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncMainStepAdvice"))
-                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
-                .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHttp2MainStepAdvice"))
+                // A retry is scheduled on whatever thread delivered the failure, which may be another
+                // caller's: it runs with no token, so its hand-over captures none.
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient")
+                        .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
+                .transform(Around.hidingToken(MethodMatch.named("executeScheduled")))
                 // Matched wherever httpcore5 is, which may be a parent of the client's class loader.
                 .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
                         .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))
@@ -133,11 +141,12 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     static final String ASYNC_CAPTURE = "dev.jwtagent.async-capture";
 
     /**
-     * An async request handed on by {@code AsyncProtocolExec}, its preemptive credentials in place
-     * (and with 5.1 its request interceptors run): the token and the hop's target are captured
-     * with the request in the exchange's context, for the step that decides it. This runs on the
-     * thread that called the client, or for a later hop (a redirect, an authentication retry) on
-     * an I/O thread, where no token is current and nothing is captured. The main step after it
+     * An async request handed on by {@code AsyncProtocolExec} to the connect step (both the
+     * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place (and with 5.1
+     * its request interceptors run): the token and the hop's target are captured with the request
+     * in the exchange's context, for the step that decides it. This runs on the thread that called
+     * the client, or for a later hop (a redirect, an authentication retry) on an I/O thread, or
+     * for a retry as the client scheduled it with no token: there nothing is captured. The main step after it
      * may run on any thread, even another request's (a pooled connection handed over when that
      * thread leases one): it only ever uses what was captured here.
      */
@@ -158,7 +167,7 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * The HTTP/1.1 client's main step, which hands the request to an I/O thread to be sent. In 5.1
+     * The main step (HTTP/1.1 or HTTP/2 client), which hands the request to an I/O thread to be sent. In 5.1
      * everything the client adds is in place already: the request is decided now, with what was
      * captured at the hand-over. In 5.6 the step runs the client's request interceptors (its
      * default headers among them) on the I/O thread first, and {@link AsyncInterceptorsDoneAdvice}
@@ -190,37 +199,6 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             String name = AgentBridge.outboundHeader();
             String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
-            if (value != null) {
-                request.addHeader(name, value);
-            }
-        }
-    }
-
-    /**
-     * The HTTP/2 client's main step, which {@code AsyncProtocolExec} calls directly (there is no
-     * connect step), on the thread that handed the request over: the token is captured here (5.6,
-     * whose step runs the interceptors later, on an I/O thread), or the request decided at once
-     * with the current token (5.1, everything in place).
-     */
-    public static final class AsyncHttp2MainStepAdvice {
-        private AsyncHttp2MainStepAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
-            CarriedToken token = TokenCarrier.current();
-            HttpRequest request = (HttpRequest) hopRequest;
-            if (token == null || request == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
-                return;
-            }
-            AsyncExecChain.Scope scope = (AsyncExecChain.Scope) hopScope;
-            HttpHost target = scope.route.getTargetHost();
-            if (ApacheAsync5Steps.runsInterceptorsAtSend(mainStep.getClass())) {
-                scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, target});
-                return;
-            }
-            String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }

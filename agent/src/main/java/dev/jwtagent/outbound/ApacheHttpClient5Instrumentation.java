@@ -145,10 +145,10 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
      * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place (and with 5.1
      * its request interceptors run): the token and the hop's target are captured with the request
      * in the exchange's context, for the step that decides it. This runs on the thread that called
-     * the client, or for a later hop (a redirect, an authentication retry) on an I/O thread, or
-     * for a retry as the client scheduled it with no token: there nothing is captured. The main step after it
-     * may run on any thread, even another request's (a pooled connection handed over when that
-     * thread leases one): it only ever uses what was captured here.
+     * the client; for a later hop (a redirect, an authentication retry) on an I/O thread, and for a
+     * retry as the client scheduled it, with no token: there nothing is captured. The main step
+     * after it may run on any thread, even another caller's (a pooled connection handed over when
+     * that thread leases one): it only ever uses what was captured here.
      */
     public static final class AsyncHandOverAdvice {
         private AsyncHandOverAdvice() {
@@ -167,11 +167,11 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * The main step (HTTP/1.1 or HTTP/2 client), which hands the request to an I/O thread to be sent. In 5.1
-     * everything the client adds is in place already: the request is decided now, with what was
-     * captured at the hand-over. In 5.6 the step runs the client's request interceptors (its
-     * default headers among them) on the I/O thread first, and {@link AsyncInterceptorsDoneAdvice}
-     * decides.
+     * The main step (HTTP/1.1 or HTTP/2 client), which hands the request to an I/O thread to be
+     * sent. In 5.1 everything the client adds is in place already: the request is decided now,
+     * with what was captured at the hand-over. In 5.6 the step runs the client's request
+     * interceptors (its default headers among them) on the I/O thread first, and
+     * {@link AsyncInterceptorsDoneAdvice} decides.
      */
     public static final class AsyncMainStepAdvice {
         private AsyncMainStepAdvice() {

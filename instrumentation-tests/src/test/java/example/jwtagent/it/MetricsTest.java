@@ -5,6 +5,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * SPEC section 6, the counters over JMX: requests go through Tomcat with the agent in this JVM,
+ * SPEC section 6, the counters over JMX: requests go through Tomcat (and for an async dispatch
+ * also Jetty) with the agent in this JVM,
  * and {@code jwt.agent:type=Metrics} is read from this JVM's platform MBean server before and
  * after; every counter moves by exactly what the requests did. Key fetch counters come from a
  * child JVM with a JWKS URL (this JVM's agent has a secret and never fetches keys).
@@ -33,6 +36,8 @@ class MetricsTest {
             "skipped.not_allowed", "skipped.expired", "skipped.already_set", "key_fetches", "key_fetch_failures");
 
     private TestServer server;
+    /** Jetty 9.4 (javax) in the same JVM, for the dispatch case: a container of the other kind. */
+    private TestServer jetty;
     private Downstream downstream;
     private final MBeanServer beans = ManagementFactory.getPlatformMBeanServer();
     private ObjectName name;
@@ -41,6 +46,7 @@ class MetricsTest {
     @BeforeAll
     void start() throws Exception {
         server = new TomcatJakartaServer(2);
+        jetty = new JettyJavaxServer(2);
         downstream = new Downstream();
         name = new ObjectName("jwt.agent:type=Metrics");
         // The agent publishes its metrics when it sees its first request, not at startup.
@@ -51,6 +57,7 @@ class MetricsTest {
     @AfterAll
     void stop() throws Exception {
         server.close();
+        jetty.close();
         downstream.close();
     }
 
@@ -80,17 +87,19 @@ class MetricsTest {
         downstream.take();
     }
 
-    @Test
-    void anAsyncDispatchReusesTheRequestsDecisionAndDoesNotDecideAgain() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"tomcat", "jetty"})
+    void anAsyncDispatchReusesTheRequestsDecisionAndDoesNotDecideAgain(String container) throws Exception {
+        TestServer target = container.equals("jetty") ? jetty : server;
         // /dispatch-call starts async and dispatches to /call on another container thread, which calls downstream.
         String path = "/dispatch-call?client=jdk-send&url=" + URLEncoder.encode(downstream.allowedUrl("/dispatched"), StandardCharsets.UTF_8);
         Map<String, Long> before = read();
         String token = token("dora");
-        RawHttp.Response withToken = get(path, RawHttp.bearer(token));
+        RawHttp.Response withToken = RawHttp.get(target.baseUrl(), path, RawHttp.bearer(token));
         assertEquals("200", withToken.field("downstream"), withToken.toString());
         assertEquals("dora", withToken.field("subject"), "the dispatch sees the claims of the first decision");
         assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
-        RawHttp.Response anonymous = get(path);
+        RawHttp.Response anonymous = RawHttp.get(target.baseUrl(), path);
         assertEquals("200", anonymous.field("downstream"), anonymous.toString());
         assertEquals(List.of(), downstream.takeAuthorization());
         Map<String, Long> after = read();

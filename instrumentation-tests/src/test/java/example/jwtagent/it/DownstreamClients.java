@@ -63,6 +63,7 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
+        CLIENTS.put("jetty12-stored-credentials", (url, auth) -> Jetty12Clients.sendWithStoredCredentials(url, auth));
     }
 
     private DownstreamClients() {

@@ -64,6 +64,27 @@ final class Jetty12Clients {
         }
     }
 
+    /**
+     * {@link #send} after Basic credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) for the
+     * URL's origin were put in the client's authentication store, as Jetty keeps them after a
+     * first challenge was answered, or as an application sets them to be sent preemptively.
+     */
+    static int sendWithStoredCredentials(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        java.net.URI origin = java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority());
+        Object result = Class.forName("org.eclipse.jetty.client.BasicAuthentication$BasicResult")
+                .getConstructor(java.net.URI.class, String.class, String.class).newInstance(origin, "service", "secret");
+        Object store = CLIENT.getClass().getMethod("getAuthenticationStore").invoke(CLIENT);
+        Class<?> storeType = Class.forName("org.eclipse.jetty.client.AuthenticationStore");
+        Class<?> resultType = Class.forName("org.eclipse.jetty.client.Authentication$Result");
+        storeType.getMethod("addAuthenticationResult", resultType).invoke(store, result);
+        try {
+            return send(url, authorization);
+        } finally {
+            storeType.getMethod("removeAuthenticationResult", resultType).invoke(store, result);
+        }
+    }
+
     static int sendAsync(String url, String authorization) throws Exception {
         Object listener = COMPLETABLE_LISTENER.getConstructor(REQUEST).newInstance(request(url, authorization));
         CompletableFuture<?> response = (CompletableFuture<?>) COMPLETABLE_LISTENER.getMethod("send").invoke(listener);

@@ -3,6 +3,8 @@ package dev.jwtagent.outbound.jetty12;
 import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import net.bytebuddy.asm.Advice;
+import org.eclipse.jetty.client.AuthenticationStore;
+import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -23,14 +25,22 @@ public final class JettyClient12Advice {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object sent) {
+        public static void enter(@Advice.This Object sent, @Advice.FieldValue("client") Object sendingClient) {
             if (TokenCarrier.current() == null) {
                 return;
             }
             HttpRequest request = (HttpRequest) sent;
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(),
-                    request.getHeaders().contains(name));
+            boolean alreadySet = request.getHeaders().contains(name);
+            if (!alreadySet && "Authorization".equalsIgnoreCase(name) && sendingClient instanceof HttpClient) {
+                // Credentials in the client's authentication store for this destination (kept after a
+                // challenge, or put there to go preemptively) are added when the request is sent, after
+                // this: they count as the header already set, so the token neither joins nor precedes them.
+                AuthenticationStore store = ((HttpClient) sendingClient).getAuthenticationStore();
+                alreadySet = store != null && store.hasAuthenticationResults() && request.getURI() != null
+                        && store.findAuthenticationResult(request.getURI()) != null;
+            }
+            String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(), alreadySet);
             if (value != null) {
                 request.addHeader(new HttpField(name, value));
                 request.attribute(ADDED, Boolean.TRUE);

@@ -64,6 +64,8 @@ public final class DownstreamClients {
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
         CLIENTS.put("jetty12-stored-credentials", (url, auth) -> Jetty12Clients.sendWithStoredCredentials(url, auth));
+        CLIENTS.put("jetty12-credentials-stored-for-another-path",
+                (url, auth) -> Jetty12Clients.sendWithCredentialsStoredForAnotherPath(url, auth));
     }
 
     private DownstreamClients() {

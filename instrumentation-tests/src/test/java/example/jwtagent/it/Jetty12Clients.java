@@ -71,7 +71,16 @@ final class Jetty12Clients {
      */
     static int sendWithStoredCredentials(String url, String authorization) throws Exception {
         java.net.URI uri = java.net.URI.create(url);
-        java.net.URI origin = java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority());
+        return sendWithCredentialsStoredFor(java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority()), url, authorization);
+    }
+
+    /** {@link #sendWithStoredCredentials} with the credentials stored for another path of the same origin only. */
+    static int sendWithCredentialsStoredForAnotherPath(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        return sendWithCredentialsStoredFor(java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority() + "/admin"), url, authorization);
+    }
+
+    private static int sendWithCredentialsStoredFor(java.net.URI origin, String url, String authorization) throws Exception {
         Object result = Class.forName("org.eclipse.jetty.client.BasicAuthentication$BasicResult")
                 .getConstructor(java.net.URI.class, String.class, String.class).newInstance(origin, "service", "secret");
         Object store = CLIENT.getClass().getMethod("getAuthenticationStore").invoke(CLIENT);

@@ -39,5 +39,8 @@ class JettyClient12StoredCredentialsTest {
         String token = Tokens.valid("alice");
         ClientContractTest.call(service, "jetty12", downstream.allowedUrl("/orders"), token, null);
         assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "the same client, the credentials removed");
+        // Credentials stored for /admin of the same origin do not apply to /orders: the token goes.
+        ClientContractTest.call(service, "jetty12-credentials-stored-for-another-path", downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "credentials stored for another path");
     }
 }

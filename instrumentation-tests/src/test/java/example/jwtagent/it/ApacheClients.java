@@ -136,6 +136,33 @@ final class ApacheClients {
         return async4(Async4OneConnection.CLIENT, url, authorization, null);
     }
 
+    /**
+     * The default async client with an exec step of the application's, after the retry step, that
+     * fails each exchange's first attempt at once, on the calling thread, as a dropped connection
+     * would: the client schedules its retry (after 1 s, its default) from that thread.
+     */
+    private static final class Async5FailingFirstAttempt {
+        static final CloseableHttpAsyncClient CLIENT = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                .addExecInterceptorAfter(org.apache.hc.client5.http.impl.ChainElement.RETRY.name(), "fail-first-attempt",
+                        (request, entityProducer, scope, chain, callback) -> {
+                            if (scope.clientContext.getAttribute("failed-once") == null) {
+                                scope.clientContext.setAttribute("failed-once", Boolean.TRUE);
+                                callback.failed(new org.apache.hc.core5.http.NoHttpResponseException("the test fails the first attempt"));
+                            } else {
+                                chain.proceed(request, entityProducer, scope, callback);
+                            }
+                        })
+                .build();
+
+        static {
+            CLIENT.start();
+        }
+    }
+
+    static int async5FailingFirstAttempt(String url, String authorization) throws Exception {
+        return async5(Async5FailingFirstAttempt.CLIENT, url, authorization, null);
+    }
+
     static int classic4(String url, String authorization) throws Exception {
         return classic4(Classic4.CLIENT, url, authorization);
     }

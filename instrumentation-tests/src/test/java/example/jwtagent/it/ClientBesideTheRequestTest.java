@@ -10,6 +10,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * What a client does beside the request the application built. A client that sends credentials
@@ -71,6 +72,15 @@ class ClientBesideTheRequestTest {
         assertEquals(List.of(), downstream.takeAuthorization(), "a host that is not allowed");
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, "Bearer own");
         assertEquals(List.of("Bearer own"), downstream.takeAuthorization(), "the application's own header");
+    }
+
+    @Test
+    void aRetryTheAsyncApache5ClientSchedulesGoesWithoutTheToken() throws Exception {
+        // The first attempt fails on the calling thread, which holds alice's token; the retry is
+        // scheduled from there. It runs with no token (it may as well have been another caller's thread).
+        ClientContractTest.call(service, "apache5-async-retried", downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "the retry, the only request that arrived");
+        assertNull(downstream.poll(300), "nothing else arrived");
     }
 
     @Test

@@ -33,11 +33,11 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  *
  * <p>Async: decided just before the request is sent, likewise after the client's interceptors and
  * preemptive credentials. 5.1 adds both on the calling thread before the connect step; 5.6 runs
- * the interceptors on an I/O thread when the request is produced. So the calling thread captures
+ * the interceptors on an I/O thread when the request is produced. So there the calling thread captures
  * the token and target with the request as {@code AsyncProtocolExec} hands it on, and the request
- * is decided by the main step (5.1) or when the interceptors have run (5.6), only ever with that
- * capture: the main step may run on another caller's thread. A retry the client schedules runs
- * with no token, so it is sent without one.
+ * is decided when the interceptors have run (5.6), only ever with that capture: the main step in
+ * between may run on another caller's thread. 5.1 is decided at the hand-over itself. A retry the
+ * client schedules runs with no token, so it is sent without one.
  */
 public final class ApacheHttpClient5Instrumentation implements AgentInstrumentation {
     @Override
@@ -57,10 +57,6 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                         ApacheHttpClient5Instrumentation.class, "ClassicSendAdvice"))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.AsyncConnectExec").inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncHandOverAdvice"))
-                .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.HttpAsyncMainClientExec",
-                                "org.apache.hc.client5.http.impl.async.H2AsyncMainClientExec")
-                        .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
-                .transform(support.advice(asyncExecute(), ApacheHttpClient5Instrumentation.class, "AsyncMainStepAdvice"))
                 // A retry is scheduled on whatever thread delivered the failure, which may be another
                 // caller's: it runs with no token, so its hand-over captures none.
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient")
@@ -142,63 +138,34 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
 
     /**
      * An async request handed on by {@code AsyncProtocolExec} to the connect step (both the
-     * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place (and with 5.1
-     * its request interceptors run): the token and the hop's target are captured with the request
-     * in the exchange's context, for the step that decides it. This runs on the thread that called
-     * the client; for a later hop (a redirect, an authentication retry) on an I/O thread, and for a
-     * retry as the client scheduled it, with no token: there nothing is captured. The main step
-     * after it may run on any thread, even another caller's (a pooled connection handed over when
-     * that thread leases one): it only ever uses what was captured here.
+     * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place. In 5.1 its
+     * request interceptors have run too: it is decided now. In 5.6 the main step runs them later,
+     * on an I/O thread: the token and the hop's target are captured with the request in the
+     * exchange's context, and {@link AsyncInterceptorsDoneAdvice} decides. This runs on the thread
+     * that called the client; for a later hop (a redirect, an authentication retry) on an I/O
+     * thread, and for a retry as the client scheduled it, with no token: there nothing is added or
+     * captured. The main step, which may run on any thread, even another caller's (a pooled
+     * connection handed over when that thread leases one), is never asked.
      */
     public static final class AsyncHandOverAdvice {
         private AsyncHandOverAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
+        public static void enter(@Advice.This Object connectStep, @Advice.Argument(0) Object hopRequest, @Advice.Argument(2) Object hopScope) {
             CarriedToken token = TokenCarrier.current();
             HttpRequest request = (HttpRequest) hopRequest;
             if (token == null || request == null || "CONNECT".equalsIgnoreCase(request.getMethod())) {
                 return;
             }
             AsyncExecChain.Scope scope = (AsyncExecChain.Scope) hopScope;
-            scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, scope.route.getTargetHost()});
-        }
-    }
-
-    /**
-     * The main step (HTTP/1.1 or HTTP/2 client), which hands the request to an I/O thread to be
-     * sent. In 5.1 everything the client adds is in place already: the request is decided now,
-     * with what was captured at the hand-over. In 5.6 the step runs the client's request
-     * interceptors (its default headers among them) on the I/O thread first, and
-     * {@link AsyncInterceptorsDoneAdvice} decides.
-     */
-    public static final class AsyncMainStepAdvice {
-        private AsyncMainStepAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object mainStep, @Advice.Argument(0) Object sent, @Advice.Argument(2) Object hopScope) {
-            if (ApacheAsync5Steps.runsInterceptorsAtSend(mainStep.getClass())) {
+            HttpHost target = scope.route.getTargetHost();
+            if (ApacheAsync5Steps.interceptorsRunAtSend(connectStep.getClass())) {
+                scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, target});
                 return;
             }
-            Object context = ((AsyncExecChain.Scope) hopScope).clientContext;
-            // The same as AsyncInterceptorsDoneAdvice: advice is copied into the client's classes, so it cannot share a helper that names them.
-            if (!(context instanceof HttpContext) || !(sent instanceof HttpRequest)) {
-                return;
-            }
-            HttpContext exchange = (HttpContext) context;
-            Object noted = exchange.getAttribute(ASYNC_CAPTURE);
-            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != sent
-                    || !(((Object[]) noted)[1] instanceof CarriedToken) || !(((Object[]) noted)[2] instanceof HttpHost)) {
-                return;
-            }
-            exchange.removeAttribute(ASYNC_CAPTURE);
-            HttpRequest request = (HttpRequest) sent;
-            HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
-                    target.getPort(), request.containsHeader(name));
+            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
             }

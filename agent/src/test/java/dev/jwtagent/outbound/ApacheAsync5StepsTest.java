@@ -28,6 +28,10 @@ class ApacheAsync5StepsTest {
     void noSuchFieldOrOnlyAnInheritedOneDoesNot() {
         assertFalse(ApacheAsync5Steps.declaresFieldOfType(HoldsProcessor.class, ApacheAsync5Steps.HTTP_PROCESSOR));
         assertFalse(ApacheAsync5Steps.declaresFieldOfType(InheritsOnly.class, Runnable.class.getName()));
-        assertFalse(ApacheAsync5Steps.runsInterceptorsAtSend(Object.class));
+    }
+
+    @Test
+    void withoutTheClientsMainStepInSightTheAnswerIsAtSendSoNothingIsDecidedEarly() {
+        assertTrue(ApacheAsync5Steps.interceptorsRunAtSend(Object.class));
     }
 }

@@ -31,13 +31,13 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  * interceptors in {@code MainClientExec}, 5.1 in {@code ProtocolExec}: the send is after both.)
  * A proxy's {@code CONNECT} never gets the header.
  *
- * <p>Async: decided just before the request is sent, likewise after the client's interceptors and
- * preemptive credentials. 5.1 adds both on the calling thread before the connect step; 5.6 runs
- * the interceptors on an I/O thread when the request is produced. So there the calling thread captures
- * the token and target with the request as {@code AsyncProtocolExec} hands it on, and the request
- * is decided when the interceptors have run (5.6), only ever with that capture: the main step in
- * between may run on another caller's thread. 5.1 is decided at the hand-over itself. A retry the
- * client schedules runs with no token, so it is sent without one.
+ * <p>Async: decided after the client's interceptors and preemptive credentials, likewise. 5.1 adds
+ * both on the calling thread before {@code AsyncProtocolExec} hands the request to the connect
+ * step, and is decided at that hand-over. 5.6 runs the interceptors on an I/O thread when the
+ * request is produced: at the hand-over the calling thread captures the token and target with the
+ * request, and the request is decided when the interceptors have run, only ever with that capture
+ * (the main step in between may run on another caller's thread). A retry the client schedules
+ * runs with no token, so it is sent without one.
  */
 public final class ApacheHttpClient5Instrumentation implements AgentInstrumentation {
     @Override

@@ -167,7 +167,7 @@ final class ApacheClients {
         return classic4(Classic4.CLIENT, url, authorization);
     }
 
-    private static int classic4(org.apache.http.impl.client.CloseableHttpClient client, String url, String authorization) throws Exception {
+    static int classic4(org.apache.http.impl.client.CloseableHttpClient client, String url, String authorization) throws Exception {
         return classic4(client, url, authorization, org.apache.http.client.protocol.HttpClientContext.create());
     }
 
@@ -244,7 +244,7 @@ final class ApacheClients {
         return async4(Async4Minimal.CLIENT, url, authorization, "127.0.0.1");
     }
 
-    private static int async4(org.apache.http.impl.nio.client.CloseableHttpAsyncClient client, String url, String authorization,
+    static int async4(org.apache.http.impl.nio.client.CloseableHttpAsyncClient client, String url, String authorization,
                               String targetHost) throws Exception {
         HttpGet get = new HttpGet(url);
         if (authorization != null) {
@@ -282,7 +282,7 @@ final class ApacheClients {
         });
     }
 
-    private static int classic5(CloseableHttpClient client, String url, String authorization) throws Exception {
+    static int classic5(CloseableHttpClient client, String url, String authorization) throws Exception {
         org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
@@ -327,7 +327,7 @@ final class ApacheClients {
         return async5(Async5.CLIENT, url, authorization, context);
     }
 
-    private static int async5(CloseableHttpAsyncClient client, String url, String authorization,
+    static int async5(CloseableHttpAsyncClient client, String url, String authorization,
                               org.apache.hc.core5.http.protocol.HttpContext context) throws Exception {
         SimpleHttpRequest request = SimpleRequestBuilder.get(url).build();
         if (authorization != null) {

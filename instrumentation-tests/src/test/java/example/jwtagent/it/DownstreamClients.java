@@ -67,9 +67,42 @@ public final class DownstreamClients {
         CLIENTS.put("jetty12-stored-credentials", (url, auth) -> Jetty12Clients.sendWithStoredCredentials(url, auth));
         CLIENTS.put("jetty12-credentials-stored-for-another-path",
                 (url, auth) -> Jetty12Clients.sendWithCredentialsStoredForAnotherPath(url, auth));
+        CLIENTS.put("url-connection-through-proxy", (url, auth) -> ProxiedClients.urlConnection(url, auth));
+        CLIENTS.put("jdk-send-through-proxy", (url, auth) -> ProxiedClients.jdkSend(url, auth));
+        CLIENTS.put("jdk-async-through-proxy", (url, auth) -> ProxiedClients.jdkAsync(url, auth));
+        CLIENTS.put("apache4-through-proxy", (url, auth) -> ProxiedClients.apache4(url, auth));
+        CLIENTS.put("apache4-async-through-proxy", (url, auth) -> ProxiedClients.apache4Async(url, auth));
+        CLIENTS.put("apache5-through-proxy", (url, auth) -> ProxiedClients.apache5(url, auth));
+        CLIENTS.put("apache5-async-through-proxy", (url, auth) -> ProxiedClients.apache5Async(url, auth));
+        CLIENTS.put("okhttp-through-proxy", (url, auth) -> ProxiedClients.okHttp(url, auth));
+        CLIENTS.put("okhttp-async-through-proxy", (url, auth) -> ProxiedClients.okHttpAsync(url, auth));
+        CLIENTS.put("webclient-through-proxy", (url, auth) -> SpringClients.webClientBlockThroughProxy(url, auth));
+        CLIENTS.put("url-connection-answering-challenge", (url, auth) -> ChallengeAnsweringClients.urlConnection(url, auth));
+        CLIENTS.put("jdk-send-answering-challenge", (url, auth) -> ChallengeAnsweringClients.jdkSend(url, auth));
+        CLIENTS.put("jdk-send-answering-challenge-reused", (url, auth) -> ChallengeAnsweringClients.jdkSendReused(url, auth));
+        CLIENTS.put("apache4-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache4(url, auth));
+        CLIENTS.put("apache4-async-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache4Async(url, auth));
+        CLIENTS.put("apache5-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache5(url, auth));
+        CLIENTS.put("apache5-async-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache5Async(url, auth));
+        CLIENTS.put("okhttp-answering-challenge", (url, auth) -> ChallengeAnsweringClients.okHttp(url, auth));
+        CLIENTS.put("jetty12-answering-challenge", (url, auth) -> Jetty12Clients.sendAnsweringChallenge(url, auth));
+        CLIENTS.put("jetty12-through-proxy", (url, auth) -> Jetty12Clients.sendThroughProxy(url, auth));
     }
 
     private DownstreamClients() {
+    }
+
+    /** Names the forward proxy of the {@code *-through-proxy} clients: {@code host:port}. */
+    static final String PROXY_PROPERTY = "it.forward-proxy";
+
+    /** The forward proxy of the {@code *-through-proxy} clients, from {@link #PROXY_PROPERTY}. */
+    static java.net.InetSocketAddress forwardProxy() {
+        String proxy = System.getProperty(PROXY_PROPERTY);
+        if (proxy == null) {
+            throw new IllegalStateException("system property " + PROXY_PROPERTY + " not set");
+        }
+        int colon = proxy.lastIndexOf(':');
+        return java.net.InetSocketAddress.createUnresolved(proxy.substring(0, colon), Integer.parseInt(proxy.substring(colon + 1)));
     }
 
     /** Every client name, in registration order. */
@@ -101,7 +134,7 @@ public final class DownstreamClients {
         return status;
     }
 
-    private static HttpRequest jdkRequest(String url, String authorization) {
+    static HttpRequest jdkRequest(String url, String authorization) {
         HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url)).GET();
         if (authorization != null) {
             builder.header("Authorization", authorization);

@@ -43,7 +43,11 @@ final class Jetty12Clients {
     }
 
     private static Object request(String url, String authorization) throws ReflectiveOperationException {
-        Object request = NEW_REQUEST.invoke(CLIENT, url);
+        return request(CLIENT, url, authorization);
+    }
+
+    private static Object request(Object client, String url, String authorization) throws ReflectiveOperationException {
+        Object request = NEW_REQUEST.invoke(client, url);
         if (authorization != null) {
             HEADERS.invoke(request, (Consumer<Object>) fields -> {
                 try {
@@ -98,5 +102,55 @@ final class Jetty12Clients {
         Object listener = COMPLETABLE_LISTENER.getConstructor(REQUEST).newInstance(request(url, authorization));
         CompletableFuture<?> response = (CompletableFuture<?>) COMPLETABLE_LISTENER.getMethod("send").invoke(listener);
         return (Integer) STATUS.invoke(response.get(10, TimeUnit.SECONDS));
+    }
+
+    /**
+     * {@link #send} from a client of its own whose authentication store holds Basic credentials
+     * ({@link ChallengeAnsweringClients#USER}) for the URL's origin and any realm, which Jetty uses
+     * only to answer a {@code 401} challenge; the client is stopped after the call.
+     */
+    static int sendAnsweringChallenge(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        Object client = newClient();
+        Object authentication = Class.forName("org.eclipse.jetty.client.BasicAuthentication")
+                .getConstructor(java.net.URI.class, String.class, String.class, String.class)
+                .newInstance(java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority()), 
+                        Class.forName("org.eclipse.jetty.client.Authentication").getField("ANY_REALM").get(null),
+                        ChallengeAnsweringClients.USER, ChallengeAnsweringClients.PASSWORD);
+        Object store = client.getClass().getMethod("getAuthenticationStore").invoke(client);
+        Class.forName("org.eclipse.jetty.client.AuthenticationStore")
+                .getMethod("addAuthentication", Class.forName("org.eclipse.jetty.client.Authentication")).invoke(store, authentication);
+        return sendAndStop(client, url, authorization);
+    }
+
+    private static Object newClient() throws ReflectiveOperationException {
+        return Class.forName("org.eclipse.jetty.client.HttpClient").getConstructor().newInstance();
+    }
+
+    /** Starts {@code client}, sends one request with it, and stops it. */
+    private static int sendAndStop(Object client, String url, String authorization) throws Exception {
+        client.getClass().getMethod("start").invoke(client);
+        try {
+            return (Integer) STATUS.invoke(SEND.invoke(request(client, url, authorization)));
+        } catch (InvocationTargetException e) {
+            throw (Exception) e.getCause();
+        } finally {
+            client.getClass().getMethod("stop").invoke(client);
+        }
+    }
+
+    /**
+     * {@link #send} from a client of its own whose proxy configuration holds the forward proxy
+     * of {@link DownstreamClients#forwardProxy()}; the client is stopped after the call.
+     */
+    static int sendThroughProxy(String url, String authorization) throws Exception {
+        java.net.InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        Object client = newClient();
+        Object configuration = client.getClass().getMethod("getProxyConfiguration").invoke(client);
+        Object httpProxy = Class.forName("org.eclipse.jetty.client.HttpProxy")
+                .getConstructor(String.class, int.class).newInstance(proxy.getHostString(), proxy.getPort());
+        configuration.getClass().getMethod("addProxy", Class.forName("org.eclipse.jetty.client.ProxyConfiguration$Proxy"))
+                .invoke(configuration, httpProxy);
+        return sendAndStop(client, url, authorization);
     }
 }

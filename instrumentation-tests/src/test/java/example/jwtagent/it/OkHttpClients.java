@@ -29,15 +29,23 @@ final class OkHttpClients {
     }
 
     static int execute(String url, String authorization) throws IOException {
-        try (Response response = CLIENT.newCall(request(url, authorization)).execute()) {
+        return execute(CLIENT, url, authorization);
+    }
+
+    static int execute(OkHttpClient client, String url, String authorization) throws IOException {
+        try (Response response = client.newCall(request(url, authorization)).execute()) {
             response.body().string();
             return response.code();
         }
     }
 
     static int enqueue(String url, String authorization) throws Exception {
+        return enqueue(CLIENT, url, authorization);
+    }
+
+    static int enqueue(OkHttpClient client, String url, String authorization) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();
-        CLIENT.newCall(request(url, authorization)).enqueue(new Callback() {
+        client.newCall(request(url, authorization)).enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException e) {
                 status.completeExceptionally(e);

@@ -74,7 +74,19 @@ final class SpringClients {
     }
 
     static int webClientBlock(String url, String authorization) {
-        return WEB_CLIENT.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity()
+        return webClientBlock(WEB_CLIENT, url, authorization);
+    }
+
+    /** {@link #webClientBlock} on a client of its own whose Reactor Netty client has the forward proxy of {@link DownstreamClients#forwardProxy()}. */
+    static int webClientBlockThroughProxy(String url, String authorization) {
+        java.net.InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        HttpClient client = HttpClient.create().proxy(spec -> spec.type(reactor.netty.transport.ProxyProvider.Proxy.HTTP)
+                .host(proxy.getHostString()).port(proxy.getPort()));
+        return webClientBlock(WebClient.builder().clientConnector(new ReactorClientHttpConnector(client)).build(), url, authorization);
+    }
+
+    private static int webClientBlock(WebClient webClient, String url, String authorization) {
+        return webClient.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity()
                 .block(Duration.ofSeconds(10)).getStatusCode().value();
     }
 

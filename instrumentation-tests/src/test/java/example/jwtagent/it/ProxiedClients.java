@@ -1,0 +1,101 @@
+package example.jwtagent.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.InetSocketAddress;
+import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
+
+/**
+ * The clients of {@link DownstreamClients} configured, the way each documents, to send through
+ * the forward proxy of {@link DownstreamClients#forwardProxy()}. Each call builds its client anew.
+ */
+final class ProxiedClients {
+    private ProxiedClients() {
+    }
+
+    private static Proxy javaNetProxy() {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        return new Proxy(Proxy.Type.HTTP, new InetSocketAddress(proxy.getHostString(), proxy.getPort()));
+    }
+
+    static int urlConnection(String url, String authorization) throws IOException {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection(javaNetProxy());
+        connection.setConnectTimeout(5000);
+        connection.setReadTimeout(5000);
+        if (authorization != null) {
+            connection.setRequestProperty("Authorization", authorization);
+        }
+        int status = connection.getResponseCode();
+        InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
+        if (body != null) {
+            body.readAllBytes();
+            body.close();
+        }
+        return status;
+    }
+
+    private static HttpClient jdkClient() {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        return HttpClient.newBuilder().proxy(ProxySelector.of(new InetSocketAddress(proxy.getHostString(), proxy.getPort()))).build();
+    }
+
+    static int jdkSend(String url, String authorization) throws Exception {
+        return jdkClient().send(DownstreamClients.jdkRequest(url, authorization), HttpResponse.BodyHandlers.discarding()).statusCode();
+    }
+
+    static int jdkAsync(String url, String authorization) throws Exception {
+        return jdkClient().sendAsync(DownstreamClients.jdkRequest(url, authorization), HttpResponse.BodyHandlers.discarding())
+                .get().statusCode();
+    }
+
+    static int apache4(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.http.impl.client.CloseableHttpClient client = org.apache.http.impl.client.HttpClients.custom()
+                .setProxy(new org.apache.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            return ApacheClients.classic4(client, url, authorization);
+        }
+    }
+
+    static int apache4Async(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.http.impl.nio.client.CloseableHttpAsyncClient client = org.apache.http.impl.nio.client.HttpAsyncClients.custom()
+                .setProxy(new org.apache.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            client.start();
+            return ApacheClients.async4(client, url, authorization, null);
+        }
+    }
+
+    static int apache5(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                .setProxy(new org.apache.hc.core5.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            return ApacheClients.classic5(client, url, authorization);
+        }
+    }
+
+    static int apache5Async(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                .setProxy(new org.apache.hc.core5.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            client.start();
+            return ApacheClients.async5(client, url, authorization, null);
+        }
+    }
+
+    private static okhttp3.OkHttpClient okHttpClient() {
+        return new okhttp3.OkHttpClient.Builder().proxy(javaNetProxy()).build();
+    }
+
+    static int okHttp(String url, String authorization) throws IOException {
+        return OkHttpClients.execute(okHttpClient(), url, authorization);
+    }
+
+    static int okHttpAsync(String url, String authorization) throws Exception {
+        return OkHttpClients.enqueue(okHttpClient(), url, authorization);
+    }
+}

@@ -58,16 +58,25 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object hopRoute, @Advice.Argument(1) Object hopRequest,
-                                 @Advice.Argument(2) Object hopContext) {
+        public static Object enter(@Advice.Argument(0) Object hopRoute, @Advice.Argument(1) Object hopRequest,
+                                   @Advice.Argument(2) Object hopContext) {
             if (TokenCarrier.current() == null) {
-                return;
+                return null;
             }
             // Noted for every hop with the thread that runs it and the request copy it sends: only that
             // copy's send on that thread takes it, so a context shared by requests running at once, or a
             // nested call on the same context, never uses another request's target.
-            ((HttpContext) hopContext).setAttribute(HOP_TARGET,
-                    new Object[] {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost()});
+            Object[] note = {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost()};
+            ((HttpContext) hopContext).setAttribute(HOP_TARGET, note);
+            return note;
+        }
+
+        /** A hop that never reached its send (its connection failed, say) leaves no note in the application's context. */
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object note, @Advice.Argument(2) Object hopContext) {
+            if (note != null && ((HttpContext) hopContext).getAttribute(HOP_TARGET) == note) {
+                ((HttpContext) hopContext).removeAttribute(HOP_TARGET);
+            }
         }
     }
 

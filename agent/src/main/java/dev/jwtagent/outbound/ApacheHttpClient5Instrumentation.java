@@ -82,13 +82,26 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(1) Object hopScope) {
+        public static Object enter(@Advice.Argument(1) Object hopScope) {
+            if (TokenCarrier.current() == null) {
+                return null;
+            }
             ExecChain.Scope scope = (ExecChain.Scope) hopScope;
             // Noted for every hop with the thread that runs it (a classic exchange runs on one) and the
             // exchange's id, which the send is given: only that exchange's send on that thread takes it, so
             // a context shared by requests running at once, a nested call on the same context, or a send
             // that no ProtocolExec noted (MinimalHttpClient) never uses another request's target.
-            scope.clientContext.setAttribute(HOP_TARGET, new Object[] {Thread.currentThread(), scope.exchangeId, scope.route.getTargetHost()});
+            Object[] note = {Thread.currentThread(), scope.exchangeId, scope.route.getTargetHost()};
+            scope.clientContext.setAttribute(HOP_TARGET, note);
+            return note;
+        }
+
+        /** A hop that never reached its send (its connection failed, say) leaves no note in the application's context. */
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object note, @Advice.Argument(1) Object hopScope) {
+            if (note != null && ((ExecChain.Scope) hopScope).clientContext.getAttribute(HOP_TARGET) == note) {
+                ((ExecChain.Scope) hopScope).clientContext.removeAttribute(HOP_TARGET);
+            }
         }
     }
 

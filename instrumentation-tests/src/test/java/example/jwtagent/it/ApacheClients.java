@@ -183,6 +183,57 @@ final class ApacheClients {
         }
     }
 
+    /**
+     * Calls a port where nothing listens on an allowed host (the hop fails before its send), then
+     * {@code url}, on one context the application keeps; fails if any attribute of the agent's
+     * ({@link #AGENT_ATTRIBUTES}) is left in the context after either.
+     */
+    static int classic4OnAKeptContext(String url, String authorization) throws Exception {
+        org.apache.http.client.protocol.HttpClientContext context = org.apache.http.client.protocol.HttpClientContext.create();
+        try {
+            classic4(Classic4.CLIENT, "http://localhost:1/refused", authorization, context);
+            throw new IllegalStateException("a connection to port 1 succeeded");
+        } catch (java.io.IOException expected) {
+            assertNoAgentAttribute(context::getAttribute, "after a failed hop");
+        }
+        int status = classic4(Classic4.CLIENT, url, authorization, context);
+        assertNoAgentAttribute(context::getAttribute, "after a call");
+        return status;
+    }
+
+    /** {@link #classic4OnAKeptContext} with the classic 5 client. */
+    static int classic5OnAKeptContext(String url, String authorization) throws Exception {
+        org.apache.hc.client5.http.protocol.HttpClientContext context = org.apache.hc.client5.http.protocol.HttpClientContext.create();
+        try {
+            Classic5.CLIENT.execute(new org.apache.hc.client5.http.classic.methods.HttpGet("http://localhost:1/refused"), context,
+                    response -> response.getCode());
+            throw new IllegalStateException("a connection to port 1 succeeded");
+        } catch (java.io.IOException expected) {
+            assertNoAgentAttribute(context::getAttribute, "after a failed hop");
+        }
+        org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
+        if (authorization != null) {
+            get.setHeader("Authorization", authorization);
+        }
+        int status = Classic5.CLIENT.execute(get, context, response -> {
+            org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+            return response.getCode();
+        });
+        assertNoAgentAttribute(context::getAttribute, "after a call");
+        return status;
+    }
+
+    /** The context attributes the agent uses while a request is on its way (its README: nothing of them stays). */
+    static final java.util.List<String> AGENT_ATTRIBUTES = java.util.List.of("dev.jwtagent.hop-target", "dev.jwtagent.async-capture");
+
+    private static void assertNoAgentAttribute(java.util.function.Function<String, Object> attribute, String when) {
+        for (String name : AGENT_ATTRIBUTES) {
+            if (attribute.apply(name) != null) {
+                throw new IllegalStateException(name + " left in the application's context " + when);
+            }
+        }
+    }
+
     static int classic4WithDefaultAuthorization(String url, String authorization) throws Exception {
         return classic4(Classic4WithDefaultAuthorization.CLIENT, url, authorization);
     }

@@ -49,6 +49,21 @@ class ClientBesideTheRequestTest {
         assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
     }
 
+    /**
+     * The classic clients note a hop's target in the application's context until its send: a hop
+     * whose connection fails, and a call that completes, leave nothing there (the client itself
+     * throws if they do, failing the call).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"apache4-on-a-kept-context", "apache5-on-a-kept-context"})
+    void aContextTheApplicationKeepsIsLeftWithoutTheAgentsNotes(String client) throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
     @Test
     void theHttp2OnlyApache5AsyncClientKeepsItsDefaultAuthorizationAndOtherwiseCarriesTheToken() throws Exception {
         try (Downstream http2 = Downstream.http2Only()) {

@@ -49,6 +49,8 @@ public final class DownstreamClients {
         CLIENTS.put("apache4-async-one-connection", (url, auth) -> ApacheClients.async4OneConnection(url, auth));
         CLIENTS.put("apache5-then-minimal", (url, auth) -> ApacheClients.classic5ThenMinimalOnOneContext(url, auth));
         CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));
+        CLIENTS.put("apache4-on-a-kept-context", (url, auth) -> ApacheClients.classic4OnAKeptContext(url, auth));
+        CLIENTS.put("apache5-on-a-kept-context", (url, auth) -> ApacheClients.classic5OnAKeptContext(url, auth));
         CLIENTS.put("apache5-async", (url, auth) -> ApacheClients.async5(url, auth));
         CLIENTS.put("apache5-async-http2", (url, auth) -> ApacheClients.async5Http2(url, auth));
         CLIENTS.put("apache5-async-http2-default-authorization", (url, auth) -> ApacheClients.async5Http2WithDefaultAuthorization(url, auth));

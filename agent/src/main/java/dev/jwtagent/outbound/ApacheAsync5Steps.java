@@ -1,7 +1,7 @@
 package dev.jwtagent.outbound;
 
 /**
- * What the async Apache HttpClient 5 in hand does where, read from its classes: in 5.6 its main
+ * What the async Apache HttpClient 5 in hand does where, read from its classes: from 5.2 its main
  * step holds the client's request interceptors and runs them on an I/O thread just before the
  * request is sent; in 5.1 they ran earlier, on the calling thread, before the connect step. Plain
  * Java on the bootstrap class path, so that the advice in any class loader can ask.

@@ -33,7 +33,7 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  *
  * <p>Async: decided after the client's interceptors and preemptive credentials, likewise. 5.1 adds
  * both on the calling thread before {@code AsyncProtocolExec} hands the request to the connect
- * step, and is decided at that hand-over. 5.6 runs the interceptors on an I/O thread when the
+ * step, and is decided at that hand-over. 5.2 and later run the interceptors on an I/O thread when the
  * request is produced: at the hand-over the calling thread captures the token and target with the
  * request, and the request is decided when the interceptors have run, only ever with that capture
  * (the main step in between may run on another caller's thread). A retry the client schedules
@@ -152,7 +152,7 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     /**
      * An async request handed on by {@code AsyncProtocolExec} to the connect step (both the
      * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place. In 5.1 its
-     * request interceptors have run too: it is decided now. In 5.6 the main step runs them later,
+     * request interceptors have run too: it is decided now. From 5.2 the main step runs them later,
      * on an I/O thread: the token and the hop's target are captured with the request in the
      * exchange's context, and {@link AsyncInterceptorsDoneAdvice} decides. This runs on the thread
      * that called the client; for a later hop (a redirect, an authentication retry) on an I/O
@@ -186,7 +186,7 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * The client's request interceptors have run on a request about to be sent (5.6, on an I/O
+     * The client's request interceptors have run on a request about to be sent (5.2 and later, on an I/O
      * thread): a request captured in this context is decided now, once, with its default headers
      * and credentials in place, with the captured token (the I/O thread has none of its own, and
      * no other thread's is ever used). Any other use of the processor (a server's, a tunnel's

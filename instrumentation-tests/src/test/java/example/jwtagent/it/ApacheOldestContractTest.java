@@ -1,7 +1,5 @@
 package example.jwtagent.it;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,9 +9,7 @@ import java.util.List;
 class ApacheOldestContractTest extends ClientContractTest {
     @Override
     TestServer startService() throws Exception {
-        List<Path> classPath = new ArrayList<>(ChildJvm.libs("apache-oldest"));
-        classPath.add(ChildJvm.testClasses());
-        return childService(ChildJvm.main(RelayChild.class).classPath(classPath).start());
+        return childService(ChildJvm.main(RelayChild.class).classPath(ChildJvm.libsAndTestClasses("apache-oldest")).start());
     }
 
     @Override

@@ -58,6 +58,13 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** {@link #libs} of set {@code name}, then {@link #testClasses}: a child's whole class path. */
+    public static List<Path> libsAndTestClasses(String name) {
+        List<Path> classPath = new java.util.ArrayList<>(libs(name));
+        classPath.add(testClasses());
+        return classPath;
+    }
+
     /** This module's compiled test classes (without their dependencies). */
     public static Path testClasses() {
         try {

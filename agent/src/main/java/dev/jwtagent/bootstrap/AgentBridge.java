@@ -88,7 +88,7 @@ public final class AgentBridge {
         if (h != null) {
             try {
                 h.outboundRedirectFault(fault);
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
                 // Only a log line is lost.
             }
         }
@@ -102,7 +102,7 @@ public final class AgentBridge {
                 StackTraceElement[] stack = fault.getStackTrace();
                 h.servletEntryFault(stack.length == 0 ? "the servlet entry"
                         : "the servlet entry, in " + stack[0].getClassName() + "." + stack[0].getMethodName(), fault, fromContainer);
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
                 // Only a log line is lost; the request is refused all the same.
             }
         }
@@ -121,7 +121,7 @@ public final class AgentBridge {
         if (h != null) {
             try {
                 h.shortcutOff(kind, detail);
-            } catch (RuntimeException ignored) {
+            } catch (Throwable ignored) {
                 // Only a log line is lost.
             }
         }

@@ -72,12 +72,15 @@ public final class InboundPolicy {
             return decideOrThrow(headerValues, earlier, servletPath, pathInfo, queryString, headerSeen);
         } catch (RuntimeException | Error fault) {
             metrics.increment("internal_faults");
-            if (AgentLog.firstTime("inbound-fault:" + fault.getClass().getName())) {
+            Throwable cause = fault instanceof HeaderReadFault ? fault.getCause() : fault;
+            if (AgentLog.firstTime("inbound-fault:" + cause.getClass().getName())) {
                 // The fault's own message may quote the header (a parser's "cannot read ..."): never log it as is.
+                // One from the container's enumeration may quote a value not read yet: logged without any message.
                 String header = headerSeen[0];
                 String token = lastWord(header);
                 LOG.error("internal fault while deciding on a request{}; failing closed (logged once)",
-                        token == null ? "" : " with token " + Fingerprint.of(token), AgentLog.withoutSecrets(fault, header, token));
+                        token == null ? "" : " with token " + Fingerprint.of(token),
+                        fault instanceof HeaderReadFault ? AgentLog.withoutMessages(cause) : AgentLog.withoutSecrets(fault, header, token));
             }
             return enforce ? invalidToken(RejectReason.INTERNAL_ERROR.description()) : InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
@@ -103,8 +106,8 @@ public final class InboundPolicy {
         String first = null;
         int count = 0;
         if (headerValues != null) {
-            while (headerValues.hasMoreElements() && count < 2) {
-                String value = headerValues.nextElement();
+            while (hasMore(headerValues) && count < 2) {
+                String value = next(headerValues);
                 if (count == 0) {
                     first = value;
                     headerSeen[0] = value;
@@ -127,6 +130,31 @@ public final class InboundPolicy {
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
         return decideToken(header.token);
+    }
+
+    /** A fault of the container's (or a request wrapper's) header enumeration, which the agent did not write. */
+    private static final class HeaderReadFault extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HeaderReadFault(Throwable cause) {
+            super(null, cause, false, false);
+        }
+    }
+
+    private static boolean hasMore(Enumeration<String> values) {
+        try {
+            return values.hasMoreElements();
+        } catch (RuntimeException | Error fault) {
+            throw new HeaderReadFault(fault);
+        }
+    }
+
+    private static String next(Enumeration<String> values) {
+        try {
+            return values.nextElement();
+        } catch (RuntimeException | Error fault) {
+            throw new HeaderReadFault(fault);
+        }
     }
 
     /** {@code earlier} again while its verification is still remembered; else its token decided anew. */

@@ -24,6 +24,7 @@ class ServletHooksTest {
     @AfterEach
     void noToken() {
         TokenCarrier.swap(null);
+        AgentBridge.install(null, "Authorization", "Authorization");
     }
 
     @Test
@@ -42,6 +43,30 @@ class ServletHooksTest {
      */
     @Test
     void anHttpRequestThroughAServletApiTheAgentCannotUseIsNotLetThrough() throws Exception {
+        StubApiLoader loader = new StubApiLoader();
+        Object request = loader.loadClass("example.StubRequest").getConstructor().newInstance();
+        Object response = loader.loadClass("example.StubResponse").getConstructor().newInstance();
+        assertNull(ServletHooks.enter(request, response), "skipped: the request was not decided");
+        assertNull(TokenCarrier.current());
+    }
+
+    /**
+     * The same refusal while even logging the fault fails with an Error (the agent's jar replaced on
+     * disk, say): the refusal still holds and nothing is thrown into the container.
+     */
+    @Test
+    void aFaultWhileLoggingAnEntryFaultIsNotThrownIntoTheContainer() throws Exception {
+        BridgeHooks failingToLog = (BridgeHooks) java.lang.reflect.Proxy.newProxyInstance(BridgeHooks.class.getClassLoader(),
+                new Class<?>[] {BridgeHooks.class}, (proxy, method, arguments) -> {
+                    if (method.getName().equals("servletEntryFault")) {
+                        throw new NoClassDefFoundError("dev/jwtagent/log/AgentLog");
+                    }
+                    if (method.getName().equals("inboundReadsPath")) {
+                        return true;
+                    }
+                    throw new IllegalStateException("unexpected call of " + method.getName());
+                });
+        AgentBridge.install(failingToLog, "Authorization", "Authorization");
         StubApiLoader loader = new StubApiLoader();
         Object request = loader.loadClass("example.StubRequest").getConstructor().newInstance();
         Object response = loader.loadClass("example.StubResponse").getConstructor().newInstance();

@@ -211,19 +211,12 @@ final class ApacheClients {
         } catch (java.io.IOException expected) {
             assertNoAgentAttribute(context::getAttribute, "after a failed hop");
         }
-        org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
-        if (authorization != null) {
-            get.setHeader("Authorization", authorization);
-        }
-        int status = Classic5.CLIENT.execute(get, context, response -> {
-            org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
-            return response.getCode();
-        });
+        int status = classic5(Classic5.CLIENT, url, authorization, context);
         assertNoAgentAttribute(context::getAttribute, "after a call");
         return status;
     }
 
-    /** The context attributes the agent uses while a request is on its way (its README: nothing of them stays). */
+    /** The context attributes the agent uses while a request is on its way. */
     static final java.util.List<String> AGENT_ATTRIBUTES = java.util.List.of("dev.jwtagent.hop-target", "dev.jwtagent.async-capture");
 
     private static void assertNoAgentAttribute(java.util.function.Function<String, Object> attribute, String when) {
@@ -334,11 +327,17 @@ final class ApacheClients {
     }
 
     static int classic5(CloseableHttpClient client, String url, String authorization) throws Exception {
+        return classic5(client, url, authorization, null);
+    }
+
+    /** With {@code context} null, the client makes one for the call. */
+    private static int classic5(CloseableHttpClient client, String url, String authorization,
+                                org.apache.hc.core5.http.protocol.HttpContext context) throws Exception {
         org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
         if (authorization != null) {
             get.setHeader("Authorization", authorization);
         }
-        return client.execute(get, response -> {
+        return client.execute(get, context, response -> {
             org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
             return response.getCode();
         });

@@ -83,12 +83,15 @@ final class KeySet {
         return algs;
     }
 
-    /** True when some key of this set is missing from {@code newer}: tokens verified with it must be re-verified. */
+    /**
+     * True when some key of this set is missing from {@code newer}, or there for fewer algorithms:
+     * tokens verified with it must be verified again.
+     */
     boolean losesKeysIn(KeySet newer) {
         outer:
         for (VerificationKey key : keys) {
             for (VerificationKey other : newer.keys) {
-                if (key.sameKeyAs(other)) {
+                if (key.stillAllowedIn(other)) {
                     continue outer;
                 }
             }

@@ -108,9 +108,15 @@ final class VerificationKey {
         return algorithms.keySet();
     }
 
-    /** Same kid and same public key material (HMAC keys compare by kid only). */
-    boolean sameKeyAs(VerificationKey other) {
-        return java.util.Objects.equals(kid, other.kid) && java.util.Objects.equals(publicKey, other.publicKey);
+    /**
+     * Whether {@code other} is this key still allowed everything this one is: the same kid, the same
+     * public key material (HMAC keys compare by kid only) and every algorithm this one may verify.
+     * A key republished for fewer algorithms (a JWK that gained an {@code alg}) is not: a token
+     * verified with an algorithm it dropped must be verified again.
+     */
+    boolean stillAllowedIn(VerificationKey other) {
+        return java.util.Objects.equals(kid, other.kid) && java.util.Objects.equals(publicKey, other.publicKey)
+                && other.algorithms.keySet().containsAll(algorithms.keySet());
     }
 
     boolean isUsable() {

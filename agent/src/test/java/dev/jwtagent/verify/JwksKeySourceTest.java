@@ -310,6 +310,24 @@ class JwksKeySourceTest {
         assertFalse(verifier.stillRemembered(verified), "a holder of the verification must not reuse it either");
     }
 
+    /**
+     * The same key republished for fewer algorithms (its JWK now names {@code alg}): a token verified
+     * with an algorithm the key no longer allows is refused, cached or not.
+     */
+    @Test
+    void keyRepublishedForAnotherAlgorithmNoLongerVerifiesCachedTokensOfTheOldOne() throws Exception {
+        // Both allowed: the republished key stays usable, for PS256 only.
+        KeyedVerifier verifier = verifier(settings().algorithms(List.of("RS256", "PS256")));
+        String token = token(k1, "RS256", "k1");
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token));
+        VerifiedToken verified = verifier.verify(token);
+        assertTrue(verifier.stillRemembered(verified));
+        document = jwks(jwk(k1.getPublic(), "k1", "\"alg\":\"PS256\""));
+        await("the narrowing to take effect", Duration.ofSeconds(5), () -> !accepts(verifier, token));
+        assertFalse(verifier.stillRemembered(verified), "a holder of the verification must not reuse it either");
+        assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, token);
+    }
+
     @Test
     void hmacTokensAreNeverAcceptedWithRemoteKeys() throws Exception {
         KeyedVerifier verifier = verifier(settings());

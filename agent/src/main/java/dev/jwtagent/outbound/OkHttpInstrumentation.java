@@ -1,6 +1,7 @@
 package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -11,16 +12,20 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
-import okhttp3.Response;
 
 /**
- * OkHttp 3.x, 4.x and 5.x, {@code execute} and {@code enqueue}. Both start from
- * {@code OkHttpClient.newCall(Request)}, on the calling thread: the request the call is created
- * with gets the header, so the token captured there is what an enqueued call sends from the
- * dispatcher's threads. A redirect copies the request's headers; OkHttp itself drops
- * {@code Authorization} when the redirect goes to another host, and the second advice does the same
- * for the configured header whatever its name, so a redirect to another host never carries the token.
- * The advice uses only methods whose Java signatures are the same in OkHttp 3, 4 and 5.
+ * OkHttp 3.x, 4.x and 5.x, {@code execute} and {@code enqueue}. {@code OkHttpClient.newCall}, on
+ * the calling thread, captures the current token with the request, as a tag keyed by
+ * {@link CarriedToken} (a tag survives the copies that interceptors, redirects and authentication
+ * follow-ups make with {@code newBuilder()}). The header is decided when the request's headers are
+ * written ({@code writeRequestHeaders} of the HTTP/1.1 and HTTP/2 codecs), for the request as it is
+ * then: after every application and network interceptor, for the host it is really sent to, and
+ * with whatever {@code Authorization} they or an {@code Authenticator} set counting as already
+ * set. So no interceptor, event listener or {@code Response.request()} ever sees the token, a hop
+ * moved to a host that is not allowed (by an interceptor or a redirect) goes without it, and each
+ * hop is decided for its own host. The codec's copy of the request is the only one with the header.
+ * A request given to {@code newCall} while no token is current loses any tag it carries.
+ * The advice uses only methods whose Java signatures are the same in OkHttp 3.11 and later.
  */
 public final class OkHttpInstrumentation implements AgentInstrumentation {
     @Override
@@ -34,9 +39,12 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("newCall").arguments(1).argument(0, "okhttp3.Request"),
                         OkHttpInstrumentation.class, "NewCallAdvice"))
-                .type(TypeMatch.named("okhttp3.internal.http.RetryAndFollowUpInterceptor").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(support.advice(MethodMatch.named("followUpRequest").arguments(2).argument(0, "okhttp3.Response"),
-                        OkHttpInstrumentation.class, "FollowUpAdvice"));
+                // 3.14 and later name the codecs ...ExchangeCodec; 3.11 to 3.13 name them ...Codec.
+                .type(TypeMatch.named("okhttp3.internal.http1.Http1ExchangeCodec", "okhttp3.internal.http2.Http2ExchangeCodec",
+                                "okhttp3.internal.http1.Http1Codec", "okhttp3.internal.http2.Http2Codec")
+                        .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(MethodMatch.named("writeRequestHeaders").arguments(1).argument(0, "okhttp3.Request"),
+                        OkHttpInstrumentation.class, "WriteHeadersAdvice"));
     }
 
     public static final class NewCallAdvice {
@@ -45,36 +53,39 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object callRequest) {
-            if (callRequest == null || TokenCarrier.current() == null) {
+            if (callRequest == null) {
                 return;
             }
             Request request = (Request) callRequest;
-            String name = AgentBridge.outboundHeader();
-            HttpUrl url = request.url();
-            String value = AgentBridge.outboundValue(url.scheme(), url.host(), url.port(), request.header(name) != null);
-            if (value != null) {
-                callRequest = request.newBuilder().header(name, value).build();
+            CarriedToken token = TokenCarrier.current();
+            if (token != null) {
+                callRequest = request.newBuilder().tag(CarriedToken.class, token).build();
+            } else if (request.tag(CarriedToken.class) != null) {
+                // A request taken from an earlier call (call.request()) must not send that call's token.
+                callRequest = request.newBuilder().tag(CarriedToken.class, null).build();
             }
         }
     }
 
-    public static final class FollowUpAdvice {
-        private FollowUpAdvice() {
+    public static final class WriteHeadersAdvice {
+        private WriteHeadersAdvice() {
         }
 
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Argument(0) Object previousResponse,
-                                @Advice.Return(readOnly = false, typing = Assigner.Typing.DYNAMIC) Object followUpRequest) {
-            if (followUpRequest == null) {
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object sentRequest) {
+            if (sentRequest == null) {
                 return;
             }
-            Request followUp = (Request) followUpRequest;
+            Request request = (Request) sentRequest;
+            CarriedToken token = request.tag(CarriedToken.class);
+            if (token == null) {
+                return;
+            }
             String name = AgentBridge.outboundHeader();
-            HttpUrl from = ((Response) previousResponse).request().url();
-            HttpUrl to = followUp.url();
-            if (followUp.header(name) != null
-                    && (!from.host().equals(to.host()) || from.port() != to.port() || !from.scheme().equals(to.scheme()))) {
-                followUpRequest = followUp.newBuilder().removeHeader(name).build();
+            HttpUrl url = request.url();
+            String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), request.header(name) != null);
+            if (value != null) {
+                sentRequest = request.newBuilder().header(name, value).build();
             }
         }
     }

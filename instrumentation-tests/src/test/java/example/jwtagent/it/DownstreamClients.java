@@ -58,6 +58,11 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-async-preemptive-credentials", (url, auth) -> ApacheClients.async5WithPreemptiveCredentials(url, auth));
         CLIENTS.put("okhttp", (url, auth) -> OkHttpClients.execute(url, auth));
         CLIENTS.put("okhttp-async", (url, auth) -> OkHttpClients.enqueue(url, auth));
+        CLIENTS.put("okhttp-reusing-the-last-calls-request", (url, auth) -> OkHttpClients.executeReusingTheLastCallsRequest(url, auth));
+        for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced")) {
+            CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));
+            CLIENTS.put("okhttp-async-interceptor-" + kind, (url, auth) -> OkHttpClients.enqueue(OkHttpClients.withInterceptor(kind), url, auth));
+        }
         for (String factory : List.of("simple", "jdk", "apache5", "okhttp", "reactor")) {
             CLIENTS.put("rest-template-" + factory, (url, auth) -> SpringClients.restTemplate(factory, url, auth));
             CLIENTS.put("rest-client-" + factory, (url, auth) -> SpringClients.restClient(factory, url, auth));

@@ -2,12 +2,15 @@ package example.jwtagent.it;
 
 import okhttp3.Call;
 import okhttp3.Callback;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
 
 import java.io.IOException;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +19,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class OkHttpClients {
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
+    private static final Map<String, OkHttpClient> WITH_INTERCEPTOR = new ConcurrentHashMap<>();
 
     private OkHttpClients() {
     }
@@ -60,5 +64,51 @@ final class OkHttpClients {
             }
         });
         return status.get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * A client with one application interceptor, by kind: {@code host-rewritten} sends every call to
+     * {@code 127.0.0.1} instead of the host it names; {@code credentials-if-absent} adds the
+     * service's own Basic credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) when the request
+     * has no {@code Authorization}; {@code traced} adds a header of its own and changes nothing else.
+     */
+    static OkHttpClient withInterceptor(String kind) {
+        return WITH_INTERCEPTOR.computeIfAbsent(kind, name -> {
+            Interceptor interceptor;
+            switch (name) {
+                case "host-rewritten":
+                    interceptor = chain -> chain.proceed(chain.request().newBuilder()
+                            .url(chain.request().url().newBuilder().host("127.0.0.1").build()).build());
+                    break;
+                case "credentials-if-absent":
+                    interceptor = chain -> chain.proceed(chain.request().header("Authorization") != null ? chain.request()
+                            : chain.request().newBuilder().header("Authorization", ApacheClients.SERVICE_CREDENTIALS).build());
+                    break;
+                case "traced":
+                    interceptor = chain -> chain.proceed(chain.request().newBuilder().header("X-Trace", "1").build());
+                    break;
+                default:
+                    throw new IllegalArgumentException("no interceptor " + name);
+            }
+            return new OkHttpClient.Builder().addInterceptor(interceptor).build();
+        });
+    }
+
+    /** The request of the last call {@link #executeReusingTheLastCallsRequest} made, as {@code Call.request()} gave it. */
+    private static volatile Request lastCallsRequest;
+
+    /**
+     * {@link #execute}, but from the second call on with the request the previous call answered
+     * {@code Call.request()} with (its URL and headers), as an application that keeps a call's
+     * request to send it again does.
+     */
+    static int executeReusingTheLastCallsRequest(String url, String authorization) throws IOException {
+        Request reused = lastCallsRequest;
+        Call call = CLIENT.newCall(reused != null ? reused : request(url, authorization));
+        lastCallsRequest = call.request();
+        try (Response response = call.execute()) {
+            response.body().string();
+            return response.code();
+        }
     }
 }

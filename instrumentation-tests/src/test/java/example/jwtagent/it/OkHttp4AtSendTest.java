@@ -1,0 +1,9 @@
+package example.jwtagent.it;
+
+/** {@link OkHttpAtSendContractTest} on OkHttp 4, in a child JVM (this module's class path has OkHttp 5). */
+class OkHttp4AtSendTest extends OkHttpAtSendContractTest {
+    @Override
+    TestServer startService() throws Exception {
+        return ClientContractTest.childService(ChildJvm.main(RelayChild.class).classPath(ChildJvm.libsAndTestClasses("okhttp4")).start());
+    }
+}

@@ -1,0 +1,75 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * OkHttp decides when a request is sent. With an application interceptor
+ * ({@link OkHttpClients#withInterceptor}), {@code execute} and {@code enqueue}: the token is decided
+ * for the request as the interceptors leave it, for the host it is sent to, and an
+ * {@code Authorization} an interceptor adds is the client's own. A request taken from an earlier
+ * call and given to a new one carries the token current for the new call, or none.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class OkHttpAtSendContractTest {
+    private TestServer service;
+    private Downstream downstream;
+
+    abstract TestServer startService() throws Exception;
+
+    @BeforeAll
+    void start() throws Exception {
+        service = startService();
+        downstream = new Downstream();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        service.close();
+        downstream.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"okhttp-interceptor-host-rewritten", "okhttp-async-interceptor-host-rewritten"})
+    void aCallAnInterceptorMovesToAHostThatIsNotAllowedCarriesNoToken(String client) throws Exception {
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "sent to 127.0.0.1, which is not allowed");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"okhttp-interceptor-credentials-if-absent", "okhttp-async-interceptor-credentials-if-absent"})
+    void credentialsAnInterceptorAddsWhenTheRequestHasNoneGoAlone(String client) throws Exception {
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);
+        assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"okhttp-interceptor-traced", "okhttp-async-interceptor-traced"})
+    void anInterceptorThatLeavesTheHostAndCredentialsAloneLetsTheTokenGo(String client) throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "a caller without a token");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aRequestTakenFromAnEarlierCallCarriesOnlyTheTokenCurrentForTheNewCall() throws Exception {
+        String client = "okhttp-reusing-the-last-calls-request";
+        String alice = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), alice, null);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "a caller without a token, with alice's call's request");
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), bob, null);
+        assertEquals(List.of("Bearer " + bob), downstream.takeAuthorization(), "bob, with the last call's request");
+    }
+}

@@ -10,6 +10,7 @@ import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
+import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Request;
 
@@ -44,7 +45,11 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                                 "okhttp3.internal.http1.Http1Codec", "okhttp3.internal.http2.Http2Codec")
                         .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("writeRequestHeaders").arguments(1).argument(0, "okhttp3.Request"),
-                        OkHttpInstrumentation.class, "WriteHeadersAdvice"));
+                        OkHttpInstrumentation.class, "WriteHeadersAdvice"))
+                .type(TypeMatch.named("okhttp3.internal.connection.RealCall$AsyncCall", "okhttp3.RealCall$AsyncCall")
+                        .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(MethodMatch.named("executeOn").arguments(1).argument(0, "java.util.concurrent.ExecutorService"),
+                        OkHttpInstrumentation.class, "ExecuteOnAdvice"));
     }
 
     public static final class NewCallAdvice {
@@ -63,6 +68,36 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             } else if (request.tag(CarriedToken.class) != null) {
                 // A request taken from an earlier call (call.request()) must not send that call's token.
                 callRequest = request.newBuilder().tag(CarriedToken.class, null).build();
+            }
+        }
+    }
+
+    /**
+     * An enqueued call handed to the dispatcher's executor. A call that had to wait (the client's
+     * limit per host or in all) is handed over by the thread that ends another call, which holds
+     * that call's caller's token: the hand-over runs with the token captured at this call's
+     * {@code newCall} instead, or none, so the executor gives the call, and its callback, the token
+     * of its own caller.
+     */
+    public static final class ExecuteOnAdvice {
+        private ExecuteOnAdvice() {
+        }
+
+        /** What the thread held before, or {@code Boolean.TRUE} for nothing; null when nothing was swapped. */
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.FieldValue("this$0") Object realCall) {
+            Request request = ((Call) realCall).request();
+            CarriedToken own = request == null ? null : request.tag(CarriedToken.class);
+            CarriedToken previous = TokenCarrier.swap(own);
+            return previous != null ? previous : Boolean.TRUE;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object previous) {
+            if (previous instanceof CarriedToken) {
+                TokenCarrier.restore((CarriedToken) previous);
+            } else if (previous == Boolean.TRUE) {
+                TokenCarrier.restore(null);
             }
         }
     }

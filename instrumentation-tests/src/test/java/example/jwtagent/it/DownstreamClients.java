@@ -58,6 +58,7 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-async-preemptive-credentials", (url, auth) -> ApacheClients.async5WithPreemptiveCredentials(url, auth));
         CLIENTS.put("okhttp", (url, auth) -> OkHttpClients.execute(url, auth));
         CLIENTS.put("okhttp-async", (url, auth) -> OkHttpClients.enqueue(url, auth));
+        CLIENTS.put("okhttp-async-one-per-host-then-nested", (url, auth) -> OkHttpClients.enqueueOnePerHostThenCallFromTheCallback(url, auth));
         CLIENTS.put("okhttp-reusing-the-last-calls-request", (url, auth) -> OkHttpClients.executeReusingTheLastCallsRequest(url, auth));
         for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced")) {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));

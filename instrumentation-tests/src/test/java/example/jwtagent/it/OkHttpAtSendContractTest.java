@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * ({@link OkHttpClients#withInterceptor}), {@code execute} and {@code enqueue}: the token is decided
  * for the request as the interceptors leave it, for the host it is sent to, and an
  * {@code Authorization} an interceptor adds is the client's own. A request taken from an earlier
- * call and given to a new one carries the token current for the new call, or none.
+ * call and given to a new one carries the token current for the new call, or none. A call that
+ * waits for the dispatcher and its callback carry their own caller's token.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OkHttpAtSendContractTest {
@@ -71,5 +72,18 @@ abstract class OkHttpAtSendContractTest {
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), bob, null);
         assertEquals(List.of("Bearer " + bob), downstream.takeAuthorization(), "bob, with the last call's request");
+    }
+
+    /**
+     * One call per host at a time: a waiting call is started by the thread that ends the one
+     * before, another caller's, and the call's callback then calls downstream again. The call and
+     * the callback's call both carry their own caller's token, or none.
+     */
+    @org.junit.jupiter.api.Test
+    void aQueuedCallAndItsCallbackCarryTheirOwnCallersToken() throws Exception {
+        try (Downstream slow = Downstream.slow(15)) {
+            assertEquals(2 * SharedConnectionCallersTest.CALLERS.size() * SharedConnectionCallersTest.CALLS_PER_CALLER,
+                    SharedConnectionCallersTest.callersAtOnce(service, slow, "okhttp-async-one-per-host-then-nested"));
+        }
     }
 }

@@ -111,4 +111,41 @@ final class OkHttpClients {
             return response.code();
         }
     }
+
+    /** One call at a time per host: a call enqueued while another runs waits, and is started by the thread that ends that one. */
+    private static final class OnePerHost {
+        static final OkHttpClient CLIENT;
+
+        static {
+            okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+            dispatcher.setMaxRequestsPerHost(1);
+            CLIENT = new OkHttpClient.Builder().dispatcher(dispatcher).build();
+        }
+    }
+
+    /**
+     * Enqueues a call on {@link OnePerHost}; its callback calls {@code url} again with
+     * {@code &nested=1} added, through {@code HttpURLConnection}, as an application that chains
+     * calls in callbacks does. Answers the nested call's status.
+     */
+    static int enqueueOnePerHostThenCallFromTheCallback(String url, String authorization) throws Exception {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        OnePerHost.CLIENT.newCall(request(url, authorization)).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                status.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                try (Response r = response) {
+                    r.body().string();
+                    status.complete(DownstreamClients.byName("url-connection").get(url + "&nested=1", null));
+                } catch (Exception e) {
+                    status.completeExceptionally(e);
+                }
+            }
+        });
+        return status.get(30, TimeUnit.SECONDS);
+    }
 }

@@ -97,9 +97,9 @@ final class AgentHooks implements BridgeHooks {
                 return;
             case NOT_ALLOWED:
                 metrics.increment("skipped.not_allowed");
-                if (AgentLog.rateLimited("not-allowed:" + host)) {
-                    LOG.info("not sending token {} to {}{}: host is not in outbound.allowed-hosts (logged at most once a minute per host)",
-                            token.fingerprint(), host, when);
+                if (AgentLog.rateLimited("not-allowed", host)) {
+                    LOG.info("not sending token {} to {}{}: host is not in outbound.allowed-hosts (logged at most once a minute per host;"
+                            + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), host, when);
                 }
                 return;
             case EXPIRED:

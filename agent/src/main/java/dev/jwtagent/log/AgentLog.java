@@ -21,6 +21,8 @@ public final class AgentLog {
     private static final long RATE_LIMIT_NANOS = 60_000_000_000L;
     private static final Set<String> ONCE = ConcurrentHashMap.newKeySet();
     private static final ConcurrentMap<String, AtomicLong> LAST_LOGGED = new ConcurrentHashMap<>();
+    private static final int MAX_DETAILED_KEYS = 256;
+    private static final AtomicLong LAST_FORGOTTEN = new AtomicLong(System.nanoTime() - 1_000_000_000L);
     private static final int MAX_CAUSE_DEPTH = 16;
     /** Parts shorter than this are not secret on their own ("Bearer", most JOSE headers' fields). */
     private static final int MIN_PART_LENGTH = 8;
@@ -91,7 +93,42 @@ public final class AgentLog {
 
     /** True at most once a minute per {@code key}: for events a client can repeat at will. */
     public static boolean rateLimited(String key) {
+        return rateLimitedKey(key, System.nanoTime());
+    }
+
+    /**
+     * {@link #rateLimited} per {@code kind} and {@code detail} (a host name, say), for details a
+     * client chooses at will: at most {@value #MAX_DETAILED_KEYS} keys are remembered at a time, and
+     * while that many were used in the last minute, any other detail shares one key of its kind
+     * ({@code kind:*}), so that neither the log nor the memory grows with the number of details.
+     */
+    public static boolean rateLimited(String kind, String detail) {
         long now = System.nanoTime();
+        String key = kind + ":" + detail;
+        if (LAST_LOGGED.size() >= MAX_DETAILED_KEYS && !LAST_LOGGED.containsKey(key)) {
+            forgetStaleKeys(now);
+            if (LAST_LOGGED.size() >= MAX_DETAILED_KEYS) {
+                key = kind + ":*";
+            }
+        }
+        return rateLimitedKey(key, now);
+    }
+
+    /** How many keys {@link #rateLimited} remembers now. */
+    static int rememberedKeys() {
+        return LAST_LOGGED.size();
+    }
+
+    /** Drops the keys last logged a minute ago or more (they would log again anyway); at most once a second. */
+    private static void forgetStaleKeys(long now) {
+        long last = LAST_FORGOTTEN.get();
+        if (now - last < 1_000_000_000L || !LAST_FORGOTTEN.compareAndSet(last, now)) {
+            return;
+        }
+        LAST_LOGGED.values().removeIf(logged -> now - logged.get() >= RATE_LIMIT_NANOS);
+    }
+
+    private static boolean rateLimitedKey(String key, long now) {
         AtomicLong last = LAST_LOGGED.get(key);
         if (last == null) {
             AtomicLong created = new AtomicLong(now - RATE_LIMIT_NANOS);

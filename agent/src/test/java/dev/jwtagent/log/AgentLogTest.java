@@ -43,4 +43,19 @@ class AgentLogTest {
         assertArrayEquals(fault.getStackTrace(), logged.getStackTrace());
         assertTrue(printed(AgentLog.withoutMessages(new NullPointerException())).startsWith(NullPointerException.class.getName()));
     }
+
+    /** A client that makes the agent refuse 10,000 hosts: at most 256 lines a minute and as many keys, then one for all. */
+    @Test
+    void detailsAClientChoosesAreRememberedUpToABoundThenShareOneKey() {
+        int logged = 0;
+        for (int i = 0; i < 10_000; i++) {
+            if (AgentLog.rateLimited("bound-test", "host-" + i)) {
+                logged++;
+            }
+        }
+        assertTrue(logged <= 257, "lines: " + logged);
+        assertTrue(AgentLog.rememberedKeys() <= 256 + 16, "keys: " + AgentLog.rememberedKeys());
+        assertFalse(AgentLog.rateLimited("bound-test", "host-0"), "a host logged this minute is not logged again");
+        assertFalse(AgentLog.rateLimited("bound-test", "host-20000"), "nor is another beyond the bound");
+    }
 }

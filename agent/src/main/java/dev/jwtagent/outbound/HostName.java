@@ -46,8 +46,10 @@ final class HostName {
         if (literal != null) {
             return new HostName(h, literal, false);
         }
-        // A host name has no ':': anything with one that is no IPv6 literal matches only "*".
-        boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || looksNumeric(h);
+        // A host name has no ':': anything with one that is no IPv6 literal matches only "*". Nor has it
+        // any character beyond letters, digits, '-', '_' and '.': a client or resolver may map others
+        // ("evil\u3002com", with an ideographic full stop, is evil.com to IDNA), so they match only "*".
+        boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || !plainName(h) || looksNumeric(h);
         return new HostName(h, null, ambiguous);
     }
 
@@ -69,6 +71,16 @@ final class HostName {
             return null;
         }
         return null;
+    }
+
+    private static boolean plainName(String h) {
+        for (int i = 0; i < h.length(); i++) {
+            char c = h.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean looksNumeric(String h) {

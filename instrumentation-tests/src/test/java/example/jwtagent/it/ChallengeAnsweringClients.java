@@ -36,14 +36,7 @@ final class ChallengeAnsweringClients {
     static int urlConnection(String url, String authorization) throws Exception {
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
         connection.setAuthenticator(AUTHENTICATOR);
-        connection.setConnectTimeout(5000);
-        connection.setReadTimeout(5000);
-        if (authorization != null) {
-            connection.setRequestProperty("Authorization", authorization);
-        }
-        int status = connection.getResponseCode();
-        (status < 400 ? connection.getInputStream() : connection.getErrorStream()).readAllBytes();
-        return status;
+        return DownstreamClients.urlConnection(connection, authorization);
     }
 
     static int jdkSend(String url, String authorization) throws Exception {

@@ -127,7 +127,11 @@ public final class DownstreamClients {
     }
 
     private static int urlConnection(String url, String authorization) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        return urlConnection((HttpURLConnection) new URL(url).openConnection(), authorization);
+    }
+
+    /** Sends {@code connection}, not yet connected, with {@code authorization} when not null; reads the body; answers the status. */
+    static int urlConnection(HttpURLConnection connection, String authorization) throws IOException {
         connection.setConnectTimeout(5000);
         connection.setReadTimeout(5000);
         if (authorization != null) {

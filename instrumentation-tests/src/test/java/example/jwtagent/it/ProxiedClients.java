@@ -1,7 +1,6 @@
 package example.jwtagent.it;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
 import java.net.Proxy;
@@ -24,19 +23,7 @@ final class ProxiedClients {
     }
 
     static int urlConnection(String url, String authorization) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection(javaNetProxy());
-        connection.setConnectTimeout(5000);
-        connection.setReadTimeout(5000);
-        if (authorization != null) {
-            connection.setRequestProperty("Authorization", authorization);
-        }
-        int status = connection.getResponseCode();
-        InputStream body = status < 400 ? connection.getInputStream() : connection.getErrorStream();
-        if (body != null) {
-            body.readAllBytes();
-            body.close();
-        }
-        return status;
+        return DownstreamClients.urlConnection((HttpURLConnection) new URL(url).openConnection(javaNetProxy()), authorization);
     }
 
     private static HttpClient jdkClient() {

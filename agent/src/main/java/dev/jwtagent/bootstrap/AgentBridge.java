@@ -246,6 +246,19 @@ public final class AgentBridge {
         return h != null && token != null && h.outboundRedirectAllowed(token, scheme, host, port);
     }
 
+    /**
+     * Whether {@code headerValue} is what the agent adds for {@code token} ({@code Bearer <token>}
+     * or the bare token): for a client that copies headers from one hop to the next.
+     */
+    public static boolean isOutboundValueOf(String headerValue, CarriedToken token) {
+        if (headerValue == null || token == null) {
+            return false;
+        }
+        String value = token.value();
+        return headerValue.equals(value)
+                || headerValue.length() == value.length() + 7 && headerValue.startsWith("Bearer ") && headerValue.endsWith(value);
+    }
+
     /** {@link #outboundValue} decided for {@code token}, whatever is current on this thread. */
     public static String outboundValueFor(CarriedToken token, String scheme, String host, int port, boolean headerAlreadySet) {
         BridgeHooks h = hooks;

@@ -12,21 +12,25 @@ import net.bytebuddy.asm.Advice;
 import net.bytebuddy.implementation.bytecode.assign.Assigner;
 import okhttp3.Call;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.Request;
+import okhttp3.internal.http.BridgeInterceptor;
+
+import java.util.List;
 
 /**
- * OkHttp 3.x, 4.x and 5.x, {@code execute} and {@code enqueue}. {@code OkHttpClient.newCall}, on
- * the calling thread, captures the current token with the request, as a tag keyed by
- * {@link CarriedToken} (a tag survives the copies that interceptors, redirects and authentication
- * follow-ups make with {@code newBuilder()}). The header is decided when the request's headers are
- * written ({@code writeRequestHeaders} of the HTTP/1.1 and HTTP/2 codecs), for the request as it is
- * then: after every application and network interceptor, for the host it is really sent to, and
- * with whatever {@code Authorization} they or an {@code Authenticator} set counting as already
- * set. So no interceptor, event listener or {@code Response.request()} ever sees the token, a hop
- * moved to a host that is not allowed (by an interceptor or a redirect) goes without it, and each
- * hop is decided for its own host. The codec's copy of the request is the only one with the header.
- * A request given to {@code newCall} while no token is current loses any tag it carries.
- * The advice uses only methods whose Java signatures are the same in OkHttp 3.11 and later.
+ * OkHttp 3.14 and later, {@code execute} and {@code enqueue}. {@code OkHttpClient.newCall}, on the
+ * calling thread, captures the current token with the call's request, as a tag keyed by
+ * {@link CarriedToken} (whose {@code toString()} shows only the fingerprint), unless the
+ * application's request already has the outbound header: then the call never carries the token.
+ * Each hop (the first, a redirect, an authentication follow-up) is decided as OkHttp hands it to
+ * its {@code BridgeInterceptor}: after the application's interceptors, for the host the hop really
+ * goes to, with an {@code Authorization} an interceptor or an {@code Authenticator} set counting as
+ * already set, and with the token of the call's own request, whatever request object the
+ * interceptors made. The cache and network interceptors, after that point, see the header (the
+ * cache keys a {@code Vary: Authorization} response by it); application interceptors do not. A
+ * header of the agent's that a redirect copied is decided again for the new host.
+ * The advice uses only methods whose Java signatures are the same in OkHttp 3.14, 4 and 5.
  */
 public final class OkHttpInstrumentation implements AgentInstrumentation {
     @Override
@@ -40,12 +44,10 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("newCall").arguments(1).argument(0, "okhttp3.Request"),
                         OkHttpInstrumentation.class, "NewCallAdvice"))
-                // 3.14 and later name the codecs ...ExchangeCodec; 3.11 to 3.13 name them ...Codec.
-                .type(TypeMatch.named("okhttp3.internal.http1.Http1ExchangeCodec", "okhttp3.internal.http2.Http2ExchangeCodec",
-                                "okhttp3.internal.http1.Http1Codec", "okhttp3.internal.http2.Http2Codec")
-                        .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(support.advice(MethodMatch.named("writeRequestHeaders").arguments(1).argument(0, "okhttp3.Request"),
-                        OkHttpInstrumentation.class, "WriteHeadersAdvice"))
+                // proceed(Request) in 4 and 5; in 3.14 also proceed(Request, Transmitter, Exchange), which the other calls.
+                .type(TypeMatch.named("okhttp3.internal.http.RealInterceptorChain").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(MethodMatch.named("proceed").argument(0, "okhttp3.Request"),
+                        OkHttpInstrumentation.class, "HopAdvice"))
                 .type(TypeMatch.named("okhttp3.internal.connection.RealCall$AsyncCall", "okhttp3.RealCall$AsyncCall")
                         .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.named("executeOn").arguments(1).argument(0, "java.util.concurrent.ExecutorService"),
@@ -63,11 +65,59 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             }
             Request request = (Request) callRequest;
             CarriedToken token = TokenCarrier.current();
-            if (token != null) {
+            String name = AgentBridge.outboundHeader();
+            if (token != null && request.header(name) == null) {
                 callRequest = request.newBuilder().tag(CarriedToken.class, token).build();
-            } else if (request.tag(CarriedToken.class) != null) {
+                return;
+            }
+            if (token != null) {
+                // The application's own header: counted as already set, and the call carries no token.
+                HttpUrl url = request.url();
+                AgentBridge.outboundValue(url.scheme(), url.host(), url.port(), true);
+            }
+            if (request.tag(CarriedToken.class) != null) {
                 // A request taken from an earlier call (call.request()) must not send that call's token.
                 callRequest = request.newBuilder().tag(CarriedToken.class, null).build();
+            }
+        }
+    }
+
+    /**
+     * A hop handed to the {@code BridgeInterceptor}: the header is added for the hop's own host
+     * when the call's request carries a token. A header of the agent's already there (a redirect
+     * copies headers other than {@code Authorization} to the next host; in 3.14 one hop passes
+     * through both {@code proceed} methods) is kept only while its host is allowed.
+     */
+    public static final class HopAdvice {
+        private HopAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object chain, @Advice.FieldValue("interceptors") List<?> interceptors,
+                                 @Advice.FieldValue("index") int index,
+                                 @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object hopRequest) {
+            if (hopRequest == null || index >= interceptors.size() || !(interceptors.get(index) instanceof BridgeInterceptor)) {
+                return;
+            }
+            Call call = ((Interceptor.Chain) chain).call();
+            Request callRequest = call == null ? null : call.request();
+            CarriedToken token = callRequest == null ? null : callRequest.tag(CarriedToken.class);
+            if (token == null) {
+                return;
+            }
+            Request request = (Request) hopRequest;
+            String name = AgentBridge.outboundHeader();
+            String present = request.header(name);
+            HttpUrl url = request.url();
+            if (AgentBridge.isOutboundValueOf(present, token)) {
+                if (!AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port())) {
+                    hopRequest = request.newBuilder().removeHeader(name).build();
+                }
+                return;
+            }
+            String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), present != null);
+            if (value != null) {
+                hopRequest = request.newBuilder().header(name, value).build();
             }
         }
     }
@@ -98,29 +148,6 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 TokenCarrier.restore((CarriedToken) previous);
             } else if (previous == Boolean.TRUE) {
                 TokenCarrier.restore(null);
-            }
-        }
-    }
-
-    public static final class WriteHeadersAdvice {
-        private WriteHeadersAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object sentRequest) {
-            if (sentRequest == null) {
-                return;
-            }
-            Request request = (Request) sentRequest;
-            CarriedToken token = request.tag(CarriedToken.class);
-            if (token == null) {
-                return;
-            }
-            String name = AgentBridge.outboundHeader();
-            HttpUrl url = request.url();
-            String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), request.header(name) != null);
-            if (value != null) {
-                sentRequest = request.newBuilder().header(name, value).build();
             }
         }
     }

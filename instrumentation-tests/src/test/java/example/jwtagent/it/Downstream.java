@@ -38,7 +38,19 @@ public final class Downstream implements AutoCloseable {
         return new Downstream(null, 200, false, millis);
     }
 
+    /**
+     * A downstream service whose answers a cache may keep for ten minutes, one per
+     * {@code Authorization} ({@code Vary: Authorization}), as a service answering per user does.
+     */
+    public static Downstream cacheablePerAuthorization() throws IOException {
+        return new Downstream(null, 200, false, 0, true);
+    }
+
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
+        this(redirectTo, status, http2Only, delayMillis, false);
+    }
+
+    private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis, boolean cacheable) throws IOException {
         if (http2Only) {
             server.setProtocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
         }
@@ -48,7 +60,11 @@ public final class Downstream implements AutoCloseable {
                 if (redirectTo != null) {
                     return new MockResponse.Builder().code(status).setHeader("Location", redirectTo).build();
                 }
-                return new MockResponse.Builder().code(200).body("ok").headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
+                MockResponse.Builder ok = new MockResponse.Builder().code(200).body("ok").headersDelay(delayMillis, TimeUnit.MILLISECONDS);
+                if (cacheable) {
+                    ok.setHeader("Cache-Control", "private, max-age=600").setHeader("Vary", "Authorization");
+                }
+                return ok.build();
             }
         });
         server.start(InetAddress.getByName("127.0.0.1"), 0);

@@ -60,7 +60,8 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-async", (url, auth) -> OkHttpClients.enqueue(url, auth));
         CLIENTS.put("okhttp-async-one-per-host-then-nested", (url, auth) -> OkHttpClients.enqueueOnePerHostThenCallFromTheCallback(url, auth));
         CLIENTS.put("okhttp-reusing-the-last-calls-request", (url, auth) -> OkHttpClients.executeReusingTheLastCallsRequest(url, auth));
-        for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced")) {
+        CLIENTS.put("okhttp-cached", (url, auth) -> OkHttpClients.executeCached(url, auth));
+        for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced", "rebuilt")) {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));
             CLIENTS.put("okhttp-async-interceptor-" + kind, (url, auth) -> OkHttpClients.enqueue(OkHttpClients.withInterceptor(kind), url, auth));
         }

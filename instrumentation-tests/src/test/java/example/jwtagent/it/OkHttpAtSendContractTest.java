@@ -52,8 +52,9 @@ abstract class OkHttpAtSendContractTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"okhttp-interceptor-traced", "okhttp-async-interceptor-traced"})
-    void anInterceptorThatLeavesTheHostAndCredentialsAloneLetsTheTokenGo(String client) throws Exception {
+    @ValueSource(strings = {"okhttp-interceptor-traced", "okhttp-async-interceptor-traced", "okhttp-interceptor-rebuilt",
+            "okhttp-async-interceptor-rebuilt"})
+    void anInterceptorThatLeavesTheHostAndCredentialsAloneLetsTheTokenGoAlsoWithANewRequest(String client) throws Exception {
         String token = Tokens.valid("alice");
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
         assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
@@ -84,6 +85,36 @@ abstract class OkHttpAtSendContractTest {
         try (Downstream slow = Downstream.slow(15)) {
             assertEquals(2 * SharedConnectionCallersTest.CALLERS.size() * SharedConnectionCallersTest.CALLS_PER_CALLER,
                     SharedConnectionCallersTest.callersAtOnce(service, slow, "okhttp-async-one-per-host-then-nested"));
+        }
+    }
+
+    /**
+     * A cache that keeps answers per {@code Authorization}: each caller's request reaches the
+     * service with its own token, and no caller is answered from another caller's entry.
+     */
+    @org.junit.jupiter.api.Test
+    void aCacheKeepsEachCallersAnswerApart() throws Exception {
+        try (Downstream cacheable = Downstream.cacheablePerAuthorization()) {
+            for (String caller : List.of("alice", "bob")) {
+                String token = Tokens.valid(caller);
+                ClientContractTest.call(service, "okhttp-cached", cacheable.allowedUrl("/profile"), token, null);
+                assertEquals(List.of("Bearer " + token), cacheable.takeAuthorization(), caller + "'s call reaches the service");
+            }
+            ClientContractTest.call(service, "okhttp-cached", cacheable.allowedUrl("/profile"), null, null);
+            assertEquals(List.of(), cacheable.takeAuthorization(), "so does the call of a caller without a token");
+        }
+    }
+
+    /**
+     * The application sets its own {@code Authorization} and is redirected to another allowed host:
+     * OkHttp drops the header there, and the call, which was the application's own, gets no token.
+     */
+    @org.junit.jupiter.api.Test
+    void aCallWithTheApplicationsOwnAuthorizationGetsNoTokenAfterARedirect() throws Exception {
+        try (Downstream target = new Downstream(); Downstream redirector = new Downstream(target.allowedUrl("/landing"))) {
+            ClientContractTest.call(service, "okhttp", redirector.allowedUrl("/start"), Tokens.valid("alice"), "Basic c2VydmljZTpzZWNyZXQ=");
+            assertEquals(List.of("Basic c2VydmljZTpzZWNyZXQ="), redirector.takeAuthorization());
+            assertEquals(List.of(), target.takeAuthorization(), "the redirect to another port of an allowed host");
         }
     }
 }

@@ -70,7 +70,8 @@ final class OkHttpClients {
      * A client with one application interceptor, by kind: {@code host-rewritten} sends every call to
      * {@code 127.0.0.1} instead of the host it names; {@code credentials-if-absent} adds the
      * service's own Basic credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) when the request
-     * has no {@code Authorization}; {@code traced} adds a header of its own and changes nothing else.
+     * has no {@code Authorization}; {@code traced} adds a header of its own and changes nothing else;
+     * {@code rebuilt} sends a new request made of the old one's URL and headers and a header more.
      */
     static OkHttpClient withInterceptor(String kind) {
         return WITH_INTERCEPTOR.computeIfAbsent(kind, name -> {
@@ -87,11 +88,35 @@ final class OkHttpClients {
                 case "traced":
                     interceptor = chain -> chain.proceed(chain.request().newBuilder().header("X-Trace", "1").build());
                     break;
+                case "rebuilt":
+                    // A signing interceptor's way: a new request with the old one's URL and headers, and a header more.
+                    interceptor = chain -> chain.proceed(new Request.Builder().url(chain.request().url())
+                            .headers(chain.request().headers()).header("X-Signed", "1").build());
+                    break;
                 default:
                     throw new IllegalArgumentException("no interceptor " + name);
             }
             return new OkHttpClient.Builder().addInterceptor(interceptor).build();
         });
+    }
+
+    /** A client with a response cache of its own, in a new temporary directory. */
+    private static final class Cached {
+        static final OkHttpClient CLIENT;
+
+        static {
+            try {
+                java.io.File directory = java.nio.file.Files.createTempDirectory("okhttp-cache").toFile();
+                directory.deleteOnExit();
+                CLIENT = new OkHttpClient.Builder().cache(new okhttp3.Cache(directory, 1024 * 1024)).build();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+    }
+
+    static int executeCached(String url, String authorization) throws IOException {
+        return execute(Cached.CLIENT, url, authorization);
     }
 
     /** The request of the last call {@link #executeReusingTheLastCallsRequest} made, as {@code Call.request()} gave it. */

@@ -125,7 +125,11 @@ public final class AgentLog {
         if (now - last < 1_000_000_000L || !LAST_FORGOTTEN.compareAndSet(last, now)) {
             return;
         }
-        LAST_LOGGED.values().removeIf(logged -> now - logged.get() >= RATE_LIMIT_NANOS);
+        for (java.util.Iterator<AtomicLong> keys = LAST_LOGGED.values().iterator(); keys.hasNext(); ) {
+            if (now - keys.next().get() >= RATE_LIMIT_NANOS) {
+                keys.remove();
+            }
+        }
     }
 
     private static boolean rateLimitedKey(String key, long now) {

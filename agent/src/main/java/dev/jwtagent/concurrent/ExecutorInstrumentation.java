@@ -3,6 +3,7 @@ package dev.jwtagent.concurrent;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
 import dev.jwtagent.instrument.ArgumentWrap;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -25,6 +26,11 @@ import java.util.concurrent.Callable;
  *       and {@code newThreadPerTaskExecutor}): {@code execute}, {@code submit}, {@code invokeAll},
  *       {@code invokeAny}.</li>
  * </ul>
+ * Jetty's {@code ScheduledExecutorScheduler}, a {@code ScheduledThreadPoolExecutor} inside, schedules
+ * with no token: it is the library's own timer, not a hand-off of the application's. Its timers
+ * serve every caller (the request timeouts of all requests waiting for a connection share one),
+ * and each task schedules the next from the scheduler's thread, so a token the first was given
+ * would run other callers' timeouts, and the listeners of their failed requests, with it.
  */
 public final class ExecutorInstrumentation implements AgentInstrumentation {
     @Override
@@ -44,8 +50,12 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("java.util.concurrent.ThreadPerTaskExecutor"))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Runnable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
-                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)));
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)))
+                .type(TypeMatch.named(JETTY_SCHEDULER).inLoadersWithAnyOf(JETTY_SCHEDULER))
+                .transform(Around.hidingToken(MethodMatch.named("schedule")));
     }
+
+    static final String JETTY_SCHEDULER = "org.eclipse.jetty.util.thread.ScheduledExecutorScheduler";
 
     private static MethodMatch handOff() {
         return MethodMatch.named("execute", "submit", "invokeAll", "invokeAny").publicOnly().notBridge();

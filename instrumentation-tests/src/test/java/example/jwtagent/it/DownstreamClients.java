@@ -95,6 +95,7 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-async-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache5Async(url, auth));
         CLIENTS.put("okhttp-answering-challenge", (url, auth) -> ChallengeAnsweringClients.okHttp(url, auth));
         CLIENTS.put("jetty12-answering-challenge", (url, auth) -> Jetty12Clients.sendAnsweringChallenge(url, auth));
+        CLIENTS.put("jetty-scheduler-twice", (url, auth) -> JettySchedulers.scheduleTwiceThenCall(url, auth));
         CLIENTS.put("jetty12-through-proxy", (url, auth) -> Jetty12Clients.sendThroughProxy(url, auth));
     }
 

@@ -14,22 +14,31 @@ import okhttp3.Call;
 import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
-import okhttp3.internal.http.BridgeInterceptor;
+import okhttp3.internal.cache.CacheInterceptor;
 
 import java.util.List;
 
 /**
- * OkHttp 3.14 and later, {@code execute} and {@code enqueue}. {@code OkHttpClient.newCall}, on the
- * calling thread, captures the current token with the call's request, as a tag keyed by
- * {@link CarriedToken} (whose {@code toString()} shows only the fingerprint), unless the
- * application's request already has the outbound header: then the call never carries the token.
- * Each hop (the first, a redirect, an authentication follow-up) is decided as OkHttp hands it to
- * its {@code BridgeInterceptor}: after the application's interceptors, for the host the hop really
- * goes to, with an {@code Authorization} an interceptor or an {@code Authenticator} set counting as
- * already set, and with the token of the call's own request, whatever request object the
- * interceptors made. The cache and network interceptors, after that point, see the header (the
- * cache keys a {@code Vary: Authorization} response by it); application interceptors do not. A
- * header of the agent's that a redirect copied is decided again for the new host.
+ * OkHttp 3.14 and later, {@code execute} and {@code enqueue}.
+ * <ul>
+ *   <li>A call is made ({@code RealCall}'s constructor: {@code newCall}, {@code clone()}) with the
+ *       token current on the thread that makes it, kept as a tag of the call's request keyed by
+ *       {@link CarriedToken} (its {@code toString()} shows only the fingerprint), or none: a
+ *       request that already has the outbound header (the application's own) makes the call go
+ *       without the token on every hop, and a tag an earlier call left on a reused request goes.</li>
+ *   <li>Each hop (the first, a redirect, an authentication follow-up) is decided as OkHttp hands it
+ *       to its {@code CacheInterceptor}: after the application's interceptors and the
+ *       {@code BridgeInterceptor}, for the host the hop really goes to, with an {@code Authorization}
+ *       an interceptor or an {@code Authenticator} set kept alone, and with the call's token
+ *       whatever request object the interceptors made. The request the application, its
+ *       interceptors and its {@code Authenticator} get back ({@code response.request()}) never
+ *       has the header, so a redirect or follow-up built from it never copies it; the cache (which
+ *       keys a {@code Vary: Authorization} answer by it) and the network layer do. A request taken
+ *       from {@code networkResponse().request()} and given to a new call loses the header.</li>
+ *   <li>An enqueued call's callback runs with the token current at {@code enqueue}, whichever
+ *       thread hands the call to the executor (a waiting call is handed over by the thread that
+ *       ends another call, which holds that call's caller's token).</li>
+ * </ul>
  * The advice uses only methods whose Java signatures are the same in OkHttp 3.14, 4 and 5.
  */
 public final class OkHttpInstrumentation implements AgentInstrumentation {
@@ -41,8 +50,8 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
-                .type(TypeMatch.named("okhttp3.OkHttpClient").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(support.advice(MethodMatch.named("newCall").arguments(1).argument(0, "okhttp3.Request"),
+                .type(TypeMatch.named("okhttp3.internal.connection.RealCall", "okhttp3.RealCall").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(MethodMatch.constructors().arguments(3).argument(1, "okhttp3.Request"),
                         OkHttpInstrumentation.class, "NewCallAdvice"))
                 // proceed(Request) in 4 and 5; in 3.14 also proceed(Request, Transmitter, Exchange), which the other calls.
                 .type(TypeMatch.named("okhttp3.internal.http.RealInterceptorChain").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
@@ -50,6 +59,7 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                         OkHttpInstrumentation.class, "HopAdvice"))
                 .type(TypeMatch.named("okhttp3.internal.connection.RealCall$AsyncCall", "okhttp3.RealCall$AsyncCall")
                         .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(support.advice(MethodMatch.constructors(), OkHttpInstrumentation.class, "EnqueueAdvice"))
                 .transform(support.advice(MethodMatch.named("executeOn").arguments(1).argument(0, "java.util.concurrent.ExecutorService"),
                         OkHttpInstrumentation.class, "ExecuteOnAdvice"));
     }
@@ -59,14 +69,21 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object callRequest) {
+        public static void enter(@Advice.Argument(value = 1, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object callRequest) {
             if (callRequest == null) {
                 return;
             }
             Request request = (Request) callRequest;
-            CarriedToken token = TokenCarrier.current();
             String name = AgentBridge.outboundHeader();
-            if (token != null && request.header(name) == null) {
+            String present = request.header(name);
+            CarriedToken earlier = request.tag(CarriedToken.class);
+            if (earlier != null && AgentBridge.isOutboundValueOf(present, earlier)) {
+                // A request the agent sent (networkResponse().request()), reused: its header is not the application's.
+                request = request.newBuilder().removeHeader(name).build();
+                present = null;
+            }
+            CarriedToken token = TokenCarrier.current();
+            if (token != null && present == null) {
                 callRequest = request.newBuilder().tag(CarriedToken.class, token).build();
                 return;
             }
@@ -75,18 +92,14 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 HttpUrl url = request.url();
                 AgentBridge.outboundValue(url.scheme(), url.host(), url.port(), true);
             }
-            if (request.tag(CarriedToken.class) != null) {
-                // A request taken from an earlier call (call.request()) must not send that call's token.
-                callRequest = request.newBuilder().tag(CarriedToken.class, null).build();
-            }
+            callRequest = earlier == null ? request : request.newBuilder().tag(CarriedToken.class, null).build();
         }
     }
 
     /**
-     * A hop handed to the {@code BridgeInterceptor}: the header is added for the hop's own host
-     * when the call's request carries a token. A header of the agent's already there (a redirect
-     * copies headers other than {@code Authorization} to the next host; in 3.14 one hop passes
-     * through both {@code proceed} methods) is kept only while its host is allowed.
+     * A hop handed to the {@code CacheInterceptor}: the header is added for the hop's own host when
+     * the call carries a token, on a copy tagged with that token (so that 3.14's second
+     * {@code proceed} of the same hop, and a reuse of the copy, know it for the agent's).
      */
     public static final class HopAdvice {
         private HopAdvice() {
@@ -96,7 +109,7 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
         public static void enter(@Advice.This Object chain, @Advice.FieldValue("interceptors") List<?> interceptors,
                                  @Advice.FieldValue("index") int index,
                                  @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object hopRequest) {
-            if (hopRequest == null || index >= interceptors.size() || !(interceptors.get(index) instanceof BridgeInterceptor)) {
+            if (hopRequest == null || index >= interceptors.size() || !(interceptors.get(index) instanceof CacheInterceptor)) {
                 return;
             }
             Call call = ((Interceptor.Chain) chain).call();
@@ -108,26 +121,32 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             Request request = (Request) hopRequest;
             String name = AgentBridge.outboundHeader();
             String present = request.header(name);
-            HttpUrl url = request.url();
-            if (AgentBridge.isOutboundValueOf(present, token)) {
-                if (!AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port())) {
-                    hopRequest = request.newBuilder().removeHeader(name).build();
-                }
+            if (request.tag(CarriedToken.class) == token && AgentBridge.isOutboundValueOf(present, token)) {
                 return;
             }
+            HttpUrl url = request.url();
             String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), present != null);
             if (value != null) {
-                hopRequest = request.newBuilder().header(name, value).build();
+                hopRequest = request.newBuilder().header(name, value).tag(CarriedToken.class, token).build();
             }
         }
     }
 
+    /** {@code enqueue} makes the call's {@code AsyncCall} on the calling thread: the token current there goes with it. */
+    public static final class EnqueueAdvice {
+        private EnqueueAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object asyncCall) {
+            AgentBridge.captureToken(asyncCall);
+        }
+    }
+
     /**
-     * An enqueued call handed to the dispatcher's executor. A call that had to wait (the client's
-     * limit per host or in all) is handed over by the thread that ends another call, which holds
-     * that call's caller's token: the hand-over runs with the token captured at this call's
-     * {@code newCall} instead, or none, so the executor gives the call, and its callback, the token
-     * of its own caller.
+     * An enqueued call handed to the dispatcher's executor, which gives it the token current
+     * here: the one captured at its {@code enqueue}, or none, never the token of whichever thread
+     * hands it over (a waiting call is handed over by the thread that ends another call).
      */
     public static final class ExecuteOnAdvice {
         private ExecuteOnAdvice() {
@@ -135,10 +154,8 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
 
         /** What the thread held before, or {@code Boolean.TRUE} for nothing; null when nothing was swapped. */
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object enter(@Advice.FieldValue("this$0") Object realCall) {
-            Request request = ((Call) realCall).request();
-            CarriedToken own = request == null ? null : request.tag(CarriedToken.class);
-            CarriedToken previous = TokenCarrier.swap(own);
+        public static Object enter(@Advice.This Object asyncCall) {
+            CarriedToken previous = TokenCarrier.swap(AgentBridge.takeCapturedToken(asyncCall));
             return previous != null ? previous : Boolean.TRUE;
         }
 

@@ -36,8 +36,18 @@ abstract class ChallengeContractTest {
 
     @BeforeAll
     void start() throws Exception {
-        downstream = new MockWebServer();
-        downstream.setDispatcher(new Dispatcher() {
+        downstream = challengingDownstream();
+        service = startService();
+    }
+
+    /**
+     * A downstream service on {@code 127.0.0.1} that answers 200 to a request carrying the
+     * service's Basic credentials ({@link ChallengeAnsweringClients#BASIC}) alone, and a Basic
+     * challenge to any other.
+     */
+    static MockWebServer challengingDownstream() throws java.io.IOException {
+        MockWebServer server = new MockWebServer();
+        server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
                 if (List.of(ChallengeAnsweringClients.BASIC).equals(request.getHeaders().values("Authorization"))) {
@@ -47,8 +57,8 @@ abstract class ChallengeContractTest {
                         .body("credentials needed").build();
             }
         });
-        downstream.start(InetAddress.getByName("127.0.0.1"), 0);
-        service = startService();
+        server.start(InetAddress.getByName("127.0.0.1"), 0);
+        return server;
     }
 
     @AfterAll

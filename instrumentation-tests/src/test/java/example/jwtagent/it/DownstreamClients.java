@@ -60,6 +60,10 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-async", (url, auth) -> OkHttpClients.enqueue(url, auth));
         CLIENTS.put("okhttp-async-one-per-host-then-nested", (url, auth) -> OkHttpClients.enqueueOnePerHostThenCallFromTheCallback(url, auth));
         CLIENTS.put("okhttp-reusing-the-last-calls-request", (url, auth) -> OkHttpClients.executeReusingTheLastCallsRequest(url, auth));
+        CLIENTS.put("okhttp-reusing-the-answered-requests", (url, auth) -> OkHttpClients.executeThenReuseTheAnsweredRequests(url, auth));
+        CLIENTS.put("okhttp-clone-of-the-first-call", (url, auth) -> OkHttpClients.executeCloneOfTheFirstCall(url, auth));
+        CLIENTS.put("okhttp-answering-challenges-as-documented", (url, auth) -> OkHttpClients.executeAnsweringChallenges(url, auth));
+        CLIENTS.put("okhttp-async-then-call-from-the-callback", (url, auth) -> OkHttpClients.enqueueThenCallFromTheCallback(url, auth));
         CLIENTS.put("okhttp-cached", (url, auth) -> OkHttpClients.executeCached(url, auth));
         for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced", "rebuilt")) {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));

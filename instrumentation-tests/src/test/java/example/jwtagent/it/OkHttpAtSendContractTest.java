@@ -31,6 +31,14 @@ abstract class OkHttpAtSendContractTest {
         downstream = new Downstream();
     }
 
+    /** Whatever an earlier case left (a failed one, say): each case reads only its own requests. */
+    @org.junit.jupiter.api.BeforeEach
+    void drain() throws Exception {
+        while (downstream.poll(100) != null) {
+            // dropped
+        }
+    }
+
     @AfterAll
     void stop() throws Exception {
         service.close();
@@ -116,5 +124,65 @@ abstract class OkHttpAtSendContractTest {
             assertEquals(List.of("Basic c2VydmljZTpzZWNyZXQ="), redirector.takeAuthorization());
             assertEquals(List.of(), target.takeAuthorization(), "the redirect to another port of an allowed host");
         }
+    }
+
+    /**
+     * A request OkHttp answered with ({@code networkResponse().request()}, which the network layer
+     * sent with the header, and {@code response.request()}), sent again to a host that is not
+     * allowed: neither carries the token there.
+     */
+    @org.junit.jupiter.api.Test
+    void aRequestTakenFromAnAnswerAndSentElsewhereCarriesNoToken() throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, "okhttp-reusing-the-answered-requests", downstream.allowedUrl("/orders?first=1"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "the first call, to localhost");
+        assertEquals(List.of(), downstream.takeAuthorization(), "networkResponse().request() sent to 127.0.0.1");
+        assertEquals(List.of(), downstream.takeAuthorization(), "response.request() sent to 127.0.0.1");
+    }
+
+    /** A clone of a call alice made, executed for bob and for a caller without a token: each carries only its own. */
+    @org.junit.jupiter.api.Test
+    void aCloneCarriesTheTokenOfTheCallerThatClonesIt() throws Exception {
+        String client = "okhttp-clone-of-the-first-call";
+        String alice = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), alice, null);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), bob, null);
+        assertEquals(List.of("Bearer " + bob), downstream.takeAuthorization(), "bob's clone of alice's call");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "a clone made without a token");
+    }
+
+    /**
+     * An {@code Authenticator} written as OkHttp documents it (give up when the request already
+     * had {@code Authorization}) answers the challenge to the token with the service's own
+     * credentials: the request it looks at never shows the token.
+     */
+    @org.junit.jupiter.api.Test
+    void anAuthenticatorAsDocumentedAnswersTheChallengeToTheToken() throws Exception {
+        mockwebserver3.MockWebServer challenging = ChallengeContractTest.challengingDownstream();
+        try {
+            String token = Tokens.valid("alice");
+            ClientContractTest.call(service, "okhttp-answering-challenges-as-documented",
+                    "http://localhost:" + challenging.getPort() + "/orders", token, null);
+            assertEquals(List.of("Bearer " + token), challenging.takeRequest().getHeaders().values("Authorization"));
+            assertEquals(List.of(ChallengeAnsweringClients.BASIC), challenging.takeRequest().getHeaders().values("Authorization"));
+        } finally {
+            challenging.close();
+        }
+    }
+
+    /**
+     * A call the application sends with credentials of its own carries no token, but its callback
+     * is a hand-off like any other: a call made from it carries the caller's token.
+     */
+    @org.junit.jupiter.api.Test
+    void theCallbackOfACallWithTheApplicationsOwnHeaderRunsWithTheCallersToken() throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, "okhttp-async-then-call-from-the-callback", downstream.allowedUrl("/orders?caller=alice"),
+                token, ApacheClients.SERVICE_CREDENTIALS);
+        assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization(), "the call with its own credentials");
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "the call from its callback");
     }
 }

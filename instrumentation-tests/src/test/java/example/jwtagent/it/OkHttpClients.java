@@ -173,4 +173,92 @@ final class OkHttpClients {
         });
         return status.get(30, TimeUnit.SECONDS);
     }
+
+    /**
+     * Calls {@code url}, then sends the request OkHttp answered with again, once as
+     * {@code networkResponse().request()} and once as {@code response.request()} gave it, each to
+     * the same server as {@code 127.0.0.1}, as an application that repeats a request does.
+     * Answers the last status.
+     */
+    static int executeThenReuseTheAnsweredRequests(String url, String authorization) throws IOException {
+        Request network;
+        Request answered;
+        try (Response response = CLIENT.newCall(request(url, authorization)).execute()) {
+            response.body().string();
+            network = response.networkResponse().request();
+            answered = response.request();
+        }
+        String elsewhere = url.replace("//localhost:", "//127.0.0.1:");
+        execute(CLIENT, network.newBuilder().url(elsewhere + "&reused=network").build());
+        return execute(CLIENT, answered.newBuilder().url(elsewhere + "&reused=answered").build());
+    }
+
+    private static int execute(OkHttpClient client, Request request) throws IOException {
+        try (Response response = client.newCall(request).execute()) {
+            response.body().string();
+            return response.code();
+        }
+    }
+
+    /** The first call made through {@link #executeCloneOfTheFirstCall}; every later call is a clone of it. */
+    private static volatile Call firstCall;
+
+    /** The first time, a new call to {@code url}; after that, {@code clone()} of that first call (its URL and headers). */
+    static int executeCloneOfTheFirstCall(String url, String authorization) throws IOException {
+        Call call;
+        synchronized (OkHttpClients.class) {
+            if (firstCall == null) {
+                firstCall = CLIENT.newCall(request(url, authorization));
+                call = firstCall;
+            } else {
+                call = firstCall.clone();
+            }
+        }
+        try (Response response = call.execute()) {
+            response.body().string();
+            return response.code();
+        }
+    }
+
+    /**
+     * A client whose {@code Authenticator} answers a Basic challenge with the service's own
+     * credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) the way OkHttp's documentation shows:
+     * giving up when the request already carried {@code Authorization}.
+     */
+    private static final class AnsweringChallenges {
+        static final OkHttpClient CLIENT = new OkHttpClient.Builder()
+                .authenticator((route, response) -> response.request().header("Authorization") != null ? null
+                        : response.request().newBuilder().header("Authorization", ApacheClients.SERVICE_CREDENTIALS).build())
+                .build();
+    }
+
+    static int executeAnsweringChallenges(String url, String authorization) throws IOException {
+        return execute(AnsweringChallenges.CLIENT, url, authorization);
+    }
+
+    /**
+     * Enqueues a call with {@code authorization} set by the application; its callback calls
+     * {@code url} again with {@code &nested=1} added through {@code HttpURLConnection}. Answers
+     * the callback call's status.
+     */
+    static int enqueueThenCallFromTheCallback(String url, String authorization) throws Exception {
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        CLIENT.newCall(request(url, authorization)).enqueue(new Callback() {
+            @Override
+            public void onFailure(Call call, IOException e) {
+                status.completeExceptionally(e);
+            }
+
+            @Override
+            public void onResponse(Call call, Response response) {
+                try (Response r = response) {
+                    r.body().string();
+                    status.complete(DownstreamClients.byName("url-connection").get(url + "&nested=1", null));
+                } catch (Exception e) {
+                    status.completeExceptionally(e);
+                }
+            }
+        });
+        return status.get(30, TimeUnit.SECONDS);
+    }
 }

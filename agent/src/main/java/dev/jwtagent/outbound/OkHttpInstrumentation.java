@@ -2,9 +2,11 @@ package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.DecidedHop;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -61,7 +63,12 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                         .inLoadersWithAnyOf("okhttp3.OkHttpClient"))
                 .transform(support.advice(MethodMatch.constructors(), OkHttpInstrumentation.class, "EnqueueAdvice"))
                 .transform(support.advice(MethodMatch.named("executeOn").arguments(1).argument(0, "java.util.concurrent.ExecutorService"),
-                        OkHttpInstrumentation.class, "ExecuteOnAdvice"));
+                        OkHttpInstrumentation.class, "ExecuteOnAdvice"))
+                // OkHttp's own scheduler (4 and 5): one loop, handed to a thread pool by whichever call first
+                // schedules a task, runs every client's tasks (WebSocket writers and their callbacks among them):
+                // handed over with no token, so that no caller's token runs another caller's work.
+                .type(TypeMatch.named("okhttp3.internal.concurrent.TaskRunner$RealBackend").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(Around.hidingToken(MethodMatch.named("execute")));
     }
 
     public static final class NewCallAdvice {
@@ -76,12 +83,18 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             Request request = (Request) callRequest;
             String name = AgentBridge.outboundHeader();
             String present = request.header(name);
-            CarriedToken earlier = request.tag(CarriedToken.class);
-            if (earlier != null && AgentBridge.isOutboundValueOf(present, earlier)) {
-                // A request the agent sent (networkResponse().request()), reused: its header is not the application's.
-                request = request.newBuilder().removeHeader(name).build();
-                present = null;
+            DecidedHop decided = request.tag(DecidedHop.class);
+            if (decided != null) {
+                // A request a hop of an earlier call was sent as (networkResponse().request()), reused:
+                // the header is the agent's, not the application's, and the new call is decided anew.
+                Request.Builder fresh = request.newBuilder().tag(DecidedHop.class, null);
+                if (AgentBridge.isOutboundValueOf(present, decided.token)) {
+                    fresh.removeHeader(name);
+                    present = null;
+                }
+                request = fresh.build();
             }
+            CarriedToken earlier = request.tag(CarriedToken.class);
             CarriedToken token = TokenCarrier.current();
             if (token != null && present == null) {
                 callRequest = request.newBuilder().tag(CarriedToken.class, token).build();
@@ -97,9 +110,11 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
     }
 
     /**
-     * A hop handed to the {@code CacheInterceptor}: the header is added for the hop's own host when
-     * the call carries a token, on a copy tagged with that token (so that 3.14's second
-     * {@code proceed} of the same hop, and a reuse of the copy, know it for the agent's).
+     * A hop handed to the {@code CacheInterceptor}: decided for the hop's own host when the call
+     * carries a token, and marked decided ({@link DecidedHop}), with the header when it goes. A hop
+     * already marked for this token (3.14 passes one hop through both {@code proceed} methods; an
+     * interceptor may send a copy of {@code networkResponse().request()} again, elsewhere) is not
+     * decided again: only its header, if it has the agent's, is checked against its host.
      */
     public static final class HopAdvice {
         private HopAdvice() {
@@ -121,14 +136,20 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             Request request = (Request) hopRequest;
             String name = AgentBridge.outboundHeader();
             String present = request.header(name);
-            if (request.tag(CarriedToken.class) == token && AgentBridge.isOutboundValueOf(present, token)) {
+            HttpUrl url = request.url();
+            DecidedHop decided = request.tag(DecidedHop.class);
+            if (decided != null && decided.token == token) {
+                if (AgentBridge.isOutboundValueOf(present, token) && !AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port())) {
+                    hopRequest = request.newBuilder().removeHeader(name).build();
+                }
                 return;
             }
-            HttpUrl url = request.url();
             String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), present != null);
+            Request.Builder marked = request.newBuilder().tag(DecidedHop.class, new DecidedHop(token));
             if (value != null) {
-                hopRequest = request.newBuilder().header(name, value).tag(CarriedToken.class, token).build();
+                marked.header(name, value);
             }
+            hopRequest = marked.build();
         }
     }
 

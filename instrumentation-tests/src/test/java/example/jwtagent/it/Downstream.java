@@ -46,17 +46,38 @@ public final class Downstream implements AutoCloseable {
         return new Downstream(null, 200, false, 0, true);
     }
 
+    /**
+     * A downstream service that, beside answering 200, accepts a WebSocket on {@code /ws} and closes
+     * it at once (the client then answers the close, and its listener's {@code onClosed} runs).
+     */
+    public static Downstream withWebSocketsItCloses() throws IOException {
+        return new Downstream(null, 200, false, 0, false, true);
+    }
+
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
-        this(redirectTo, status, http2Only, delayMillis, false);
+        this(redirectTo, status, http2Only, delayMillis, false, false);
     }
 
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis, boolean cacheable) throws IOException {
+        this(redirectTo, status, http2Only, delayMillis, cacheable, false);
+    }
+
+    private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis, boolean cacheable, boolean webSockets)
+            throws IOException {
         if (http2Only) {
             server.setProtocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
         }
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
+                if (webSockets && request.getUrl().encodedPath().equals("/ws")) {
+                    return new MockResponse.Builder().webSocketUpgrade(new okhttp3.WebSocketListener() {
+                        @Override
+                        public void onOpen(okhttp3.WebSocket webSocket, okhttp3.Response response) {
+                            webSocket.close(1000, "bye");
+                        }
+                    }).build();
+                }
                 if (redirectTo != null) {
                     return new MockResponse.Builder().code(status).setHeader("Location", redirectTo).build();
                 }

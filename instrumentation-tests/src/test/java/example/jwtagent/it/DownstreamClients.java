@@ -64,8 +64,9 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-clone-of-the-first-call", (url, auth) -> OkHttpClients.executeCloneOfTheFirstCall(url, auth));
         CLIENTS.put("okhttp-answering-challenges-as-documented", (url, auth) -> OkHttpClients.executeAnsweringChallenges(url, auth));
         CLIENTS.put("okhttp-async-then-call-from-the-callback", (url, auth) -> OkHttpClients.enqueueThenCallFromTheCallback(url, auth));
+        CLIENTS.put("okhttp-websocket-closed-by-the-server-then-call", (url, auth) -> OkHttpClients.openAWebSocketTheServerClosesThenCall(url, auth));
         CLIENTS.put("okhttp-cached", (url, auth) -> OkHttpClients.executeCached(url, auth));
-        for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced", "rebuilt")) {
+        for (String kind : List.of("host-rewritten", "credentials-if-absent", "traced", "rebuilt", "fails-over")) {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));
             CLIENTS.put("okhttp-async-interceptor-" + kind, (url, auth) -> OkHttpClients.enqueue(OkHttpClients.withInterceptor(kind), url, auth));
         }

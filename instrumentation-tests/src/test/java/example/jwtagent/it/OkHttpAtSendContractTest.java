@@ -53,6 +53,15 @@ abstract class OkHttpAtSendContractTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"okhttp-interceptor-fails-over", "okhttp-async-interceptor-fails-over"})
+    void aRequestAnInterceptorSendsAgainToAHostThatIsNotAllowedCarriesNoToken(String client) throws Exception {
+        String token = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), token, null);
+        assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "the call, to localhost");
+        assertEquals(List.of(), downstream.takeAuthorization(), "the request the network layer sent, sent again to 127.0.0.1");
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"okhttp-interceptor-credentials-if-absent", "okhttp-async-interceptor-credentials-if-absent"})
     void credentialsAnInterceptorAddsWhenTheRequestHasNoneGoAlone(String client) throws Exception {
         ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("alice"), null);

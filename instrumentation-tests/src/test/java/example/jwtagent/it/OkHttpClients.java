@@ -71,7 +71,9 @@ final class OkHttpClients {
      * {@code 127.0.0.1} instead of the host it names; {@code credentials-if-absent} adds the
      * service's own Basic credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) when the request
      * has no {@code Authorization}; {@code traced} adds a header of its own and changes nothing else;
-     * {@code rebuilt} sends a new request made of the old one's URL and headers and a header more.
+     * {@code rebuilt} sends a new request made of the old one's URL and headers and a header more;
+     * {@code fails-over} sends the call, then the request the network layer sent again, to
+     * {@code 127.0.0.1}.
      */
     static OkHttpClient withInterceptor(String kind) {
         return WITH_INTERCEPTOR.computeIfAbsent(kind, name -> {
@@ -87,6 +89,16 @@ final class OkHttpClients {
                     break;
                 case "traced":
                     interceptor = chain -> chain.proceed(chain.request().newBuilder().header("X-Trace", "1").build());
+                    break;
+                case "fails-over":
+                    // Sends the call, then sends again the request the network layer sent, to 127.0.0.1, as a
+                    // fail-over to another replica does.
+                    interceptor = chain -> {
+                        Response first = chain.proceed(chain.request());
+                        Request sent = first.networkResponse().request();
+                        first.close();
+                        return chain.proceed(sent.newBuilder().url(sent.url().newBuilder().host("127.0.0.1").build()).build());
+                    };
                     break;
                 case "rebuilt":
                     // A signing interceptor's way: a new request with the old one's URL and headers, and a header more.
@@ -257,6 +269,37 @@ final class OkHttpClients {
                 } catch (Exception e) {
                     status.completeExceptionally(e);
                 }
+            }
+        });
+        return status.get(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Opens a WebSocket to {@code /ws} of {@code url}'s server, which closes it; the listener answers
+     * the close and, in {@code onClosed}, calls {@code url} with {@code &nested=1} added through
+     * {@code HttpURLConnection}. Answers that call's status.
+     */
+    static int openAWebSocketTheServerClosesThenCall(String url, String authorization) throws Exception {
+        java.net.URI uri = java.net.URI.create(url);
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        CLIENT.newWebSocket(new Request.Builder().url("ws://" + uri.getAuthority() + "/ws").build(), new okhttp3.WebSocketListener() {
+            @Override
+            public void onClosing(okhttp3.WebSocket webSocket, int code, String reason) {
+                webSocket.close(1000, null);
+            }
+
+            @Override
+            public void onClosed(okhttp3.WebSocket webSocket, int code, String reason) {
+                try {
+                    status.complete(DownstreamClients.byName("url-connection").get(url + "&nested=1", null));
+                } catch (Exception e) {
+                    status.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void onFailure(okhttp3.WebSocket webSocket, Throwable failure, Response response) {
+                status.completeExceptionally(failure);
             }
         });
         return status.get(30, TimeUnit.SECONDS);

@@ -35,11 +35,13 @@ import java.util.List;
  *       whatever request object the interceptors made. The request the application, its
  *       interceptors and its {@code Authenticator} get back ({@code response.request()}) never
  *       has the header, so a redirect or follow-up built from it never copies it; the cache (which
- *       keys a {@code Vary: Authorization} answer by it) and the network layer do. A request taken
- *       from {@code networkResponse().request()} and given to a new call loses the header.</li>
+ *       keys a {@code Vary: Authorization} answer by it) and the network layer do. The hop's copy
+ *       is marked decided ({@link DecidedHop}): sent again, it keeps the header only while its host
+ *       is allowed; given to a new call ({@code networkResponse().request()}), it loses it.</li>
  *   <li>An enqueued call's callback runs with the token current at {@code enqueue}, whichever
  *       thread hands the call to the executor (a waiting call is handed over by the thread that
  *       ends another call, which holds that call's caller's token).</li>
+ *   <li>OkHttp's own scheduler ({@code TaskRunner}, 4 and 5) is handed work with no token.</li>
  * </ul>
  * The advice uses only methods whose Java signatures are the same in OkHttp 3.14, 4 and 5.
  */

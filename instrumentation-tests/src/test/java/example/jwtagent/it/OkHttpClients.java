@@ -166,24 +166,7 @@ final class OkHttpClients {
      * calls in callbacks does. Answers the nested call's status.
      */
     static int enqueueOnePerHostThenCallFromTheCallback(String url, String authorization) throws Exception {
-        CompletableFuture<Integer> status = new CompletableFuture<>();
-        OnePerHost.CLIENT.newCall(request(url, authorization)).enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-                status.completeExceptionally(e);
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) {
-                try (Response r = response) {
-                    r.body().string();
-                    status.complete(DownstreamClients.byName("url-connection").get(url + "&nested=1", null));
-                } catch (Exception e) {
-                    status.completeExceptionally(e);
-                }
-            }
-        });
-        return status.get(30, TimeUnit.SECONDS);
+        return enqueueThenCallFromTheCallback(OnePerHost.CLIENT, url, authorization);
     }
 
     /**
@@ -254,8 +237,12 @@ final class OkHttpClients {
      * the callback call's status.
      */
     static int enqueueThenCallFromTheCallback(String url, String authorization) throws Exception {
+        return enqueueThenCallFromTheCallback(CLIENT, url, authorization);
+    }
+
+    private static int enqueueThenCallFromTheCallback(OkHttpClient client, String url, String authorization) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();
-        CLIENT.newCall(request(url, authorization)).enqueue(new Callback() {
+        client.newCall(request(url, authorization)).enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException e) {
                 status.completeExceptionally(e);

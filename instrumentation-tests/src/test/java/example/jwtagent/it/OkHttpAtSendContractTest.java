@@ -11,12 +11,13 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * OkHttp decides when a request is sent. With an application interceptor
- * ({@link OkHttpClients#withInterceptor}), {@code execute} and {@code enqueue}: the token is decided
- * for the request as the interceptors leave it, for the host it is sent to, and an
- * {@code Authorization} an interceptor adds is the client's own. A request taken from an earlier
- * call and given to a new one carries the token current for the new call, or none. A call that
- * waits for the dispatcher and its callback carry their own caller's token.
+ * Where OkHttp's calls and hops get the token: each hop decided after the application's
+ * interceptors ({@link OkHttpClients#withInterceptor}: moving the call, adding credentials,
+ * rebuilding the request, sending it again elsewhere), for the host it goes to; a call carries the
+ * token of the thread that makes it (reused requests, clones), or none when the application set
+ * the header; the requests OkHttp shows the application ({@code response.request()}) never carry
+ * it; a cache keeps callers apart; an enqueued call's callback, queued or not, runs with its own
+ * caller's token. {@code execute} and {@code enqueue} where they differ.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class OkHttpAtSendContractTest {

@@ -48,6 +48,16 @@ final class OkHttpClients {
     }
 
     static int enqueue(OkHttpClient client, String url, String authorization) throws Exception {
+        return enqueue(client, url, authorization, false);
+    }
+
+    /**
+     * Enqueues a call; once its response has come, answers its status, or with {@code callAgain}
+     * calls {@code url} again from the callback, with {@code &nested=1} added, through
+     * {@code HttpURLConnection} (as an application that chains calls in callbacks does), and
+     * answers that call's status.
+     */
+    private static int enqueue(OkHttpClient client, String url, String authorization, boolean callAgain) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();
         client.newCall(request(url, authorization)).enqueue(new Callback() {
             @Override
@@ -56,14 +66,16 @@ final class OkHttpClients {
             }
 
             @Override
-            public void onResponse(Call call, Response response) throws IOException {
+            public void onResponse(Call call, Response response) {
                 try (Response r = response) {
                     r.body().string();
-                    status.complete(r.code());
+                    status.complete(callAgain ? DownstreamClients.byName("url-connection").get(url + "&nested=1", null) : r.code());
+                } catch (Exception e) {
+                    status.completeExceptionally(e);
                 }
             }
         });
-        return status.get(10, TimeUnit.SECONDS);
+        return status.get(30, TimeUnit.SECONDS);
     }
 
     /**
@@ -166,7 +178,7 @@ final class OkHttpClients {
      * calls in callbacks does. Answers the nested call's status.
      */
     static int enqueueOnePerHostThenCallFromTheCallback(String url, String authorization) throws Exception {
-        return enqueueThenCallFromTheCallback(OnePerHost.CLIENT, url, authorization);
+        return enqueue(OnePerHost.CLIENT, url, authorization, true);
     }
 
     /**
@@ -237,28 +249,7 @@ final class OkHttpClients {
      * the callback call's status.
      */
     static int enqueueThenCallFromTheCallback(String url, String authorization) throws Exception {
-        return enqueueThenCallFromTheCallback(CLIENT, url, authorization);
-    }
-
-    private static int enqueueThenCallFromTheCallback(OkHttpClient client, String url, String authorization) throws Exception {
-        CompletableFuture<Integer> status = new CompletableFuture<>();
-        client.newCall(request(url, authorization)).enqueue(new Callback() {
-            @Override
-            public void onFailure(Call call, IOException e) {
-                status.completeExceptionally(e);
-            }
-
-            @Override
-            public void onResponse(Call call, Response response) {
-                try (Response r = response) {
-                    r.body().string();
-                    status.complete(DownstreamClients.byName("url-connection").get(url + "&nested=1", null));
-                } catch (Exception e) {
-                    status.completeExceptionally(e);
-                }
-            }
-        });
-        return status.get(30, TimeUnit.SECONDS);
+        return enqueue(CLIENT, url, authorization, true);
     }
 
     /**

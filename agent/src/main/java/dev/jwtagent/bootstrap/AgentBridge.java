@@ -108,10 +108,15 @@ public final class AgentBridge {
         }
     }
 
+    /** See {@link BridgeHooks#internalFault}; never throws: it runs in the application's own call. */
     public static void internalFault(String where, Throwable fault) {
         BridgeHooks h = hooks;
         if (h != null) {
-            h.internalFault(where, fault);
+            try {
+                h.internalFault(where, fault);
+            } catch (Throwable ignored) {
+                // Only a log line and a count are lost; the call goes on without the token.
+            }
         }
     }
 

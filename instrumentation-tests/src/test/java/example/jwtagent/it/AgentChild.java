@@ -6,12 +6,14 @@ import javax.management.MBeanAttributeInfo;
 import javax.management.MBeanServer;
 import javax.management.ObjectName;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * A Tomcat 11 running {@link RelayApp} in a JVM of its own, started with the agent jar and the
@@ -47,6 +50,15 @@ final class AgentChild implements AutoCloseable {
 
     /** Starts a child with {@code -javaagent} and {@code settings} ({@code key=value}, without the jwt.agent. prefix). */
     static AgentChild start(String name, List<String> settings) throws IOException {
+        return start(name, settings, System.getProperty("java.class.path"));
+    }
+
+    /** The same on another class path (another version of a library, with this module's test classes). */
+    static AgentChild start(String name, List<String> settings, List<Path> classPath) throws IOException {
+        return start(name, settings, classPath.stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator)));
+    }
+
+    private static AgentChild start(String name, List<String> settings, String classPath) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-javaagent:" + System.getProperty("agent.jar"));
@@ -57,7 +69,7 @@ final class AgentChild implements AutoCloseable {
         command.add("-XX:+UseSerialGC");
         command.add("-Xmx256m");
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath);
         command.add(AgentChild.class.getName());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(variable -> variable.startsWith("JWT_AGENT_"));

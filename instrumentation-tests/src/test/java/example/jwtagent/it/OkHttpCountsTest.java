@@ -1,0 +1,97 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * The outbound counters with OkHttp 5, 4 and 3.14, each in a child JVM of its own, read from the
+ * child's {@code jwt.agent:type=Metrics}: every call moves one counter, once. OkHttp 3.14 hands a
+ * hop through both of its {@code proceed} methods, and a call made from a request that has the
+ * application's own header is seen when the call is made and again at its hop: neither may count
+ * twice.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OkHttpCountsTest {
+    private static final List<String> OUTBOUND_COUNTERS = List.of("propagated", "skipped.not_allowed", "skipped.expired",
+            "skipped.already_set", "internal_faults");
+
+    private Downstream downstream;
+
+    @BeforeAll
+    void start() throws Exception {
+        downstream = new Downstream();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        downstream.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"okhttp5", "okhttp4", "okhttp3"})
+    void eachCallCountsOnce(String line) throws Exception {
+        try (AgentChild child = start(line)) {
+            TestServer service = new TestServer() {
+                @Override
+                public String baseUrl() {
+                    return child.baseUrl();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            // The agent publishes its metrics at the first request it sees.
+            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
+            Map<String, Long> before = child.metrics();
+
+            String token = Tokens.valid("alice");
+            ClientContractTest.call(service, "okhttp", downstream.allowedUrl("/a"), token, null);
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+            ClientContractTest.call(service, "okhttp-async", downstream.allowedUrl("/b"), token, null);
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+            ClientContractTest.call(service, "okhttp", downstream.notAllowedUrl("/c"), token, null);
+            assertEquals(Collections.emptyList(), downstream.takeAuthorization());
+            ClientContractTest.call(service, "okhttp", downstream.allowedUrl("/d"), token, "Bearer application-own");
+            assertEquals(List.of("Bearer application-own"), downstream.takeAuthorization());
+            ClientContractTest.call(service, "okhttp-async", downstream.allowedUrl("/e"), token, "Bearer application-own");
+            assertEquals(List.of("Bearer application-own"), downstream.takeAuthorization());
+
+            Map<String, Long> after = child.metrics();
+            Map<String, Long> moved = new TreeMap<>();
+            for (String counter : OUTBOUND_COUNTERS) {
+                moved.put(counter, after.get(counter) - before.get(counter));
+            }
+            Map<String, Long> expected = new TreeMap<>(Map.of("propagated", 2L, "skipped.not_allowed", 1L, "skipped.expired", 0L,
+                    "skipped.already_set", 2L, "internal_faults", 0L));
+            assertEquals(expected, moved, line + ": " + after);
+        }
+    }
+
+    private static AgentChild start(String line) throws Exception {
+        List<String> settings = new ArrayList<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jwt.agent.")) {
+                settings.add(name.substring("jwt.agent.".length()) + "=" + System.getProperty(name));
+            }
+        }
+        if (line.equals("okhttp5")) {
+            // This module's own class path has OkHttp 5.
+            return AgentChild.start(line, settings).awaitReady();
+        }
+        List<Path> classPath = ChildJvm.libsAndTestClasses(line);
+        return AgentChild.start(line, settings, classPath).awaitReady();
+    }
+}

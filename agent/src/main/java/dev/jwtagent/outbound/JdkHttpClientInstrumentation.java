@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -18,6 +19,13 @@ import java.net.http.HttpRequest;
  * current; the header is added to that hop only, as a system header. A redirect builds a new hop
  * without it, so a redirect never carries the token anywhere (on any JDK, whatever it does with
  * the user's own headers).
+ *
+ * <p>The client's failure paths that end every exchange at once run with no token: they run on
+ * whichever thread met the failure, and call each exchange's {@code BodySubscriber.onError}, and
+ * for HTTP/2 its {@code onNext} for frames still queued, right there. {@code shutdownNow()} (Java
+ * 21+) called by one caller ran every other caller's {@code onError} with that caller's token;
+ * an executor that refuses a task, and a failed write on a shared HTTP/2 connection, end the other
+ * exchanges the same way.
  */
 public final class JdkHttpClientInstrumentation implements AgentInstrumentation {
     static final String REQUEST_IMPL = "jdk.internal.net.http.HttpRequestImpl";
@@ -34,7 +42,16 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
                                 .argument(0, "java.net.http.HttpRequest").argument(1, "java.net.ProxySelector"),
                         JdkHttpClientInstrumentation.class, "FirstHopAdvice"))
                 // AgentBridge.setJdkSystemHeader calls HttpRequestImpl.setSystemHeader.
-                .exportingToBridge("java.net.http", "jdk.internal.net.http");
+                .exportingToBridge("java.net.http", "jdk.internal.net.http")
+                // Methods that do not exist in a JDK's version of the client are simply not matched.
+                .type(TypeMatch.named("jdk.internal.net.http.HttpClientImpl"))
+                .transform(Around.hidingToken(MethodMatch.named("shutdownNow", "abortPendingRequests", "onSubmitFailure")))
+                .type(TypeMatch.named("jdk.internal.net.http.HttpClientImpl$SelectorManager"))
+                .transform(Around.hidingToken(MethodMatch.named("abort")))
+                .type(TypeMatch.named("jdk.internal.net.http.Http2Connection"))
+                .transform(Around.hidingToken(MethodMatch.named("shutdown").onlyArgument(Throwable.class)))
+                .type(TypeMatch.named("jdk.internal.net.http.SocketTube$InternalWriteSubscriber"))
+                .transform(Around.hidingToken(MethodMatch.named("signalError")));
     }
 
     public static final class FirstHopAdvice {

@@ -30,6 +30,8 @@ public final class DownstreamClients {
         CLIENTS.put("url-connection", DownstreamClients::urlConnection);
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());
+        CLIENTS.put("jdk-async-held-then-call-on-error", (url, auth) -> JdkHeldExchanges.start(url, auth));
+        CLIENTS.put("jdk-shutdown-now-of-the-held", (url, auth) -> JdkHeldExchanges.shutdownNow());
         // Each library's calls live in a class of its own, loaded on first use: a child JVM whose
         // class path has only some of these libraries (another OkHttp, Jetty 12) can still use the rest.
         CLIENTS.put("apache4", (url, auth) -> ApacheClients.classic4(url, auth));
@@ -133,7 +135,7 @@ public final class DownstreamClients {
         return client;
     }
 
-    private static int urlConnection(String url, String authorization) throws IOException {
+    static int urlConnection(String url, String authorization) throws IOException {
         return urlConnection((HttpURLConnection) new URL(url).openConnection(), authorization);
     }
 

@@ -31,7 +31,9 @@ public final class DownstreamClients {
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());
         CLIENTS.put("jdk-async-held-then-call-on-error", (url, auth) -> JdkHeldExchanges.start(url, auth));
-        CLIENTS.put("jdk-shutdown-now-of-the-held", (url, auth) -> JdkHeldExchanges.shutdownNow());
+        CLIENTS.put("jdk-shutdown-now-of-the-held-then-call", (url, auth) -> JdkHeldExchanges.shutdownNowThenCall(url, auth));
+        CLIENTS.put("jdk-async-telling-the-executor-to-refuse", (url, auth) -> JdkHeldExchanges.sendTellingTheExecutorToRefuse(url, auth));
+        CLIENTS.put("jdk-async-calling-from-each-callback", (url, auth) -> JdkHeldExchanges.sendCallingFromEachCallback(url, auth));
         // Each library's calls live in a class of its own, loaded on first use: a child JVM whose
         // class path has only some of these libraries (another OkHttp, Jetty 12) can still use the rest.
         CLIENTS.put("apache4", (url, auth) -> ApacheClients.classic4(url, auth));

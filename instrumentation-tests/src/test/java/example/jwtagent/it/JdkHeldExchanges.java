@@ -96,35 +96,7 @@ final class JdkHeldExchanges {
         String then = then(url);
         HttpResponse.BodyHandler<Void> handler = info -> {
             callFromACallback(then + "?at=handler");
-            HttpResponse.BodySubscriber<Void> discarding = HttpResponse.BodySubscribers.discarding();
-            return new HttpResponse.BodySubscriber<Void>() {
-                @Override
-                public CompletionStage<Void> getBody() {
-                    return discarding.getBody();
-                }
-
-                @Override
-                public void onSubscribe(Flow.Subscription subscription) {
-                    callFromACallback(then + "?at=on-subscribe");
-                    discarding.onSubscribe(subscription);
-                }
-
-                @Override
-                public void onNext(List<ByteBuffer> item) {
-                    discarding.onNext(item);
-                }
-
-                @Override
-                public void onError(Throwable failure) {
-                    discarding.onError(failure);
-                }
-
-                @Override
-                public void onComplete() {
-                    callFromACallback(then + "?at=on-complete");
-                    discarding.onComplete();
-                }
-            };
+            return new Discarding(() -> callFromACallback(then + "?at=on-subscribe"), () -> callFromACallback(then + "?at=on-complete"));
         };
         return OWN_CALLBACKS_CLIENT.sendAsync(DownstreamClients.jdkRequest(url, authorization), handler).thenApply(response -> {
             callFromACallback(then + "?at=stage");
@@ -183,37 +155,54 @@ final class JdkHeldExchanges {
         try {
             shared.sendAsync(DownstreamClients.jdkRequest(url, authorization), info -> {
                 REFUSE.set(true);
-                HttpResponse.BodySubscriber<Void> discarding = HttpResponse.BodySubscribers.discarding();
-                return new HttpResponse.BodySubscriber<Void>() {
-                    @Override
-                    public CompletionStage<Void> getBody() {
-                        return discarding.getBody();
-                    }
-
-                    @Override
-                    public void onSubscribe(Flow.Subscription subscription) {
-                        discarding.onSubscribe(subscription);
-                    }
-
-                    @Override
-                    public void onNext(List<ByteBuffer> item) {
-                        discarding.onNext(item);
-                    }
-
-                    @Override
-                    public void onError(Throwable failure) {
-                        discarding.onError(failure);
-                    }
-
-                    @Override
-                    public void onComplete() {
-                        discarding.onComplete();
-                    }
-                };
+                return new Discarding(null, null);
             }).get(10, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException refused) {
             // This exchange ends with the others.
         }
         return 200;
+    }
+
+    /** Discards the body; runs {@code subscribed} and {@code completed} (either may be null) as the client calls those methods. */
+    private static final class Discarding implements HttpResponse.BodySubscriber<Void> {
+        private final HttpResponse.BodySubscriber<Void> body = HttpResponse.BodySubscribers.discarding();
+        private final Runnable subscribed;
+        private final Runnable completed;
+
+        Discarding(Runnable subscribed, Runnable completed) {
+            this.subscribed = subscribed;
+            this.completed = completed;
+        }
+
+        @Override
+        public CompletionStage<Void> getBody() {
+            return body.getBody();
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            if (subscribed != null) {
+                subscribed.run();
+            }
+            body.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            body.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable failure) {
+            body.onError(failure);
+        }
+
+        @Override
+        public void onComplete() {
+            if (completed != null) {
+                completed.run();
+            }
+            body.onComplete();
+        }
     }
 }

@@ -2,6 +2,7 @@ package dev.jwtagent.outbound;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -17,6 +18,10 @@ import dev.jwtagent.instrument.TypeMatch;
  * in {@code dev.jwtagent.outbound.jetty12}, compiled by a release-17 compiler execution of its own
  * and named here only by string: those classes are described from their class files and inlined
  * into Jetty's classes, never loaded by the agent.
+ *
+ * <p>{@code HttpClient.stop()} ends every exchange still open and runs their listeners right there,
+ * on the thread that stops the client: it runs with no token, so that a request stopping a shared
+ * client does not hand its token to every other caller's listeners.
  */
 public final class JettyClient12Instrumentation implements AgentInstrumentation {
     private static final String ADVICE = "dev.jwtagent.outbound.jetty12.JettyClient12Advice";
@@ -32,6 +37,8 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpRequest").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("sendAsync").arguments(2), ADVICE + "$SendAdvice"))
                 .transform(support.advice(MethodMatch.named("copy").arguments(1).argument(0, "java.net.URI"),
-                        ADVICE + "$CopyAdvice"));
+                        ADVICE + "$CopyAdvice"))
+                .type(TypeMatch.named("org.eclipse.jetty.client.HttpClient").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(Around.hidingToken(MethodMatch.named("doStop").arguments(0)));
     }
 }

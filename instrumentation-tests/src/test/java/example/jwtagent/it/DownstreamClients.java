@@ -82,6 +82,8 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
+        CLIENTS.put("jetty12-held-then-call-on-complete", (url, auth) -> Jetty12HeldExchanges.start(url, auth));
+        CLIENTS.put("jetty12-stop-of-the-held-then-call", (url, auth) -> Jetty12HeldExchanges.stopThenCall(url, auth));
         CLIENTS.put("jetty12-stored-credentials", (url, auth) -> Jetty12Clients.sendWithStoredCredentials(url, auth));
         CLIENTS.put("jetty12-credentials-stored-for-another-path",
                 (url, auth) -> Jetty12Clients.sendWithCredentialsStoredForAnotherPath(url, auth));

@@ -104,7 +104,8 @@ final class JdkHeldExchanges {
         }).get(10, TimeUnit.SECONDS);
     }
 
-    private static String then(String url) {
+    /** The URL in {@code url}'s {@code then} parameter: where a callback of a held exchange calls. */
+    static String then(String url) {
         String query = URI.create(url).getRawQuery();
         return URLDecoder.decode(query.substring(query.indexOf("then=") + "then=".length()), StandardCharsets.UTF_8);
     }

@@ -1,22 +1,17 @@
 package example.jwtagent.it;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.InetAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -36,20 +31,13 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdkHttpClientCallbacksTest {
-    private MockWebServer holding;
+    private HoldingDownstream holding;
     private Downstream downstream;
     private TestServer service;
 
     @BeforeAll
     void start() throws Exception {
-        holding = new MockWebServer();
-        holding.setDispatcher(new mockwebserver3.Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).body("held").bodyDelay(30, TimeUnit.SECONDS).build();
-            }
-        });
-        holding.start(InetAddress.getByName("127.0.0.1"), 0);
+        holding = new HoldingDownstream();
         downstream = new Downstream();
         service = new TomcatJakartaServer(2);
     }
@@ -115,12 +103,7 @@ class JdkHttpClientCallbacksTest {
 
     /** alice, carol and a caller without a token each open an exchange on the shared client, held open by the downstream. */
     private void holdThreeExchanges() throws Exception {
-        for (String caller : Arrays.asList("alice", "carol", null)) {
-            String url = "http://localhost:" + holding.getPort() + "/hold?then="
-                    + URLEncoder.encode(downstream.allowedUrl("/after-error"), StandardCharsets.UTF_8);
-            ClientContractTest.call(service, "jdk-async-held-then-call-on-error", url, caller == null ? null : Tokens.valid(caller), null);
-            assertNotNull(holding.takeRequest(10, TimeUnit.SECONDS), "the exchange reached the holding downstream");
-        }
+        holding.holdThreeExchanges(service, "jdk-async-held-then-call-on-error", downstream.allowedUrl("/after-error"));
         assertNull(downstream.poll(200), "no subscriber has failed yet");
     }
 

@@ -1,23 +1,15 @@
 package example.jwtagent.it;
 
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.net.InetAddress;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
@@ -29,20 +21,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JettyClient12StopTest {
-    private MockWebServer holding;
+    private HoldingDownstream holding;
     private Downstream downstream;
     private TestServer service;
 
     @BeforeAll
     void start() throws Exception {
-        holding = new MockWebServer();
-        holding.setDispatcher(new mockwebserver3.Dispatcher() {
-            @Override
-            public MockResponse dispatch(RecordedRequest request) {
-                return new MockResponse.Builder().code(200).body("held").bodyDelay(30, TimeUnit.SECONDS).build();
-            }
-        });
-        holding.start(InetAddress.getByName("127.0.0.1"), 0);
+        holding = new HoldingDownstream();
         downstream = new Downstream();
         service = ClientContractTest.childService(ChildJvm.main(RelayChild.class).classPath(JettyClient12ContractTest.classPath()).start());
     }
@@ -56,12 +41,7 @@ class JettyClient12StopTest {
 
     @Test
     void exchangesAnotherCallerStopsCallWithoutThatCallersToken() throws Exception {
-        for (String caller : Arrays.asList("alice", "carol", null)) {
-            String url = "http://localhost:" + holding.getPort() + "/hold?then="
-                    + URLEncoder.encode(downstream.allowedUrl("/after-stop"), StandardCharsets.UTF_8);
-            ClientContractTest.call(service, "jetty12-held-then-call-on-complete", url, caller == null ? null : Tokens.valid(caller), null);
-            assertNotNull(holding.takeRequest(10, TimeUnit.SECONDS), "the exchange reached the holding downstream");
-        }
+        holding.holdThreeExchanges(service, "jetty12-held-then-call-on-complete", downstream.allowedUrl("/after-stop"));
         assertNull(downstream.poll(200), "no exchange has ended yet");
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, "jetty12-stop-of-the-held-then-call", downstream.allowedUrl("/bob-after-stop"), bob, null);

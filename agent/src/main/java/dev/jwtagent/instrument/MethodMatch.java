@@ -52,6 +52,11 @@ public final class MethodMatch {
         return match;
     }
 
+    /** Methods whose name starts with one of {@code prefixes}. */
+    public static MethodMatch nameStartsWith(String... prefixes) {
+        return new MethodMatch(false).orNameStartsWith(prefixes);
+    }
+
     public static MethodMatch constructors() {
         return new MethodMatch(true);
     }

@@ -4,6 +4,7 @@ import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -25,10 +26,17 @@ import java.util.Map;
  * connections of later hops get no token. A token captured when the application subscribes on
  * another thread is whatever is current there (usually none).
  *
+ * <p>Disposing a connection pool fails every exchange still waiting for a connection right there,
+ * on the thread that disposes it, and so runs their error handlers: the disposal (the pool's
+ * {@code disposeLater} body, whichever thread subscribes to it) runs with no token, so that a
+ * request disposing a shared pool does not hand its token to every other caller's handlers.
+ *
  * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
 public final class ReactorNettyHttpClientInstrumentation implements AgentInstrumentation {
     private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
+    /** The pool Reactor Netty keeps its connections in, shaded into its core jar. */
+    private static final String POOL = "reactor.netty.internal.shaded.reactor.pool.SimpleDequePool";
 
     @Override
     public String name() {
@@ -44,7 +52,9 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                         ReactorNettyHttpClientInstrumentation.class, "FirstHopAdvice"))
                 .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
                 .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0),
-                        ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"));
+                        ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"))
+                .type(TypeMatch.named(POOL).inLoadersWithAnyOf(POOL))
+                .transform(Around.hidingToken(MethodMatch.nameStartsWith("lambda$disposeLater$")));
     }
 
     public static final class CaptureAdvice {

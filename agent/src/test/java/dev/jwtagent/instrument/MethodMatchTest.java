@@ -86,6 +86,15 @@ class MethodMatchTest {
     }
 
     @Test
+    void namePrefixAlone() {
+        assertEquals(new TreeSet<>(List.of("invokeAll(Collection)", "invokeAll(Collection,long,TimeUnit)",
+                        "invokeAny(Collection)", "invokeAny(Collection,long,TimeUnit)")),
+                selected(AbstractExecutorService.class, MethodMatch.nameStartsWith("invokeA").toMatcher()));
+        assertTrue(MethodMatch.nameStartsWith("lambda$disposeLater$").matches(0x1002, "lambda$disposeLater$2", "()Ljava/lang/Object;"));
+        assertFalse(MethodMatch.nameStartsWith("lambda$disposeLater$").matches(0x1002, "lambda$drainLoop$8", "()V"));
+    }
+
+    @Test
     void exactArgumentCountAndOnlyArgument() {
         assertEquals(new TreeSet<>(List.of("execute(Runnable)")),
                 selected(ThreadPoolExecutor.class, MethodMatch.named("execute", "shutdown").onlyArgument(Runnable.class).toMatcher()));

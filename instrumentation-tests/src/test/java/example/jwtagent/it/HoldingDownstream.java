@@ -36,10 +36,20 @@ final class HoldingDownstream implements AutoCloseable {
      */
     void holdThreeExchanges(TestServer service, String client, String then) throws Exception {
         for (String caller : Arrays.asList("alice", "carol", null)) {
-            String url = "http://localhost:" + server.getPort() + "/hold?then=" + URLEncoder.encode(then, StandardCharsets.UTF_8);
+            String url = url("/hold?then=" + URLEncoder.encode(then, StandardCharsets.UTF_8));
             ClientContractTest.call(service, client, url, caller == null ? null : Tokens.valid(caller), null);
-            assertNotNull(server.takeRequest(10, TimeUnit.SECONDS), "the exchange reached the holding downstream");
+            assertNotNull(take(), "the exchange reached the holding downstream");
         }
+    }
+
+    /** The URL of {@code pathAndQuery} on this downstream, by the name {@code localhost}. */
+    String url(String pathAndQuery) {
+        return "http://localhost:" + server.getPort() + pathAndQuery;
+    }
+
+    /** The next request that arrived, waiting up to 10 seconds; null if none. */
+    RecordedRequest take() throws InterruptedException {
+        return server.takeRequest(10, TimeUnit.SECONDS);
     }
 
     @Override

@@ -1,0 +1,84 @@
+package example.jwtagent.it;
+
+import reactor.netty.http.client.HttpClient;
+import reactor.netty.resources.ConnectionPoolMetrics;
+import reactor.netty.resources.ConnectionProvider;
+
+import java.time.Duration;
+
+/**
+ * Exchanges of one Reactor Netty {@code HttpClient} shared by every caller, with a pool of one
+ * connection: the first exchange holds it (a downstream that holds the body back), the others wait
+ * to acquire it. Disposing the pool ends them all, the waiting ones on the thread that disposes it.
+ */
+final class ReactorWaitingExchanges {
+    private static ConnectionProvider pool;
+    private static HttpClient shared;
+    private static volatile ConnectionPoolMetrics metrics;
+
+    private ReactorWaitingExchanges() {
+    }
+
+    private static synchronized HttpClient shared() {
+        if (shared == null) {
+            pool = ConnectionProvider.builder("one-connection").maxConnections(1).pendingAcquireMaxCount(16)
+                    .pendingAcquireTimeout(Duration.ofSeconds(60))
+                    .metrics(true, () -> (poolName, id, remoteAddress, poolMetrics) -> metrics = poolMetrics)
+                    .build();
+            shared = HttpClient.create(pool);
+        }
+        return shared;
+    }
+
+    /**
+     * Subscribes to an exchange of {@code url} on the shared client whose error handler calls the
+     * URL in {@code url}'s {@code then} parameter (with {@code HttpURLConnection}); returns at once,
+     * the exchange under way or waiting for the connection.
+     */
+    static int start(String url, String authorization) {
+        String then = JdkHeldExchanges.then(url);
+        shared().headers(headers -> {
+                    if (authorization != null) {
+                        headers.set("Authorization", authorization);
+                    }
+                })
+                .get().uri(url)
+                .responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
+                .subscribe(body -> {
+                }, failure -> {
+                    try {
+                        DownstreamClients.urlConnection(then, null);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("the call from the error handler failed", e);
+                    }
+                });
+        return 200;
+    }
+
+    /** How many exchanges wait to acquire the connection. */
+    static int waiting() {
+        ConnectionPoolMetrics seen = metrics;
+        return seen == null ? 0 : seen.pendingAcquireSize();
+    }
+
+    /**
+     * {@code dispose()} of the shared pool, or {@code disposeLater().block()} as Spring's resource
+     * factory does when {@code blocking}; then a call of {@code url} with {@code HttpURLConnection}
+     * from the same thread.
+     */
+    static int disposeThenCall(String url, String authorization, boolean blocking) throws Exception {
+        ConnectionProvider disposed;
+        synchronized (ReactorWaitingExchanges.class) {
+            disposed = pool;
+            pool = null;
+            shared = null;
+            metrics = null;
+        }
+        if (blocking) {
+            disposed.disposeLater().block(Duration.ofSeconds(10));
+        } else {
+            disposed.dispose();
+        }
+        return DownstreamClients.urlConnection(url, authorization);
+    }
+}

@@ -84,6 +84,8 @@ public final class DownstreamClients {
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
         CLIENTS.put("jetty12-held-then-call-on-complete", (url, auth) -> Jetty12HeldExchanges.start(url, auth));
         CLIENTS.put("jetty12-stop-of-the-held-then-call", (url, auth) -> Jetty12HeldExchanges.stopThenCall(url, auth));
+        CLIENTS.put("okhttp-async-waiting-then-call-on-failure", (url, auth) -> OkHttpWaitingCalls.start(url, auth));
+        CLIENTS.put("okhttp-cancel-all-of-the-waiting-then-call", (url, auth) -> OkHttpWaitingCalls.cancelAllThenCall(url, auth));
         CLIENTS.put("reactor-waiting-then-call-on-error", (url, auth) -> ReactorWaitingExchanges.start(url, auth));
         CLIENTS.put("reactor-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, false));
         CLIENTS.put("reactor-blocking-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, true));

@@ -3,6 +3,7 @@ package example.jwtagent.it;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -19,17 +20,20 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
- * A Reactor Netty pool of one connection disposed while exchanges wait for it, from requests to
- * Tomcat 11 in this JVM.
+ * Exchanges waiting on a shared client, ended by another caller's request, from requests to
+ * Tomcat 11 in this JVM. One client shared by every caller: alice's exchange holds the only
+ * connection (the downstream holds the body back), carol's and a tokenless caller's wait for it.
+ * Each exchange's failure handler calls an allowed downstream. Then bob's request ends them.
  *
- * <p>One client shared by every caller: alice's exchange holds the pool's only connection (the
- * downstream holds the body back), carol's and a tokenless caller's wait for it. Each exchange's
- * error handler calls an allowed downstream. Then bob's request disposes the pool, which fails the
- * waiting exchanges right there, on bob's thread (alice's goes on). Neither error handler's call
- * may carry bob's token; they carry none. Before, both carried bob's.
+ * <p>Reactor Netty: bob disposes the pool, which fails the waiting exchanges right there, on bob's
+ * thread (alice's goes on). Neither error handler's call may carry bob's token; they carry none.
+ * Before, both carried bob's.
+ *
+ * <p>OkHttp: bob cancels every call of the client's dispatcher. Each callback then runs on the
+ * client's threads with the token of the caller who enqueued it, never bob's.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PoolClosedWithWaitingExchangesTest {
+class WaitingExchangesEndedByAnotherCallerTest {
     private HoldingDownstream holding;
     private Downstream downstream;
     private TestServer service;
@@ -55,15 +59,32 @@ class PoolClosedWithWaitingExchangesTest {
         holdOneAndWaitTwo("reactor-waiting-then-call-on-error", ReactorWaitingExchanges::waiting);
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, dispose, downstream.allowedUrl("/bob"), bob, null);
-        assertEquals(expectedAfterBobsRequest(bob), arrivedAfterBobsRequest());
+        assertEquals(expectedAfterBobsRequest(bob), arrived(3));
+    }
+
+    @Test
+    void okHttpCallsCancelledByAnotherCallerCallBackWithTheirOwnCallersTokens() throws Exception {
+        String alice = Tokens.valid("alice");
+        String carol = Tokens.valid("carol");
+        holdOneAndWaitTwo("okhttp-async-waiting-then-call-on-failure", OkHttpWaitingCalls::waiting, alice, carol);
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, "okhttp-cancel-all-of-the-waiting-then-call", downstream.allowedUrl("/bob"), bob, null);
+        List<String> expected = new ArrayList<>(List.of("/after-failure " + List.of("Bearer " + alice),
+                "/after-failure " + List.of("Bearer " + carol), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)));
+        expected.sort(null);
+        assertEquals(expected, arrived(4));
     }
 
     /** alice's exchange reaches the holding downstream; carol's and a tokenless caller's then wait for the connection. */
     private void holdOneAndWaitTwo(String client, IntSupplier waiting) throws Exception {
+        holdOneAndWaitTwo(client, waiting, Tokens.valid("alice"), Tokens.valid("carol"));
+    }
+
+    private void holdOneAndWaitTwo(String client, IntSupplier waiting, String alice, String carol) throws Exception {
         String url = holding.url("/hold?then=" + URLEncoder.encode(downstream.allowedUrl("/after-failure"), StandardCharsets.UTF_8));
-        ClientContractTest.call(service, client, url, Tokens.valid("alice"), null);
+        ClientContractTest.call(service, client, url, alice, null);
         assertNotNull(holding.take(), "alice's exchange reached the holding downstream");
-        ClientContractTest.call(service, client, url, Tokens.valid("carol"), null);
+        ClientContractTest.call(service, client, url, carol, null);
         ClientContractTest.call(service, client, url, null, null);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (waiting.getAsInt() < 2 && System.nanoTime() < deadline) {
@@ -81,14 +102,15 @@ class PoolClosedWithWaitingExchangesTest {
         return expected;
     }
 
-    private List<String> arrivedAfterBobsRequest() throws Exception {
+    /** The next {@code count} calls that arrive downstream, and no more. */
+    private List<String> arrived(int count) throws Exception {
         List<String> arrived = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < count; i++) {
             RecordedRequest request = downstream.poll(10_000);
-            assertNotNull(request, "three calls arrived; so far " + arrived);
+            assertNotNull(request, count + " calls arrived; so far " + arrived);
             arrived.add(request.getUrl().encodedPath() + " " + request.getHeaders().values("Authorization"));
         }
-        assertNull(downstream.poll(300), "two exchanges failed, one call of bob's");
+        assertNull(downstream.poll(300), "no more than " + count + " calls");
         arrived.sort(null);
         return arrived;
     }

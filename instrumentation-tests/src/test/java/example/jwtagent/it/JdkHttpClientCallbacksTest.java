@@ -1,14 +1,10 @@
 package example.jwtagent.it;
 
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -29,24 +25,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * application's executor refuse the client a task. No subscriber's call may carry bob's token;
  * they carry none. Before, each carried bob's.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JdkHttpClientCallbacksTest {
-    private HoldingDownstream holding;
-    private Downstream downstream;
-    private TestServer service;
-
-    @BeforeAll
-    void start() throws Exception {
-        holding = new HoldingDownstream();
-        downstream = new Downstream();
-        service = new TomcatJakartaServer(2);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        service.close();
-        downstream.close();
-        holding.close();
+class JdkHttpClientCallbacksTest extends CallersOfASharedClientTest {
+    @Override
+    TestServer startService() throws Exception {
+        return new TomcatJakartaServer(2);
     }
 
     @Test
@@ -56,7 +38,7 @@ class JdkHttpClientCallbacksTest {
         holdThreeExchanges();
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, "jdk-shutdown-now-of-the-held-then-call", downstream.allowedUrl("/bob-after-shutdown"), bob, null);
-        assertEquals(expectedAfterBobsRequest("/bob-after-shutdown", bob), arrivedAfterBobsRequest());
+        assertEquals(expectedAfterBobsRequest("/bob-after-shutdown", bob), arrived(4));
     }
 
     @Test
@@ -67,7 +49,7 @@ class JdkHttpClientCallbacksTest {
             holdThreeExchanges();
             String bob = Tokens.valid("bob");
             ClientContractTest.call(service, "jdk-async-telling-the-executor-to-refuse", downstream.allowedUrl("/bob"), bob, null);
-            assertEquals(expectedAfterBobsRequest("/bob", bob), arrivedAfterBobsRequest());
+            assertEquals(expectedAfterBobsRequest("/bob", bob), arrived(4));
         } finally {
             JdkHeldExchanges.useADefaultClient();
         }
@@ -109,21 +91,7 @@ class JdkHttpClientCallbacksTest {
 
     /** Bob's own call carries bob's token; each of the three ended exchanges' onError calls carries none. */
     private static List<String> expectedAfterBobsRequest(String bobsPath, String bob) {
-        List<String> expected = new ArrayList<>(List.of(
-                "/after-error " + List.of(), "/after-error " + List.of(), "/after-error " + List.of(),
-                bobsPath + " " + List.of("Bearer " + bob)));
-        expected.sort(null);
-        return expected;
-    }
-
-    private List<String> arrivedAfterBobsRequest() throws Exception {
-        List<String> arrived = new ArrayList<>();
-        for (int i = 0; i < 4; i++) {
-            RecordedRequest request = downstream.take();
-            arrived.add(request.getUrl().encodedPath() + " " + request.getHeaders().values("Authorization"));
-        }
-        assertNull(downstream.poll(300), "three exchanges ended, one call of bob's");
-        arrived.sort(null);
-        return arrived;
+        String none = " " + List.of();
+        return sorted("/after-error" + none, "/after-error" + none, "/after-error" + none, bobsPath + " " + List.of("Bearer " + bob));
     }
 }

@@ -1,16 +1,11 @@
 package example.jwtagent.it;
 
-import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -32,24 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * <p>OkHttp: bob cancels every call of the client's dispatcher. Each callback then runs on the
  * client's threads with the token of the caller who enqueued it, never bob's.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class WaitingExchangesEndedByAnotherCallerTest {
-    private HoldingDownstream holding;
-    private Downstream downstream;
-    private TestServer service;
-
-    @BeforeAll
-    void start() throws Exception {
-        holding = new HoldingDownstream();
-        downstream = new Downstream();
-        service = new TomcatJakartaServer(2);
-    }
-
-    @AfterAll
-    void stop() throws Exception {
-        service.close();
-        downstream.close();
-        holding.close();
+class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTest {
+    @Override
+    TestServer startService() throws Exception {
+        return new TomcatJakartaServer(2);
     }
 
     /** {@code dispose()}, and {@code disposeLater().block()} as Spring's {@code ReactorResourceFactory} calls it. */
@@ -69,10 +50,8 @@ class WaitingExchangesEndedByAnotherCallerTest {
         holdOneAndWaitTwo("okhttp-async-waiting-then-call-on-failure", OkHttpWaitingCalls::waiting, alice, carol);
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, "okhttp-cancel-all-of-the-waiting-then-call", downstream.allowedUrl("/bob"), bob, null);
-        List<String> expected = new ArrayList<>(List.of("/after-failure " + List.of("Bearer " + alice),
-                "/after-failure " + List.of("Bearer " + carol), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)));
-        expected.sort(null);
-        assertEquals(expected, arrived(4));
+        assertEquals(sorted("/after-failure " + List.of("Bearer " + alice), "/after-failure " + List.of("Bearer " + carol),
+                "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)), arrived(4));
     }
 
     /** alice's exchange reaches the holding downstream; carol's and a tokenless caller's then wait for the connection. */
@@ -96,22 +75,6 @@ class WaitingExchangesEndedByAnotherCallerTest {
 
     /** bob's own call carries bob's token; each of the two failed exchanges' calls carries none. */
     private static List<String> expectedAfterBobsRequest(String bob) {
-        List<String> expected = new ArrayList<>(List.of(
-                "/after-failure " + List.of(), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)));
-        expected.sort(null);
-        return expected;
-    }
-
-    /** The next {@code count} calls that arrive downstream, and no more. */
-    private List<String> arrived(int count) throws Exception {
-        List<String> arrived = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            RecordedRequest request = downstream.poll(10_000);
-            assertNotNull(request, count + " calls arrived; so far " + arrived);
-            arrived.add(request.getUrl().encodedPath() + " " + request.getHeaders().values("Authorization"));
-        }
-        assertNull(downstream.poll(300), "no more than " + count + " calls");
-        arrived.sort(null);
-        return arrived;
+        return sorted("/after-failure " + List.of(), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob));
     }
 }

@@ -26,17 +26,21 @@ import java.util.Map;
  * connections of later hops get no token. A token captured when the application subscribes on
  * another thread is whatever is current there (usually none).
  *
- * <p>Disposing a connection pool fails every exchange still waiting for a connection right there,
- * on the thread that disposes it, and so runs their error handlers: the disposal (the pool's
- * {@code disposeLater} body, whichever thread subscribes to it) runs with no token, so that a
- * request disposing a shared pool does not hand its token to every other caller's handlers.
+ * <p>A connection pool serves every caller's waiting exchanges from whichever thread works on it:
+ * disposing it fails each exchange still waiting for a connection right there, on the thread that
+ * disposes it, and so runs their error handlers; the pool's drain loop, run by the thread that
+ * acquires or releases, may fail waiters over the pending limit or hand connections on. Both run
+ * with no token (the pool's {@code drainLoop}, and the body of its {@code disposeLater} as javac
+ * names the lambda, whichever thread subscribes to it), in the HTTP/1.1 pool and the HTTP/2 one:
+ * a request that disposes or drains a shared pool does not hand its token to other callers'
+ * handlers. Its own exchange needs none there: the header is decided with the captured token.
  *
  * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
 public final class ReactorNettyHttpClientInstrumentation implements AgentInstrumentation {
     private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
-    /** The pool Reactor Netty keeps its connections in, shaded into its core jar. */
-    private static final String POOL = "reactor.netty.internal.shaded.reactor.pool.SimpleDequePool";
+    /** The pools Reactor Netty keeps its connections in: HTTP/1.1 (reactor-pool's, shaded into its core jar) and HTTP/2. */
+    private static final String[] POOLS = {"reactor.netty.internal.shaded.reactor.pool.SimpleDequePool", "reactor.netty.http.client.Http2Pool"};
 
     @Override
     public String name() {
@@ -53,8 +57,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
                 .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0),
                         ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"))
-                .type(TypeMatch.named(POOL).inLoadersWithAnyOf(POOL))
-                .transform(Around.hidingToken(MethodMatch.nameStartsWith("lambda$disposeLater$")));
+                .type(TypeMatch.named(POOLS).inLoadersWithAnyOf(POOLS))
+                .transform(Around.hidingToken(MethodMatch.named("drainLoop").arguments(0).or(MethodMatch.nameStartsWith("lambda$disposeLater$"))));
     }
 
     public static final class CaptureAdvice {

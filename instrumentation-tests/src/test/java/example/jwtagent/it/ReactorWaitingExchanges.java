@@ -1,17 +1,26 @@
 package example.jwtagent.it;
 
+import reactor.netty.http.HttpProtocol;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionPoolMetrics;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import java.time.Duration;
 
 /**
  * Exchanges of one Reactor Netty {@code HttpClient} shared by every caller, with a pool of one
- * connection: the first exchange holds it (a downstream that holds the body back), the others wait
- * to acquire it. Disposing the pool ends them all, the waiting ones on the thread that disposes it.
+ * connection: the first exchange holds it (a downstream that holds the body back, or one that never
+ * answers HTTP/2's handshake), the others wait to acquire it. Disposing the pool fails the waiting
+ * ones on the thread that disposes it; the first goes on.
  */
 final class ReactorWaitingExchanges {
+    /**
+     * Event loops of these exchanges' own. Reactor Netty's shared ones would start here, inside a
+     * request to a service the test class then stops; when this class ran first, a later test
+     * class's WebClient calls on those loops never completed.
+     */
+    private static final LoopResources LOOPS = LoopResources.create("waiting-exchanges", 1, true);
     private static ConnectionProvider pool;
     private static HttpClient shared;
     private static volatile ConnectionPoolMetrics metrics;
@@ -25,7 +34,7 @@ final class ReactorWaitingExchanges {
                     .pendingAcquireTimeout(Duration.ofSeconds(60))
                     .metrics(true, () -> (poolName, id, remoteAddress, poolMetrics) -> metrics = poolMetrics)
                     .build();
-            shared = HttpClient.create(pool);
+            shared = HttpClient.create(pool).runOn(LOOPS);
         }
         return shared;
     }
@@ -36,8 +45,17 @@ final class ReactorWaitingExchanges {
      * the exchange under way or waiting for the connection.
      */
     static int start(String url, String authorization) {
+        return start(shared(), url, authorization);
+    }
+
+    /** As {@link #start(String, String)}, over HTTP/2 without upgrade (h2c with prior knowledge), which Reactor Netty pools apart. */
+    static int startHttp2(String url, String authorization) {
+        return start(shared().protocol(HttpProtocol.H2C), url, authorization);
+    }
+
+    private static int start(HttpClient client, String url, String authorization) {
         String then = JdkHeldExchanges.then(url);
-        shared().headers(headers -> {
+        client.headers(headers -> {
                     if (authorization != null) {
                         headers.set("Authorization", authorization);
                     }

@@ -6,6 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
@@ -41,6 +42,32 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, dispose, downstream.allowedUrl("/bob"), bob, null);
         assertEquals(expectedAfterBobsRequest(bob), arrived(3));
+    }
+
+    /**
+     * Over HTTP/2 (h2c with prior knowledge), whose pool Reactor Netty keeps apart: alice's exchange
+     * opens the one connection, to a downstream that never answers the handshake, and carol's and
+     * the tokenless caller's wait for it to be ready. Once the downstream closes, alice's exchange
+     * fails too, on Netty's thread.
+     */
+    @Test
+    void reactorNettyHttp2PoolDisposedByAnotherCallerFailsTheWaitingExchangesWithoutThatCallersToken() throws Exception {
+        String bob = Tokens.valid("bob");
+        try (SilentDownstream silent = new SilentDownstream()) {
+            String url = silent.url("/silent?then=" + URLEncoder.encode(downstream.allowedUrl("/after-failure"), StandardCharsets.UTF_8));
+            for (String caller : Arrays.asList("alice", "carol", null)) {
+                ClientContractTest.call(service, "reactor-h2c-waiting-then-call-on-error", url, caller == null ? null : Tokens.valid(caller), null);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (silent.accepted() < 1 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, silent.accepted(), "alice's exchange opened the one connection");
+            assertNull(downstream.poll(200), "no exchange has failed yet");
+            ClientContractTest.call(service, "reactor-dispose-of-the-waiting-then-call", downstream.allowedUrl("/bob"), bob, null);
+        }
+        assertEquals(sorted("/after-failure " + List.of(), "/after-failure " + List.of(), "/after-failure " + List.of(),
+                "/bob " + List.of("Bearer " + bob)), arrived(4));
     }
 
     @Test

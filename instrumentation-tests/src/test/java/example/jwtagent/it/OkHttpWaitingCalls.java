@@ -67,6 +67,14 @@ final class OkHttpWaitingCalls {
         return 200;
     }
 
+    /** Cancels the shared client's calls if a test left it (it failed before cancelling them): the next test starts with a new one. */
+    static synchronized void forgetTheSharedClient() {
+        if (shared != null) {
+            shared.dispatcher().cancelAll();
+        }
+        shared = null;
+    }
+
     /** How many calls wait in the dispatcher's queue. */
     static synchronized int waiting() {
         return shared == null ? 0 : shared.dispatcher().queuedCallsCount();

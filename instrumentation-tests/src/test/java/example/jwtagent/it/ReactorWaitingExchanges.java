@@ -73,6 +73,16 @@ final class ReactorWaitingExchanges {
         return 200;
     }
 
+    /** Disposes the shared pool if a test left one (it failed before disposing it): the next test starts with a new one. */
+    static synchronized void forgetTheSharedPool() {
+        if (pool != null) {
+            pool.dispose();
+        }
+        pool = null;
+        shared = null;
+        metrics = null;
+    }
+
     /** How many exchanges wait to acquire the connection. */
     static int waiting() {
         ConnectionPoolMetrics seen = metrics;

@@ -1,5 +1,6 @@
 package example.jwtagent.it;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,6 +33,13 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     @Override
     TestServer startService() throws Exception {
         return new TomcatJakartaServer(2);
+    }
+
+    /** A test that failed before bob's request ended its exchanges leaves its client to no other test. */
+    @AfterEach
+    void forgetSharedClients() {
+        ReactorWaitingExchanges.forgetTheSharedPool();
+        OkHttpWaitingCalls.forgetTheSharedClient();
     }
 
     /** {@code dispose()}, and {@code disposeLater().block()} as Spring's {@code ReactorResourceFactory} calls it. */

@@ -26,8 +26,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * thread (alice's goes on). Neither error handler's call may carry bob's token; they carry none.
  * Before, both carried bob's.
  *
- * <p>OkHttp: bob cancels every call of the client's dispatcher. Each callback then runs on the
- * client's threads with the token of the caller who enqueued it, never bob's.
+ * <p>OkHttp: bob cancels every call of the client's dispatcher. Each callback's call then carries
+ * the token of the caller who enqueued it, or none, never bob's.
  */
 class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTest {
     @Override
@@ -42,7 +42,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
         OkHttpWaitingCalls.forgetTheSharedClient();
     }
 
-    /** {@code dispose()}, and {@code disposeLater().block()} as Spring's {@code ReactorResourceFactory} calls it. */
+    /** {@code dispose()}, and the blocking {@code disposeLater().block()}. */
     @ParameterizedTest
     @ValueSource(strings = {"reactor-dispose-of-the-waiting-then-call", "reactor-blocking-dispose-of-the-waiting-then-call"})
     void reactorNettyPoolDisposedByAnotherCallerFailsTheWaitingExchangesWithoutThatCallersToken(String dispose) throws Exception {

@@ -110,8 +110,8 @@ final class JdkHeldExchanges {
         return URLDecoder.decode(query.substring(query.indexOf("then=") + "then=".length()), StandardCharsets.UTF_8);
     }
 
-    /** A call with {@code HttpURLConnection} from inside one of the client's callbacks, which take no checked exceptions. */
-    private static void callFromACallback(String url) {
+    /** A call with {@code HttpURLConnection} without a header of its own, from inside a client's callback, which takes no checked exceptions. */
+    static void callFromACallback(String url) {
         try {
             DownstreamClients.urlConnection(url, null);
         } catch (Exception e) {

@@ -44,7 +44,7 @@ final class OkHttpWaitingCalls {
         shared().newCall(request.build()).enqueue(new Callback() {
             @Override
             public void onFailure(Call call, IOException failure) {
-                callThen();
+                JdkHeldExchanges.callFromACallback(then);
             }
 
             @Override
@@ -52,15 +52,7 @@ final class OkHttpWaitingCalls {
                 try (Response held = response) {
                     held.body().string();
                 } catch (IOException failure) {
-                    callThen();
-                }
-            }
-
-            private void callThen() {
-                try {
-                    DownstreamClients.urlConnection(then, null);
-                } catch (IOException e) {
-                    throw new IllegalStateException("the call from the callback failed", e);
+                    JdkHeldExchanges.callFromACallback(then);
                 }
             }
         });

@@ -63,13 +63,7 @@ final class ReactorWaitingExchanges {
                 .get().uri(url)
                 .responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
                 .subscribe(body -> {
-                }, failure -> {
-                    try {
-                        DownstreamClients.urlConnection(then, null);
-                    } catch (Exception e) {
-                        throw new IllegalStateException("the call from the error handler failed", e);
-                    }
-                });
+                }, failure -> JdkHeldExchanges.callFromACallback(then));
         return 200;
     }
 

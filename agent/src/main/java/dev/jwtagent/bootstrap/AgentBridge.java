@@ -25,7 +25,6 @@ public final class AgentBridge {
     private static volatile String inboundHeader = "Authorization";
     private static volatile String outboundHeader = "Authorization";
     private static volatile Method jdkSetSystemHeader;
-    private static volatile Method messageHeaderFindValue;
     /**
      * Tokens captured by {@link #captureToken} ({@link CarriedToken}) and by {@link #captureTokenFor}
      * (the token and a target), keyed weakly by the identity of their owner.
@@ -147,30 +146,6 @@ public final class AgentBridge {
             method.invoke(httpRequestImpl, name, value);
         } catch (Throwable fault) {
             internalFault("java.net.http header", fault);
-        }
-    }
-
-    /**
-     * Whether the JDK's internal header list of an {@code HttpURLConnection} holds {@code name}.
-     * The public getter hides {@code Authorization}, so a value the application set is only
-     * visible here; the agent exports the package to this module before it rewrites
-     * {@code HttpURLConnection} (see {@code BridgeExports}).
-     */
-    public static boolean messageHeaderHas(Object messageHeader, String name) {
-        if (messageHeader == null) {
-            return false;
-        }
-        try {
-            Method method = messageHeaderFindValue;
-            if (method == null) {
-                method = messageHeader.getClass().getMethod("findValue", String.class);
-                messageHeaderFindValue = method;
-            }
-            return method.invoke(messageHeader, name) != null;
-        } catch (Throwable fault) {
-            internalFault("HttpURLConnection headers", fault);
-            // Unknown: assume the application set it, so that nothing is overwritten.
-            return true;
         }
     }
 

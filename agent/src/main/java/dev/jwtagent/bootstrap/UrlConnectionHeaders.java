@@ -2,71 +2,151 @@ package dev.jwtagent.bootstrap;
 
 import java.lang.ref.ReferenceQueue;
 import java.lang.reflect.Method;
+import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The header the agent added to an {@code HttpURLConnection}, kept while the connection lives.
- * When the JDK follows a redirect it re-sends every header but {@code Authorization} (which it drops
- * only for another destination), and on a 305 it re-sends them all through the proxy that the
- * response names. So after each redirect the agent decides again for the new destination, and
- * takes its header back when the token may not go there, or always on a 305.
+ * The header the agent adds to an {@code HttpURLConnection}'s requests, decided as the JDK writes
+ * each one: after the JDK has put its own headers in, its cached credentials among them, so that
+ * credentials it would send preemptively go in the token's place instead of waiting for a
+ * challenge the token cannot answer.
+ *
+ * <p>The JDK writes a request in the connection's {@code writeRequests()}, which hands the finished
+ * header list ({@code sun.net.www.MessageHeader}) to its {@code HttpClient}: the first is recorded
+ * for this thread in {@link #writing}, the second calls {@link #sending}. The first write of a
+ * connection is decided as a call of its own; a later one (a redirect the JDK follows, a retry
+ * after a challenge or a failed write) gets the header again only when the redirect's new
+ * destination may have it ({@link #redirected}) and the request carries no header of that name
+ * (the credentials that answer a challenge replace the token).
  */
 public final class UrlConnectionHeaders {
     private static final int USE_PROXY = 305;
-    private static final Map<AgentBridge.IdentityKey, Added> ADDED = new HashMap<>();
+    /** What {@link #writing} returns when no token is current: nothing was recorded. */
+    private static final Object NOT_RECORDED = new Object();
+    private static final ThreadLocal<Object> WRITING = new ThreadLocal<>();
+    private static final Map<AgentBridge.IdentityKey, Decided> DECIDED = new HashMap<>();
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
     private static volatile Method findValue;
+    private static volatile Method set;
     private static volatile Method remove;
 
     private UrlConnectionHeaders() {
     }
 
-    /** The agent added {@code value} to {@code connection} for the token current now. */
-    public static void added(Object connection, String value) {
-        CarriedToken token = TokenCarrier.current();
-        if (connection == null || token == null) {
+    /**
+     * {@code connection} begins to write its request on this thread. Returns what to hand to
+     * {@link #doneWriting} when it is done.
+     */
+    public static Object writing(Object connection) {
+        if (TokenCarrier.current() == null) {
+            // No token: nothing will be added, and no later write of this call can have one either.
+            return NOT_RECORDED;
+        }
+        Object outer = WRITING.get();
+        WRITING.set(connection);
+        return outer;
+    }
+
+    /** The write {@link #writing} recorded is over (also when it threw). */
+    public static void doneWriting(Object outer) {
+        if (outer == NOT_RECORDED) {
             return;
         }
-        synchronized (ADDED) {
-            Object gone;
-            while ((gone = COLLECTED.poll()) != null) {
-                ADDED.remove(gone);
+        if (outer == null) {
+            WRITING.remove();
+        } else {
+            // A write that failed is written again from within the first (on a new connection).
+            WRITING.set(outer);
+        }
+    }
+
+    /** The JDK is about to write {@code requests}, the header list of the connection this thread writes. */
+    public static void sending(Object requests) {
+        try {
+            Object writing = WRITING.get();
+            if (!(writing instanceof HttpURLConnection) || requests == null) {
+                return;
             }
-            ADDED.put(new AgentBridge.IdentityKey(connection, COLLECTED), new Added(token, value));
+            HttpURLConnection connection = (HttpURLConnection) writing;
+            String name = AgentBridge.outboundHeader();
+            Decided decided = decidedFor(connection);
+            if (decided == null) {
+                CarriedToken token = TokenCarrier.current();
+                if (token == null) {
+                    return;
+                }
+                URL url = connection.getURL();
+                String value = AgentBridge.outboundValue(url.getProtocol(), url.getHost(), url.getPort(),
+                        call(findValueMethod(requests), requests, name) != null);
+                remember(connection, new Decided(token, value));
+                if (value != null) {
+                    setHeader(requests, name, value);
+                }
+                return;
+            }
+            // A later write of the same call: the header goes again where the last redirect allowed it,
+            // unless the request has one (credentials that answer a challenge, or the header kept).
+            if (decided.value != null && decided.mayGo && call(findValueMethod(requests), requests, name) == null) {
+                setHeader(requests, name, decided.value);
+            }
+        } catch (Throwable fault) {
+            // The call goes on as the JDK made it, without the token.
+            AgentBridge.internalFault("HttpURLConnection headers", fault);
         }
     }
 
     /**
      * The JDK has followed a redirect of {@code connection} ({@code status}) to {@code url}, with
-     * {@code requests} and {@code userHeaders} its header lists ({@code sun.net.www.MessageHeader}).
+     * {@code requests} its header list. The new destination is decided once, here: when the token
+     * may not go there, or always after a 305 (the same request sent through a proxy the response
+     * names), the agent's own value is taken out of the list (the JDK keeps a header that is not
+     * {@code Authorization}) and no later write of the call adds it again.
      */
-    public static void redirected(Object connection, URL url, int status, Object requests, Object userHeaders) {
+    public static void redirected(Object connection, URL url, int status, Object requests) {
         try {
-            Added added;
-            synchronized (ADDED) {
-                added = ADDED.get(new AgentBridge.IdentityKey(connection, null));
-            }
-            if (added == null || (status != USE_PROXY
-                    && AgentBridge.outboundRedirectAllowed(added.token, url.getProtocol(), url.getHost(), url.getPort()))) {
+            Decided decided = decidedFor(connection);
+            if (decided == null || decided.value == null) {
                 return;
             }
-            String name = AgentBridge.outboundHeader();
-            // Only the agent's own value: a header the application set after all is left to it.
-            if (added.value.equals(call(findValueMethod(requests), requests, name))) {
-                call(removeMethod(requests), requests, name);
-                if (userHeaders != null) {
-                    call(removeMethod(userHeaders), userHeaders, name);
-                }
+            if (status == USE_PROXY) {
+                decided.throughNamedProxy = true;
             }
-            // Forgotten only once the header is gone: after a fault, the next redirect tries again.
-            synchronized (ADDED) {
-                ADDED.remove(new AgentBridge.IdentityKey(connection, null));
+            decided.mayGo = !decided.throughNamedProxy
+                    && AgentBridge.outboundRedirectAllowed(decided.token, url.getProtocol(), url.getHost(), url.getPort());
+            String name = AgentBridge.outboundHeader();
+            // Only the agent's own value: a header the application set is left to it.
+            if (!decided.mayGo && requests != null && decided.value.equals(call(findValueMethod(requests), requests, name))) {
+                call(removeMethod(requests), requests, name);
             }
         } catch (Throwable fault) {
             AgentBridge.outboundRedirectFault(fault);
         }
+    }
+
+    private static Decided decidedFor(Object connection) {
+        synchronized (DECIDED) {
+            return DECIDED.get(new AgentBridge.IdentityKey(connection, null));
+        }
+    }
+
+    private static void remember(Object connection, Decided decided) {
+        synchronized (DECIDED) {
+            Object gone;
+            while ((gone = COLLECTED.poll()) != null) {
+                DECIDED.remove(gone);
+            }
+            DECIDED.put(new AgentBridge.IdentityKey(connection, COLLECTED), decided);
+        }
+    }
+
+    private static void setHeader(Object requests, String name, String value) throws ReflectiveOperationException {
+        Method method = set;
+        if (method == null) {
+            set = method = requests.getClass().getMethod("set", String.class, String.class);
+        }
+        method.invoke(requests, name, value);
     }
 
     private static Method findValueMethod(Object messageHeader) throws NoSuchMethodException {
@@ -93,11 +173,16 @@ public final class UrlConnectionHeaders {
         return method.invoke(target, argument);
     }
 
-    private static final class Added {
+    /** A call's decision: the token current at its first write and the value added then (null: none). */
+    private static final class Decided {
         final CarriedToken token;
         final String value;
+        /** Whether the destination of the latest hop may have the header. */
+        volatile boolean mayGo = true;
+        /** Set by a 305: no later hop of the call gets the header. */
+        volatile boolean throughNamedProxy;
 
-        Added(CarriedToken token, String value) {
+        Decided(CarriedToken token, String value) {
             this.token = token;
             this.value = value;
         }

@@ -14,7 +14,7 @@ final class Ignored {
     private static final String[][] RULES = {
             {"java.", "java.util.concurrent.", "java.lang.Thread", "java.lang.VirtualThread"},
             {"jdk.", "jdk.internal.net.http."},
-            {"sun.", "sun.net.www.protocol.http."},
+            {"sun.", "sun.net.www.protocol.http.", "sun.net.www.http.HttpClient"},
             {"javax.", "javax.servlet."},
             {"com.sun."},
             {"dev.jwtagent."},

@@ -1,7 +1,5 @@
 package dev.jwtagent.outbound;
 
-import dev.jwtagent.bootstrap.AgentBridge;
-import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.bootstrap.UrlConnectionHeaders;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -11,15 +9,19 @@ import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.HttpURLConnection;
-import java.net.URL;
 
 /**
  * {@code java.net.HttpURLConnection} (HTTP and HTTPS: the HTTPS implementation delegates to the
- * same class). The header is added just before the connection is made; headers cannot change after,
- * but for a redirect the JDK follows, after which the agent decides again ({@link UrlConnectionHeaders}).
+ * same class). The header is decided as the JDK writes each request, after it has added its own
+ * headers (preemptive credentials among them): the connection's {@code writeRequests()} is recorded
+ * for its thread, and the JDK {@code HttpClient}'s {@code writeRequests} it calls with the finished
+ * header list decides and adds ({@link UrlConnectionHeaders}). A proxy tunnel's {@code CONNECT} is
+ * written through another method and never gets the header. After a redirect the JDK follows, the
+ * agent decides again for the new destination.
  */
 public final class HttpUrlConnectionInstrumentation implements AgentInstrumentation {
     static final String IMPLEMENTATION = "sun.net.www.protocol.http.HttpURLConnection";
+    static final String JDK_HTTP_CLIENT = "sun.net.www.http.HttpClient";
 
     @Override
     public String name() {
@@ -29,36 +31,43 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
     @Override
     public Rules install(Rules rules, AdviceSupport support) {
         return rules.type(TypeMatch.named(IMPLEMENTATION))
-                .transform(support.advice(MethodMatch.named("connect", "getOutputStream", "getInputStream").arguments(0),
-                        HttpUrlConnectionInstrumentation.class, "ConnectAdvice"))
+                .transform(support.advice(MethodMatch.named("writeRequests").arguments(0),
+                        HttpUrlConnectionInstrumentation.class, "WriteAdvice"))
                 .transform(support.advice(MethodMatch.named("followRedirect0").arguments(3),
                         HttpUrlConnectionInstrumentation.class, "RedirectAdvice"))
-                // AgentBridge.messageHeaderHas reads the user's headers (a sun.net.www.MessageHeader).
-                .exportingToBridge("java.base", "sun.net.www");
+                // UrlConnectionHeaders reads and changes the request's headers (a sun.net.www.MessageHeader);
+                // the JDK's HttpClient below hands them over only after this class has been rewritten.
+                .exportingToBridge("java.base", "sun.net.www")
+                .type(TypeMatch.named(JDK_HTTP_CLIENT))
+                // Only the three-argument form: the tunnel's CONNECT is written with the two-argument one.
+                .transform(support.advice(MethodMatch.named("writeRequests").arguments(3),
+                        HttpUrlConnectionInstrumentation.class, "SendAdvice"));
     }
 
-    public static final class ConnectAdvice {
-        private ConnectAdvice() {
+    /** The connection writes its request: recorded for the thread while it does. */
+    public static final class WriteAdvice {
+        private WriteAdvice() {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This HttpURLConnection connection,
-                                 @Advice.FieldValue("connected") boolean connected,
-                                 @Advice.FieldValue("connecting") boolean connecting,
-                                 @Advice.FieldValue("userHeaders") Object userHeaders) {
-            // connect, getOutputStream and getInputStream each set "connecting" first: only the
-            // first of them decides, and never after headers can no longer change.
-            if (connected || connecting || TokenCarrier.current() == null) {
-                return;
-            }
-            String name = AgentBridge.outboundHeader();
-            URL url = connection.getURL();
-            String value = AgentBridge.outboundValue(url.getProtocol(), url.getHost(), url.getPort(),
-                    AgentBridge.messageHeaderHas(userHeaders, name));
-            if (value != null) {
-                connection.setRequestProperty(name, value);
-                UrlConnectionHeaders.added(connection, value);
-            }
+        public static Object enter(@Advice.This Object connection) {
+            return UrlConnectionHeaders.writing(connection);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object outer) {
+            UrlConnectionHeaders.doneWriting(outer);
+        }
+    }
+
+    /** The finished header list, just before it is written: where the agent decides and adds. */
+    public static final class SendAdvice {
+        private SendAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object requests) {
+            UrlConnectionHeaders.sending(requests);
         }
     }
 
@@ -71,10 +80,9 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
         public static void exit(@Advice.This HttpURLConnection connection,
                                 @Advice.Argument(1) int status,
                                 @Advice.Return boolean followed,
-                                @Advice.FieldValue("requests") Object requests,
-                                @Advice.FieldValue("userHeaders") Object userHeaders) {
+                                @Advice.FieldValue("requests") Object requests) {
             if (followed) {
-                UrlConnectionHeaders.redirected(connection, connection.getURL(), status, requests, userHeaders);
+                UrlConnectionHeaders.redirected(connection, connection.getURL(), status, requests);
             }
         }
     }

@@ -22,6 +22,7 @@ class IgnoredTest {
     void theJdkClassesTheAgentRewritesAndEverythingElseAreLookedAt() {
         for (String name : new String[] {"java.util.concurrent.ThreadPoolExecutor", "java.lang.Thread", "java.lang.ThreadBuilders$BoundVirtualThread",
                 "java.lang.VirtualThread", "jdk.internal.net.http.HttpRequestImpl", "sun.net.www.protocol.http.HttpURLConnection",
+                "sun.net.www.http.HttpClient",
                 "javax.servlet.http.HttpServlet", "jakarta.servlet.http.HttpServlet", "org.apache.catalina.core.ApplicationFilterChain",
                 "okhttp3.OkHttpClient", "com.example.Service"}) {
             assertFalse(ignored.name(name), name);

@@ -12,7 +12,7 @@ import java.net.http.HttpResponse;
  * the way each documents for answering a server's {@code 401} challenge, not preemptively: a
  * {@code java.net.Authenticator}, a credentials provider, OkHttp's {@code Authenticator}. Each call
  * builds its client anew, so no call starts with credentials cached from an earlier one, except
- * {@link #jdkSendReused}.
+ * {@link #jdkSendReused}, {@link #urlConnectionReused} and {@link #urlConnectionStreamingPostReused}.
  */
 final class ChallengeAnsweringClients {
     static final String USER = "service";
@@ -23,20 +23,66 @@ final class ChallengeAnsweringClients {
     private ChallengeAnsweringClients() {
     }
 
-    private static final Authenticator AUTHENTICATOR = new Authenticator() {
+    private static final Authenticator AUTHENTICATOR = new ServiceAuthenticator();
+
+    /**
+     * The authenticator of every {@code *Reused} {@code HttpURLConnection} call. The JDK caches the
+     * credentials that answered a challenge per authenticator, for the whole JVM, and sends them
+     * preemptively on that authenticator's next request to the same server.
+     */
+    private static final Authenticator REUSED_URL_CONNECTION_AUTHENTICATOR = new ServiceAuthenticator();
+
+    private static final class ServiceAuthenticator extends Authenticator {
         @Override
         protected PasswordAuthentication getPasswordAuthentication() {
             return new PasswordAuthentication(USER, PASSWORD.toCharArray());
         }
-    };
+    }
 
     /** One JDK client for every call, which keeps the credentials that answered a challenge and sends them preemptively. */
     private static final HttpClient REUSED_JDK = HttpClient.newBuilder().authenticator(AUTHENTICATOR).build();
 
     static int urlConnection(String url, String authorization) throws Exception {
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-        connection.setAuthenticator(AUTHENTICATOR);
+        // An authenticator of its own: nothing the JDK cached for an earlier call's is sent.
+        connection.setAuthenticator(new ServiceAuthenticator());
         return DownstreamClients.urlConnection(connection, authorization);
+    }
+
+    static int urlConnectionReused(String url, String authorization) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        connection.setAuthenticator(REUSED_URL_CONNECTION_AUTHENTICATOR);
+        return DownstreamClients.urlConnection(connection, authorization);
+    }
+
+    /**
+     * A POST whose body is streamed (fixed length), which {@code HttpURLConnection} cannot send
+     * again: a challenge to it fails the call with {@code HttpRetryException}, so it succeeds only
+     * when the credentials go with it at once.
+     */
+    static int urlConnectionStreamingPostReused(String url, String authorization) throws Exception {
+        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+        connection.setAuthenticator(REUSED_URL_CONNECTION_AUTHENTICATOR);
+        byte[] body = "{\"order\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        connection.setRequestMethod("POST");
+        connection.setDoOutput(true);
+        connection.setFixedLengthStreamingMode(body.length);
+        connection.setRequestProperty("Content-Type", "application/json");
+        connection.setConnectTimeout(5000);
+        connection.setReadTimeout(5000);
+        if (authorization != null) {
+            connection.setRequestProperty("Authorization", authorization);
+        }
+        try (java.io.OutputStream out = connection.getOutputStream()) {
+            out.write(body);
+        }
+        int status = connection.getResponseCode();
+        try (java.io.InputStream in = status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+            if (in != null) {
+                in.readAllBytes();
+            }
+        }
+        return status;
     }
 
     static int jdkSend(String url, String authorization) throws Exception {

@@ -104,6 +104,8 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-async-through-proxy", (url, auth) -> ProxiedClients.okHttpAsync(url, auth));
         CLIENTS.put("webclient-through-proxy", (url, auth) -> SpringClients.webClientBlockThroughProxy(url, auth));
         CLIENTS.put("url-connection-answering-challenge", (url, auth) -> ChallengeAnsweringClients.urlConnection(url, auth));
+        CLIENTS.put("url-connection-answering-challenge-reused", (url, auth) -> ChallengeAnsweringClients.urlConnectionReused(url, auth));
+        CLIENTS.put("url-connection-streaming-post-reused", (url, auth) -> ChallengeAnsweringClients.urlConnectionStreamingPostReused(url, auth));
         CLIENTS.put("jdk-send-answering-challenge", (url, auth) -> ChallengeAnsweringClients.jdkSend(url, auth));
         CLIENTS.put("jdk-send-answering-challenge-reused", (url, auth) -> ChallengeAnsweringClients.jdkSendReused(url, auth));
         CLIENTS.put("apache4-answering-challenge", (url, auth) -> ChallengeAnsweringClients.apache4(url, auth));

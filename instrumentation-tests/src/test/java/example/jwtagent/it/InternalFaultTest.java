@@ -192,15 +192,18 @@ class InternalFaultTest {
 
     /**
      * An application that touched a connection before a token was current (here getOutputStream
-     * without doOutput: refused, but the connection is now "connecting") and sends it while one
-     * is: the header can no longer be added. The call must still succeed, without the token.
+     * without doOutput: refused, but the connection is now "connecting", and no header can be set
+     * on it any more) and sends it while one is. The call must succeed; and since the agent adds
+     * its header as the JDK writes the request, not through the connection's setters, the request
+     * carries the token (before that change, it went without).
      */
     @Test
-    void aHeaderThatCanNoLongerBeWrittenLeavesTheCallToSucceedWithoutTheToken() throws Exception {
+    void aConnectionTouchedBeforeATokenWasCurrentGetsTheTokenWhenSent() throws Exception {
         try (Downstream downstream = new Downstream()) {
             HttpURLConnection connection = (HttpURLConnection) new URL(downstream.allowedUrl("/late")).openConnection();
             assertThrows(ProtocolException.class, connection::getOutputStream);
-            int status = withToken(Tokens.valid("alice"), () -> {
+            String token = Tokens.valid("alice");
+            int status = withToken(token, () -> {
                 int code = connection.getResponseCode();
                 try (InputStream body = connection.getInputStream()) {
                     body.readAllBytes();
@@ -208,7 +211,7 @@ class InternalFaultTest {
                 return code;
             });
             assertEquals(200, status, "the application's call succeeds");
-            assertEquals(List.of(), downstream.takeAuthorization(), "and goes without the token");
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "with the token");
         }
     }
 

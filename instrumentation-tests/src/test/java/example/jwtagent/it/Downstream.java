@@ -54,6 +54,14 @@ public final class Downstream implements AutoCloseable {
         return new Downstream(null, 200, false, 0, false, true);
     }
 
+    /**
+     * A downstream service over HTTPS with {@link TestTls}'s certificate for {@code localhost};
+     * with {@code redirectTo}, every request is answered with a 302 to it.
+     */
+    public static Downstream https(String redirectTo) throws Exception {
+        return new Downstream(redirectTo, 302, false, 0, false, false, TestTls.server().getSocketFactory());
+    }
+
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
         this(redirectTo, status, http2Only, delayMillis, false, false);
     }
@@ -64,6 +72,14 @@ public final class Downstream implements AutoCloseable {
 
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis, boolean cacheable, boolean webSockets)
             throws IOException {
+        this(redirectTo, status, http2Only, delayMillis, cacheable, webSockets, null);
+    }
+
+    private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis, boolean cacheable, boolean webSockets,
+                       javax.net.ssl.SSLSocketFactory tls) throws IOException {
+        if (tls != null) {
+            server.useHttps(tls);
+        }
         if (http2Only) {
             server.setProtocols(List.of(okhttp3.Protocol.H2_PRIOR_KNOWLEDGE));
         }
@@ -93,12 +109,16 @@ public final class Downstream implements AutoCloseable {
 
     /** The URL under the name the test JVM's agent allows ({@code localhost}). */
     public String allowedUrl(String path) {
-        return "http://localhost:" + server.getPort() + path;
+        return scheme() + "://localhost:" + server.getPort() + path;
     }
 
     /** The same server under a name the test JVM's agent does not allow ({@code 127.0.0.1}). */
     public String notAllowedUrl(String path) {
-        return "http://127.0.0.1:" + server.getPort() + path;
+        return scheme() + "://127.0.0.1:" + server.getPort() + path;
+    }
+
+    private String scheme() {
+        return server.url("/").isHttps() ? "https" : "http";
     }
 
     /** The next recorded request; fails the test if none arrives within 10 seconds. */

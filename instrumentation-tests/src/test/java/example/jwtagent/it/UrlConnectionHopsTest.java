@@ -52,6 +52,25 @@ class UrlConnectionHopsTest {
         }
     }
 
+    /**
+     * Over HTTPS the JDK writes through its HTTPS connection and client classes, which inherit the
+     * methods the agent rewrites: the allowed host gets the token, and a redirect to a host that is
+     * not allowed does not.
+     */
+    @Test
+    void overHttpsTheAllowedHostGetsTheTokenAndARedirectElsewhereDoesNot() throws Exception {
+        try (Downstream target = Downstream.https(null);
+             Downstream redirector = Downstream.https(target.notAllowedUrl("/landing"))) {
+            String token = Tokens.valid("alice");
+            assertEquals("200", ClientContractTest.call(service, "url-connection-https", target.allowedUrl("/orders"), token, null)
+                    .field("downstream"));
+            assertEquals(List.of("Bearer " + token), target.takeAuthorization(), "the allowed host, over HTTPS");
+            ClientContractTest.call(service, "url-connection-https", redirector.allowedUrl("/start"), token, null);
+            assertEquals(List.of("Bearer " + token), redirector.takeAuthorization(), "the first hop");
+            assertEquals(List.of(), target.takeAuthorization(), "the redirect target under a name that is not allowed");
+        }
+    }
+
     /** A 305 sends the same request through the proxy the answer names: never with the token. */
     @Test
     void useProxyAnswerNeverSendsTheTokenThroughTheProxyItNames() throws Exception {

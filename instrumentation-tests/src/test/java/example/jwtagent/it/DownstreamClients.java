@@ -29,6 +29,7 @@ public final class DownstreamClients {
     static {
         CLIENTS.put("url-connection", DownstreamClients::urlConnection);
         CLIENTS.put("url-connection-https", (url, auth) -> TestTls.urlConnectionGet(url, auth));
+        CLIENTS.put("jdk-send-https-shared", (url, auth) -> TestTls.jdkClient().send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());
         CLIENTS.put("jdk-async-held-then-call-on-error", (url, auth) -> JdkHeldExchanges.start(url, auth));

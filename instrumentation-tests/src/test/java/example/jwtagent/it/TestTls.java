@@ -22,6 +22,7 @@ final class TestTls {
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static SSLContext server;
     private static SSLContext client;
+    private static java.net.http.HttpClient jdkClient;
 
     private TestTls() {
     }
@@ -41,6 +42,14 @@ final class TestTls {
         HttpsURLConnection connection = (HttpsURLConnection) new URL(url).openConnection();
         connection.setSSLSocketFactory(client().getSocketFactory());
         return DownstreamClients.urlConnection((HttpURLConnection) connection, authorization);
+    }
+
+    /** One JDK client for every call, over HTTPS trusting only this certificate: HTTP/2 where the server offers it. */
+    static synchronized java.net.http.HttpClient jdkClient() throws Exception {
+        if (jdkClient == null) {
+            jdkClient = java.net.http.HttpClient.newBuilder().sslContext(client()).version(java.net.http.HttpClient.Version.HTTP_2).build();
+        }
+        return jdkClient;
     }
 
     private static void make() throws Exception {

@@ -34,6 +34,10 @@ import java.util.Map;
  * names the lambda, whichever thread subscribes to it), in the HTTP/1.1 pool and the HTTP/2 one:
  * a request that disposes or drains a shared pool does not hand its token to other callers'
  * handlers. Its own exchange needs none there: the header is decided with the captured token.
+ * A pool that evicts idle connections in the background schedules its timer ({@code
+ * scheduleEviction}) with no token too: the pool is made during its first caller's request, and
+ * the timer, which reschedules itself for as long as the pool lives, would otherwise keep that
+ * caller's token and run the application's eviction predicate and metrics with it.
  *
  * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
@@ -58,7 +62,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0),
                         ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"))
                 .type(TypeMatch.named(POOLS).inLoadersWithAnyOf(POOLS))
-                .transform(Around.hidingToken(MethodMatch.named("drainLoop").arguments(0).or(MethodMatch.nameStartsWith("lambda$disposeLater$"))));
+                .transform(Around.hidingToken(MethodMatch.named("drainLoop", "scheduleEviction").arguments(0)
+                        .or(MethodMatch.nameStartsWith("lambda$disposeLater$"))));
     }
 
     public static final class CaptureAdvice {

@@ -39,6 +39,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     @AfterEach
     void forgetSharedClients() {
         ReactorWaitingExchanges.forgetTheSharedPool();
+        ReactorEvictionTimer.forgetThePool();
         OkHttpWaitingCalls.forgetTheSharedClient();
     }
 
@@ -76,6 +77,31 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
         }
         assertEquals(sorted("/after-failure " + List.of(), "/after-failure " + List.of(), "/after-failure " + List.of(),
                 "/bob " + List.of("Bearer " + bob)), arrived(4));
+    }
+
+    /**
+     * A pool that evicts idle connections in the background, made by alice's exchange, its first.
+     * Its timer runs the application's eviction predicate on Reactor's scheduler for as long as the
+     * pool lives, for every caller's connections; a call made from it carries no token. Before, it
+     * carried alice's: the timer was first scheduled during her request and kept her token. Over
+     * HTTP/1.1 and over HTTP/2 (h2c with prior knowledge, to a downstream that speaks only that),
+     * whose pool Reactor Netty keeps apart.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"reactor-new-evicting-pool", "reactor-new-evicting-pool-h2c"})
+    void reactorNettyEvictionTimerMadeInOneCallersRequestKeepsNoToken(String client) throws Exception {
+        String alice = Tokens.valid("alice");
+        String then = "?then=" + URLEncoder.encode(downstream.allowedUrl("/from-the-timer"), StandardCharsets.UTF_8);
+        if (client.endsWith("-h2c")) {
+            try (Downstream http2 = Downstream.http2Only()) {
+                ClientContractTest.call(service, client, http2.allowedUrl("/alice" + then), alice, null);
+                assertEquals(List.of("Bearer " + alice), http2.takeAuthorization(), "alice's exchange");
+                assertEquals(List.of("/from-the-timer " + List.of()), arrived(1));
+            }
+        } else {
+            ClientContractTest.call(service, client, downstream.allowedUrl("/alice" + then), alice, null);
+            assertEquals(sorted("/alice " + List.of("Bearer " + alice), "/from-the-timer " + List.of()), arrived(2));
+        }
     }
 
     @Test

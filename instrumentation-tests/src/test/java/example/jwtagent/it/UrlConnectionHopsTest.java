@@ -34,10 +34,8 @@ class UrlConnectionHopsTest {
     void aRedirectToAnotherAllowedDestinationGetsTheToken() throws Exception {
         try (Downstream target = new Downstream();
              Downstream redirector = new Downstream(target.allowedUrl("/landing"))) {
-            String token = Tokens.valid("alice");
-            ClientContractTest.call(service, "url-connection", redirector.allowedUrl("/start"), token, null);
-            assertEquals(List.of("Bearer " + token), redirector.takeAuthorization(), "the first hop");
-            assertEquals(List.of("Bearer " + token), target.takeAuthorization(), "the redirect target, allowed too");
+            String bearer = "Bearer " + Tokens.valid("alice");
+            assertEquals(List.of(List.of(bearer), List.of(bearer)), hops("url-connection", redirector, target, bearer, null));
         }
     }
 
@@ -45,10 +43,8 @@ class UrlConnectionHopsTest {
     void aRedirectToAHostThatIsNotAllowedCarriesNoToken() throws Exception {
         try (Downstream target = new Downstream();
              Downstream redirector = new Downstream(target.notAllowedUrl("/landing"))) {
-            String token = Tokens.valid("alice");
-            ClientContractTest.call(service, "url-connection", redirector.allowedUrl("/start"), token, null);
-            assertEquals(List.of("Bearer " + token), redirector.takeAuthorization(), "the first hop");
-            assertEquals(List.of(), target.takeAuthorization(), "the redirect target");
+            String bearer = "Bearer " + Tokens.valid("alice");
+            assertEquals(List.of(List.of(bearer), List.of()), hops("url-connection", redirector, target, bearer, null));
         }
     }
 
@@ -65,9 +61,7 @@ class UrlConnectionHopsTest {
             assertEquals("200", ClientContractTest.call(service, "url-connection-https", target.allowedUrl("/orders"), token, null)
                     .field("downstream"));
             assertEquals(List.of("Bearer " + token), target.takeAuthorization(), "the allowed host, over HTTPS");
-            ClientContractTest.call(service, "url-connection-https", redirector.allowedUrl("/start"), token, null);
-            assertEquals(List.of("Bearer " + token), redirector.takeAuthorization(), "the first hop");
-            assertEquals(List.of(), target.takeAuthorization(), "the redirect target under a name that is not allowed");
+            assertEquals(List.of(List.of("Bearer " + token), List.of()), hops("url-connection-https", redirector, target, "Bearer " + token, null));
         }
     }
 
@@ -76,10 +70,8 @@ class UrlConnectionHopsTest {
     void useProxyAnswerNeverSendsTheTokenThroughTheProxyItNames() throws Exception {
         try (Downstream proxy = new Downstream();
              Downstream useProxy = new Downstream(proxy.allowedUrl("/"), 305)) {
-            String token = Tokens.valid("alice");
-            ClientContractTest.call(service, "url-connection", useProxy.allowedUrl("/start"), token, null);
-            assertEquals(List.of("Bearer " + token), useProxy.takeAuthorization(), "the first hop");
-            assertEquals(List.of(), proxy.takeAuthorization(), "the proxy the answer names");
+            String bearer = "Bearer " + Tokens.valid("alice");
+            assertEquals(List.of(List.of(bearer), List.of()), hops("url-connection", useProxy, proxy, bearer, null));
         }
     }
 
@@ -88,13 +80,23 @@ class UrlConnectionHopsTest {
     void theApplicationsOwnHeaderIsNeverJoinedOrReplacedByTheToken() throws Exception {
         try (Downstream target = new Downstream();
              Downstream redirector = new Downstream(target.allowedUrl("/landing"))) {
-            String token = Tokens.valid("alice");
-            ClientContractTest.call(service, "url-connection", redirector.allowedUrl("/start"), token, "Bearer application-own");
-            assertEquals(List.of("Bearer application-own"), redirector.takeAuthorization(), "the first hop");
+            String bearer = "Bearer " + Tokens.valid("alice");
+            List<List<String>> hops = hops("url-connection", redirector, target, bearer, "Bearer application-own");
+            assertEquals(List.of("Bearer application-own"), hops.get(0), "the first hop");
             // Whether the JDK forwards the application's header to another destination depends on its
             // version; the token is never added in its place.
-            List<String> redirected = target.takeAuthorization();
-            assertFalse(redirected.contains("Bearer " + token), "the redirect target: " + redirected);
+            assertFalse(hops.get(1).contains(bearer), "the redirect target: " + hops.get(1));
         }
+    }
+
+    /**
+     * Calls {@code first} through {@code client} with the token of {@code bearer} (and the
+     * application's own {@code Authorization} when not null); answers the {@code Authorization}
+     * values that arrived at {@code first} and then at {@code then}, where {@code first} sent it.
+     */
+    private List<List<String>> hops(String client, Downstream first, Downstream then, String bearer, String applicationAuthorization)
+            throws Exception {
+        ClientContractTest.call(service, client, first.allowedUrl("/start"), bearer.substring("Bearer ".length()), applicationAuthorization);
+        return List.of(first.takeAuthorization(), then.takeAuthorization());
     }
 }

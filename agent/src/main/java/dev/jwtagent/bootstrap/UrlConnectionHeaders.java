@@ -17,9 +17,9 @@ import java.util.Map;
  * header list ({@code sun.net.www.MessageHeader}) to its {@code HttpClient}: the first is recorded
  * for this thread in {@link #writing}, the second calls {@link #sending}. The first write of a
  * connection is decided as a call of its own; a later one (a redirect the JDK follows, a retry
- * after a challenge or a failed write) gets the header again only when the redirect's new
- * destination may have it ({@link #redirected}) and the request carries no header of that name
- * (the credentials that answer a challenge replace the token).
+ * after a challenge or a failed write) gets the header again only when every redirect so far went
+ * where the token may go ({@link #redirected}), the request carries no header of that name (the
+ * credentials that answer a challenge replace the token), and the call's token is still current.
  */
 public final class UrlConnectionHeaders {
     private static final int USE_PROXY = 305;
@@ -40,11 +40,14 @@ public final class UrlConnectionHeaders {
      * {@link #doneWriting} when it is done.
      */
     public static Object writing(Object connection) {
-        if (TokenCarrier.current() == null) {
-            // No token: nothing will be added, and no later write of this call can have one either.
+        Object outer = WRITING.get();
+        if (outer == null && TokenCarrier.current() == null) {
+            // No token, and no other call being written on this thread: nothing to add, nothing to shadow.
             return NOT_RECORDED;
         }
-        Object outer = WRITING.get();
+        // Recorded even without a token while another call is being written here (code of the
+        // application's runs inside a write: a cookie handler, a socket factory): its decision
+        // must never be taken for this connection's.
         WRITING.set(connection);
         return outer;
     }
@@ -86,9 +89,11 @@ public final class UrlConnectionHeaders {
                 }
                 return;
             }
-            // A later write of the same call: the header goes again where the last redirect allowed it,
-            // unless the request has one (credentials that answer a challenge, or the header kept).
-            if (decided.value != null && decided.mayGo && call(findValueMethod(requests), requests, name) == null) {
+            // A later write of the same call: the header goes again where the redirects allowed it,
+            // unless the request has one (credentials that answer a challenge, or the header kept),
+            // and only with the token it was decided with still current.
+            if (decided.value != null && decided.mayGo && TokenCarrier.current() == decided.token
+                    && call(findValueMethod(requests), requests, name) == null) {
                 setHeader(requests, name, decided.value);
             }
         } catch (Throwable fault) {
@@ -100,9 +105,9 @@ public final class UrlConnectionHeaders {
     /**
      * The JDK has followed a redirect of {@code connection} ({@code status}) to {@code url}, with
      * {@code requests} its header list. The new destination is decided once, here: when the token
-     * may not go there, or always after a 305 (the same request sent through a proxy the response
+     * may not go there, or always on a 305 (the same request sent through a proxy the response
      * names), the agent's own value is taken out of the list (the JDK keeps a header that is not
-     * {@code Authorization}) and no later write of the call adds it again.
+     * {@code Authorization}), and no later hop of the call gets it or is decided again.
      */
     public static void redirected(Object connection, URL url, int status, Object requests) {
         try {
@@ -110,11 +115,10 @@ public final class UrlConnectionHeaders {
             if (decided == null || decided.value == null) {
                 return;
             }
-            if (status == USE_PROXY) {
-                decided.throughNamedProxy = true;
+            if (decided.mayGo) {
+                decided.mayGo = status != USE_PROXY
+                        && AgentBridge.outboundRedirectAllowed(decided.token, url.getProtocol(), url.getHost(), url.getPort());
             }
-            decided.mayGo = !decided.throughNamedProxy
-                    && AgentBridge.outboundRedirectAllowed(decided.token, url.getProtocol(), url.getHost(), url.getPort());
             String name = AgentBridge.outboundHeader();
             // Only the agent's own value: a header the application set is left to it.
             if (!decided.mayGo && requests != null && decided.value.equals(call(findValueMethod(requests), requests, name))) {
@@ -177,10 +181,8 @@ public final class UrlConnectionHeaders {
     private static final class Decided {
         final CarriedToken token;
         final String value;
-        /** Whether the destination of the latest hop may have the header. */
+        /** Whether the latest hop may have the header: false from the first hop that may not (or a 305) on. */
         volatile boolean mayGo = true;
-        /** Set by a 305: no later hop of the call gets the header. */
-        volatile boolean throughNamedProxy;
 
         Decided(CarriedToken token, String value) {
             this.token = token;

@@ -31,7 +31,6 @@ import java.net.ProtocolException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Instant;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
@@ -203,7 +202,7 @@ class InternalFaultTest {
             HttpURLConnection connection = (HttpURLConnection) new URL(downstream.allowedUrl("/late")).openConnection();
             assertThrows(ProtocolException.class, connection::getOutputStream);
             String token = Tokens.valid("alice");
-            int status = withToken(token, () -> {
+            int status = CurrentToken.with(token, () -> {
                 int code = connection.getResponseCode();
                 try (InputStream body = connection.getInputStream()) {
                     body.readAllBytes();
@@ -261,23 +260,6 @@ class InternalFaultTest {
         } finally {
             child.close();
             jwks.close();
-        }
-    }
-
-    /**
-     * Runs {@code action} with {@code token} current, as a request's own code would. The carrier
-     * lives on the bootstrap class path; this module does not compile against the agent.
-     */
-    private static <T> T withToken(String token, Callable<T> action) throws Exception {
-        Class<?> carrier = Class.forName("dev.jwtagent.bootstrap.TokenCarrier");
-        Class<?> carried = Class.forName("dev.jwtagent.bootstrap.CarriedToken");
-        Object current = carried.getConstructor(String.class, long.class, String.class)
-                .newInstance(token, Instant.now().plusSeconds(600).toEpochMilli(), RawJws.fingerprint(token));
-        Object previous = carrier.getMethod("swap", carried).invoke(null, current);
-        try {
-            return action.call();
-        } finally {
-            carrier.getMethod("restore", carried).invoke(null, previous);
         }
     }
 

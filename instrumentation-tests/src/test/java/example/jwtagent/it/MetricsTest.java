@@ -180,6 +180,26 @@ class MetricsTest {
         }
     }
 
+    /** A call whose redirects go through two hosts that are not allowed: one refusal, on the first of them; nothing more is decided. */
+    @Test
+    void httpUrlConnectionCountsARefusedRedirectChainOnce() throws Exception {
+        try (Downstream last = new Downstream();
+             Downstream second = new Downstream(last.notAllowedUrl("/last"));
+             Downstream first = new Downstream(second.notAllowedUrl("/second"))) {
+            Map<String, Long> before = read();
+            RawHttp.Response response = get("/call?client=url-connection&url=" + URLEncoder.encode(first.allowedUrl("/first"), StandardCharsets.UTF_8),
+                    RawHttp.bearer(token("carol")));
+            assertEquals("200", response.field("downstream"));
+            Map<String, Long> after = read();
+            for (String counter : List.of("propagated", "skipped.not_allowed")) {
+                assertEquals(1L, after.get(counter) - before.get(counter), counter);
+            }
+            assertEquals(1, first.takeAuthorization().size(), "the first hop, allowed, got the token");
+            assertEquals(List.of(), second.takeAuthorization());
+            assertEquals(List.of(), last.takeAuthorization());
+        }
+    }
+
     @Test
     void keyFetchesAreCountedInAJvmWithAJwksUrl() throws Exception {
         AgentChild child = ChildAgents.get(Target.JWKS);

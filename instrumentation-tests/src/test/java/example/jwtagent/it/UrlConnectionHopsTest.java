@@ -5,10 +5,21 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.CookieHandler;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The hops of one {@code HttpURLConnection} call with the token's header {@code Authorization}:
@@ -86,6 +97,62 @@ class UrlConnectionHopsTest {
             // Whether the JDK forwards the application's header to another destination depends on its
             // version; the token is never added in its place.
             assertFalse(hops.get(1).contains(bearer), "the redirect target: " + hops.get(1));
+        }
+    }
+
+    /**
+     * Code of the application's runs inside the JDK's write of a request (here its cookie handler,
+     * asked as the redirected hop of a POST is written as a GET) and makes a call of its own there,
+     * with no token current, as a task handed over without one and run inline would. That call goes
+     * to a host that is not allowed and gets nothing of the outer call's; before, it got the outer
+     * call's header. The outer call's hops get the token as always.
+     */
+    @Test
+    void aCallWithoutATokenMadeInsideAnotherCallsWriteGetsNothingOfIt() throws Exception {
+        CookieHandler saved = CookieHandler.getDefault();
+        try (Downstream target = new Downstream();
+             Downstream redirector = new Downstream(target.allowedUrl("/landing"));
+             Downstream elsewhere = new Downstream()) {
+            AtomicBoolean called = new AtomicBoolean();
+            CookieHandler.setDefault(new CookieHandler() {
+                @Override
+                public Map<String, List<String>> get(URI uri, Map<String, List<String>> headers) throws IOException {
+                    // Asked more than once per hop; the call is made from the ask inside the JDK's write.
+                    boolean inTheWrite = Arrays.stream(new Throwable().getStackTrace())
+                            .anyMatch(frame -> frame.getMethodName().equals("writeRequests"));
+                    if (uri.getPath().equals("/landing") && inTheWrite && called.compareAndSet(false, true)) {
+                        try {
+                            CurrentToken.with(null, () -> DownstreamClients.urlConnection(elsewhere.notAllowedUrl("/inner"), null));
+                        } catch (Exception e) {
+                            throw new IOException("the inner call failed", e);
+                        }
+                    }
+                    return Map.of();
+                }
+
+                @Override
+                public void put(URI uri, Map<String, List<String>> headers) {
+                }
+            });
+            String token = Tokens.valid("alice");
+            int status = CurrentToken.with(token, () -> {
+                HttpURLConnection post = (HttpURLConnection) new URL(redirector.allowedUrl("/start")).openConnection();
+                post.setRequestMethod("POST");
+                post.setDoOutput(true);
+                try (OutputStream body = post.getOutputStream()) {
+                    body.write("{}".getBytes(StandardCharsets.UTF_8));
+                }
+                int code = post.getResponseCode();
+                post.getInputStream().readAllBytes();
+                return code;
+            });
+            assertEquals(200, status);
+            assertTrue(called.get(), "the cookie handler made its call inside the JDK's write");
+            assertEquals(List.of("Bearer " + token), redirector.takeAuthorization(), "the outer call's first hop");
+            assertEquals(List.of(), elsewhere.takeAuthorization(), "the inner call, to a host that is not allowed");
+            assertEquals(List.of("Bearer " + token), target.takeAuthorization(), "the outer call's redirected hop");
+        } finally {
+            CookieHandler.setDefault(saved);
         }
     }
 

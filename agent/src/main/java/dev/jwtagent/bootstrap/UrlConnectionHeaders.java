@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class UrlConnectionHeaders {
     private static final int USE_PROXY = 305;
-    /** What {@link #writing} returns when no token is current: nothing was recorded. */
+    /** What {@link #writing} returns when it recorded nothing (no token current, no other call being written). */
     private static final Object NOT_RECORDED = new Object();
     private static final ThreadLocal<Object> WRITING = new ThreadLocal<>();
     private static final Map<AgentBridge.IdentityKey, Decided> DECIDED = new HashMap<>();

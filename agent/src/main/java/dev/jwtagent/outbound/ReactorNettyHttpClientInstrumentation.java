@@ -37,7 +37,10 @@ import java.util.Map;
  * A pool that evicts idle connections in the background schedules its timer ({@code
  * scheduleEviction}) with no token too: the pool is made during its first caller's request, and
  * the timer, which reschedules itself for as long as the pool lives, would otherwise keep that
- * caller's token and run the application's eviction predicate and metrics with it.
+ * caller's token and run the application's eviction predicate and metrics with it. The same holds
+ * for the connection provider's timer that disposes inactive pools
+ * ({@code disposeInactivePoolsInBackground}, scheduled by {@code scheduleInactivePoolsDisposal}):
+ * it runs the application's metrics registrar as it disposes them.
  *
  * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
@@ -45,6 +48,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
     private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
     /** The pools Reactor Netty keeps its connections in: HTTP/1.1 (reactor-pool's, shaded into its core jar) and HTTP/2. */
     private static final String[] POOLS = {"reactor.netty.internal.shaded.reactor.pool.SimpleDequePool", "reactor.netty.http.client.Http2Pool"};
+    /** The connection provider that keeps a pool per remote address (its HTTP/2 one extends it). */
+    private static final String PROVIDER = "reactor.netty.resources.PooledConnectionProvider";
 
     @Override
     public String name() {
@@ -63,7 +68,9 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                         ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"))
                 .type(TypeMatch.named(POOLS).inLoadersWithAnyOf(POOLS))
                 .transform(Around.hidingToken(MethodMatch.named("drainLoop", "scheduleEviction").arguments(0)
-                        .or(MethodMatch.nameStartsWith("lambda$disposeLater$"))));
+                        .or(MethodMatch.nameStartsWith("lambda$disposeLater$"))))
+                .type(TypeMatch.named(PROVIDER).inLoadersWithAnyOf(PROVIDER))
+                .transform(Around.hidingToken(MethodMatch.named("scheduleInactivePoolsDisposal").arguments(0)));
     }
 
     public static final class CaptureAdvice {

@@ -30,6 +30,7 @@ public final class DownstreamClients {
         CLIENTS.put("url-connection", DownstreamClients::urlConnection);
         CLIENTS.put("reactor-new-evicting-pool", (url, auth) -> ReactorEvictionTimer.callOnANewEvictingPool(url, auth));
         CLIENTS.put("reactor-new-evicting-pool-h2c", (url, auth) -> ReactorEvictionTimer.callOnANewEvictingHttp2Pool(url, auth));
+        CLIENTS.put("reactor-new-provider-disposing-inactive-pools", (url, auth) -> ReactorInactivePools.callOnANewProvider(url, auth));
         CLIENTS.put("url-connection-https", (url, auth) -> TestTls.urlConnectionGet(url, auth));
         CLIENTS.put("jdk-send-https-shared", (url, auth) -> TestTls.jdkClient().send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());

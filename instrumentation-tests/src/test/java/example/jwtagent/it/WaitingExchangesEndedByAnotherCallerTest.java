@@ -40,6 +40,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     void forgetSharedClients() {
         ReactorWaitingExchanges.forgetTheSharedPool();
         ReactorEvictionTimer.forgetThePool();
+        ReactorInactivePools.forgetTheProvider();
         OkHttpWaitingCalls.forgetTheSharedClient();
     }
 
@@ -102,6 +103,20 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
             ClientContractTest.call(service, client, downstream.allowedUrl("/alice" + then), alice, null);
             assertEquals(sorted("/alice " + List.of("Bearer " + alice), "/from-the-timer " + List.of()), arrived(2));
         }
+    }
+
+    /**
+     * A connection provider that disposes its inactive pools in the background, made by alice's
+     * exchange. Its timer runs for as long as the provider lives and tells the application's metrics
+     * registrar of each pool it disposes; a call made from the registrar carries no token. Before,
+     * it carried alice's.
+     */
+    @Test
+    void reactorNettyInactivePoolsTimerMadeInOneCallersRequestKeepsNoToken() throws Exception {
+        String alice = Tokens.valid("alice");
+        String url = downstream.allowedUrl("/alice?then=" + URLEncoder.encode(downstream.allowedUrl("/from-the-timer"), StandardCharsets.UTF_8));
+        ClientContractTest.call(service, "reactor-new-provider-disposing-inactive-pools", url, alice, null);
+        assertEquals(sorted("/alice " + List.of("Bearer " + alice), "/from-the-timer " + List.of()), arrived(2));
     }
 
     @Test

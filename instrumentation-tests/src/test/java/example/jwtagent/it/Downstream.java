@@ -62,14 +62,6 @@ public final class Downstream implements AutoCloseable {
         return new Downstream(redirectTo, 302, false, 0, false, false, TestTls.server().getSocketFactory());
     }
 
-    /**
-     * A downstream service over HTTPS ({@link #https}) that takes {@code millis} before it answers
-     * each request; it offers HTTP/2 and HTTP/1.1, and a client that speaks HTTP/2 gets it.
-     */
-    public static Downstream httpsSlow(int millis) throws Exception {
-        return new Downstream(null, 200, false, millis, false, false, TestTls.server().getSocketFactory());
-    }
-
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
         this(redirectTo, status, http2Only, delayMillis, false, false);
     }

@@ -1,11 +1,15 @@
 package example.jwtagent.it;
 
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
+import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,16 +17,19 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The JDK {@code HttpClient} over HTTPS speaks HTTP/2 and multiplexes every caller's requests
  * on one connection to a host. Callers with different tokens, and one without, call through one
  * shared client at the same moment: each request on the shared connection carries its own
- * caller's token, or none. Tomcat 11 in this JVM; the downstream answers after 300 ms, so that
- * the streams can overlap.
+ * caller's token, or none. Tomcat 11 in this JVM; the downstream holds every caller's answer
+ * until all four requests have arrived, so the four streams are open on the connection at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JdkHttp2SharedConnectionTest {
@@ -42,11 +49,25 @@ class JdkHttp2SharedConnectionTest {
 
     @Test
     void eachStreamOnTheSharedConnectionCarriesItsOwnCallersToken() throws Exception {
-        try (Downstream downstream = Downstream.httpsSlow(300)) {
+        CountDownLatch allArrived = new CountDownLatch(CALLERS.size());
+        AtomicBoolean heldTogether = new AtomicBoolean(true);
+        try (MockWebServer downstream = new MockWebServer()) {
+            downstream.useHttps(TestTls.server().getSocketFactory());
+            downstream.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) throws InterruptedException {
+                    if (!"first".equals(request.getUrl().queryParameter("caller"))) {
+                        allArrived.countDown();
+                        heldTogether.compareAndSet(true, allArrived.await(20, TimeUnit.SECONDS));
+                    }
+                    return new MockResponse.Builder().code(200).body("ok").build();
+                }
+            });
+            downstream.start(InetAddress.getByName("127.0.0.1"), 0);
+            String base = "https://localhost:" + downstream.getPort() + "/orders?caller=";
             // The connection first, made by a call without a token: every later call shares it.
-            assertEquals("200", ClientContractTest.call(service, "jdk-send-https-shared", downstream.allowedUrl("/orders?caller=first"), null, null)
-                    .field("downstream"));
-            RecordedRequest first = downstream.take();
+            assertEquals("200", ClientContractTest.call(service, "jdk-send-https-shared", base + "first", null, null).field("downstream"));
+            RecordedRequest first = downstream.takeRequest(10, TimeUnit.SECONDS);
             assertEquals("HTTP/2", first.getVersion(), "the JDK client and the downstream speak HTTP/2");
 
             Map<String, String> tokens = new HashMap<>();
@@ -56,8 +77,7 @@ class JdkHttp2SharedConnectionTest {
                 for (String caller : CALLERS) {
                     String token = caller.equals("none") ? null : Tokens.valid(caller);
                     tokens.put(caller, token);
-                    calls.add(callers.submit(() -> ClientContractTest.call(service, "jdk-send-https-shared",
-                            downstream.allowedUrl("/orders?caller=" + caller), token, null)));
+                    calls.add(callers.submit(() -> ClientContractTest.call(service, "jdk-send-https-shared", base + caller, token, null)));
                 }
                 for (Future<RawHttp.Response> call : calls) {
                     RawHttp.Response response = call.get(30, TimeUnit.SECONDS);
@@ -66,8 +86,9 @@ class JdkHttp2SharedConnectionTest {
             } finally {
                 callers.shutdownNow();
             }
+            assertTrue(heldTogether.get(), "all four requests were open at once");
             for (int i = 0; i < CALLERS.size(); i++) {
-                RecordedRequest request = downstream.take();
+                RecordedRequest request = downstream.takeRequest(10, TimeUnit.SECONDS);
                 String caller = request.getUrl().queryParameter("caller");
                 String token = tokens.get(caller);
                 assertEquals(token == null ? List.of() : List.of("Bearer " + token), request.getHeaders().values("Authorization"),

@@ -32,6 +32,8 @@ public final class DownstreamClients {
         CLIENTS.put("reactor-new-evicting-pool-h2c", (url, auth) -> ReactorEvictionTimer.callOnANewEvictingHttp2Pool(url, auth));
         CLIENTS.put("reactor-new-provider-disposing-inactive-pools", (url, auth) -> ReactorInactivePools.callOnANewProvider(url, auth));
         CLIENTS.put("url-connection-https", (url, auth) -> TestTls.urlConnectionGet(url, auth));
+        CLIENTS.put("okhttp-https-shared", (url, auth) -> Http2OverTlsClients.okHttp(url, auth));
+        CLIENTS.put("reactor-https-shared", (url, auth) -> Http2OverTlsClients.reactor(url, auth));
         CLIENTS.put("jdk-send-https-shared", (url, auth) -> TestTls.jdkClient().send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-send", (url, auth) -> JDK.send(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).statusCode());
         CLIENTS.put("jdk-async", (url, auth) -> JDK.sendAsync(jdkRequest(url, auth), HttpResponse.BodyHandlers.discarding()).get().statusCode());

@@ -4,6 +4,7 @@ import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509TrustManager;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URL;
@@ -22,6 +23,7 @@ final class TestTls {
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static SSLContext server;
     private static SSLContext client;
+    private static X509TrustManager trustManager;
     private static java.net.http.HttpClient jdkClient;
 
     private TestTls() {
@@ -35,6 +37,12 @@ final class TestTls {
     static synchronized SSLContext client() throws Exception {
         make();
         return client;
+    }
+
+    /** The trust manager of {@link #client()}: trusts only this certificate. */
+    static synchronized X509TrustManager trustManager() throws Exception {
+        make();
+        return trustManager;
     }
 
     /** An {@code HttpURLConnection} GET over HTTPS that trusts only this certificate; answers the status. */
@@ -90,5 +98,6 @@ final class TestTls {
         clientContext.init(null, trustManagers.getTrustManagers(), null);
         server = serverContext;
         client = clientContext;
+        trustManager = (X509TrustManager) trustManagers.getTrustManagers()[0];
     }
 }

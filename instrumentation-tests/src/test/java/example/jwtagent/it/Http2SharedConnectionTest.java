@@ -6,7 +6,8 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.TestInstance;
 
 import java.net.InetAddress;
@@ -25,14 +26,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The JDK {@code HttpClient} over HTTPS speaks HTTP/2 and multiplexes every caller's requests
- * on one connection to a host. Callers with different tokens, and one without, call through one
+ * A client over HTTPS speaks HTTP/2 and multiplexes every caller's requests on one connection to
+ * a host: the JDK {@code HttpClient}, OkHttp and Reactor Netty, each one client shared by every
+ * caller ({@link TestTls#jdkClient}, {@link Http2OverTlsClients}). Callers with different tokens, and one without, call through one
  * shared client at the same moment: each request on the shared connection carries its own
  * caller's token, or none. Tomcat 11 in this JVM; the downstream holds every caller's answer
  * until all four requests have arrived, so the four streams are open on the connection at once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class JdkHttp2SharedConnectionTest {
+class Http2SharedConnectionTest {
     private static final List<String> CALLERS = List.of("alice", "bob", "carol", "none");
 
     private TestServer service;
@@ -47,8 +49,9 @@ class JdkHttp2SharedConnectionTest {
         service.close();
     }
 
-    @Test
-    void eachStreamOnTheSharedConnectionCarriesItsOwnCallersToken() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk-send-https-shared", "okhttp-https-shared", "reactor-https-shared"})
+    void eachStreamOnTheSharedConnectionCarriesItsOwnCallersToken(String client) throws Exception {
         CountDownLatch allArrived = new CountDownLatch(CALLERS.size());
         AtomicBoolean heldTogether = new AtomicBoolean(true);
         try (MockWebServer downstream = new MockWebServer()) {
@@ -66,9 +69,9 @@ class JdkHttp2SharedConnectionTest {
             downstream.start(InetAddress.getByName("127.0.0.1"), 0);
             String base = "https://localhost:" + downstream.getPort() + "/orders?caller=";
             // The connection first, made by a call without a token: every later call shares it.
-            assertEquals("200", ClientContractTest.call(service, "jdk-send-https-shared", base + "first", null, null).field("downstream"));
+            assertEquals("200", ClientContractTest.call(service, client, base + "first", null, null).field("downstream"));
             RecordedRequest first = downstream.takeRequest(10, TimeUnit.SECONDS);
-            assertEquals("HTTP/2", first.getVersion(), "the JDK client and the downstream speak HTTP/2");
+            assertEquals("HTTP/2", first.getVersion(), "the client and the downstream speak HTTP/2");
 
             Map<String, String> tokens = new HashMap<>();
             ExecutorService callers = Executors.newFixedThreadPool(CALLERS.size());
@@ -77,7 +80,7 @@ class JdkHttp2SharedConnectionTest {
                 for (String caller : CALLERS) {
                     String token = caller.equals("none") ? null : Tokens.valid(caller);
                     tokens.put(caller, token);
-                    calls.add(callers.submit(() -> ClientContractTest.call(service, "jdk-send-https-shared", base + caller, token, null)));
+                    calls.add(callers.submit(() -> ClientContractTest.call(service, client, base + caller, token, null)));
                 }
                 for (Future<RawHttp.Response> call : calls) {
                     RawHttp.Response response = call.get(30, TimeUnit.SECONDS);

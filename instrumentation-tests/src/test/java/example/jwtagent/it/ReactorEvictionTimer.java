@@ -44,8 +44,13 @@ final class ReactorEvictionTimer {
                     return false;
                 })
                 .build();
-        HttpClient.create(pool).runOn(LOOPS).protocol(protocol)
-                .headers(headers -> {
+        getAndWait(HttpClient.create(pool).runOn(LOOPS).protocol(protocol), url, authorization);
+        return 200;
+    }
+
+    /** A GET of {@code url} through {@code client}, with {@code authorization} when not null, waited for with its body. */
+    static void getAndWait(HttpClient client, String url, String authorization) {
+        client.headers(headers -> {
                     if (authorization != null) {
                         headers.set("Authorization", authorization);
                     }
@@ -53,7 +58,6 @@ final class ReactorEvictionTimer {
                 .get().uri(url)
                 .responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
                 .block(Duration.ofSeconds(10));
-        return 200;
     }
 
     /** Reactor's timers run on its parallel scheduler's threads; the predicate also runs when a connection is acquired. */

@@ -47,15 +47,7 @@ final class ReactorInactivePools {
                     }
                 })
                 .build();
-        HttpClient.create(provider).runOn(LOOPS)
-                .headers(headers -> {
-                    if (authorization != null) {
-                        headers.set("Authorization", authorization);
-                    }
-                })
-                .get().uri(url)
-                .responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
-                .block(Duration.ofSeconds(10));
+        ReactorEvictionTimer.getAndWait(HttpClient.create(provider).runOn(LOOPS), url, authorization);
         return 200;
     }
 

@@ -18,8 +18,8 @@ import java.util.Map;
  * for this thread in {@link #writing}, the second calls {@link #sending}. The first write of a
  * connection is decided as a call of its own; a later one (a redirect the JDK follows, a retry
  * after a challenge or a failed write) gets the header again only when every redirect so far went
- * where the token may go ({@link #redirected}), the request carries no header of that name (the
- * credentials that answer a challenge replace the token), and the call's token is still current.
+ * where the token may go ({@link #redirected}) and the request carries no header of that name (the
+ * credentials that answer a challenge replace the token).
  */
 public final class UrlConnectionHeaders {
     private static final int USE_PROXY = 305;
@@ -90,10 +90,8 @@ public final class UrlConnectionHeaders {
                 return;
             }
             // A later write of the same call: the header goes again where the redirects allowed it,
-            // unless the request has one (credentials that answer a challenge, or the header kept),
-            // and only with the token it was decided with still current.
-            if (decided.value != null && decided.mayGo && TokenCarrier.current() == decided.token
-                    && call(findValueMethod(requests), requests, name) == null) {
+            // unless the request has one (credentials that answer a challenge, or the header kept).
+            if (decided.value != null && decided.mayGo && call(findValueMethod(requests), requests, name) == null) {
                 setHeader(requests, name, decided.value);
             }
         } catch (Throwable fault) {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -197,6 +198,22 @@ class MetricsTest {
             assertEquals(1, first.takeAuthorization().size(), "the first hop, allowed, got the token");
             assertEquals(List.of(), second.takeAuthorization());
             assertEquals(List.of(), last.takeAuthorization());
+        }
+    }
+
+    /** A call that never connects writes no request: nothing is decided, and no counter moves. */
+    @Test
+    void httpUrlConnectionCountsNothingForACallThatNeverConnects() throws Exception {
+        Downstream closed = new Downstream();
+        String url = closed.allowedUrl("/gone");
+        closed.close();
+        Map<String, Long> before = read();
+        RawHttp.Response response = get("/call?client=url-connection&url=" + URLEncoder.encode(url, StandardCharsets.UTF_8),
+                RawHttp.bearer(token("carol")));
+        assertNotEquals("200", response.field("downstream"), response.toString());
+        Map<String, Long> after = read();
+        for (String counter : List.of("propagated", "skipped.not_allowed", "skipped.already_set", "skipped.expired")) {
+            assertEquals(0L, after.get(counter) - before.get(counter), counter);
         }
     }
 

@@ -165,6 +165,35 @@ public final class AgentBridge {
         }
     }
 
+    /** What {@link #swapInCaptured} returns when the thread held no token: put back as none. */
+    private static final Object HELD_NO_TOKEN = new Object();
+
+    /**
+     * Makes the token {@link #captureToken} remembered with {@code owner} current, or none when it
+     * remembered nothing, and returns what {@link #restoreAfterCaptured} puts back: for a library
+     * object that runs its own caller's code on whichever thread serves it. The token stays
+     * remembered.
+     */
+    public static Object swapInCaptured(Object owner) {
+        Object captured = null;
+        if (owner != null) {
+            synchronized (CAPTURED) {
+                captured = CAPTURED.get(new IdentityKey(owner, null));
+            }
+        }
+        CarriedToken previous = TokenCarrier.swap(captured instanceof CarriedToken ? (CarriedToken) captured : null);
+        return previous == null ? HELD_NO_TOKEN : previous;
+    }
+
+    /** Puts back what {@link #swapInCaptured} replaced; nothing for null (it never ran). */
+    public static void restoreAfterCaptured(Object replaced) {
+        if (replaced == HELD_NO_TOKEN) {
+            TokenCarrier.swap(null);
+        } else if (replaced instanceof CarriedToken) {
+            TokenCarrier.restore((CarriedToken) replaced);
+        }
+    }
+
     /** Lets {@code to} carry the token captured with {@code from} as well (a hop of that exchange). */
     public static void shareCapturedToken(Object from, Object to) {
         if (from == null || to == null) {

@@ -54,4 +54,47 @@ class CapturedTokensTest {
         assertSame(ALICE, AgentBridge.takeCapturedToken(owner), "and still there for its own kind");
         assertNull(AgentBridge.takeCapturedToken(owner));
     }
+
+    @Test
+    void anOwnerRunsWithTheTokenCapturedWithItOrNoneAndTheThreadGetsItsOwnBack() {
+        CarriedToken bob = new CarriedToken("bob.token.value", Long.MAX_VALUE, "fp-bob");
+        Object alicesWaiter = new Object();
+        Object tokenlessWaiter = new Object();
+        CarriedToken before = TokenCarrier.swap(ALICE);
+        try {
+            AgentBridge.captureToken(alicesWaiter);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        AgentBridge.captureToken(tokenlessWaiter);
+
+        before = TokenCarrier.swap(bob);
+        try {
+            Object replaced = AgentBridge.swapInCaptured(alicesWaiter);
+            assertSame(ALICE, TokenCarrier.current(), "alice's waiter, served on bob's thread");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+
+            replaced = AgentBridge.swapInCaptured(tokenlessWaiter);
+            assertNull(TokenCarrier.current(), "a waiter of a caller without a token");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+        } finally {
+            TokenCarrier.restore(before);
+        }
+
+        assertNull(TokenCarrier.current());
+        Object replaced = AgentBridge.swapInCaptured(alicesWaiter);
+        assertSame(ALICE, TokenCarrier.current(), "on a thread without a token, and again: it stays captured");
+        AgentBridge.restoreAfterCaptured(replaced);
+        assertNull(TokenCarrier.current(), "the thread held none before");
+
+        before = TokenCarrier.swap(bob);
+        try {
+            AgentBridge.restoreAfterCaptured(null);
+            assertSame(bob, TokenCarrier.current(), "null (the advice's enter failed) changes nothing");
+        } finally {
+            TokenCarrier.restore(before);
+        }
+    }
 }

@@ -9,12 +9,16 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Exchanges waiting on a shared client, ended by another caller's request, from requests to
@@ -23,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * Each exchange's failure handler calls an allowed downstream. Then bob's request ends them.
  *
  * <p>Reactor Netty: bob disposes the pool, which fails the waiting exchanges right there, on bob's
- * thread (alice's goes on). Neither error handler's call may carry bob's token; they carry none.
- * Before, both carried bob's.
+ * thread (alice's goes on). Each error handler's call carries the token of the caller who
+ * subscribed, or none, never bob's. Before the pool's disposal ran with no token, both carried
+ * bob's; until each waiter was failed with its own caller's token, both carried none.
  *
  * <p>OkHttp: bob cancels every call of the client's dispatcher. Each callback's call then carries
  * the token of the caller who enqueued it, or none, never bob's.
@@ -39,6 +44,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     @AfterEach
     void forgetSharedClients() {
         ReactorWaitingExchanges.forgetTheSharedPool();
+        ReactorPendingLimit.forgetTheSharedPool();
         ReactorEvictionTimer.forgetThePool();
         ReactorInactivePools.forgetTheProvider();
         OkHttpWaitingCalls.forgetTheSharedClient();
@@ -47,26 +53,30 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     /** {@code dispose()}, and the blocking {@code disposeLater().block()}. */
     @ParameterizedTest
     @ValueSource(strings = {"reactor-dispose-of-the-waiting-then-call", "reactor-blocking-dispose-of-the-waiting-then-call"})
-    void reactorNettyPoolDisposedByAnotherCallerFailsTheWaitingExchangesWithoutThatCallersToken(String dispose) throws Exception {
-        holdOneAndWaitTwo("reactor-waiting-then-call-on-error", ReactorWaitingExchanges::waiting);
+    void reactorNettyPoolDisposedByAnotherCallerFailsTheWaitingExchangesWithTheirOwnCallersTokens(String dispose) throws Exception {
+        String carol = Tokens.valid("carol");
+        holdOneAndWaitTwo("reactor-waiting-then-call-on-error", ReactorWaitingExchanges::waiting, Tokens.valid("alice"), carol);
         String bob = Tokens.valid("bob");
         ClientContractTest.call(service, dispose, downstream.allowedUrl("/bob"), bob, null);
-        assertEquals(expectedAfterBobsRequest(bob), arrived(3));
+        assertEquals(sorted("/after-failure " + List.of("Bearer " + carol), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)),
+                arrived(3));
     }
 
     /**
      * Over HTTP/2 (h2c with prior knowledge), whose pool Reactor Netty keeps apart: alice's exchange
      * opens the one connection, to a downstream that never answers the handshake, and carol's and
      * the tokenless caller's wait for it to be ready. Once the downstream closes, alice's exchange
-     * fails too, on Netty's thread.
+     * fails too, on Netty's thread, with her token.
      */
     @Test
-    void reactorNettyHttp2PoolDisposedByAnotherCallerFailsTheWaitingExchangesWithoutThatCallersToken() throws Exception {
+    void reactorNettyHttp2PoolDisposedByAnotherCallerFailsTheWaitingExchangesWithTheirOwnCallersTokens() throws Exception {
         String bob = Tokens.valid("bob");
+        String alice = Tokens.valid("alice");
+        String carol = Tokens.valid("carol");
         try (SilentDownstream silent = new SilentDownstream()) {
             String url = silent.url("/silent?then=" + URLEncoder.encode(downstream.allowedUrl("/after-failure"), StandardCharsets.UTF_8));
-            for (String caller : Arrays.asList("alice", "carol", null)) {
-                ClientContractTest.call(service, "reactor-h2c-waiting-then-call-on-error", url, caller == null ? null : Tokens.valid(caller), null);
+            for (String caller : Arrays.asList(alice, carol, null)) {
+                ClientContractTest.call(service, "reactor-h2c-waiting-then-call-on-error", url, caller, null);
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (silent.accepted() < 1 && System.nanoTime() < deadline) {
@@ -76,8 +86,45 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
             assertNull(downstream.poll(200), "no exchange has failed yet");
             ClientContractTest.call(service, "reactor-dispose-of-the-waiting-then-call", downstream.allowedUrl("/bob"), bob, null);
         }
-        assertEquals(sorted("/after-failure " + List.of(), "/after-failure " + List.of(), "/after-failure " + List.of(),
-                "/bob " + List.of("Bearer " + bob)), arrived(4));
+        assertEquals(sorted("/after-failure " + List.of("Bearer " + alice), "/after-failure " + List.of("Bearer " + carol),
+                "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob)), arrived(4));
+    }
+
+    /**
+     * A pool of one connection that lets no exchange wait for it, held by alice's exchange. dave's
+     * acquire and carol's meet inside the pool (its allocation strategy, the application's, holds
+     * them there): carol queues right after dave, so dave's acquire fails the newest waiter, carol's,
+     * on dave's thread; the pool's drain loop then fails dave's. Each error handler's call carries
+     * its own caller's token. Before, carol's carried dave's, and dave's none.
+     */
+    @Test
+    void reactorNettyPoolOverItsPendingLimitFailsAnotherCallersWaiterWithThatCallersToken() throws Exception {
+        String client = "reactor-pending-limit-then-call-on-error";
+        ClientContractTest.call(service, client, thenAfterHolding("/after-alice"), Tokens.valid("alice"), null);
+        assertNotNull(holding.take(), "alice's exchange holds the one connection");
+        String dave = Tokens.valid("dave");
+        String carol = Tokens.valid("carol");
+        ReactorPendingLimit.meetInThePool();
+        ExecutorService callers = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> daves = callers.submit(() -> ClientContractTest.call(service, client, thenAfterHolding("/after-dave"), dave, null));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!ReactorPendingLimit.firstIsWaiting() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertTrue(ReactorPendingLimit.firstIsWaiting(), "dave's acquire is held in the pool");
+            Future<?> carols = callers.submit(() -> ClientContractTest.call(service, client, thenAfterHolding("/after-carol"), carol, null));
+            daves.get(30, TimeUnit.SECONDS);
+            carols.get(30, TimeUnit.SECONDS);
+        } finally {
+            callers.shutdownNow();
+        }
+        assertTrue(ReactorPendingLimit.met(), "carol queued while dave's acquire was held, and dave's subscription returned first");
+        assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-dave " + List.of("Bearer " + dave)), arrived(2));
+    }
+
+    private String thenAfterHolding(String path) {
+        return holding.url("/hold?then=" + URLEncoder.encode(downstream.allowedUrl(path), StandardCharsets.UTF_8));
     }
 
     /**
@@ -131,10 +178,6 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     }
 
     /** alice's exchange reaches the holding downstream; carol's and a tokenless caller's then wait for the connection. */
-    private void holdOneAndWaitTwo(String client, IntSupplier waiting) throws Exception {
-        holdOneAndWaitTwo(client, waiting, Tokens.valid("alice"), Tokens.valid("carol"));
-    }
-
     private void holdOneAndWaitTwo(String client, IntSupplier waiting, String alice, String carol) throws Exception {
         String url = holding.url("/hold?then=" + URLEncoder.encode(downstream.allowedUrl("/after-failure"), StandardCharsets.UTF_8));
         ClientContractTest.call(service, client, url, alice, null);
@@ -147,10 +190,5 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
         }
         assertEquals(2, waiting.getAsInt(), "carol's and the tokenless exchange wait for the connection");
         assertNull(downstream.poll(200), "no exchange has failed yet");
-    }
-
-    /** bob's own call carries bob's token; each of the two failed exchanges' calls carries none. */
-    private static List<String> expectedAfterBobsRequest(String bob) {
-        return sorted("/after-failure " + List.of(), "/after-failure " + List.of(), "/bob " + List.of("Bearer " + bob));
     }
 }

@@ -4,6 +4,7 @@ import dev.jwtagent.concurrent.AsyncContextInstrumentation;
 import dev.jwtagent.concurrent.CompletableFutureInstrumentation;
 import dev.jwtagent.concurrent.ExecutorInstrumentation;
 import dev.jwtagent.concurrent.ForkJoinInstrumentation;
+import dev.jwtagent.concurrent.ReactorPoolInstrumentation;
 import dev.jwtagent.concurrent.ThreadInstrumentation;
 import dev.jwtagent.inbound.ServletEntryInstrumentation;
 import dev.jwtagent.outbound.ApacheHttpAsyncClient4Instrumentation;
@@ -42,7 +43,8 @@ public final class Instrumentations {
                 new ForkJoinInstrumentation(),
                 new CompletableFutureInstrumentation(),
                 new ThreadInstrumentation(),
-                new AsyncContextInstrumentation());
+                new AsyncContextInstrumentation(),
+                new ReactorPoolInstrumentation());
     }
 
     /**
@@ -53,7 +55,7 @@ public final class Instrumentations {
     private static final List<String> NAMES = Arrays.asList(
             "servlet-jakarta", "servlet-javax", "http-url-connection", "java-http-client", "apache-httpclient-4",
             "apache-httpasyncclient-4", "apache-httpclient-5", "okhttp", "reactor-netty-http-client", "jetty-client-12",
-            "executor", "fork-join", "completable-future", "thread", "servlet-async");
+            "executor", "fork-join", "completable-future", "thread", "servlet-async", "reactor-pool");
 
     public static Set<String> names() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(NAMES));

@@ -26,33 +26,18 @@ import java.util.Map;
  * connections of later hops get no token. A token captured when the application subscribes on
  * another thread is whatever is current there (usually none).
  *
- * <p>A connection pool serves and fails every caller's waiting exchanges from whichever thread
- * works on it: disposing it fails each exchange still waiting for a connection right there, on the
- * thread that disposes it; a caller whose acquire finds the pool over its pending limit fails the
- * newest waiter on its own thread ({@code pendingOffer}), which may be another caller's that queued
- * a moment later; the pool's drain loop, run by the thread that acquires or releases, fails waiters
- * over the limit and hands connections on. So each waiting exchange (the pool's {@code Borrower},
- * HTTP/1.1 and HTTP/2) remembers the token of the thread that acquires for it, and is served or
- * failed ({@code deliver}, {@code fail}) with that token current, or none: its handlers never run
- * with the token of the caller whose thread ended it. The drain loop otherwise runs with no token
- * (it also runs the application's eviction predicate and pool metrics for every caller's
- * connections). A pool that evicts idle connections in the background schedules its timer
- * ({@code scheduleEviction}) with no token too: the pool is made during its first caller's request,
- * and the timer, which reschedules itself for as long as the pool lives, would otherwise keep that
- * caller's token and run the application's eviction predicate and metrics with it. The same holds
- * for the connection provider's timer that disposes inactive pools
- * ({@code disposeInactivePoolsInBackground}, scheduled by {@code scheduleInactivePoolsDisposal}):
- * it runs the application's metrics registrar as it disposes them.
+ * <p>Its connection pools serve and fail every caller's waiting exchanges from whichever thread
+ * works on them: {@code ReactorPoolInstrumentation} runs each with its own caller's token. The
+ * connection provider's timer that disposes inactive pools ({@code
+ * disposeInactivePoolsInBackground}, scheduled by {@code scheduleInactivePoolsDisposal}) is
+ * scheduled with no token: the provider is usually made during its first caller's request, and the
+ * timer, which runs for as long as the provider lives and tells the application's metrics registrar
+ * of each pool it disposes, would otherwise keep that caller's token.
  *
  * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
 public final class ReactorNettyHttpClientInstrumentation implements AgentInstrumentation {
     private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
-    /** The pools Reactor Netty keeps its connections in: HTTP/1.1 (reactor-pool's, shaded into its core jar) and HTTP/2. */
-    private static final String[] POOLS = {"reactor.netty.internal.shaded.reactor.pool.SimpleDequePool", "reactor.netty.http.client.Http2Pool"};
-    /** A caller's place in a pool's queue: made on the thread that acquires, served or failed from any. */
-    private static final String[] BORROWERS = {"reactor.netty.internal.shaded.reactor.pool.AbstractPool$Borrower",
-            "reactor.netty.http.client.Http2Pool$Borrower"};
     /** The connection provider that keeps a pool per remote address (its HTTP/2 one extends it). */
     private static final String PROVIDER = "reactor.netty.resources.PooledConnectionProvider";
 
@@ -71,12 +56,6 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 .type(TypeMatch.named("reactor.netty.http.client.HttpClientOperations").inLoadersWithAnyOf("reactor.netty.http.client.HttpClient"))
                 .transform(support.advice(MethodMatch.named("beforeMarkSentHeaders").arguments(0),
                         ReactorNettyHttpClientInstrumentation.class, "HeadersAdvice"))
-                .type(TypeMatch.named(POOLS).inLoadersWithAnyOf(POOLS))
-                .transform(Around.hidingToken(MethodMatch.named("drainLoop", "scheduleEviction").arguments(0)))
-                .type(TypeMatch.named(BORROWERS).inLoadersWithAnyOf(POOLS))
-                .transform(support.advice(MethodMatch.constructors(), ReactorNettyHttpClientInstrumentation.class, "CaptureAdvice"))
-                .transform(support.advice(MethodMatch.named("deliver", "fail").arguments(1),
-                        ReactorNettyHttpClientInstrumentation.class, "OwnCallerAdvice"))
                 .type(TypeMatch.named(PROVIDER).inLoadersWithAnyOf(PROVIDER))
                 .transform(Around.hidingToken(MethodMatch.named("scheduleInactivePoolsDisposal").arguments(0)));
     }
@@ -88,22 +67,6 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object handler) {
             AgentBridge.captureToken(handler);
-        }
-    }
-
-    /** A borrower is served or failed with the token of the caller who acquired, or none, on any thread. */
-    public static final class OwnCallerAdvice {
-        private OwnCallerAdvice() {
-        }
-
-        @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static Object enter(@Advice.This Object borrower) {
-            return AgentBridge.swapInCaptured(borrower);
-        }
-
-        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object replaced) {
-            AgentBridge.restoreAfterCaptured(replaced);
         }
     }
 

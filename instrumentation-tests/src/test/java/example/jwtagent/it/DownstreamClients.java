@@ -95,6 +95,9 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-cancel-all-of-the-waiting-then-call", (url, auth) -> OkHttpWaitingCalls.cancelAllThenCall(url, auth));
         CLIENTS.put("reactor-waiting-then-call-on-error", (url, auth) -> ReactorWaitingExchanges.start(url, auth));
         CLIENTS.put("reactor-h2c-waiting-then-call-on-error", (url, auth) -> ReactorWaitingExchanges.startHttp2(url, auth));
+        CLIENTS.put("reactor-pool-hold", (url, auth) -> ReactorObjectPool.hold(url, auth));
+        CLIENTS.put("reactor-pool-wait-then-call", (url, auth) -> ReactorObjectPool.waitThenCall(url, auth));
+        CLIENTS.put("reactor-pool-release-then-call", (url, auth) -> ReactorObjectPool.releaseThenCall(url, auth));
         CLIENTS.put("reactor-pending-limit-then-call-on-error", (url, auth) -> ReactorPendingLimit.start(url, auth));
         CLIENTS.put("reactor-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, false));
         CLIENTS.put("reactor-blocking-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, true));

@@ -45,6 +45,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     void forgetSharedClients() {
         ReactorWaitingExchanges.forgetTheSharedPool();
         ReactorPendingLimit.forgetTheSharedPool();
+        ReactorObjectPool.forget();
         ReactorEvictionTimer.forgetThePool();
         ReactorInactivePools.forgetTheProvider();
         OkHttpWaitingCalls.forgetTheSharedClient();
@@ -121,6 +122,30 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
         }
         assertTrue(ReactorPendingLimit.met(), "carol queued while dave's acquire was held, and dave's subscription returned first");
         assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-dave " + List.of("Bearer " + dave)), arrived(2));
+    }
+
+    /**
+     * reactor-pool used directly, as r2dbc-pool uses it: alice's request holds the one resource,
+     * carol's acquire and a tokenless caller's wait, each with a continuation that calls an allowed
+     * downstream and releases. bob's request releases alice's resource: the pool hands it to carol's
+     * waiter on bob's thread, and carol's release hands it to the tokenless waiter, still on bob's
+     * thread. Each continuation's call carries its own caller's token, or none. Before, both carried
+     * bob's.
+     */
+    @Test
+    void reactorPoolServesTheWaitingAcquiresOnAnotherCallersThreadWithTheirOwnCallersTokens() throws Exception {
+        String carol = Tokens.valid("carol");
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, "reactor-pool-hold", downstream.allowedUrl("/unused"), Tokens.valid("alice"), null);
+        ClientContractTest.call(service, "reactor-pool-wait-then-call",
+                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-carol"), StandardCharsets.UTF_8)), carol, null);
+        ClientContractTest.call(service, "reactor-pool-wait-then-call",
+                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-tokenless"), StandardCharsets.UTF_8)), null, null);
+        assertEquals(2, ReactorObjectPool.waiting(), "carol's and the tokenless acquire wait for the resource");
+        assertNull(downstream.poll(200), "no continuation has run yet");
+        ClientContractTest.call(service, "reactor-pool-release-then-call", downstream.allowedUrl("/bob"), bob, null);
+        assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-tokenless " + List.of(), "/bob " + List.of("Bearer " + bob)),
+                arrived(3));
     }
 
     private String thenAfterHolding(String path) {

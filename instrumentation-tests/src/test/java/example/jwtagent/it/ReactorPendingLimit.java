@@ -1,10 +1,9 @@
 package example.jwtagent.it;
 
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 import reactor.netty.resources.LoopResources;
-import reactor.netty.http.client.HttpClient;
 
-import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,16 +64,7 @@ final class ReactorPendingLimit {
      * parameter (with {@code HttpURLConnection}); returns once subscribed.
      */
     static int start(String url, String authorization) {
-        String then = JdkHeldExchanges.then(url);
-        shared().headers(headers -> {
-                    if (authorization != null) {
-                        headers.set("Authorization", authorization);
-                    }
-                })
-                .get().uri(url)
-                .responseSingle((response, body) -> body.asString().defaultIfEmpty(""))
-                .subscribe(body -> {
-                }, failure -> JdkHeldExchanges.callFromACallback(then));
+        ReactorWaitingExchanges.start(shared(), url, authorization);
         Meeting current = meeting;
         if (current != null && Boolean.TRUE.equals(FIRST_TO_QUEUE.get())) {
             FIRST_TO_QUEUE.remove();

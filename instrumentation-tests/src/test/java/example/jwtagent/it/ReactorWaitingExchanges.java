@@ -53,7 +53,8 @@ final class ReactorWaitingExchanges {
         return start(shared().protocol(HttpProtocol.H2C), url, authorization);
     }
 
-    private static int start(HttpClient client, String url, String authorization) {
+    /** Subscribes to an exchange of {@code url} on {@code client} whose error handler calls the URL in its {@code then} parameter. */
+    static int start(HttpClient client, String url, String authorization) {
         String then = JdkHeldExchanges.then(url);
         client.headers(headers -> {
                     if (authorization != null) {

@@ -171,17 +171,12 @@ public final class AgentBridge {
     /**
      * Makes the token {@link #captureToken} remembered with {@code owner} current, or none when it
      * remembered nothing, and returns what {@link #restoreAfterCaptured} puts back: for a library
-     * object that runs its own caller's code on whichever thread serves it. The token stays
-     * remembered.
+     * object that runs its own caller's code once, on whichever thread serves it. The token is
+     * taken: a second call runs with none.
      */
     public static Object swapInCaptured(Object owner) {
-        Object captured = null;
-        if (owner != null) {
-            synchronized (CAPTURED) {
-                captured = CAPTURED.get(new IdentityKey(owner, null));
-            }
-        }
-        CarriedToken previous = TokenCarrier.swap(captured instanceof CarriedToken ? (CarriedToken) captured : null);
+        CarriedToken captured = (CarriedToken) takeCaptured(owner, CarriedToken.class);
+        CarriedToken previous = TokenCarrier.swap(captured);
         return previous == null ? HELD_NO_TOKEN : previous;
     }
 

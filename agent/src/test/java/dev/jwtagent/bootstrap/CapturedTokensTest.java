@@ -75,6 +75,11 @@ class CapturedTokensTest {
             AgentBridge.restoreAfterCaptured(replaced);
             assertSame(bob, TokenCarrier.current());
 
+            replaced = AgentBridge.swapInCaptured(alicesWaiter);
+            assertNull(TokenCarrier.current(), "taken once: alice's waiter served again runs with none");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+
             replaced = AgentBridge.swapInCaptured(tokenlessWaiter);
             assertNull(TokenCarrier.current(), "a waiter of a caller without a token");
             AgentBridge.restoreAfterCaptured(replaced);
@@ -83,9 +88,17 @@ class CapturedTokensTest {
             TokenCarrier.restore(before);
         }
 
+        Object carolsWaiter = new Object();
+        CarriedToken carol = new CarriedToken("carol.token.value", Long.MAX_VALUE, "fp-carol");
+        before = TokenCarrier.swap(carol);
+        try {
+            AgentBridge.captureToken(carolsWaiter);
+        } finally {
+            TokenCarrier.restore(before);
+        }
         assertNull(TokenCarrier.current());
-        Object replaced = AgentBridge.swapInCaptured(alicesWaiter);
-        assertSame(ALICE, TokenCarrier.current(), "on a thread without a token, and again: it stays captured");
+        Object replaced = AgentBridge.swapInCaptured(carolsWaiter);
+        assertSame(carol, TokenCarrier.current(), "on a thread without a token");
         AgentBridge.restoreAfterCaptured(replaced);
         assertNull(TokenCarrier.current(), "the thread held none before");
 

@@ -137,7 +137,7 @@ final class ReactorPendingLimit {
 
         /** Asked by the pool in {@code pendingOffer}; a caller's first such question comes before it checks the limit. */
         private static boolean askedRightAfterQueueing() {
-            return StackWalker.getInstance().walk(frames -> frames.limit(4).anyMatch(frame -> frame.getMethodName().equals("pendingOffer")));
+            return StackWalker.getInstance().walk(frames -> frames.limit(8).anyMatch(frame -> frame.getMethodName().equals("pendingOffer")));
         }
 
         @Override

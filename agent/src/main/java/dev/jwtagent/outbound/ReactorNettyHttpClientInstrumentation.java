@@ -27,7 +27,7 @@ import java.util.Map;
  * another thread is whatever is current there (usually none).
  *
  * <p>Its connection pools serve and fail every caller's waiting exchanges from whichever thread
- * works on them: {@code ReactorPoolInstrumentation} runs each with its own caller's token. The
+ * works on them: {@code ReactorPoolInstrumentation} fails each with its own caller's token. The
  * connection provider's timer that disposes inactive pools ({@code
  * disposeInactivePoolsInBackground}, scheduled by {@code scheduleInactivePoolsDisposal}) is
  * scheduled with no token: the provider is usually made during its first caller's request, and the

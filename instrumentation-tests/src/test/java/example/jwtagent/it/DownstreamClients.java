@@ -98,6 +98,7 @@ public final class DownstreamClients {
         CLIENTS.put("reactor-pool-hold", (url, auth) -> ReactorObjectPool.hold(url, auth));
         CLIENTS.put("reactor-pool-wait-then-call", (url, auth) -> ReactorObjectPool.waitThenCall(url, auth));
         CLIENTS.put("reactor-pool-release-then-call", (url, auth) -> ReactorObjectPool.releaseThenCall(url, auth));
+        CLIENTS.put("reactor-pool-dispose-then-call", (url, auth) -> ReactorObjectPool.disposeThenCall(url, auth));
         CLIENTS.put("reactor-pending-limit-then-call-on-error", (url, auth) -> ReactorPendingLimit.start(url, auth));
         CLIENTS.put("reactor-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, false));
         CLIENTS.put("reactor-blocking-dispose-of-the-waiting-then-call", (url, auth) -> ReactorWaitingExchanges.disposeThenCall(url, auth, true));

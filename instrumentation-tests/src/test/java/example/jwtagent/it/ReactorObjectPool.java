@@ -39,15 +39,28 @@ final class ReactorObjectPool {
 
     /**
      * Subscribes to an acquire whose continuation, once the resource is delivered, calls the URL in
-     * {@code url}'s {@code then} parameter (with {@code HttpURLConnection}) and releases it; returns at once.
+     * {@code url}'s {@code then} parameter (with {@code HttpURLConnection}) and releases it, and
+     * whose error handler calls that URL too; returns at once.
      */
     static int waitThenCall(String url, String authorization) {
         String then = JdkHeldExchanges.then(url);
         pool().acquire().subscribe(ref -> {
             JdkHeldExchanges.callFromACallback(then);
             ref.release().subscribe();
-        });
+        }, failure -> JdkHeldExchanges.callFromACallback(then));
         return 200;
+    }
+
+    /** Disposes the shared pool on this thread, failing the waiting acquires, then calls {@code url} with {@code HttpURLConnection}. */
+    static int disposeThenCall(String url, String authorization) throws Exception {
+        InstrumentedPool<Object> disposed;
+        synchronized (ReactorObjectPool.class) {
+            disposed = pool;
+            pool = null;
+            held = null;
+        }
+        disposed.dispose();
+        return DownstreamClients.urlConnection(url, authorization);
     }
 
     /** Releases the held resource on this thread, then calls {@code url} with {@code HttpURLConnection}. */

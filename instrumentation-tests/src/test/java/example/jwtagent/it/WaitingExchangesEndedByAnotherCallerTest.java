@@ -148,6 +148,27 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
                 arrived(3));
     }
 
+    /**
+     * reactor-pool used directly: alice's request holds the one resource, carol's acquire and a
+     * tokenless caller's wait, each with an error handler that calls an allowed downstream. bob's
+     * request disposes the pool, which fails both waiters on bob's thread. Each error handler's call
+     * carries its own caller's token, or none. Before, both carried bob's.
+     */
+    @Test
+    void reactorPoolDisposedByAnotherCallerFailsTheWaitingAcquiresWithTheirOwnCallersTokens() throws Exception {
+        String carol = Tokens.valid("carol");
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, "reactor-pool-hold", downstream.allowedUrl("/unused"), Tokens.valid("alice"), null);
+        ClientContractTest.call(service, "reactor-pool-wait-then-call",
+                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-carol"), StandardCharsets.UTF_8)), carol, null);
+        ClientContractTest.call(service, "reactor-pool-wait-then-call",
+                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-tokenless"), StandardCharsets.UTF_8)), null, null);
+        assertEquals(2, ReactorObjectPool.waiting(), "carol's and the tokenless acquire wait for the resource");
+        ClientContractTest.call(service, "reactor-pool-dispose-then-call", downstream.allowedUrl("/bob"), bob, null);
+        assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-tokenless " + List.of(), "/bob " + List.of("Bearer " + bob)),
+                arrived(3));
+    }
+
     private String thenAfterHolding(String path) {
         return holding.url("/hold?then=" + URLEncoder.encode(downstream.allowedUrl(path), StandardCharsets.UTF_8));
     }

@@ -136,12 +136,7 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     void reactorPoolServesTheWaitingAcquiresOnAnotherCallersThreadWithTheirOwnCallersTokens() throws Exception {
         String carol = Tokens.valid("carol");
         String bob = Tokens.valid("bob");
-        ClientContractTest.call(service, "reactor-pool-hold", downstream.allowedUrl("/unused"), Tokens.valid("alice"), null);
-        ClientContractTest.call(service, "reactor-pool-wait-then-call",
-                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-carol"), StandardCharsets.UTF_8)), carol, null);
-        ClientContractTest.call(service, "reactor-pool-wait-then-call",
-                downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-tokenless"), StandardCharsets.UTF_8)), null, null);
-        assertEquals(2, ReactorObjectPool.waiting(), "carol's and the tokenless acquire wait for the resource");
+        holdTheResourceAndQueueTwo(carol);
         assertNull(downstream.poll(200), "no continuation has run yet");
         ClientContractTest.call(service, "reactor-pool-release-then-call", downstream.allowedUrl("/bob"), bob, null);
         assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-tokenless " + List.of(), "/bob " + List.of("Bearer " + bob)),
@@ -158,15 +153,20 @@ class WaitingExchangesEndedByAnotherCallerTest extends CallersOfASharedClientTes
     void reactorPoolDisposedByAnotherCallerFailsTheWaitingAcquiresWithTheirOwnCallersTokens() throws Exception {
         String carol = Tokens.valid("carol");
         String bob = Tokens.valid("bob");
+        holdTheResourceAndQueueTwo(carol);
+        ClientContractTest.call(service, "reactor-pool-dispose-then-call", downstream.allowedUrl("/bob"), bob, null);
+        assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-tokenless " + List.of(), "/bob " + List.of("Bearer " + bob)),
+                arrived(3));
+    }
+
+    /** alice's request holds reactor-pool's one resource; carol's acquire and a tokenless caller's then wait for it. */
+    private void holdTheResourceAndQueueTwo(String carol) throws Exception {
         ClientContractTest.call(service, "reactor-pool-hold", downstream.allowedUrl("/unused"), Tokens.valid("alice"), null);
         ClientContractTest.call(service, "reactor-pool-wait-then-call",
                 downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-carol"), StandardCharsets.UTF_8)), carol, null);
         ClientContractTest.call(service, "reactor-pool-wait-then-call",
                 downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/after-tokenless"), StandardCharsets.UTF_8)), null, null);
         assertEquals(2, ReactorObjectPool.waiting(), "carol's and the tokenless acquire wait for the resource");
-        ClientContractTest.call(service, "reactor-pool-dispose-then-call", downstream.allowedUrl("/bob"), bob, null);
-        assertEquals(sorted("/after-carol " + List.of("Bearer " + carol), "/after-tokenless " + List.of(), "/bob " + List.of("Bearer " + bob)),
-                arrived(3));
     }
 
     private String thenAfterHolding(String path) {

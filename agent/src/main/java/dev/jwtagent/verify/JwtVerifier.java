@@ -179,17 +179,22 @@ final class JwtVerifier implements KeyedVerifier {
         }
         String kid = token.getKeyId();
         KeySet keys = provider.current();
+        boolean refetched = false;
+        if (kid != null && !keys.hasKid(kid)) {
+            // A kid the set does not name may be a key published since the last fetch (a rotation):
+            // look for it first (one refetch per interval, shared), rather than trying the set's
+            // keys without a kid in its place and refusing the new key's tokens until the next refresh.
+            keys = provider.refetchForUnknownKey(keys);
+            refetched = true;
+        }
         List<VerificationKey> candidates = keys.candidates(kid, alg);
-        if (candidates.isEmpty()) {
-            if (kid != null && keys.hasKid(kid)) {
-                throw new TokenRejectedException(RejectReason.ALGORITHM_NOT_ALLOWED);
-            }
+        if (candidates.isEmpty() && !refetched && kid == null) {
             keys = provider.refetchForUnknownKey(keys);
             candidates = keys.candidates(kid, alg);
-            if (candidates.isEmpty()) {
-                throw new TokenRejectedException(kid != null && keys.hasKid(kid)
-                        ? RejectReason.ALGORITHM_NOT_ALLOWED : RejectReason.UNKNOWN_KEY);
-            }
+        }
+        if (candidates.isEmpty()) {
+            throw new TokenRejectedException(kid != null && keys.hasKid(kid)
+                    ? RejectReason.ALGORITHM_NOT_ALLOWED : RejectReason.UNKNOWN_KEY);
         }
         for (VerificationKey key : candidates) {
             Algorithm algorithm = key.algorithm(alg);

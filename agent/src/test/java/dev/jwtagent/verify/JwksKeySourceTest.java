@@ -276,6 +276,27 @@ class JwksKeySourceTest {
     }
 
     @Test
+    void aRotatedKidIsFetchedAlsoWhenTheSetHasAKeyWithoutKid() throws Exception {
+        // Before: a kid the set did not name went to the set's keys without a kid, which were
+        // candidates enough that no refetch was made, and the new key's tokens were refused as
+        // bad signatures until the next background refresh (10 minutes here).
+        KeyPair unnamed = TestSupport.rsa("c");
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(unnamed.getPublic(), null, ""));
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(unnamed.getPublic(), null, ""), jwk(k2.getPublic(), "k2", ""));
+        int before = jwksRequests.get();
+
+        verifier.verify(token(k2, "RS256", "k2"));
+
+        assertEquals(1, jwksRequests.get() - before, "one fetch for the unknown kid");
+        // The key without a kid still verifies a token whose kid the set does not name.
+        verifier.verify(token(unnamed, "RS256", "not-in-the-set"));
+        assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(TestSupport.rsa("d"), "RS256", "not-in-the-set-either"));
+    }
+
+    @Test
     void concurrentCallersWaitForTheOneInFlightFetch() throws Exception {
         KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
                 .jwksMinRefetchInterval(Duration.ofMillis(1)));

@@ -10,14 +10,18 @@ import java.util.regex.Pattern;
  * no trailing dot) and classified without any DNS lookup.
  */
 final class HostName {
-    private static final Pattern DOTTED_QUAD = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+    /**
+     * Decimal parts without a leading zero: Java reads "010.8.8.8" as 10.8.8.8, but the C library's
+     * resolver, and proxies built on it, read the leading zero as octal (8.8.8.8).
+     */
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(0|[1-9]\\d{0,2})(\\.(0|[1-9]\\d{0,2})){3}");
 
     final String name;
     /** The address when the host is a canonical IP literal; null for names. */
     final InetAddress address;
     /**
      * True for hosts that some resolvers read as an IP address although they are not written
-     * as one ("2130706433", "0x7f.0.0.1", "127.1"). They match only the pattern {@code *}.
+     * as one ("2130706433", "0x7f.0.0.1", "127.1", "010.8.8.8"). They match only the pattern {@code *}.
      */
     final boolean ambiguous;
 
@@ -65,6 +69,11 @@ final class HostName {
                 return InetAddress.getByName(h);
             }
             if (h.indexOf(':') >= 0 && h.matches("[0-9a-f:.]+")) {
+                // An IPv4 tail ("::ffff:10.0.0.1") must be canonical too.
+                int tail = h.lastIndexOf(':') + 1;
+                if (h.indexOf('.') >= 0 && !DOTTED_QUAD.matcher(h.substring(tail)).matches()) {
+                    return null;
+                }
                 return InetAddress.getByName(h);
             }
         } catch (UnknownHostException | RuntimeException e) {

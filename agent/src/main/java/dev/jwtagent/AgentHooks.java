@@ -91,6 +91,22 @@ final class AgentHooks implements BridgeHooks {
         }
     }
 
+    @Override
+    public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
+        try {
+            if (!outbound.expired(expiresAtMillis)) {
+                return false;
+            }
+            metrics.increment("skipped.expired");
+            LOG.debug("taking the token off a request that waited for a connection: it has expired meanwhile");
+            return true;
+        } catch (RuntimeException | Error fault) {
+            // The request then goes on without the token, as after any fault in the outbound hooks.
+            internalFault("outbound policy", fault);
+            return true;
+        }
+    }
+
     private void recordNotSent(OutboundPolicy.Outcome outcome, CarriedToken token, String host, String when) {
         switch (outcome) {
             case NO_TOKEN:

@@ -94,6 +94,12 @@ class InternalFaultHandlingTest {
         }
     }
 
+    static final class ExpiryClockBroke extends RuntimeException {
+        ExpiryClockBroke(String message) {
+            super(message);
+        }
+    }
+
     static final class PolicyLeaks extends RuntimeException {
         PolicyLeaks(String message) {
             super(message);
@@ -248,6 +254,28 @@ class InternalFaultHandlingTest {
         assertEquals(0, metrics.get("propagated"));
         assertEquals(1, count(log, "internal fault in outbound policy"), log);
         assertEquals(1, count(log, ClockBroke.class.getName() + ": outbound clock broke on purpose"), log);
+    }
+
+    @Test
+    void aFaultJudgingAWaitingRequestsTokenTakesTheTokenOff() {
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", () -> {
+            // A class of its own: each fault is logged once per place and class in the JVM.
+            throw new ExpiryClockBroke("outbound clock broke on purpose");
+        }));
+        String log = Stderr.capture(() -> assertTrue(hooks.outboundExpiredBeforeSent(Instant.now().plusSeconds(60).toEpochMilli())));
+        assertEquals(1, metrics.get("internal_faults"));
+        assertEquals(0, metrics.get("skipped.expired"));
+        assertEquals(1, count(log, "internal fault in outbound policy"), log);
+    }
+
+    @Test
+    void aWaitingRequestsTokenIsTakenOffAndCountedOnlyOnceExpired() {
+        long now = 1_000_000L;
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", () -> now));
+        assertFalse(hooks.outboundExpiredBeforeSent(now + 1));
+        assertEquals(0, metrics.get("skipped.expired"));
+        assertTrue(hooks.outboundExpiredBeforeSent(now));
+        assertEquals(1, metrics.get("skipped.expired"));
     }
 
     @Test

@@ -75,6 +75,12 @@ public final class AgentBridge {
         return h.outboundValue(scheme, host, port, headerAlreadySet);
     }
 
+    /** See {@link BridgeHooks#outboundExpiredBeforeSent}; false before the agent is installed. */
+    public static boolean outboundExpiredBeforeSent(long expiresAtMillis) {
+        BridgeHooks h = hooks;
+        return h != null && h.outboundExpiredBeforeSent(expiresAtMillis);
+    }
+
     /** Called by every advice's exception handler and by the hooks: a fault there is logged once, never thrown. */
     public static void adviceFault(Throwable fault) {
         StackTraceElement[] stack = fault.getStackTrace();

@@ -43,6 +43,15 @@ public interface BridgeHooks {
     }
 
     /**
+     * Whether a token the agent added to a request, which then waited for a connection, has expired
+     * (at {@code expiresAtMillis}) by the time the request is sent, as {@link #outboundValue} judges
+     * expiry; when it has, it is counted and logged as a token not sent because it had expired.
+     */
+    default boolean outboundExpiredBeforeSent(long expiresAtMillis) {
+        return false;
+    }
+
+    /**
      * Records a fault of the servlet entry hooks (the request was refused), once per place and type.
      * For a fault {@code fromContainer} (thrown by the request's or response's own code) no message
      * is logged, since one may quote a header the agent never got to read.

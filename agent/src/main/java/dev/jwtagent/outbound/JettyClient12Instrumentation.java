@@ -10,7 +10,9 @@ import dev.jwtagent.instrument.TypeMatch;
 /**
  * Jetty {@code HttpClient} 12 ({@code org.eclipse.jetty.client.transport.HttpRequest}), blocking
  * {@code send()} and asynchronous {@code send(listener)}: both reach {@code sendAsync} on the
- * calling thread, where the header is added for the request's host. A redirect is a copy of the
+ * calling thread, where the header is added for the request's host. The request may then wait
+ * for a connection; if the token has expired by the time a connection sends it
+ * ({@code HttpConnection.normalizeRequest}), the header is taken off. A redirect is a copy of the
  * request sent from Jetty's own threads (no token current there); Jetty drops {@code Authorization}
  * from such copies, and the copy advice drops a header the agent added under any other name.
  *
@@ -38,6 +40,9 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 .transform(support.advice(MethodMatch.named("sendAsync").arguments(2), ADVICE + "$SendAdvice"))
                 .transform(support.advice(MethodMatch.named("copy").arguments(1).argument(0, "java.net.URI"),
                         ADVICE + "$CopyAdvice"))
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpConnection").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(MethodMatch.named("normalizeRequest").arguments(1)
+                        .argument(0, "org.eclipse.jetty.client.transport.HttpRequest"), ADVICE + "$SentAdvice"))
                 .type(TypeMatch.named("org.eclipse.jetty.client.HttpClient").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(Around.hidingToken(MethodMatch.named("doStop").arguments(0)));
     }

@@ -29,13 +29,18 @@ public final class OutboundPolicy {
         if (headerAlreadySet) {
             return Outcome.ALREADY_SET;
         }
-        if (token.expiresAtMillis() <= clockMillis.getAsLong()) {
+        if (expired(token.expiresAtMillis())) {
             return Outcome.EXPIRED;
         }
         if (!allowedHosts.allows(scheme, host, port)) {
             return Outcome.NOT_ALLOWED;
         }
         return Outcome.PROPAGATE;
+    }
+
+    /** Whether a token that expires at {@code expiresAtMillis} has expired: no skew is allowed. */
+    public boolean expired(long expiresAtMillis) {
+        return expiresAtMillis <= clockMillis.getAsLong();
     }
 
     /** The value written to the outbound header. */

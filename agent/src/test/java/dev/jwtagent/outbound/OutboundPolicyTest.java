@@ -36,6 +36,13 @@ class OutboundPolicyTest {
     }
 
     @Test
+    void aTokenAddedBeforeItsRequestWaitedIsJudgedByTheSameClock() {
+        assertEquals(true, policy.expired(NOW));
+        assertEquals(true, policy.expired(NOW - 1));
+        assertEquals(false, policy.expired(NOW + 1));
+    }
+
+    @Test
     void hostThatIsNotAllowedGetsNothing() {
         assertEquals(OutboundPolicy.Outcome.NOT_ALLOWED, policy.decide(live, "https", "api.example.com", 443, false));
     }

@@ -89,6 +89,7 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
+        CLIENTS.put("jetty12-queued-behind-another", (url, auth) -> Jetty12Clients.sendQueuedBehindAnother(url, auth));
         CLIENTS.put("jetty12-held-then-call-on-complete", (url, auth) -> Jetty12HeldExchanges.start(url, auth));
         CLIENTS.put("jetty12-stop-of-the-held-then-call", (url, auth) -> Jetty12HeldExchanges.stopThenCall(url, auth));
         CLIENTS.put("okhttp-async-waiting-then-call-on-failure", (url, auth) -> OkHttpWaitingCalls.start(url, auth));

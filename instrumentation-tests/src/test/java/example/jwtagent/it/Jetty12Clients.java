@@ -123,6 +123,28 @@ final class Jetty12Clients {
         return sendAndStop(client, url, authorization);
     }
 
+    /**
+     * From a client of its own with one connection per destination: sends {@code url + "-first"}
+     * without waiting, then {@code url}, which waits in the destination's queue until the first
+     * has its answer; the client is stopped after both.
+     */
+    static int sendQueuedBehindAnother(String url, String authorization) throws Exception {
+        Object client = newClient();
+        client.getClass().getMethod("setMaxConnectionsPerDestination", int.class).invoke(client, 1);
+        client.getClass().getMethod("start").invoke(client);
+        try {
+            Object listener = COMPLETABLE_LISTENER.getConstructor(REQUEST).newInstance(request(client, url + "-first", authorization));
+            CompletableFuture<?> first = (CompletableFuture<?>) COMPLETABLE_LISTENER.getMethod("send").invoke(listener);
+            int status = (Integer) STATUS.invoke(SEND.invoke(request(client, url, authorization)));
+            STATUS.invoke(first.get(10, TimeUnit.SECONDS));
+            return status;
+        } catch (InvocationTargetException e) {
+            throw (Exception) e.getCause();
+        } finally {
+            client.getClass().getMethod("stop").invoke(client);
+        }
+    }
+
     private static Object newClient() throws ReflectiveOperationException {
         return Class.forName("org.eclipse.jetty.client.HttpClient").getConstructor().newInstance();
     }

@@ -14,7 +14,10 @@ import org.eclipse.jetty.http.HttpFields;
  * Java 17 (Jetty 12's level) by a compiler execution of their own; never loaded by the agent.
  */
 public final class JettyClient12Advice {
-    /** Request attribute: the current value of the outbound header is the one the agent added. */
+    /**
+     * Request attribute: the current value of the outbound header is the one the agent added, for a
+     * token that expires at this time ({@code Long}, epoch milliseconds).
+     */
     static final String ADDED = "dev.jwtagent.outbound-header-added";
 
     private JettyClient12Advice() {
@@ -43,7 +46,30 @@ public final class JettyClient12Advice {
             String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(), alreadySet);
             if (value != null) {
                 request.addHeader(new HttpField(name, value));
-                request.attribute(ADDED, Boolean.TRUE);
+                request.attribute(ADDED, Long.valueOf(TokenCarrier.current().expiresAtMillis()));
+            }
+        }
+    }
+
+    /**
+     * At {@code HttpConnection.normalizeRequest}, as a connection sends the request (HTTP/1.1 and
+     * HTTP/2 both call it): a request that waited in its destination's queue for a connection may go
+     * out after the token the agent added to it expired; the header is taken off then.
+     */
+    public static final class SentAdvice {
+        private SentAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object sent) {
+            HttpRequest request = (HttpRequest) sent;
+            Object expiresAt = request.getAttributes().get(ADDED);
+            if (expiresAt instanceof Long && AgentBridge.outboundExpiredBeforeSent(((Long) expiresAt).longValue())) {
+                HttpFields fields = request.getHeaders();
+                if (fields instanceof HttpFields.Mutable) {
+                    ((HttpFields.Mutable) fields).remove(AgentBridge.outboundHeader());
+                }
+                request.attribute(ADDED, null);
             }
         }
     }

@@ -238,7 +238,12 @@ public final class AgentConfig {
         if (v == null) {
             return null;
         }
-        Path path = Paths.get(v);
+        Path path;
+        try {
+            path = Paths.get(v);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new ConfigException(key.key(), "cannot read '" + v + "' (not a valid path)");
+        }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
             throw new ConfigException(key.key(), "cannot read '" + v + "'");
         }
@@ -254,7 +259,8 @@ public final class AgentConfig {
         try {
             uri = new URI(v);
         } catch (URISyntaxException e) {
-            throw new ConfigException(ConfigKey.JWKS_URL.key(), "'" + v + "' is not a URL");
+            // The URL is not quoted: its user info or query may hold credentials.
+            throw new ConfigException(ConfigKey.JWKS_URL.key(), "is not a URL (" + e.getReason() + ")");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
@@ -267,7 +273,8 @@ public final class AgentConfig {
                 }
                 throw new ConfigException(ConfigKey.JWKS_URL.key(), "http: is allowed only for loopback hosts; use https:");
             default:
-                throw new ConfigException(ConfigKey.JWKS_URL.key(), "'" + v + "' must be an https:, loopback http: or file: URL");
+                throw new ConfigException(ConfigKey.JWKS_URL.key(), "must be an https:, loopback http: or file: URL"
+                        + (scheme.isEmpty() ? " (it has no scheme)" : " (it is " + scheme + ":)"));
         }
     }
 

@@ -94,10 +94,23 @@ public final class RawSettings {
                         + " (a misspelt key, or a secret containing ';', which cannot be given there: use secret-file or JWT_AGENT_SECRET)");
             }
             if (key == null) {
-                throw new ConfigException(pair.trim(), "agent argument must be key=value");
+                String text = pair.trim();
+                if (!looksLikeAName(text)) {
+                    // Not quoted: text that is no setting's name may be a secret's, split off at a ';'.
+                    throw ConfigException.inAgentArguments("an argument is not key=value (not quoted, as it may be a secret's text)");
+                }
+                throw new ConfigException(text, "agent argument must be key=value");
             }
-            requireKnown(key, knownKeys);
-            result.put(key, pair.substring(eq + 1).trim());
+            requireKnown(key, knownKeys, "an agent argument");
+            String value = pair.substring(eq + 1).trim();
+            for (String other : knownKeys) {
+                if (value.contains("," + other + "=") || value.contains(", " + other + "=")) {
+                    // "audience=orders,secret=..." would make the secret an audience, shown in the startup line.
+                    throw new ConfigException(key, "its value holds '," + other + "=': agent arguments are separated by ';', not ','"
+                            + " (value not quoted)");
+                }
+            }
+            result.put(key, value);
             previousKey = key;
         }
         return result;
@@ -109,7 +122,7 @@ public final class RawSettings {
             if (e.getKey().startsWith(PREFIX)) {
                 String key = e.getKey().substring(PREFIX.length());
                 if (strict) {
-                    requireKnown(key, knownKeys);
+                    requireKnown(key, knownKeys, null);
                 }
                 result.put(key, e.getValue().trim());
             }
@@ -139,9 +152,8 @@ public final class RawSettings {
     }
 
     private static Map<String, String> readFile(String file, Set<String> knownKeys) {
-        Path path = Paths.get(file);
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(path)) {
+        try (InputStream in = Files.newInputStream(Paths.get(file))) {
             properties.load(in);
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read '" + file + "' (" + e.getClass().getSimpleName() + ")");
@@ -149,7 +161,7 @@ public final class RawSettings {
         Map<String, String> result = new HashMap<>();
         for (String name : properties.stringPropertyNames()) {
             String key = stripPrefix(name);
-            requireKnown(key, knownKeys);
+            requireKnown(key, knownKeys, "an entry of the configuration file");
             result.put(key, properties.getProperty(name).trim());
         }
         return result;
@@ -159,9 +171,30 @@ public final class RawSettings {
         return key.startsWith(PREFIX) ? key.substring(PREFIX.length()) : key;
     }
 
-    private static void requireKnown(String key, Set<String> knownKeys) {
-        if (!knownKeys.contains(key)) {
-            throw new ConfigException(key, "unknown setting");
+    /**
+     * Refuses a key that names no setting. A key from a file or the agent arguments ({@code where}
+     * not null) is quoted only when it looks like a setting's name: a line without '=' is a key to
+     * {@code Properties}, and the file may be a secret or a private key given by mistake.
+     */
+    private static void requireKnown(String key, Set<String> knownKeys, String where) {
+        if (knownKeys.contains(key)) {
+            return;
         }
+        if (where != null && !looksLikeAName(key)) {
+            String problem = where + " names no setting (not quoted, as it may be a secret's or a key's text)";
+            throw where.equals("an agent argument") ? ConfigException.inAgentArguments(problem)
+                    : new ConfigException(ConfigKey.CONFIG_FILE.key(), problem);
+        }
+        throw new ConfigException(key, "unknown setting");
+    }
+
+    /**
+     * Lower-case words joined by '.' or '-', digits only after a separator, at most 48 characters,
+     * and either short or joined: as setting names are ("secrt", "jwks.refresh-intervall"), and as
+     * a secret's or a key's text (mixed case, digits among letters, '+', '/', long runs) is not.
+     */
+    static boolean looksLikeAName(String text) {
+        return text.length() <= 48 && text.matches("[a-z]+([.-][a-z0-9]+)*")
+                && (text.length() <= 12 || text.indexOf('.') >= 0 || text.indexOf('-') >= 0);
     }
 }

@@ -3,6 +3,7 @@ package dev.jwtagent.inbound;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.log.AgentLog;
+import dev.jwtagent.log.OneLine;
 import dev.jwtagent.metrics.AgentMetrics;
 import dev.jwtagent.verify.Fingerprint;
 import dev.jwtagent.verify.RejectReason;
@@ -116,7 +117,7 @@ public final class InboundPolicy {
             }
         }
         if (count > 1) {
-            return refuse("multiple_tokens", badRequest("more than one " + headerName + " header"));
+            return refuseRequest("multiple_tokens", "more than one " + headerName + " header", badRequest("more than one " + headerName + " header"));
         }
         BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader);
         if (header != null && header.kind == BearerHeader.Kind.MALFORMED) {
@@ -125,7 +126,7 @@ public final class InboundPolicy {
         if (header == null || header.kind == BearerHeader.Kind.OTHER_SCHEME) {
             metrics.increment("missing");
             if (tokenRequired) {
-                return refuse("missing_required", missingToken());
+                return refuseRequest("missing_required", "no token where one is required", missingToken());
             }
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
@@ -163,7 +164,7 @@ public final class InboundPolicy {
         if (verdict instanceof VerifiedToken && verifier.stillRemembered((VerifiedToken) verdict)) {
             verifiedCount.increment();
             if (LOG.isDebugEnabled()) {
-                LOG.debug("verified token {} of subject {}", earlier.token().fingerprint(), earlier.subject());
+                LOG.debug("verified token {} of subject {}", earlier.token().fingerprint(), OneLine.of(earlier.subject()));
             }
             return earlier;
         }
@@ -187,7 +188,7 @@ public final class InboundPolicy {
             verifiedCount.increment();
             CarriedToken carried = new CarriedToken(token, verified.expiresAt().toEpochMilli(), verified.fingerprint());
             if (LOG.isDebugEnabled()) {
-                LOG.debug("verified token {} of subject {}", carried.fingerprint(), verified.subject());
+                LOG.debug("verified token {} of subject {}", carried.fingerprint(), OneLine.of(verified.subject()));
             }
             return InboundDecision.proceedWith(carried, verified.subject(), verified.claims(), verified);
         } catch (TokenRejectedException rejected) {
@@ -196,7 +197,7 @@ public final class InboundPolicy {
     }
 
     private InboundDecision malformedHeader() {
-        return refuse("malformed_header", badRequest("malformed " + headerName + " header"));
+        return refuseRequest("malformed_header", "malformed " + headerName + " header", badRequest("malformed " + headerName + " header"));
     }
 
     /** The token in a header value as far as it can be told without parsing: its last word. */
@@ -218,6 +219,15 @@ public final class InboundPolicy {
             LOG.debug("rejected token {}: {}", token == null ? "-" : Fingerprint.of(token), description);
         }
         return refuse(reason.metricName(), invalidToken(description));
+    }
+
+    /** A request refused for its headers rather than for a token: logged as token refusals are, at most once a minute per kind. */
+    private InboundDecision refuseRequest(String counter, String description, InboundDecision answer) {
+        if (AgentLog.rateLimited("reject:" + counter)) {
+            LOG.info("{} request: {} (logged at most once a minute per reason; see the rejected.{} counter)",
+                    enforce ? "rejected" : "monitor mode: accepted invalid", description, counter);
+        }
+        return refuse(counter, answer);
     }
 
     private InboundDecision refuse(String counter, InboundDecision answer) {

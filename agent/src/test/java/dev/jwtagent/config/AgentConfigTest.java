@@ -156,6 +156,50 @@ class AgentConfigTest {
     }
 
     @Test
+    void aConfigurationFileThatIsASecretOrAKeyIsRefusedWithoutQuotingIt() throws IOException {
+        String keyLine = "QByPsfb+CaefxGsV6Gpw7btx91aw7ECTCM11QYl8CPOChEyfNLB857g5bvfS/Ebb";
+        for (String text : new String[] {"TopSecretHmacKeyMaterialXXXXXXXXXXXXXXXXX", SECRET, "c2VjcmV0LXNlY3JldC1zZWNyZXQ=",
+                "-----BEGIN RSA PRIVATE KEY-----\n" + keyLine + "\n-----END RSA PRIVATE KEY-----\n"}) {
+            Path file = Files.writeString(dir.resolve("mistake.txt"), text);
+            ConfigException e = refused(null, props("config-file", file.toString()), Map.of());
+            assertEquals("jwt.agent.config-file: an entry of the configuration file names no setting"
+                    + " (not quoted, as it may be a secret's or a key's text)", e.getMessage());
+        }
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "jwks.refresh-intervall=5m\n");
+        assertEquals("jwt.agent.jwks.refresh-intervall: unknown setting",
+                refused(null, props("config-file", typo.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage(),
+                "a misspelt setting is still named");
+    }
+
+    @Test
+    void agentArgumentsThatAreNoSettingAreNotQuoted() {
+        ConfigException e = refused("secret:" + SECRET + "XYZ", Map.of(), Map.of());
+        assertEquals("agent arguments: an argument is not key=value (not quoted, as it may be a secret's text)", e.getMessage());
+        // Settings joined with ',' instead of ';' would put the secret among the audiences, which the startup line shows.
+        for (String arguments : new String[] {"audience=orders,secret=" + SECRET, "mode=enforce, secret=" + SECRET}) {
+            ConfigException joined = refused(arguments, Map.of(), Map.of());
+            assertFalse(joined.getMessage().contains(SECRET), joined.getMessage());
+            assertTrue(joined.getMessage().contains("',secret=': agent arguments are separated by ';'"), joined.getMessage());
+        }
+    }
+
+    @Test
+    void aJwksUrlIsNeverQuotedInItsRefusal() {
+        for (String url : new String[] {"ftp://user:S3cr3tPass@idp.example/jwks", "https://user:S3cr3tPass@idp example/jwks?api_key=K3Y"}) {
+            ConfigException e = refused(null, props("jwks-url", url, "issuer", "https://idp.example"), Map.of());
+            assertTrue(e.getMessage().startsWith("jwt.agent.jwks-url: "), e.getMessage());
+            assertFalse(e.getMessage().contains("S3cr3t") || e.getMessage().contains("K3Y"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aRefusedValueWithALineBreakStaysOnOneLine() {
+        ConfigException e = assertThrows(ConfigException.class, () -> withSecret("mode", "foo\nERROR forged line\r"));
+        assertEquals("jwt.agent.mode: 'foo\\u000aerror forged line' is not a mode (use enforce or monitor)", e.getMessage());
+        assertThrows(ConfigException.class, () -> withSecret("public-key-file", "/tmp/a\u0000b"));
+    }
+
+    @Test
     void unknownEnvironmentVariableIsOnlyAWarning() {
         AgentConfig config = load(null, Map.of(), Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_HOME", "/opt"));
         assertTrue(config.warnings().stream().anyMatch(w -> w.contains("JWT_AGENT_HOME")), config.warnings().toString());

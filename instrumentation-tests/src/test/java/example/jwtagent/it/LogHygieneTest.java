@@ -79,11 +79,29 @@ class LogHygieneTest {
                 assertTrue(output.contains(RawJws.fingerprint(named)),
                         "the " + target + " child must name rejected token " + RawJws.fingerprint(named));
             }
+            if (target == Target.SECRET) {
+                // Refused for its headers rather than a token: logged once a minute too (before, only counted).
+                assertTrue(output.contains("rejected request: more than one Authorization header"), "two headers are logged");
+            }
             Matcher mention = FINGERPRINT_MENTION.matcher(output);
             while (mention.find()) {
                 assertTrue(mention.group(1).matches("[0-9a-f]{12}"), "a token is named only as sha256: and 12 hex digits, not: "
                         + AdversarialRunner.redact(mention.group(), tokens));
             }
+        }
+    }
+
+    @Test
+    void aSubjectWithALineBreakCannotForgeALogLine() throws Exception {
+        String forged = "2026-11-30T00:00:00.000Z ERROR jwt-agent.fake - FORGED LINE";
+        String token = AdversarialCases.good(Target.SECRET, "mallory\n" + forged);
+        RawHttp.get(children.get(Target.SECRET).baseUrl(), "/call?client=url-connection&url="
+                + URLEncoder.encode(downstream.allowedUrl("/forged"), StandardCharsets.UTF_8), RawHttp.bearer(token));
+        downstream.take();
+        String output = awaitOutputNaming(children.get(Target.SECRET), List.of(token));
+        assertTrue(output.contains("of subject mallory\\u000a" + forged), "the subject is logged on its line, escaped");
+        for (String line : output.split("\n")) {
+            assertTrue(!line.startsWith(forged), "a line of the log forged by a subject: " + line);
         }
     }
 

@@ -23,7 +23,9 @@ import java.util.function.Supplier;
  * it and for whoever that was, so the executor would be the wrong place to capture. The pools
  * ignore the future's own tasks. And while a completion runs the stages waiting on the future
  * ({@code postComplete}), the completing thread's token is hidden: a stage registered without a
- * token, on a future that another request completes, must not get that request's token.
+ * token, on a future that another request completes, must not get that request's token. The
+ * same while a waiting thread helps run the common pool's async stages
+ * ({@code ForkJoinPool.helpAsyncBlocker}): a stage that carries its caller's token brings it.
  */
 public final class CompletableFutureInstrumentation implements AgentInstrumentation {
     @Override
@@ -56,7 +58,11 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
                 .transform(stage(1, BiFunction.class))
                 .transform(stage(0, BiConsumer.class))
                 .transform(stage(1, BiConsumer.class))
-                .transform(Around.hidingToken(MethodMatch.named("postComplete").arguments(0)));
+                .transform(Around.hidingToken(MethodMatch.named("postComplete").arguments(0)))
+                // A thread that waits on a future of the default executor (join, get) helps run the
+                // common pool's queued async stages, other callers' among them, on its own thread.
+                .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
+                .transform(Around.hidingToken(MethodMatch.named("helpAsyncBlocker").arguments(2)));
     }
 
     /** The function at {@code index} of every public stage method that is not {@code *Async} and takes one of this shape there. */

@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
@@ -16,7 +17,9 @@ import java.util.concurrent.Callable;
  * take a {@code Runnable}, a {@code Callable} or a collection of callables. A {@code ForkJoinTask}
  * handed over as such (or as a {@code Runnable}) is not wrapped: the pool and the caller rely on its
  * identity ({@code invoke}, {@code join}, {@code fork} inside it), so it runs with whatever its
- * worker holds, which is no token.
+ * worker holds, which is no token. A thread that waits for the pool to go quiet
+ * ({@code awaitQuiescence}, {@code awaitTermination} of the common pool, {@code ForkJoinTask.helpQuiesce})
+ * runs queued tasks itself: with its token hidden, each runs with its own or none.
  */
 public final class ForkJoinInstrumentation implements AgentInstrumentation {
     @Override
@@ -31,7 +34,12 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Runnable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
-                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)));
+                .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)))
+                // A caller that waits for the pool to go quiet runs whatever is queued on its own
+                // thread, other callers' tasks and unwrapped ForkJoinTasks among them.
+                .transform(Around.hidingToken(MethodMatch.named("awaitQuiescence", "awaitTermination").arguments(2)))
+                .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))
+                .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)));
     }
 
     private static MethodMatch handOff() {

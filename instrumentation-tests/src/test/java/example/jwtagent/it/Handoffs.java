@@ -120,6 +120,18 @@ public final class Handoffs {
                 return 200;
             case "cf-shared-complete":
                 return unwrap(SharedFuture::completeAndWait);
+            // Not in NAMES: one request leaves work queued on the common pool and answers 200 at once; a
+            // later one waits on the pool, which runs that work on its thread (CommonPoolHelpers).
+            case "cf-help-register":
+                CommonPoolHelpers.registerAsyncStage(task);
+                return 200;
+            case "cf-help-complete":
+                return unwrap(CommonPoolHelpers::completeOnAWorkerAndJoin);
+            case "fj-quiesce-background":
+                CommonPoolHelpers.queueBehindHeldWorkers(task);
+                return 200;
+            case "fj-quiesce":
+                return CommonPoolHelpers.awaitQuiescence();
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));
@@ -136,7 +148,7 @@ public final class Handoffs {
         }
     }
 
-    private static int callUnchecked(Callable<Integer> task) {
+    static int callUnchecked(Callable<Integer> task) {
         try {
             return task.call();
         } catch (Exception e) {

@@ -1,0 +1,94 @@
+package example.jwtagent.it;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Hand-offs where a thread that waits on the common pool runs other callers' work itself: one
+ * request leaves work queued and answers at once; a later request (another caller) waits, and its
+ * thread runs that work. Run in a JVM whose common pool has several workers (with one, a
+ * {@code CompletableFuture} of the default executor gets a thread per task and never helps).
+ */
+final class CommonPoolHelpers {
+    private static CompletableFuture<Integer> source;
+    private static CompletableFuture<Integer> dependent;
+    private static CountDownLatch release;
+
+    private CommonPoolHelpers() {
+    }
+
+    /** {@code cf-help-register}: a shared future and an {@code *Async} stage on it (default executor) that calls. */
+    static synchronized void registerAsyncStage(Callable<Integer> call) {
+        source = new CompletableFuture<>();
+        dependent = source.thenApplyAsync(ignored -> Handoffs.callUnchecked(call));
+    }
+
+    /**
+     * {@code cf-help-complete}: with the common pool's other workers held, a task of this caller
+     * completes the shared future (the stage is queued on its own worker) and joins the stage, which
+     * the join runs right there, on this caller's task's worker.
+     */
+    static synchronized int completeOnAWorkerAndJoin() throws Exception {
+        CountDownLatch held = holdWorkers(ForkJoinPool.getCommonPoolParallelism() - 1);
+        try {
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            ForkJoinPool.commonPool().execute(new Runnable() {
+                @Override
+                public void run() {
+                    source.complete(0);
+                    result.complete(dependent.join());
+                }
+            });
+            return result.get(10, TimeUnit.SECONDS);
+        } finally {
+            held.countDown();
+        }
+    }
+
+    /** {@code fj-quiesce-background}: every worker held, then the call queued on the common pool. */
+    static synchronized void queueBehindHeldWorkers(Callable<Integer> call) throws InterruptedException {
+        release = holdWorkers(ForkJoinPool.getCommonPoolParallelism());
+        ForkJoinPool.commonPool().execute(new Runnable() {
+            @Override
+            public void run() {
+                Handoffs.callUnchecked(call);
+            }
+        });
+    }
+
+    /** {@code fj-quiesce}: waits for the common pool to go quiet, which runs the queued call on this thread; then lets the workers go. */
+    static synchronized int awaitQuiescence() {
+        try {
+            ForkJoinPool.commonPool().awaitQuiescence(1, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+        }
+        return 200;
+    }
+
+    /** {@code count} common-pool workers blocked until the returned latch is counted down. */
+    private static CountDownLatch holdWorkers(int count) throws InterruptedException {
+        CountDownLatch started = new CountDownLatch(count);
+        CountDownLatch hold = new CountDownLatch(1);
+        for (int i = 0; i < count; i++) {
+            ForkJoinPool.commonPool().execute(new Runnable() {
+                @Override
+                public void run() {
+                    started.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+        }
+        if (!started.await(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the common pool's workers did not start");
+        }
+        return hold;
+    }
+}

@@ -1,0 +1,66 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Threads that wait on the common pool run queued work of other callers on their own thread: a
+ * thread that joins a future of the default executor helps run the pool's async stages, and one that
+ * awaits the pool's quiescence runs whatever is queued. While they do, their own token is hidden, so
+ * work queued by a caller without a token calls without one. Before, it called with the token of
+ * alice, whose request waited. Tomcat 11 in a child JVM whose common pool has three workers (a
+ * two-core machine gives it one, with which the default executor never helps).
+ */
+class CommonPoolHelpersTest {
+    private static TestServer service;
+    private static Downstream downstream;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = ClientContractTest.childService(ChildJvm.main(RelayChild.class)
+                .jvmArgument("-Djava.util.concurrent.ForkJoinPool.common.parallelism=3").start());
+        downstream = new Downstream();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        downstream.close();
+        service.close();
+    }
+
+    @Test
+    void anAsyncStageRegisteredWithoutATokenRunsWithoutTheTokenOfTheThreadThatJoinsIt() throws Exception {
+        call("cf-help-register", null);
+        call("cf-help-complete", Tokens.valid("alice"));
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
+    @Test
+    void workQueuedWithoutATokenRunsWithoutTheTokenOfTheThreadThatAwaitsQuiescence() throws Exception {
+        call("fj-quiesce-background", null);
+        call("fj-quiesce", Tokens.valid("alice"));
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
+    @Test
+    void anAsyncStageRegisteredWithATokenKeepsItWhenAnotherCallersThreadJoinsIt() throws Exception {
+        String carol = Tokens.valid("carol");
+        call("cf-help-register", carol);
+        call("cf-help-complete", Tokens.valid("alice"));
+        assertEquals(List.of("Bearer " + carol), downstream.takeAuthorization());
+    }
+
+    private static void call(String via, String token) throws Exception {
+        String path = "/call?client=url-connection&url=" + URLEncoder.encode(downstream.allowedUrl("/call"), StandardCharsets.UTF_8)
+                + "&via=" + via;
+        RawHttp.Response response = token == null ? RawHttp.get(service.baseUrl(), path) : RawHttp.get(service.baseUrl(), path, RawHttp.bearer(token));
+        assertEquals(200, response.status, response.toString());
+    }
+}

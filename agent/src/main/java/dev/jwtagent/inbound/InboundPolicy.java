@@ -117,7 +117,8 @@ public final class InboundPolicy {
             }
         }
         if (count > 1) {
-            return refuseRequest("multiple_tokens", "more than one " + headerName + " header", badRequest("more than one " + headerName + " header"));
+            String description = "more than one " + headerName + " header";
+            return refuseRequest("multiple_tokens", description, badRequest(description));
         }
         BearerHeader header = count == 0 ? null : BearerHeader.parse(first, authorizationHeader);
         if (header != null && header.kind == BearerHeader.Kind.MALFORMED) {
@@ -197,7 +198,8 @@ public final class InboundPolicy {
     }
 
     private InboundDecision malformedHeader() {
-        return refuseRequest("malformed_header", "malformed " + headerName + " header", badRequest("malformed " + headerName + " header"));
+        String description = "malformed " + headerName + " header";
+        return refuseRequest("malformed_header", description, badRequest(description));
     }
 
     /** The token in a header value as far as it can be told without parsing: its last word. */
@@ -221,7 +223,7 @@ public final class InboundPolicy {
         return refuse(reason.metricName(), invalidToken(description));
     }
 
-    /** A request refused for its headers rather than for a token: logged as token refusals are, at most once a minute per kind. */
+    /** A request refused for its headers, not for a token: logged as token refusals are, at most once a minute per kind. */
     private InboundDecision refuseRequest(String counter, String description, InboundDecision answer) {
         if (AgentLog.rateLimited("reject:" + counter)) {
             LOG.info("{} request: {} (logged at most once a minute per reason; see the rejected.{} counter)",

@@ -10,6 +10,7 @@ import dev.jwtagent.instrument.AgentTransformer;
 import dev.jwtagent.instrument.Instrumentations;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.log.AgentLog;
+import dev.jwtagent.log.OneLine;
 import dev.jwtagent.metrics.AgentMetrics;
 import dev.jwtagent.metrics.MetricsMBean;
 import dev.jwtagent.outbound.OutboundPolicy;
@@ -159,11 +160,20 @@ public final class AgentInstaller {
     }
 
     private static void refuse(String message, boolean attached) {
-        String named = message != null && message.startsWith("jwt.agent.") ? message : "jwt.agent." + message;
-        System.err.println("jwt-agent: refusing to start: " + named);
+        System.err.println("jwt-agent: refusing to start: " + refusal(message));
         if (!attached) {
             System.exit(1);
         }
+    }
+
+    /**
+     * The refusal as printed: one line (a quoted value's control characters escaped), naming the
+     * key it is about, or the agent arguments.
+     */
+    static String refusal(String message) {
+        String named = message != null && (message.startsWith("jwt.agent.") || message.startsWith("agent arguments:"))
+                ? message : "jwt.agent." + message;
+        return OneLine.of(named);
     }
 
     static String version() {

@@ -64,7 +64,7 @@ final class CommandLine {
             }
             return 0;
         } catch (ConfigException | IllegalArgumentException e) {
-            System.out.println("invalid: " + e.getMessage());
+            System.out.println("invalid: " + AgentInstaller.refusal(e.getMessage()));
             return 1;
         }
     }

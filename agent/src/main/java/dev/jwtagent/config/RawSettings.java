@@ -94,7 +94,7 @@ public final class RawSettings {
             }
             if (key == null) {
                 String text = pair.trim();
-                if (!looksLikeAName(text)) {
+                if (!looksLikeAName(text, knownKeys)) {
                     // Not quoted: text that is no setting's name may be a secret's, split off at a ';'.
                     throw ConfigException.inAgentArguments("an argument is not key=value (not quoted, as it may be a secret's text)");
                 }
@@ -102,12 +102,11 @@ public final class RawSettings {
             }
             requireKnown(key, knownKeys, "an agent argument");
             String value = pair.substring(eq + 1).trim();
-            for (String other : knownKeys) {
-                if (value.contains("," + other + "=") || value.contains(", " + other + "=")) {
-                    // "audience=orders,secret=..." would make the secret an audience, shown in the startup line.
-                    throw new ConfigException(key, "its value holds '," + other + "=': agent arguments are separated by ';', not ','"
-                            + " (value not quoted)");
-                }
+            String joined = settingJoinedByComma(value, knownKeys);
+            if (joined != null) {
+                // "audience=orders,secret=..." would make the secret an audience, shown in the startup line.
+                throw new ConfigException(key, "its value holds '," + joined + "=': agent arguments are separated by ';', not ','"
+                        + " (value not quoted)");
             }
             result.put(key, value);
             previousKey = key;
@@ -179,7 +178,7 @@ public final class RawSettings {
         if (knownKeys.contains(key)) {
             return;
         }
-        if (where != null && !looksLikeAName(key)) {
+        if (where != null && !looksLikeAName(key, knownKeys)) {
             String problem = where + " names no setting (not quoted, as it may be a secret's or a key's text)";
             throw where.equals("an agent argument") ? ConfigException.inAgentArguments(problem)
                     : new ConfigException(ConfigKey.CONFIG_FILE.key(), problem);
@@ -188,12 +187,61 @@ public final class RawSettings {
     }
 
     /**
-     * Lower-case words joined by '.' or '-', digits only after a separator, at most 48 characters,
-     * and either short or joined: as setting names are ("secrt", "jwks.refresh-intervall"), and as
-     * a secret's or a key's text (mixed case, digits among letters, '+', '/', long runs) is not.
+     * The setting named by a part of {@code value} after a ',' that reads {@code <key> =} (with or
+     * without the {@code jwt.agent.} prefix and spaces), or null.
      */
-    static boolean looksLikeAName(String text) {
-        return text.length() <= 48 && text.matches("[a-z]+([.-][a-z0-9]+)*")
-                && (text.length() <= 12 || text.indexOf('.') >= 0 || text.indexOf('-') >= 0);
+    static String settingJoinedByComma(String value, Set<String> knownKeys) {
+        String[] parts = value.split(",", -1);
+        for (int i = 1; i < parts.length; i++) {
+            int eq = parts[i].indexOf('=');
+            if (eq > 0) {
+                String name = stripPrefix(parts[i].substring(0, eq).trim());
+                if (knownKeys.contains(name)) {
+                    return name;
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether unknown text may be quoted as a misspelt setting: the shape of a setting's name
+     * (lower-case words joined by '.' or '-'), and near a known one: at most two edits from it, or
+     * in the same group ({@code jwks.}, {@code outbound.}...). A secret's or a key's text, or a
+     * passphrase given as the configuration file by mistake, is neither.
+     */
+    static boolean looksLikeAName(String text, Set<String> knownKeys) {
+        if (text.length() > 48 || !text.matches("[a-z]+([.-][a-z0-9]+)*")) {
+            return false;
+        }
+        int dot = text.indexOf('.');
+        for (String known : knownKeys) {
+            if (dot > 0 && known.startsWith(text.substring(0, dot + 1)) || editDistanceAtMostTwo(text, known)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean editDistanceAtMostTwo(String a, String b) {
+        if (Math.abs(a.length() - b.length()) > 2) {
+            return false;
+        }
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()] <= 2;
     }
 }

@@ -61,6 +61,10 @@ abstract class HostPattern {
         if (name.address == null && !validName(name.name)) {
             throw new IllegalArgumentException("'" + text + "' is not a valid host name");
         }
+        if (name.ambiguous) {
+            // Such a host ("127.1", "010.0.0.1") matches only '*': as a pattern it would never match.
+            throw new IllegalArgumentException("'" + text + "' is neither a host name nor a canonical IP address");
+        }
         return new Exact(name, port);
     }
 

@@ -179,35 +179,46 @@ final class JwtVerifier implements KeyedVerifier {
         }
         String kid = token.getKeyId();
         KeySet keys = provider.current();
-        boolean refetched = false;
-        if (kid != null && !keys.hasKid(kid)) {
-            // A kid the set does not name may be a key published since the last fetch (a rotation):
-            // look for it first (one refetch per interval, shared), rather than trying the set's
-            // keys without a kid in its place and refusing the new key's tokens until the next refresh.
-            keys = provider.refetchForUnknownKey(keys);
-            refetched = true;
-        }
         List<VerificationKey> candidates = keys.candidates(kid, alg);
-        if (candidates.isEmpty() && !refetched && kid == null) {
+        if (candidates.isEmpty()) {
+            if (kid != null && keys.hasKid(kid)) {
+                throw new TokenRejectedException(RejectReason.ALGORITHM_NOT_ALLOWED);
+            }
             keys = provider.refetchForUnknownKey(keys);
             candidates = keys.candidates(kid, alg);
+            if (candidates.isEmpty()) {
+                throw new TokenRejectedException(kid != null && keys.hasKid(kid)
+                        ? RejectReason.ALGORITHM_NOT_ALLOWED : RejectReason.UNKNOWN_KEY);
+            }
         }
-        if (candidates.isEmpty()) {
-            throw new TokenRejectedException(kid != null && keys.hasKid(kid)
-                    ? RejectReason.ALGORITHM_NOT_ALLOWED : RejectReason.UNKNOWN_KEY);
+        if (verifiesWithAny(token, alg, candidates)) {
+            return;
         }
+        if (kid != null && !keys.hasKid(kid)) {
+            // A kid the set does not name, tried on the set's keys without a kid, which failed: it
+            // may be a key published since the last fetch (a rotation). Look for it (one refetch per
+            // interval, shared) rather than refusing the new key's tokens until the next refresh.
+            KeySet newer = provider.refetchForUnknownKey(keys);
+            if (newer != keys && verifiesWithAny(token, alg, newer.candidates(kid, alg))) {
+                return;
+            }
+        }
+        throw new TokenRejectedException(RejectReason.BAD_SIGNATURE);
+    }
+
+    private static boolean verifiesWithAny(ParsedToken token, String alg, List<VerificationKey> candidates) {
         for (VerificationKey key : candidates) {
             Algorithm algorithm = key.algorithm(alg);
             try {
                 algorithm.verify(token);
-                return;
+                return true;
             } catch (JWTVerificationException e) {
                 // wrong key or bad signature: try the next candidate
             } catch (RuntimeException e) {
                 // java-jwt throws unchecked exceptions on some malformed signatures
             }
         }
-        throw new TokenRejectedException(RejectReason.BAD_SIGNATURE);
+        return false;
     }
 
     private VerifiedToken checkClaims(String token, Map<String, Object> claims, Instant now)

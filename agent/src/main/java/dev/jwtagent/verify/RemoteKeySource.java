@@ -104,11 +104,12 @@ final class RemoteKeySource implements KeySource {
             try {
                 discovery = discoveryUri(issuer);
             } catch (URISyntaxException e) {
-                throw new IllegalArgumentException("issuer: not a URL: " + issuer);
+                // Not quoted: an issuer URL's user info or query may hold credentials.
+                throw new IllegalArgumentException("issuer: not a URL (" + e.getReason() + ")");
             }
             if (!KeyFetcher.isAllowedLocation(discovery) || "file".equalsIgnoreCase(discovery.getScheme())) {
                 throw new IllegalArgumentException("issuer: OIDC discovery needs an https: issuer (http: only on a "
-                        + "loopback host): " + issuer);
+                        + "loopback host), not " + (discovery.getScheme() == null ? "one without a scheme" : discovery.getScheme() + ":"));
             }
         }
         RemoteKeySource source = new RemoteKeySource("oidc", "oidc discovery (" + issuers.size()

@@ -165,10 +165,15 @@ class AgentConfigTest {
             assertEquals("jwt.agent.config-file: an entry of the configuration file names no setting"
                     + " (not quoted, as it may be a secret's or a key's text)", e.getMessage());
         }
-        Path typo = Files.writeString(dir.resolve("typo.properties"), "jwks.refresh-intervall=5m\n");
-        assertEquals("jwt.agent.jwks.refresh-intervall: unknown setting",
-                refused(null, props("config-file", typo.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage(),
-                "a misspelt setting is still named");
+        for (String passphrase : new String[] {"correct-horse-battery-staple", "letmein", "hunter.two"}) {
+            Path file = Files.writeString(dir.resolve("passphrase.txt"), passphrase);
+            ConfigException e = refused(null, props("config-file", file.toString()), Map.of());
+            assertFalse(e.getMessage().contains(passphrase), e.getMessage());
+        }
+        Path typo = Files.writeString(dir.resolve("typo.properties"), "jwks.refresh-intervall=5m\nsecrt=x\n");
+        String misspelt = refused(null, props("config-file", typo.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage();
+        assertTrue(misspelt.equals("jwt.agent.jwks.refresh-intervall: unknown setting") || misspelt.equals("jwt.agent.secrt: unknown setting"),
+                "a misspelt setting is still named: " + misspelt);
     }
 
     @Test
@@ -176,7 +181,8 @@ class AgentConfigTest {
         ConfigException e = refused("secret:" + SECRET + "XYZ", Map.of(), Map.of());
         assertEquals("agent arguments: an argument is not key=value (not quoted, as it may be a secret's text)", e.getMessage());
         // Settings joined with ',' instead of ';' would put the secret among the audiences, which the startup line shows.
-        for (String arguments : new String[] {"audience=orders,secret=" + SECRET, "mode=enforce, secret=" + SECRET}) {
+        for (String arguments : new String[] {"audience=orders,secret=" + SECRET, "mode=enforce, secret=" + SECRET,
+                "audience=orders,  secret =" + SECRET, "audience=orders,jwt.agent.secret=" + SECRET, "mode=monitor,jwt.agent.secret=" + SECRET}) {
             ConfigException joined = refused(arguments, Map.of(), Map.of());
             assertFalse(joined.getMessage().contains(SECRET), joined.getMessage());
             assertTrue(joined.getMessage().contains("',secret=': agent arguments are separated by ';'"), joined.getMessage());
@@ -196,7 +202,8 @@ class AgentConfigTest {
     void aRefusedValueWithALineBreakStaysOnOneLine() {
         ConfigException e = assertThrows(ConfigException.class, () -> withSecret("mode", "foo\nERROR forged line\r"));
         assertEquals("jwt.agent.mode: 'foo\\u000aerror forged line' is not a mode (use enforce or monitor)", e.getMessage());
-        assertThrows(ConfigException.class, () -> withSecret("public-key-file", "/tmp/a\u0000b"));
+        ConfigException nul = assertThrows(ConfigException.class, () -> withSecret("public-key-file", "/tmp/a\u0000b"));
+        assertEquals("jwt.agent.public-key-file: cannot read '/tmp/a\\u0000b' (not a valid path)", nul.getMessage());
     }
 
     @Test

@@ -107,7 +107,7 @@ class AllowedHostsTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "or*ders", "*.", "orders:0", "orders:99999", "orders:http", "10.0.0.0/33", "010.0.0.0/8", "::ffff:010.0.0.0/104", "bad/8", "a b", "[::1"})
+    @ValueSource(strings = {"", "or*ders", "*.", "orders:0", "orders:99999", "orders:http", "10.0.0.0/33", "010.0.0.0/8", "::ffff:010.0.0.0/104", "010.0.0.1", "127.1", "2130706433", "bad/8", "a b", "[::1"})
     void badPatternsAreRefusedWithTheirText(String pattern) {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hosts(pattern));
         assertTrue(e.getMessage().contains(pattern.trim().isEmpty() ? "empty" : pattern.trim()), e.getMessage());

@@ -11,6 +11,7 @@ import static dev.jwtagent.verify.TestSupport.sign;
 import static dev.jwtagent.verify.TestSupport.signer;
 import static dev.jwtagent.verify.TestSupport.writePem;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,6 +87,16 @@ class AlgorithmRulesTest {
         IllegalArgumentException mixed = assertThrows(IllegalArgumentException.class, () -> TokenVerifiers.create(
                 VerifierSettings.builder().secret(java.util.Arrays.copyOf(SECRET, 40)).algorithms(List.of("HS256", "HS384")).build()));
         assertEquals("algorithms: HS384 needs a secret of at least 48 bytes (RFC 7518); the secret has 40", mixed.getMessage());
+    }
+
+    @Test
+    void anIssuerThatCannotBeDiscoveredIsRefusedWithoutQuotingIt() {
+        for (String issuer : new String[] {"https://user:S3cretPw@idp example/realm", "ftp://user:S3cretPw@idp.example/realm?key=K3Y"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenVerifiers.create(
+                    VerifierSettings.builder().issuers(List.of(issuer)).build()));
+            assertTrue(e.getMessage().startsWith("issuer: "), e.getMessage());
+            assertFalse(e.getMessage().contains("S3cret") || e.getMessage().contains("K3Y"), e.getMessage());
+        }
     }
 
     @Test

@@ -291,8 +291,11 @@ class JwksKeySourceTest {
         verifier.verify(token(k2, "RS256", "k2"));
 
         assertEquals(1, jwksRequests.get() - before, "one fetch for the unknown kid");
-        // The key without a kid still verifies a token whose kid the set does not name.
+        // The key without a kid still verifies a token whose kid the set does not name, without a fetch:
+        // an identity provider may put kids in its tokens and none in its key set.
+        int beforeUnnamed = jwksRequests.get();
         verifier.verify(token(unnamed, "RS256", "not-in-the-set"));
+        assertEquals(beforeUnnamed, jwksRequests.get(), "no fetch when a key without a kid verifies the token");
         assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(TestSupport.rsa("d"), "RS256", "not-in-the-set-either"));
     }
 

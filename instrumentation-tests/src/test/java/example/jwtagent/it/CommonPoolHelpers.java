@@ -69,6 +69,16 @@ final class CommonPoolHelpers {
         return 200;
     }
 
+    /** {@code fj-await-termination}: the same through the common pool's {@code awaitTermination}, which never terminates it. */
+    static synchronized int awaitTermination() throws InterruptedException {
+        try {
+            ForkJoinPool.commonPool().awaitTermination(1, TimeUnit.SECONDS);
+        } finally {
+            release.countDown();
+        }
+        return 200;
+    }
+
     /** {@code count} common-pool workers blocked until the returned latch is counted down. */
     private static CountDownLatch holdWorkers(int count) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(count);

@@ -50,6 +50,13 @@ class CommonPoolHelpersTest {
     }
 
     @Test
+    void workQueuedWithoutATokenRunsWithoutTheTokenOfTheThreadThatAwaitsTheCommonPoolsTermination() throws Exception {
+        call("fj-quiesce-background", null);
+        call("fj-await-termination", Tokens.valid("alice"));
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
+    @Test
     void anAsyncStageRegisteredWithATokenKeepsItWhenAnotherCallersThreadJoinsIt() throws Exception {
         String carol = Tokens.valid("carol");
         call("cf-help-register", carol);

@@ -132,6 +132,8 @@ public final class Handoffs {
                 return 200;
             case "fj-quiesce":
                 return CommonPoolHelpers.awaitQuiescence();
+            case "fj-await-termination":
+                return CommonPoolHelpers.awaitTermination();
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));

@@ -5,6 +5,8 @@ import java.time.Duration;
 /** Parses {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h} or plain seconds. */
 public final class Durations {
     private static final int MAX_DIGITS = 9;
+    /** Longer than any setting needs, and short enough that no use of it overflows in nanoseconds. */
+    private static final Duration MAX = Duration.ofDays(30);
 
     private Durations() {
     }
@@ -20,11 +22,16 @@ public final class Durations {
             throw new ConfigException(key, "'" + text + "' is not a duration (use 500ms, 30s, 10m, 1h or plain seconds)");
         }
         long amount = Long.parseLong(t.substring(0, digits));
+        Duration duration;
         switch (unit) {
-            case "ms": return Duration.ofMillis(amount);
-            case "m": return Duration.ofMinutes(amount);
-            case "h": return Duration.ofHours(amount);
-            default: return Duration.ofSeconds(amount);
+            case "ms": duration = Duration.ofMillis(amount); break;
+            case "m": duration = Duration.ofMinutes(amount); break;
+            case "h": duration = Duration.ofHours(amount); break;
+            default: duration = Duration.ofSeconds(amount);
         }
+        if (duration.compareTo(MAX) > 0) {
+            throw new ConfigException(key, "'" + text + "' is longer than 30 days");
+        }
+        return duration;
     }
 }

@@ -20,19 +20,29 @@ final class ServletMatchers {
      */
     static TypeMatch servletsAndFilters(String pkg) {
         String internal = pkg.replace('.', '/');
-        return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter").inLoadersWithAnyOf(pkg + ".Servlet")
+        return TypeMatch.subtypesOf(pkg + ".Servlet", pkg + ".Filter", pkg + ".FilterChain").inLoadersWithAnyOf(pkg + ".Servlet")
                 .declaring(entryMethods(pkg), "(L" + internal + "/ServletRequest;L" + internal + "/ServletResponse;")
                 .orAnyTypeDeclaringThem();
     }
 
-    /** {@code Servlet.service(ServletRequest, ServletResponse)} and {@code Filter.doFilter(req, res, chain)}. */
+    /**
+     * {@code Servlet.service(ServletRequest, ServletResponse)}, {@code Filter.doFilter(req, res, chain)}
+     * and {@code FilterChain.doFilter(req, res)}. The chain is what a container calls first (Tomcat's
+     * {@code ApplicationFilterChain}): a filter that is a lambda, a method reference or a proxy is a
+     * class no agent can rewrite, and without the chain it would run, and could answer, before the
+     * request is decided.
+     */
     static MethodMatch entryMethods(String pkg) {
         MethodMatch doFilter = MethodMatch.named("doFilter").arguments(3)
                 .argument(0, pkg + ".ServletRequest").argument(1, pkg + ".ServletResponse").argument(2, pkg + ".FilterChain")
                 .notAbstract();
+        MethodMatch chainDoFilter = MethodMatch.named("doFilter").arguments(2)
+                .argument(0, pkg + ".ServletRequest").argument(1, pkg + ".ServletResponse")
+                .notAbstract();
         return MethodMatch.named("service").arguments(2)
                 .argument(0, pkg + ".ServletRequest").argument(1, pkg + ".ServletResponse")
                 .notAbstract()
-                .or(doFilter);
+                .or(doFilter)
+                .or(chainDoFilter);
     }
 }

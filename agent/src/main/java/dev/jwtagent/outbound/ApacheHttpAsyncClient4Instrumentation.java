@@ -5,6 +5,7 @@ import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
@@ -52,7 +53,11 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                         ApacheHttpAsyncClient4Instrumentation.class, "RouteAdvice"))
                 .type(TypeMatch.named("org.apache.http.impl.nio.client.MainClientExec").inLoadersWithAnyOf("org.apache.http.impl.nio.client.AbstractClientExchangeHandler"))
                 .transform(support.advice(MethodMatch.named("generateRequest").arguments(2),
-                        ApacheHttpAsyncClient4Instrumentation.class, "GenerateRequestAdvice"));
+                        ApacheHttpAsyncClient4Instrumentation.class, "GenerateRequestAdvice"))
+                // The connection pool completes and fails waiting leases (their callbacks) on whichever
+                // thread leases or releases a connection, another caller's: with no token.
+                .type(TypeMatch.named("org.apache.http.nio.pool.AbstractNIOConnPool").inLoadersWithAnyOf("org.apache.http.nio.pool.AbstractNIOConnPool"))
+                .transform(Around.hidingToken(MethodMatch.named("fireCallbacks").arguments(0)));
     }
 
     /**

@@ -70,7 +70,13 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 // schedules a task, runs every client's tasks (WebSocket writers and their callbacks among them):
                 // handed over with no token, so that no caller's token runs another caller's work.
                 .type(TypeMatch.named("okhttp3.internal.concurrent.TaskRunner$RealBackend").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
-                .transform(Around.hidingToken(MethodMatch.named("execute")));
+                .transform(Around.hidingToken(MethodMatch.named("execute")))
+                // The dispatcher starts queued calls, and cancels every call, on whichever thread asks:
+                // the calls' EventListener events (dispatcherQueueEnd, canceled) run there, for other
+                // callers. With the token hidden they run with none; each started call's own hand-off
+                // still takes its caller's token (ExecuteOnAdvice).
+                .type(TypeMatch.named("okhttp3.Dispatcher").inLoadersWithAnyOf("okhttp3.OkHttpClient"))
+                .transform(Around.hidingToken(MethodMatch.named("promoteAndExecute", "cancelAll")));
     }
 
     public static final class NewCallAdvice {

@@ -132,6 +132,15 @@ class AgentConfigTest {
     }
 
     @Test
+    void aDurationLongerThanThirtyDaysIsRefused() {
+        for (String key : new String[] {"jwks.timeout", "jwks.min-refetch-interval", "jwks.refresh-interval", "clock-skew"}) {
+            ConfigException e = assertThrows(ConfigException.class, () -> withSecret(key, "3000000h"));
+            assertEquals("jwt.agent." + key + ": '3000000h' is longer than 30 days", e.getMessage());
+        }
+        assertEquals(Duration.ofDays(30), withSecret("jwks.refresh-interval", "720h").jwksRefreshInterval());
+    }
+
+    @Test
     void unknownModeIsRefused() {
         assertEquals("jwt.agent.mode: 'audit' is not a mode (use enforce or monitor)", assertThrows(ConfigException.class,
                 () -> withSecret("mode", "audit")).getMessage());

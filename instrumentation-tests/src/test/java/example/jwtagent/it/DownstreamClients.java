@@ -89,6 +89,13 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
+        CLIENTS.put("apache5-async-hold", (url, auth) -> ApacheWaitingLeases.hold5(url, auth));
+        CLIENTS.put("apache5-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait5(url, auth));
+        CLIENTS.put("apache4-async-hold", (url, auth) -> ApacheWaitingLeases.hold4(url, auth));
+        CLIENTS.put("apache4-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait4(url, auth));
+        CLIENTS.put("apache-async-cancel-held-then-call", (url, auth) -> ApacheWaitingLeases.cancelHeldThenCall(url, auth));
+        CLIENTS.put("okhttp-listener-enqueue", (url, auth) -> OkHttpDispatcherListeners.enqueue(url, auth));
+        CLIENTS.put("okhttp-listener-cancel-all-then-call", (url, auth) -> OkHttpDispatcherListeners.cancelAllThenCall(url, auth));
         CLIENTS.put("jetty12-queued-behind-another", (url, auth) -> Jetty12Clients.sendQueuedBehindAnother(url, auth));
         CLIENTS.put("jetty12-held-then-call-on-complete", (url, auth) -> Jetty12HeldExchanges.start(url, auth));
         CLIENTS.put("jetty12-stop-of-the-held-then-call", (url, auth) -> Jetty12HeldExchanges.stopThenCall(url, auth));

@@ -66,6 +66,11 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("addWorker")))
                 .type(TypeMatch.named(NETTY_THREAD_PER_TASK_EXECUTOR))
                 .transform(Around.hidingToken(MethodMatch.named("execute").onlyArgument(Runnable.class)))
+                // Tomcat's executor for useVirtualThreads starts a virtual thread per request, from
+                // whichever thread hands it the connection: one that ended another request (async
+                // complete()) may hold that request's token, which the new thread would inherit.
+                .type(TypeMatch.named("org.apache.tomcat.util.threads.VirtualThreadExecutor"))
+                .transform(Around.hidingToken(MethodMatch.named("execute").onlyArgument(Runnable.class)))
                 .type(threadFactories())
                 .transform(Around.hidingToken(newThread()));
     }

@@ -15,8 +15,10 @@ import java.util.Locale;
 
 /**
  * Reads key documents (JWKS, OIDC discovery) over HTTP(S) or from a file, with a size cap and an
- * overall deadline so neither a huge nor a never-ending response can hold the keys thread or the
- * heap. Redirects are not followed: the configured location is the one that is trusted.
+ * overall deadline of twice the timeout so neither a huge nor a never-ending response can hold the
+ * keys thread or the heap: over HTTPS for the whole exchange ({@link DeadlineSocketFactory}), over
+ * loopback HTTP for the body (the headers within the read timeout of each read). Redirects are not
+ * followed: the configured location is the one that is trusted.
  */
 final class KeyFetcher {
     static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -83,6 +85,10 @@ final class KeyFetcher {
             connection.setInstanceFollowRedirects(false);
             connection.setUseCaches(false);
             connection.setRequestProperty("Accept", "application/json, application/jwk-set+json");
+            if (connection instanceof javax.net.ssl.HttpsURLConnection) {
+                javax.net.ssl.HttpsURLConnection https = (javax.net.ssl.HttpsURLConnection) connection;
+                https.setSSLSocketFactory(new DeadlineSocketFactory(https.getSSLSocketFactory(), deadline));
+            }
             int status = connection.getResponseCode();
             if (status != 200) {
                 throw new IOException("HTTP " + status + " from " + describe(uri));

@@ -300,8 +300,14 @@ final class RemoteKeySource implements KeySource {
             if (closed) {
                 return;
             }
+            CompletableFuture<KeySet> waitingBefore;
+            synchronized (lock) {
+                waitingBefore = pending;
+            }
             boolean ok = fetch(true);
-            completePending();
+            // Only a wait that began before this fetch did: a later one, for a key published since,
+            // is answered by its own fetch, queued behind this one.
+            completePendingIf(waitingBefore);
             long delayNanos;
             if (ok) {
                 consecutiveFailures = 0;
@@ -333,6 +339,19 @@ final class RemoteKeySource implements KeySource {
             if (waiting != null) {
                 waiting.complete(keys);
             }
+        }
+
+        private void completePendingIf(CompletableFuture<KeySet> expected) {
+            if (expected == null) {
+                return;
+            }
+            synchronized (lock) {
+                if (pending != expected) {
+                    return;
+                }
+                pending = null;
+            }
+            expected.complete(keys);
         }
 
         /** One fetch attempt, on the keys thread. Returns whether it produced keys. */

@@ -40,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 class JwksKeySourceTest {
-    enum Mode { OK, ERROR_500, NEVER_ENDING, HUGE_CHUNKED, HUGE_DECLARED, HANG }
+    enum Mode { OK, ERROR_500, NEVER_ENDING, HUGE_CHUNKED, HUGE_DECLARED, HANG, ONE_SECOND }
 
     private final KeyPair k1 = TestSupport.rsa("a");
     private final KeyPair k2 = TestSupport.rsa("b");
@@ -73,6 +73,8 @@ class JwksKeySourceTest {
                         return new MockResponse.Builder().body(new Endless(50L * 1024 * 1024, -1)).build();
                     case HUGE_DECLARED:
                         return new MockResponse.Builder().body(new Endless(50L * 1024 * 1024, 50L * 1024 * 1024)).build();
+                    case ONE_SECOND:
+                        return new MockResponse.Builder().body(document).headersDelay(1, TimeUnit.SECONDS).build();
                     case HANG:
                         return new MockResponse.Builder().body(document).headersDelay(30, TimeUnit.SECONDS).build();
                     default:
@@ -297,6 +299,21 @@ class JwksKeySourceTest {
         verifier.verify(token(unnamed, "RS256", "not-in-the-set"));
         assertEquals(beforeUnnamed, jwksRequests.get(), "no fetch when a key without a kid verifies the token");
         assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(TestSupport.rsa("d"), "RS256", "not-in-the-set-either"));
+    }
+
+    @Test
+    void aKidPublishedWhileABackgroundFetchIsUnderWayIsFetchedAfterIt() throws Exception {
+        // The first fetch has its document (k1 only) at once and its answer a second later. Before,
+        // the refetch a k2 token asked for meanwhile was answered by that fetch, and then skipped.
+        mode = Mode.ONE_SECOND;
+        KeyedVerifier verifier = verifier(settings().jwksTimeout(Duration.ofSeconds(3)).jwksRefreshInterval(Duration.ofMinutes(10)));
+        await("the first fetch to reach the server", Duration.ofSeconds(5), () -> jwksRequests.get() > 0);
+        mode = Mode.OK;
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(k2.getPublic(), "k2", ""));
+
+        verifier.verify(token(k2, "RS256", "k2"));
+
+        assertEquals(2, jwksRequests.get(), "the first fetch and the one the k2 token asked for");
     }
 
     @Test

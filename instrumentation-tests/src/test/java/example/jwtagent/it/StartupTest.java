@@ -116,7 +116,9 @@ class StartupTest {
             "-Djwt.agent.jwks-url=http://idp.example/keys|jwt.agent.jwks-url: http: is allowed only for loopback hosts",
             "-Djwt.agent.audiance=orders|jwt.agent.audiance: unknown setting",
             "-Djwt.agent.inbound.required=maybe|jwt.agent.inbound.required: 'maybe' is not true or false",
-            "-Djwt.agent.algorithms=HS256,HS512|jwt.agent.algorithms: HS512 needs a secret of at least 64 bytes"})
+            "-Djwt.agent.algorithms=HS256,HS512|jwt.agent.algorithms: HS512 needs a secret of at least 64 bytes",
+            "-Djwt.agent.jwks.timeout=3000000h|jwt.agent.jwks.timeout: '3000000h' is longer than 30 days",
+            "-Djwt.agent.outbound.allowed-hosts=010.0.0.1|jwt.agent.outbound.allowed-hosts: '010.0.0.1' is neither a host name nor a canonical IP address"})
     void badSettingStopsTheJvmWithOneLineNamingTheKey(String setting, String expected) throws Exception {
         Run run = launch(null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), setting);
         assertNotEquals(0, run.exitCode, "the JVM must not start the application");
@@ -138,6 +140,26 @@ class StartupTest {
         Run run = launch("secret=short");
         assertNotEquals(0, run.exitCode);
         assertTrue(run.stderr.contains("jwt.agent.secret: the secret must be at least 32 bytes"), run.stderr);
+    }
+
+    @Test
+    void refusalsQuoteNoSecretTextAndStayOneLine(@TempDir Path directory) throws Exception {
+        String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
+        Path mistake = Files.writeString(directory.resolve("secret.txt"), secret + "\n");
+        String[][] launches = {
+            {null, "-Djwt.agent.config-file=" + mistake},
+            {"audience=orders,secret=" + secret, "-Djwt.agent.issuer=https://issuer.test"},
+            {null, "-Djwt.agent.jwks-url=ftp://user:" + secret + "@idp.example/keys", "-Djwt.agent.issuer=https://idp.example"},
+            {null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), "-Djwt.agent.mode=audit\n2026-11-30 ERROR " + secret},
+        };
+        for (String[] launch : launches) {
+            Run run = launch(launch[0], Arrays.copyOfRange(launch, 1, launch.length));
+            assertNotEquals(0, run.exitCode, run.stderr);
+            assertEquals(1, run.agentLines().size(), run.stderr);
+            assertTrue(run.agentLines().get(0).contains("refusing to start: "), run.stderr);
+            assertFalse(run.stderr.contains(secret) || run.stderr.contains("Q7xp"), run.stderr);
+            assertFalse(run.stderr.contains("\n2026-11-30 ERROR"), "a refused value does not forge a line: " + run.stderr);
+        }
     }
 
     @Test

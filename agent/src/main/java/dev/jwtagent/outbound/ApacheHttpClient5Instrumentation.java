@@ -62,11 +62,14 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.async.InternalAbstractHttpAsyncClient")
                         .inLoadersWithAnyOf("org.apache.hc.client5.http.async.AsyncExecChain"))
                 .transform(Around.hidingToken(MethodMatch.named("executeScheduled")))
-                // The connection pool completes and fails waiting leases (their callbacks, and the
-                // exchanges they continue) on whichever thread leases or releases a connection,
-                // another caller's: with no token. A request's header is decided from its own capture.
+                // The connection pools (strict: the default; lax) complete and fail waiting leases
+                // (their callbacks, and the exchanges they continue) on whichever thread leases or
+                // releases a connection, another caller's: with no token. A request's header is
+                // decided from its own capture.
                 .type(TypeMatch.named("org.apache.hc.core5.pool.StrictConnPool").inLoadersWithAnyOf("org.apache.hc.core5.pool.StrictConnPool"))
                 .transform(Around.hidingToken(MethodMatch.named("fireCallbacks").arguments(0)))
+                .type(TypeMatch.named("org.apache.hc.core5.pool.LaxConnPool$PerRoutePool").inLoadersWithAnyOf("org.apache.hc.core5.pool.LaxConnPool"))
+                .transform(Around.hidingToken(MethodMatch.named("servicePendingRequests", "validatePendingRequests")))
                 // Matched wherever httpcore5 is, which may be a parent of the client's class loader.
                 .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
                         .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))

@@ -44,6 +44,17 @@ class AroundWeaverTest {
             return total;
         }
 
+        /** A loop whose head is the method's first instruction: the loop jumps back to offset 0. */
+        public int drainFirst(java.util.Deque<Object> queue) {
+            for (;;) {
+                Object next = queue.poll();
+                if (next == null) {
+                    return 0;
+                }
+                seenInside = TokenCarrier.current();
+            }
+        }
+
         /** The method's own handler must still catch what its own code throws. */
         public int withOwnHandler(String number) {
             try {
@@ -84,6 +95,10 @@ class AroundWeaverTest {
         assertSame(TOKEN, TokenCarrier.current());
 
         assertEquals(10L, pool.getMethod("loopFirst", long.class).invoke(instance, 5L));
+        assertNull(seenInside(instance));
+        assertSame(TOKEN, TokenCarrier.current());
+
+        assertEquals(0, pool.getMethod("drainFirst", java.util.Deque.class).invoke(instance, new java.util.ArrayDeque<>(List.of("a", "b"))));
         assertNull(seenInside(instance));
         assertSame(TOKEN, TokenCarrier.current());
 
@@ -171,7 +186,7 @@ class AroundWeaverTest {
 
     private static Class<?> woven() throws IOException {
         byte[] woven = AroundWeaver.weave(WovenClasses.classFile(Pool.class),
-                List.of(Around.hidingToken(MethodMatch.named("addWorker", "loopFirst", "withOwnHandler", "staticWide"))));
+                List.of(Around.hidingToken(MethodMatch.named("addWorker", "loopFirst", "drainFirst", "withOwnHandler", "staticWide"))));
         assertNotNull(woven);
         return WovenClasses.define(Pool.class.getName(), woven);
     }

@@ -4,41 +4,76 @@ import org.apache.hc.client5.http.async.methods.SimpleHttpResponse;
 import org.apache.hc.client5.http.async.methods.SimpleRequestBuilder;
 import org.apache.hc.client5.http.config.RequestConfig;
 import org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient;
+import org.apache.hc.client5.http.HttpRoute;
+import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
+import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
+import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
+import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
 import org.apache.http.HttpResponse;
 import org.apache.http.client.methods.HttpGet;
 import org.apache.http.impl.nio.client.HttpAsyncClients;
 
+import java.net.URI;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The async Apache clients (5 and 4.1) with one pooled connection and a connection-request timeout
- * of 300 ms: one caller's exchange holds the connection, others wait for it and their leases expire;
- * when the holder cancels its exchange, the pool releases the connection on the holder's thread and
- * fails the expired leases right there, running their callbacks (which call the {@code then} URL).
+ * The async Apache clients (5, with each of its two pools, and 4.1) with one pooled connection and a
+ * connection-request timeout of 300 ms: one caller holds the connection, others wait for it and their
+ * leases expire; when the holder lets it go, the pool releases it on the holder's thread and fails the
+ * expired leases right there, running their callbacks (which call the {@code then} URL). With
+ * Apache 5 the holder leases the connection from the client's connection manager and releases it;
+ * with 4.1 it holds an exchange with a downstream that holds it open, and cancels it.
  */
 final class ApacheWaitingLeases {
-    private static final CloseableHttpAsyncClient CLIENT5 = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
-            .setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create().setMaxConnPerRoute(1).setMaxConnTotal(1).build())
-            .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.ofMilliseconds(300)).build())
-            .build();
+    private static final PoolingAsyncClientConnectionManager POOL5 = onePooledConnection(PoolConcurrencyPolicy.STRICT);
+    private static final PoolingAsyncClientConnectionManager POOL5_LAX = onePooledConnection(PoolConcurrencyPolicy.LAX);
+    private static final CloseableHttpAsyncClient CLIENT5 = waitingAtMost300Ms(POOL5);
+    private static final CloseableHttpAsyncClient CLIENT5_LAX = waitingAtMost300Ms(POOL5_LAX);
     private static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT4 = HttpAsyncClients.custom()
             .setMaxConnPerRoute(1).setMaxConnTotal(1)
             .setDefaultRequestConfig(org.apache.http.client.config.RequestConfig.custom().setConnectionRequestTimeout(300).build())
             .build();
     private static volatile Future<?> held;
+    private static volatile PoolingAsyncClientConnectionManager heldFrom;
+    private static volatile AsyncConnectionEndpoint heldEndpoint;
 
     static {
         CLIENT5.start();
+        CLIENT5_LAX.start();
         CLIENT4.start();
+    }
+
+    private static PoolingAsyncClientConnectionManager onePooledConnection(PoolConcurrencyPolicy policy) {
+        return PoolingAsyncClientConnectionManagerBuilder.create().setPoolConcurrencyPolicy(policy).setMaxConnPerRoute(1).setMaxConnTotal(1).build();
+    }
+
+    private static CloseableHttpAsyncClient waitingAtMost300Ms(PoolingAsyncClientConnectionManager pool) {
+        return org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().setConnectionManager(pool)
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.ofMilliseconds(300)).build())
+                .build();
     }
 
     private ApacheWaitingLeases() {
     }
 
-    static int hold5(String url, String authorization) {
-        held = CLIENT5.execute(SimpleRequestBuilder.get(url).build(), null);
+    /** Leases the one connection for {@code url}'s route from the client's pool (not yet connected) and keeps it. */
+    static int lease5(String url, String authorization) throws Exception {
+        return lease(POOL5, url);
+    }
+
+    static int lease5Lax(String url, String authorization) throws Exception {
+        return lease(POOL5_LAX, url);
+    }
+
+    private static int lease(PoolingAsyncClientConnectionManager pool, String url) throws Exception {
+        URI uri = URI.create(url);
+        HttpRoute route = new HttpRoute(new HttpHost(uri.getScheme(), uri.getHost(), uri.getPort()));
+        heldEndpoint = pool.lease("holder", route, null, Timeout.ofSeconds(5), null).get(5, TimeUnit.SECONDS);
+        heldFrom = pool;
         return 200;
     }
 
@@ -49,8 +84,16 @@ final class ApacheWaitingLeases {
 
     /** Waits for the connection; the callback calls the {@code then} URL however the exchange ends. */
     static int wait5(String url, String authorization) {
+        return wait5(CLIENT5, url);
+    }
+
+    static int wait5Lax(String url, String authorization) {
+        return wait5(CLIENT5_LAX, url);
+    }
+
+    private static int wait5(CloseableHttpAsyncClient client, String url) {
         String then = JdkHeldExchanges.then(url);
-        CLIENT5.execute(SimpleRequestBuilder.get(url).build(), new org.apache.hc.core5.concurrent.FutureCallback<SimpleHttpResponse>() {
+        client.execute(SimpleRequestBuilder.get(url).build(), new org.apache.hc.core5.concurrent.FutureCallback<SimpleHttpResponse>() {
             @Override
             public void completed(SimpleHttpResponse result) {
                 JdkHeldExchanges.callFromACallback(then);
@@ -90,10 +133,18 @@ final class ApacheWaitingLeases {
         return 200;
     }
 
-    /** After the waiting leases have expired, cancels the held exchange (its connection is released here), then calls {@code url}. */
-    static int cancelHeldThenCall(String url, String authorization) throws Exception {
+    /**
+     * After the waiting leases have expired, releases the leased connection (Apache 5) or cancels the
+     * held exchange (4.1), so that the pool releases the connection here; then calls {@code url}.
+     */
+    static int letGoThenCall(String url, String authorization) throws Exception {
         Thread.sleep(700);
-        held.cancel(true);
+        if (heldEndpoint != null) {
+            heldFrom.release(heldEndpoint, null, TimeValue.ZERO_MILLISECONDS);
+            heldEndpoint = null;
+        } else {
+            held.cancel(true);
+        }
         return DownstreamClients.urlConnection(url, authorization);
     }
 }

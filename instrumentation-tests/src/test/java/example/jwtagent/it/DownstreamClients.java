@@ -89,11 +89,13 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));
-        CLIENTS.put("apache5-async-hold", (url, auth) -> ApacheWaitingLeases.hold5(url, auth));
+        CLIENTS.put("apache5-async-lease", (url, auth) -> ApacheWaitingLeases.lease5(url, auth));
         CLIENTS.put("apache5-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait5(url, auth));
+        CLIENTS.put("apache5lax-async-lease", (url, auth) -> ApacheWaitingLeases.lease5Lax(url, auth));
+        CLIENTS.put("apache5lax-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait5Lax(url, auth));
         CLIENTS.put("apache4-async-hold", (url, auth) -> ApacheWaitingLeases.hold4(url, auth));
         CLIENTS.put("apache4-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait4(url, auth));
-        CLIENTS.put("apache-async-cancel-held-then-call", (url, auth) -> ApacheWaitingLeases.cancelHeldThenCall(url, auth));
+        CLIENTS.put("apache-async-let-go-then-call", (url, auth) -> ApacheWaitingLeases.letGoThenCall(url, auth));
         CLIENTS.put("okhttp-listener-enqueue", (url, auth) -> OkHttpDispatcherListeners.enqueue(url, auth));
         CLIENTS.put("okhttp-listener-cancel-all-then-call", (url, auth) -> OkHttpDispatcherListeners.cancelAllThenCall(url, auth));
         CLIENTS.put("jetty12-queued-behind-another", (url, auth) -> Jetty12Clients.sendQueuedBehindAnother(url, auth));

@@ -265,19 +265,48 @@ public final class InboundPolicy {
         return !excludedPaths.isEmpty();
     }
 
-    /** Whether a query string has an {@code access_token} parameter (RFC 6750 section 2.3), with or without a value. */
+    /**
+     * Whether a query string has an {@code access_token} parameter (RFC 6750 section 2.3), with or
+     * without a value, its name spelt plainly or with any of its characters percent-encoded
+     * ({@code access%5Ftoken}), as the containers decode parameter names.
+     */
     static boolean carriesAccessToken(String queryString) {
         for (int start = 0; start <= queryString.length(); ) {
             int end = queryString.indexOf('&', start);
             if (end < 0) {
                 end = queryString.length();
             }
-            String parameter = queryString.substring(start, end);
-            if (parameter.equals("access_token") || parameter.startsWith("access_token=")) {
+            int equals = queryString.indexOf('=', start);
+            if (isAccessTokenName(queryString, start, equals >= 0 && equals < end ? equals : end)) {
                 return true;
             }
             start = end + 1;
         }
         return false;
+    }
+
+    private static final String ACCESS_TOKEN = "access_token";
+
+    /** Whether {@code query[start, end)} decodes to {@code access_token}. */
+    private static boolean isAccessTokenName(String query, int start, int end) {
+        int matched = 0;
+        for (int i = start; i < end; matched++) {
+            char c = query.charAt(i);
+            if (c == '%') {
+                int high = i + 1 < end ? Character.digit(query.charAt(i + 1), 16) : -1;
+                int low = i + 2 < end ? Character.digit(query.charAt(i + 2), 16) : -1;
+                if (high < 0 || low < 0) {
+                    return false;
+                }
+                c = (char) (high * 16 + low);
+                i += 3;
+            } else {
+                i++;
+            }
+            if (matched == ACCESS_TOKEN.length() || c != ACCESS_TOKEN.charAt(matched)) {
+                return false;
+            }
+        }
+        return matched == ACCESS_TOKEN.length();
     }
 }

@@ -162,10 +162,12 @@ class InboundPolicyTest {
 
     @Test
     void anAccessTokenQueryParameterIsRecognisedByItsWholeName() {
-        for (String query : new String[] {"access_token=abc", "a=1&access_token=abc", "access_token", "a=1&access_token&b=2", "x=&access_token="}) {
+        for (String query : new String[] {"access_token=abc", "a=1&access_token=abc", "access_token", "a=1&access_token&b=2", "x=&access_token=",
+                "access%5Ftoken=abc", "a=1&access%5ftoken", "%61%63cess_token=abc", "access_toke%6E=x=y"}) {
             assertTrue(InboundPolicy.carriesAccessToken(query), query);
         }
-        for (String query : new String[] {"", "a=1", "my_access_token=abc", "access_tokens=abc", "a=access_token", "access_token_x=1&b=2", "&&"}) {
+        for (String query : new String[] {"", "a=1", "my_access_token=abc", "access_tokens=abc", "a=access_token", "access_token_x=1&b=2", "&&",
+                "access%5Ftokens=abc", "access%5Gtoken=abc", "access_token%", "access_toke%6", "access%20token=abc", "a=access%5Ftoken", "%=1&access"}) {
             assertFalse(InboundPolicy.carriesAccessToken(query), query);
         }
     }

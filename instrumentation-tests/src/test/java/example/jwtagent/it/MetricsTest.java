@@ -130,6 +130,7 @@ class MetricsTest {
         assertEquals(200, get("/echo", "Authorization: Basic YWxpY2U6c2VjcmV0").status);
         assertEquals(200, get("/health", RawHttp.bearer("garbage")).status);
         assertEquals(200, get("/echo?access_token=" + token("q")).status);
+        assertEquals(200, get("/echo?access%5Ftoken=" + token("q")).status);
 
         // java.net.http consults the agent once per request (per hop): the outbound counters are exact.
         call("jdk-send", downstream.allowedUrl("/a"), token("carol"), null);
@@ -149,9 +150,9 @@ class MetricsTest {
         expected.put("rejected.too_large", 1L);
         expected.put("rejected.multiple_tokens", 1L);
         expected.put("rejected.malformed_header", 1L);
-        expected.put("missing", 3L);
+        expected.put("missing", 4L);
         expected.put("excluded", 1L);
-        expected.put("query_token_ignored", 1L);
+        expected.put("query_token_ignored", 2L);
         expected.put("propagated", 2L);
         expected.put("skipped.not_allowed", 1L);
         expected.put("skipped.expired", 1L);

@@ -64,12 +64,12 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .transform(Around.hidingToken(MethodMatch.named("executeScheduled")))
                 // The connection pools (strict: the default; lax) complete and fail waiting leases
                 // (their callbacks, and the exchanges they continue) on whichever thread leases or
-                // releases a connection, another caller's: with no token. A request's header is
-                // decided from its own capture.
+                // releases a connection (the lax pool also fails them all where it is closed),
+                // another caller's: with no token. A request's header is decided from its own capture.
                 .type(TypeMatch.named("org.apache.hc.core5.pool.StrictConnPool").inLoadersWithAnyOf("org.apache.hc.core5.pool.StrictConnPool"))
                 .transform(Around.hidingToken(MethodMatch.named("fireCallbacks").arguments(0)))
                 .type(TypeMatch.named("org.apache.hc.core5.pool.LaxConnPool$PerRoutePool").inLoadersWithAnyOf("org.apache.hc.core5.pool.LaxConnPool"))
-                .transform(Around.hidingToken(MethodMatch.named("servicePendingRequests", "validatePendingRequests")))
+                .transform(Around.hidingToken(MethodMatch.named("servicePendingRequests", "validatePendingRequests", "shutdown")))
                 // Matched wherever httpcore5 is, which may be a parent of the client's class loader.
                 .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
                         .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))

@@ -9,6 +9,7 @@ import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManager;
 import org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder;
 import org.apache.hc.client5.http.nio.AsyncConnectionEndpoint;
 import org.apache.hc.core5.http.HttpHost;
+import org.apache.hc.core5.io.CloseMode;
 import org.apache.hc.core5.pool.PoolConcurrencyPolicy;
 import org.apache.hc.core5.util.TimeValue;
 import org.apache.hc.core5.util.Timeout;
@@ -31,8 +32,8 @@ import java.util.concurrent.TimeUnit;
 final class ApacheWaitingLeases {
     private static final PoolingAsyncClientConnectionManager POOL5 = onePooledConnection(PoolConcurrencyPolicy.STRICT);
     private static final PoolingAsyncClientConnectionManager POOL5_LAX = onePooledConnection(PoolConcurrencyPolicy.LAX);
-    private static final CloseableHttpAsyncClient CLIENT5 = waitingAtMost300Ms(POOL5);
-    private static final CloseableHttpAsyncClient CLIENT5_LAX = waitingAtMost300Ms(POOL5_LAX);
+    private static final CloseableHttpAsyncClient CLIENT5 = waitingAtMost(POOL5, Timeout.ofMilliseconds(300));
+    private static final CloseableHttpAsyncClient CLIENT5_LAX = waitingAtMost(POOL5_LAX, Timeout.ofMilliseconds(300));
     private static final org.apache.http.impl.nio.client.CloseableHttpAsyncClient CLIENT4 = HttpAsyncClients.custom()
             .setMaxConnPerRoute(1).setMaxConnTotal(1)
             .setDefaultRequestConfig(org.apache.http.client.config.RequestConfig.custom().setConnectionRequestTimeout(300).build())
@@ -40,6 +41,8 @@ final class ApacheWaitingLeases {
     private static volatile Future<?> held;
     private static volatile PoolingAsyncClientConnectionManager heldFrom;
     private static volatile AsyncConnectionEndpoint heldEndpoint;
+    private static volatile PoolingAsyncClientConnectionManager closingPool;
+    private static volatile CloseableHttpAsyncClient closing;
 
     static {
         CLIENT5.start();
@@ -51,9 +54,9 @@ final class ApacheWaitingLeases {
         return PoolingAsyncClientConnectionManagerBuilder.create().setPoolConcurrencyPolicy(policy).setMaxConnPerRoute(1).setMaxConnTotal(1).build();
     }
 
-    private static CloseableHttpAsyncClient waitingAtMost300Ms(PoolingAsyncClientConnectionManager pool) {
+    private static CloseableHttpAsyncClient waitingAtMost(PoolingAsyncClientConnectionManager pool, Timeout connectionRequestTimeout) {
         return org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom().setConnectionManager(pool)
-                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(Timeout.ofMilliseconds(300)).build())
+                .setDefaultRequestConfig(RequestConfig.custom().setConnectionRequestTimeout(connectionRequestTimeout).build())
                 .build();
     }
 
@@ -131,6 +134,30 @@ final class ApacheWaitingLeases {
             }
         });
         return 200;
+    }
+
+    /** Starts a new client on a lax pool whose leases wait up to 30 s, and leases its one connection for {@code url}'s route. */
+    static int leaseFromANewLaxClient(String url, String authorization) throws Exception {
+        closingPool = onePooledConnection(PoolConcurrencyPolicy.LAX);
+        closing = waitingAtMost(closingPool, Timeout.ofSeconds(30));
+        closing.start();
+        int status = lease(closingPool, url);
+        heldEndpoint = null;
+        return status;
+    }
+
+    static int waitOnTheNewLaxClient(String url, String authorization) {
+        return wait5(closing, url);
+    }
+
+    /** Once two leases wait, closes the new client, whose pool fails them right here; then calls {@code url}. */
+    static int closeTheNewLaxClientThenCall(String url, String authorization) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (closingPool.getTotalStats().getPending() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        closing.close(CloseMode.GRACEFUL);
+        return DownstreamClients.urlConnection(url, authorization);
     }
 
     /**

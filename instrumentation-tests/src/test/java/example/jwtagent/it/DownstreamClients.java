@@ -93,6 +93,9 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait5(url, auth));
         CLIENTS.put("apache5lax-async-lease", (url, auth) -> ApacheWaitingLeases.lease5Lax(url, auth));
         CLIENTS.put("apache5lax-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait5Lax(url, auth));
+        CLIENTS.put("apache5lax-async-lease-new-client", (url, auth) -> ApacheWaitingLeases.leaseFromANewLaxClient(url, auth));
+        CLIENTS.put("apache5lax-async-wait-on-new-client-then-call", (url, auth) -> ApacheWaitingLeases.waitOnTheNewLaxClient(url, auth));
+        CLIENTS.put("apache5lax-async-close-new-client-then-call", (url, auth) -> ApacheWaitingLeases.closeTheNewLaxClientThenCall(url, auth));
         CLIENTS.put("apache4-async-hold", (url, auth) -> ApacheWaitingLeases.hold4(url, auth));
         CLIENTS.put("apache4-async-wait-then-call", (url, auth) -> ApacheWaitingLeases.wait4(url, auth));
         CLIENTS.put("apache-async-let-go-then-call", (url, auth) -> ApacheWaitingLeases.letGoThenCall(url, auth));

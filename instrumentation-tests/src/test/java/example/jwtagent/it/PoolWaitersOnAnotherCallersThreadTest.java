@@ -14,7 +14,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Client code that runs for waiting callers on another caller's thread, in Tomcat 11 with the agent:
  * the async Apache clients' connection pools (Apache 5's strict and lax pools, 4.1's) fail expired
- * waiting leases on the thread that releases the connection, and OkHttp's dispatcher runs queued calls' {@code dispatcherQueueEnd} on
+ * waiting leases on the thread that releases the connection (and the lax pool every waiting lease
+ * on the thread that closes it), and OkHttp's dispatcher runs queued calls' {@code dispatcherQueueEnd} on
  * the thread that ends another call, and every call's {@code canceled} on the thread that cancels
  * them all. What those callbacks call carries no token; before, the other caller's.
  */
@@ -40,6 +41,17 @@ class PoolWaitersOnAnotherCallersThreadTest extends CallersOfASharedClientTest {
         ClientContractTest.call(service, "apache4-async-hold", url, alice, null);
         holding.take();
         expiredLeasesFailedWhenAliceLetsGo("apache4", url, alice);
+    }
+
+    @Test
+    void leasesFailedWhenAnotherCallerClosesTheLaxPoolCallWithoutItsToken() throws Exception {
+        String alice = Tokens.valid("alice");
+        String url = holding.url("/hold?then=" + URLEncoder.encode(downstream.allowedUrl("/after-closed"), StandardCharsets.UTF_8));
+        ClientContractTest.call(service, "apache5lax-async-lease-new-client", url, alice, null);
+        ClientContractTest.call(service, "apache5lax-async-wait-on-new-client-then-call", url, Tokens.valid("carol"), null);
+        ClientContractTest.call(service, "apache5lax-async-wait-on-new-client-then-call", url, null, null);
+        ClientContractTest.call(service, "apache5lax-async-close-new-client-then-call", downstream.allowedUrl("/alice-after-closing"), alice, null);
+        assertEquals(sorted("/after-closed []", "/after-closed []", "/alice-after-closing [Bearer " + alice + "]"), arrived(3));
     }
 
     /** Carol and a caller without a token wait for the connection alice holds; their leases expire; alice lets it go. */

@@ -364,14 +364,24 @@ final class RemoteKeySource implements KeySource {
                     jwksUri = location;
                 }
                 List<VerificationKey> loaded = KeyMaterial.parseJwks(fetcher.fetch(location), algorithms, false);
-                if (loaded.isEmpty()) {
-                    throw new IOException("no usable signing keys in " + KeyFetcher.describe(location));
-                }
+                // A document that arrived whole is the identity provider's word, even when it lists no
+                // key usable here (none at all, or only for encryption or other algorithms): a key it
+                // no longer lists stops verifying. Only a fetch or a document that failed keeps the
+                // last-known-good keys.
                 KeySet fresh = new KeySet(loaded);
                 KeySet previous = keys;
                 keys = fresh;
                 if (previous.losesKeysIn(fresh)) {
                     keysRemovedListener.run();
+                }
+                if (loaded.isEmpty()) {
+                    failures.incrementAndGet();
+                    if (!Boolean.FALSE.equals(healthy)) {
+                        healthy = Boolean.FALSE;
+                        LOG.warn("no usable signing keys in {} (dropped {} known keys); every token is refused until"
+                                + " it lists one, retrying with backoff", KeyFetcher.describe(location), previous.size());
+                    }
+                    return false;
                 }
                 if (!Boolean.TRUE.equals(healthy)) {
                     healthy = Boolean.TRUE;

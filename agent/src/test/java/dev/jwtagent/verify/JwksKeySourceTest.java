@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.net.URI;
@@ -31,6 +33,7 @@ import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -367,6 +370,45 @@ class JwksKeySourceTest {
         await("the narrowing to take effect", Duration.ofSeconds(5), () -> !accepts(verifier, token));
         assertFalse(verifier.stillRemembered(verified), "a holder of the verification must not reuse it either");
         assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, token);
+    }
+
+    /**
+     * A document that arrives whole but lists no key usable here withdraws the keys it no longer
+     * lists, cached verifications included: the key set is the identity provider's word, and only a
+     * failed fetch keeps the last-known-good keys.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"no keys", "for encryption", "for another algorithm", "of another type"})
+    void aDocumentWithNoUsableKeyWithdrawsTheKeysItNoLongerLists(String republished) throws Exception {
+        KeyedVerifier verifier = verifier(settings().algorithms(List.of("RS256")));
+        String token = token(k1, "RS256", "k1");
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token));
+        VerifiedToken verified = verifier.verify(token);
+        long failuresBefore = verifier.stats().keyFetchFailures();
+        document = Map.of(
+                "no keys", jwks(),
+                "for encryption", jwks(jwk(k1.getPublic(), "k1", "\"use\":\"enc\"")),
+                "for another algorithm", jwks(jwk(k1.getPublic(), "k1", "\"alg\":\"PS256\"")),
+                "of another type", jwks("{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"k2\",\"x\":\"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo\"}"))
+                .get(republished);
+        await("the withdrawal to take effect", Duration.ofSeconds(5), () -> !accepts(verifier, token));
+        assertFalse(verifier.stillRemembered(verified), "a holder of the verification must not reuse it either");
+        assertRejected(RejectReason.UNKNOWN_KEY, verifier, token(k1, "RS256", "k1"));
+        assertTrue(verifier.stats().keyFetchFailures() > failuresBefore, "counted, for the operator to see");
+
+        document = jwks(jwk(k1.getPublic(), "k1", ""));
+        await("the key published again to verify again", Duration.ofSeconds(5), () -> accepts(verifier, token));
+    }
+
+    @Test
+    void aDocumentThatIsNotAKeySetKeepsTheLastKnownGoodKeys() throws Exception {
+        KeyedVerifier verifier = verifier(settings());
+        String token = token(k1, "RS256", "k1");
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token));
+        long failuresBefore = verifier.stats().keyFetchFailures();
+        document = "{\"keys\": [";
+        await("a failed refresh", Duration.ofSeconds(5), () -> verifier.stats().keyFetchFailures() > failuresBefore);
+        assertTrue(accepts(verifier, token(k1, "RS256", "k1")));
     }
 
     @Test

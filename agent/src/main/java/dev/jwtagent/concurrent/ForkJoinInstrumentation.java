@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * identity ({@code invoke}, {@code join}, {@code fork} inside it), so it runs with whatever its
  * worker holds, which is no token. A thread that waits for the pool to go quiet
  * ({@code awaitQuiescence}, {@code awaitTermination} of the common pool, {@code ForkJoinTask.helpQuiesce})
- * runs queued tasks itself: with its token hidden, each runs with its own or none.
+ * and a worker that joins a task another worker stole ({@code helpJoin}) run other queued tasks
+ * themselves: with their token hidden, each runs with its own or none.
  */
 public final class ForkJoinInstrumentation implements AgentInstrumentation {
     @Override
@@ -38,6 +39,10 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 // A caller that waits for the pool to go quiet runs whatever is queued on its own
                 // thread, other callers' tasks and unwrapped ForkJoinTasks among them.
                 .transform(Around.hidingToken(MethodMatch.named("awaitQuiescence", "awaitTermination").arguments(2)))
+                // A worker that joins a task another worker stole helps that worker: it runs the base
+                // of the thief's queue, which may be another caller's task (helpJoin, Java 17 to 25).
+                // The joined task itself, popped from the joiner's own queue, runs before this.
+                .transform(Around.hidingToken(MethodMatch.named("helpJoin").arguments(3)))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))
                 .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)));
     }

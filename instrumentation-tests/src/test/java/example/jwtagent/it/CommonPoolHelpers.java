@@ -4,12 +4,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Hand-offs where a thread that waits on the common pool runs other callers' work itself: one
- * request leaves work queued and answers at once; a later request (another caller) waits, and its
- * thread runs that work. Run in a JVM whose common pool has several workers (with one, a
+ * Hand-offs where a thread that waits on the common pool (or joins a subtask on a pool of the
+ * application's) runs other callers' work itself: one request leaves work queued and answers at
+ * once; a later request (another caller) waits, and its thread runs that work. Run in a JVM whose common pool has several workers (with one, a
  * {@code CompletableFuture} of the default executor gets a thread per task and never helps).
  */
 final class CommonPoolHelpers {
@@ -77,6 +78,41 @@ final class CommonPoolHelpers {
             release.countDown();
         }
         return 200;
+    }
+
+    /** An application's pool of two workers, for a join that helps the worker that stole the joined subtask. */
+    private static final ForkJoinPool TWO_WORKERS = new ForkJoinPool(2);
+
+    /** {@code fj-join-register}: a shared future and an {@code *Async} stage on it, on the two-worker pool, that calls. */
+    static synchronized void registerStageOnTwoWorkers(Callable<Integer> call) {
+        source = new CompletableFuture<>();
+        dependent = source.thenApplyAsync(ignored -> Handoffs.callUnchecked(call), TWO_WORKERS);
+    }
+
+    /**
+     * {@code fj-join-complete}: a task of this caller on the two-worker pool forks a subtask, which the
+     * other worker steals; the subtask completes the shared future (the stage is queued on the thief's
+     * own queue) and works on; the task joins the subtask, and the join helps the thief by running the
+     * base of its queue, the stage, on this caller's task's worker.
+     */
+    static synchronized int forkCompleteAndJoin() throws Exception {
+        CountDownLatch completed = new CountDownLatch(1);
+        TWO_WORKERS.submit(() -> {
+            ForkJoinTask<?> subtask = ForkJoinTask.adapt(() -> {
+                source.complete(0);
+                completed.countDown();
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            subtask.fork();
+            completed.await();
+            subtask.join();
+            return null;
+        }).get(10, TimeUnit.SECONDS);
+        return dependent.get(10, TimeUnit.SECONDS);
     }
 
     /** {@code count} common-pool workers blocked until the returned latch is counted down. */

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 /**
  * Threads that wait on the common pool run queued work of other callers on their own thread: a
  * thread that joins a future of the default executor helps run the pool's async stages, and one that
- * awaits the pool's quiescence runs whatever is queued. While they do, their own token is hidden, so
+ * awaits the pool's quiescence runs whatever is queued; a pool task that joins a subtask another
+ * worker stole runs what is queued on that worker. While they do, their own token is hidden, so
  * work queued by a caller without a token calls without one. Before, it called with the token of
  * alice, whose request waited. Tomcat 11 in a child JVM whose common pool has three workers (a
  * two-core machine gives it one, with which the default executor never helps).
@@ -53,6 +54,13 @@ class CommonPoolHelpersTest {
     void workQueuedWithoutATokenRunsWithoutTheTokenOfTheThreadThatAwaitsTheCommonPoolsTermination() throws Exception {
         call("fj-quiesce-background", null);
         call("fj-await-termination", Tokens.valid("alice"));
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
+    @Test
+    void aStageQueuedOnTheThiefOfASubtaskRunsWithoutTheTokenOfTheTaskThatJoinsTheSubtask() throws Exception {
+        call("fj-join-register", null);
+        call("fj-join-complete", Tokens.valid("alice"));
         assertEquals(List.of(), downstream.takeAuthorization());
     }
 

@@ -134,6 +134,11 @@ public final class Handoffs {
                 return CommonPoolHelpers.awaitQuiescence();
             case "fj-await-termination":
                 return CommonPoolHelpers.awaitTermination();
+            case "fj-join-register":
+                CommonPoolHelpers.registerStageOnTwoWorkers(task);
+                return 200;
+            case "fj-join-complete":
+                return unwrap(CommonPoolHelpers::forkCompleteAndJoin);
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));

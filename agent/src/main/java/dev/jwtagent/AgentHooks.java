@@ -92,6 +92,20 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
+        try {
+            if (outbound.allowsHost(scheme, host, port)) {
+                return true;
+            }
+            recordNotSent(OutboundPolicy.Outcome.NOT_ALLOWED, token, host, ", the address the request's connection goes to");
+            return false;
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return false;
+        }
+    }
+
+    @Override
     public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
         try {
             if (!outbound.expired(expiresAtMillis)) {

@@ -256,6 +256,12 @@ public final class AgentBridge {
         return h != null && token != null && h.outboundRedirectAllowed(token, scheme, host, port);
     }
 
+    /** See {@link BridgeHooks#outboundAddressAllowed}; false before the agent is installed. */
+    public static boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
+        BridgeHooks h = hooks;
+        return h != null && token != null && h.outboundAddressAllowed(token, scheme, host, port);
+    }
+
     /**
      * Whether {@code headerValue} is what the agent adds for {@code token} ({@code Bearer <token>}
      * or the bare token): for a client that copies headers from one hop to the next.

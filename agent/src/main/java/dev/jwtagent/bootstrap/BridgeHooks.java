@@ -43,6 +43,15 @@ public interface BridgeHooks {
     }
 
     /**
+     * Whether the address a request's connection goes to may receive {@code token}, for a client
+     * whose URL and connection can name different hosts; when not, it is logged and counted as
+     * {@link #outboundValue} would.
+     */
+    default boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
+        return false;
+    }
+
+    /**
      * Whether a token the agent added to a request, which then waited for a connection, has expired
      * (at {@code expiresAtMillis}) by the time the request is sent, as {@link #outboundValue} judges
      * expiry; when it has, it is counted and logged as a token not sent because it had expired.

@@ -38,6 +38,11 @@ public final class OutboundPolicy {
         return Outcome.PROPAGATE;
     }
 
+    /** Whether {@code host} (and port) is a destination the token may go to, whatever the token. */
+    public boolean allowsHost(String scheme, String host, int port) {
+        return allowedHosts.allows(scheme, host, port);
+    }
+
     /** Whether a token that expires at {@code expiresAtMillis} has expired: no skew is allowed. */
     public boolean expired(long expiresAtMillis) {
         return expiresAtMillis <= clockMillis.getAsLong();

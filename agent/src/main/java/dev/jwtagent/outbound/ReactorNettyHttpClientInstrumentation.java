@@ -9,8 +9,13 @@ import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
+import io.netty.channel.Channel;
+import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClientRequest;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.URI;
 import java.util.Map;
 
@@ -22,7 +27,8 @@ import java.util.Map;
  * one {@code HttpClientHandler} per exchange, on the subscribing thread: the token current there is
  * captured with it. When the handler configures the first hop's connection operations, the token
  * goes along; just before that hop's headers are written (after the application's own headers
- * were applied), the hop is decided for its host with that token. Redirect hops and retried
+ * were applied), the hop is decided for its host with that token, and the address its connection
+ * goes to must be allowed too (unless it is a proxy's). Redirect hops and retried
  * connections of later hops get no token. A token captured when the application subscribes on
  * another thread is whatever is current there (usually none).
  *
@@ -104,6 +110,19 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 }
             }
             URI uri = URI.create(resourceUrl);
+            // The URL is built from the client's remote address supplier, asked again for the
+            // connection: a supplier that answers differently each time (client-side balancing) can
+            // connect the request elsewhere. So the address connected to must be allowed too, unless
+            // the connection is a proxy's tunnel (an HTTP/2 stream's is its parent's).
+            Channel channel = ((Connection) operations).channel();
+            Channel connection = channel.parent() != null ? channel.parent() : channel;
+            SocketAddress remote = connection.pipeline().get(NettyPipeline.ProxyHandler) == null ? connection.remoteAddress() : null;
+            if (remote instanceof InetSocketAddress) {
+                InetSocketAddress address = (InetSocketAddress) remote;
+                if (!AgentBridge.outboundAddressAllowed(token, uri.getScheme(), address.getHostString(), address.getPort())) {
+                    return;
+                }
+            }
             String value = AgentBridge.outboundValueFor(token, uri.getScheme(), uri.getHost(), uri.getPort(), present);
             if (value != null) {
                 ((HttpClientRequest) operations).header(name, value);

@@ -92,6 +92,14 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public void inboundRefusedAfterCommit() {
+        if (AgentLog.rateLimited("refused-after-commit")) {
+            AgentLog.logger("inbound").warn("refused a later dispatch of a request whose response was already committed:"
+                    + " no 401 could be sent, and the dispatch's servlet or filter was not called (logged at most once a minute)");
+        }
+    }
+
+    @Override
     public boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         try {
             if (outbound.allowsHost(scheme, host, port)) {

@@ -256,6 +256,18 @@ public final class AgentBridge {
         return h != null && token != null && h.outboundRedirectAllowed(token, scheme, host, port);
     }
 
+    /** See {@link BridgeHooks#inboundRefusedAfterCommit}; never throws. */
+    public static void inboundRefusedAfterCommit() {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            try {
+                h.inboundRefusedAfterCommit();
+            } catch (Throwable ignored) {
+                // Only the log line is lost.
+            }
+        }
+    }
+
     /** See {@link BridgeHooks#outboundAddressAllowed}; false before the agent is installed. */
     public static boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         BridgeHooks h = hooks;

@@ -43,6 +43,13 @@ public interface BridgeHooks {
     }
 
     /**
+     * A later dispatch of a request, decided anew, was refused after the application had committed
+     * its response: nothing was written, and the dispatch's servlet or filter was not called.
+     */
+    default void inboundRefusedAfterCommit() {
+    }
+
+    /**
      * Whether the address a request's connection goes to may receive {@code token}, for a client
      * whose URL and connection can name different hosts; when not, it is logged and counted as
      * {@link #outboundValue} would.

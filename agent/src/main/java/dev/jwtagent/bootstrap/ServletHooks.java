@@ -20,6 +20,9 @@ import java.util.NoSuchElementException;
  * request and response class.
  */
 public final class ServletHooks {
+    /** How deep an application's request wrappers are looked into for the token a request was decided on. */
+    private static final int MAX_WRAPPERS = 8;
+
     /** The method runs and there is no scope to close: an inner call of a decided request, or not HTTP. */
     private static final Object NOTHING_TO_CLOSE = new Object();
 
@@ -52,7 +55,13 @@ public final class ServletHooks {
             if (decision == null) {
                 decision = decide(http, request, slot);
                 if (decision.rejects()) {
-                    answer.reject(response, decision);
+                    if ((Boolean) answer.call(answer.isCommitted, response)) {
+                        // A later dispatch decided anew after the application wrote its answer: no 401
+                        // can be sent, and none is written into the answer; the method is not called.
+                        AgentBridge.inboundRefusedAfterCommit();
+                    } else {
+                        answer.reject(response, decision);
+                    }
                     return null;
                 }
                 if (decision.claimsAttribute() != null) {
@@ -195,11 +204,32 @@ public final class ServletHooks {
         return decision instanceof InboundDecision ? (InboundDecision) decision : null;
     }
 
-    /** Whether the request's only token header ends in {@code token}'s value, as a word of its own. */
+    /**
+     * Whether the request, or a request it wraps (an application's wrapper dispatched again, which
+     * may hide or change the header), has as its only token header one ending in {@code token}'s value.
+     */
     private static boolean carriesOnly(RequestMethods http, Object request, CarriedToken token) throws Throwable {
         if (token == null) {
             return false;
         }
+        Object each = request;
+        RequestMethods methods = http;
+        for (int depth = 0; depth < MAX_WRAPPERS; depth++) {
+            if (carriesOnlyItself(methods, each, token)) {
+                return true;
+            }
+            Object wrapped = methods.getWrapped == null ? null : methods.call(methods.getWrapped, each);
+            methods = wrapped == null || wrapped == each ? null : RequestMethods.FOR_CLASS.lookup(wrapped.getClass());
+            if (methods == null || methods.unusable != null) {
+                return false;
+            }
+            each = wrapped;
+        }
+        return false;
+    }
+
+    /** Whether the request's only token header ends in {@code token}'s value, as a word of its own. */
+    private static boolean carriesOnlyItself(RequestMethods http, Object request, CarriedToken token) throws Throwable {
         @SuppressWarnings("unchecked")
         Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
         if (values == null || !values.hasMoreElements()) {
@@ -349,10 +379,28 @@ public final class ServletHooks {
         final Method getContextPath = find("getContextPath");
         /** Tomcat's header bytes for the request class, or null for any other container. */
         final TomcatHeaders tomcat;
+        /** {@code ServletRequestWrapper.getRequest()} for a wrapper class, or null. */
+        final Method getWrapped;
 
         private RequestMethods(Class<?> api, Class<?> requestClass) {
             super(api);
             tomcat = TomcatHeaders.forRequestClass(requestClass);
+            getWrapped = wrappedRequest(requestClass);
+        }
+
+        private static Method wrappedRequest(Class<?> requestClass) {
+            for (Class<?> c = requestClass; c != null; c = c.getSuperclass()) {
+                if (c.getName().equals("jakarta.servlet.ServletRequestWrapper") || c.getName().equals("javax.servlet.ServletRequestWrapper")) {
+                    try {
+                        Method method = c.getMethod("getRequest");
+                        method.setAccessible(true);
+                        return method;
+                    } catch (NoSuchMethodException | RuntimeException e) {
+                        return null;
+                    }
+                }
+            }
+            return null;
         }
     }
 

@@ -227,19 +227,19 @@ final class JwtVerifier implements KeyedVerifier {
         if (expValue == null) {
             throw new TokenRejectedException(RejectReason.MISSING_EXP);
         }
-        Instant exp = numericDate(expValue);
+        Instant exp = numericDate(expValue, false);
         if (!now.isBefore(exp.plus(skew))) {
             throw new TokenRejectedException(RejectReason.EXPIRED);
         }
         Instant nbf = null;
         if (claims.containsKey("nbf")) {
-            nbf = numericDate(claims.get("nbf"));
+            nbf = numericDate(claims.get("nbf"), true);
             if (now.plus(skew).isBefore(nbf)) {
                 throw new TokenRejectedException(RejectReason.NOT_YET_VALID);
             }
         }
         if (claims.containsKey("iat")) {
-            Instant iat = numericDate(claims.get("iat"));
+            Instant iat = numericDate(claims.get("iat"), true);
             if (iat.isAfter(now.plus(skew))) {
                 throw new TokenRejectedException(RejectReason.ISSUED_IN_FUTURE);
             }
@@ -286,15 +286,19 @@ final class JwtVerifier implements KeyedVerifier {
         return false;
     }
 
-    /** A NumericDate must be a JSON number; fractions are truncated toward the past. */
-    private static Instant numericDate(Object value) throws TokenRejectedException {
+    /**
+     * A NumericDate must be a JSON number. A fraction is rounded to the whole second on the strict
+     * side: toward the past for {@code exp} ({@code later} false), toward the future for {@code nbf}
+     * and {@code iat} ({@code later} true), so that no token is accepted before or after its time.
+     */
+    private static Instant numericDate(Object value, boolean later) throws TokenRejectedException {
         long seconds;
         if (value instanceof Long) {
             seconds = (Long) value;
         } else if (value instanceof BigInteger) {
             seconds = ((BigInteger) value).signum() > 0 ? MAX_SECONDS : -MAX_SECONDS;
         } else if (value instanceof Double) {
-            double d = Math.floor((Double) value);
+            double d = later ? Math.ceil((Double) value) : Math.floor((Double) value);
             seconds = d >= MAX_SECONDS ? MAX_SECONDS : d <= -MAX_SECONDS ? -MAX_SECONDS : (long) d;
         } else {
             throw Jose.malformed();

@@ -95,6 +95,18 @@ class ClaimRulesTest {
         assertEquals(NOW.plusSeconds(3600), token.expiresAt());
     }
 
+    /** A fraction counts on the strict side: an nbf or iat half a second past the skew is past it. */
+    @Test
+    void fractionalNotBeforeAndIssuedAtAreRoundedTowardTheFuture() throws Exception {
+        String exp = "\"exp\":" + epoch(Duration.ofHours(1));
+        assertRejected(RejectReason.NOT_YET_VALID, verifier(), hs256("{" + exp + ",\"nbf\":" + epoch(Duration.ofSeconds(30)) + ".5}"));
+        assertRejected(RejectReason.ISSUED_IN_FUTURE, verifier(), hs256("{" + exp + ",\"iat\":" + epoch(Duration.ofSeconds(30)) + ".5}"));
+        KeyedVerifier noSkew = verifier(TestSupport.secretSettings(clock).clockSkew(Duration.ZERO));
+        assertRejected(RejectReason.NOT_YET_VALID, noSkew, hs256("{" + exp + ",\"nbf\":" + epoch(Duration.ZERO) + ".1}"));
+        verifier().verify(hs256("{" + exp + ",\"nbf\":" + epoch(Duration.ofSeconds(29)) + ".5,\"iat\":" + epoch(Duration.ofSeconds(29)) + ".5}"));
+        noSkew.verify(hs256("{" + exp + ",\"nbf\":" + epoch(Duration.ofSeconds(-1)) + ".9}"));
+    }
+
     @Test
     void hugeExpIsClampedNotOverflowing() throws Exception {
         verifier().verify(hs256("{\"exp\":123456789012345678901234567890}"));

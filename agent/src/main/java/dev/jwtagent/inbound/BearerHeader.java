@@ -59,12 +59,22 @@ final class BearerHeader {
                 }
                 return new BearerHeader(Kind.MALFORMED, null);
             }
+            if (!isSchemeChar(separator)) {
+                // "Bearer:", "Bearer,", "Bearer" and a no-break space: no scheme name goes on so
+                // (RFC 9110 token characters), nor is this the Bearer scheme's one space.
+                return new BearerHeader(Kind.MALFORMED, null);
+            }
         }
         if (authorizationHeader) {
             // Basic, Digest and the like belong to the application.
             return new BearerHeader(Kind.OTHER_SCHEME, null);
         }
         return n > 0 ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+    }
+
+    /** RFC 9110 tchar: a character an authentication scheme's name may go on with. */
+    private static boolean isSchemeChar(char c) {
+        return c < 128 && (Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0);
     }
 
     /** Whether the whole of {@code candidate} is one b64token. */

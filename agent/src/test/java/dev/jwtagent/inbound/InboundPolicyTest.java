@@ -174,13 +174,17 @@ class InboundPolicyTest {
 
     @Test
     void aMalformedHeaderIsABadRequest() {
-        for (String value : new String[] {"Bearer", "Bearer\tabc", "Bearer abc def", "Bearer abc=def", "Bearer ä.b.c"}) {
+        for (String value : new String[] {"Bearer", "Bearer\tabc", "Bearer abc def", "Bearer abc=def", "Bearer ä.b.c",
+                "Bearer:" + token("alice"), "bearer," + token("alice"), "Bearer\u00a0" + token("alice"), "Bearer\u000b" + token("alice")}) {
             InboundDecision decision = policy(true, false).decide(headers(value), "/orders", null, null);
             assertEquals(400, decision.rejectStatus(), value);
             assertEquals("Bearer error=\"invalid_request\", error_description=\"malformed Authorization header\"",
                     decision.wwwAuthenticate(), value);
         }
-        assertEquals(5, metrics.get("rejected.malformed_header"));
+        assertEquals(9, metrics.get("rejected.malformed_header"));
+        for (String value : new String[] {"Bearerx abc", "Bearer-Token abc", "Bearer.1 abc"}) {
+            assertFalse(policy(true, false).decide(headers(value), "/orders", null, null).rejects(), value + ": another scheme, the application's");
+        }
     }
 
     @Test

@@ -319,6 +319,8 @@ final class AdversarialCases {
         accept(cases, s, HTTP, "two spaces after the scheme (1*SP)", List.of("Authorization: Bearer  " + alice), "", "alice", alice, List.of(alice));
         badRequest(cases, s, HTTP, "tab after the scheme", MALFORMED_HEADER, List.of("Authorization: Bearer\t" + alice), List.of(alice));
         badRequest(cases, s, HTTP, "scheme without a token", MALFORMED_HEADER, List.of("Authorization: Bearer"), List.of());
+        badRequest(cases, s, HTTP, "a colon after the scheme", MALFORMED_HEADER, List.of("Authorization: Bearer:" + alice), List.of(alice));
+        badRequest(cases, s, HTTP, "a comma after the scheme", MALFORMED_HEADER, List.of("Authorization: Bearer," + alice), List.of(alice));
         badRequest(cases, s, HTTP, "two tokens in one header", MALFORMED_HEADER, List.of("Authorization: Bearer " + alice + " " + bob), List.of(alice, bob));
         badRequest(cases, s, HTTP, "two tokens separated by a comma", MALFORMED_HEADER, List.of("Authorization: Bearer " + alice + ", Bearer " + bob), List.of(alice, bob));
         badRequest(cases, s, HTTP, "two Authorization headers", TWO_HEADERS, List.of(RawHttp.bearer(alice), RawHttp.bearer(bob)), List.of(alice, bob));

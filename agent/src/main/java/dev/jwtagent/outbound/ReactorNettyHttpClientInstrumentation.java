@@ -113,11 +113,12 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
             // The URL is built from the client's remote address supplier, asked again for the
             // connection: a supplier that answers differently each time (client-side balancing) can
             // connect the request elsewhere. So the address connected to must be allowed too, unless
-            // the connection is a proxy's tunnel (an HTTP/2 stream's is its parent's).
+            // the connection is a proxy's tunnel (an HTTP/2 stream's is its parent's). A request that
+            // carries the header already is left to the decision below, which counts it so.
             Channel channel = ((Connection) operations).channel();
             Channel connection = channel.parent() != null ? channel.parent() : channel;
             SocketAddress remote = connection.pipeline().get(NettyPipeline.ProxyHandler) == null ? connection.remoteAddress() : null;
-            if (remote instanceof InetSocketAddress) {
+            if (!present && remote instanceof InetSocketAddress) {
                 InetSocketAddress address = (InetSocketAddress) remote;
                 if (!AgentBridge.outboundAddressAllowed(token, uri.getScheme(), address.getHostString(), address.getPort())) {
                     return;

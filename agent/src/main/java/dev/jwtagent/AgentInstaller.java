@@ -74,7 +74,7 @@ public final class AgentInstaller {
         long millis = (System.nanoTime() - started) / 1_000_000;
         log.info("jwt-agent {} started in {} ms: mode={}, keys={}, issuers={}, audiences={}, allowed-hosts={}, instrumentations={}",
                 version, millis, config.mode().name().toLowerCase(java.util.Locale.ROOT), verifier.keySourceDescription(),
-                listOrNone(config.issuers()), listOrNone(config.audiences()), config.allowedHosts(), String.join(",", installed));
+                listOrNone(issuersAsShown(config.issuers())), listOrNone(config.audiences()), config.allowedHosts(), String.join(",", installed));
     }
 
     /*
@@ -179,6 +179,15 @@ public final class AgentInstaller {
     static String version() {
         String v = AgentInstaller.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
+    }
+
+    /** The issuers as logs show them: without user info, query or fragment. */
+    private static List<String> issuersAsShown(List<String> issuers) {
+        List<String> shown = new java.util.ArrayList<>(issuers.size());
+        for (String issuer : issuers) {
+            shown.add(dev.jwtagent.verify.KeyFetcher.describeIssuer(issuer));
+        }
+        return shown;
     }
 
     private static String listOrNone(List<String> list) {

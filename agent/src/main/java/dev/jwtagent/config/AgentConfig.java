@@ -211,10 +211,9 @@ public final class AgentConfig {
         } else if (file != null) {
             Path path = readableFile(raw, ConfigKey.SECRET_FILE);
             try {
-                // A trailing newline from an editor or `echo` is not part of the secret.
-                secret = new String(readAll(path), StandardCharsets.UTF_8).strip().getBytes(StandardCharsets.UTF_8);
+                secret = secretFileKey(readAll(path));
             } catch (IOException e) {
-                throw new ConfigException(ConfigKey.SECRET_FILE.key(), "cannot read '" + file + "'");
+                throw new ConfigException(ConfigKey.SECRET_FILE.key(), "cannot read " + FileNames.shown(file));
             }
             key = ConfigKey.SECRET_FILE;
         } else {
@@ -224,6 +223,24 @@ public final class AgentConfig {
             throw new ConfigException(key.key(), "the secret must be at least " + MIN_SECRET_BYTES + " bytes (it has " + secret.length + ")");
         }
         return secret;
+    }
+
+    /**
+     * The key a secret file holds. Text (the whole file valid UTF-8) without the white space around
+     * it, such as the newline an editor or {@code echo} leaves; any other file byte for byte, as
+     * {@code head -c 32 /dev/urandom} writes it: decoded as text, each invalid byte would become the
+     * same replacement character, and a key of such bytes one that anybody could sign with.
+     */
+    static byte[] secretFileKey(byte[] file) {
+        try {
+            String text = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(file)).toString();
+            return text.strip().getBytes(StandardCharsets.UTF_8);
+        } catch (java.nio.charset.CharacterCodingException binary) {
+            return file.clone();
+        }
     }
 
     /** A stream rather than {@code Files.readAllBytes}, whose file channel classes a JVM has not loaded at startup. */
@@ -242,10 +259,10 @@ public final class AgentConfig {
         try {
             path = Paths.get(v);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new ConfigException(key.key(), "cannot read '" + v + "' (not a valid path)");
+            throw new ConfigException(key.key(), "cannot read " + FileNames.shown(v) + " (not a valid path)");
         }
         if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
-            throw new ConfigException(key.key(), "cannot read '" + v + "'");
+            throw new ConfigException(key.key(), "cannot read " + FileNames.shown(v));
         }
         return path;
     }

@@ -108,6 +108,9 @@ public final class RawSettings {
                 throw new ConfigException(key, "its value holds '," + joined + "=': agent arguments are separated by ';', not ','"
                         + " (value not quoted)");
             }
+            if (result.containsKey(key)) {
+                throw new ConfigException(key, "set twice in the agent arguments");
+            }
             result.put(key, value);
             previousKey = key;
         }
@@ -151,15 +154,26 @@ public final class RawSettings {
 
     private static Map<String, String> readFile(String file, Set<String> knownKeys) {
         Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(Paths.get(file))) {
-            properties.load(in);
+        // UTF-8, as the environment and the command line give text: a secret, issuer or audience with
+        // characters beyond ASCII means the same wherever it is set. Not UTF-8 text: refused.
+        try (InputStream in = Files.newInputStream(Paths.get(file));
+             java.io.Reader reader = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT))) {
+            properties.load(reader);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), FileNames.shown(file) + " is not UTF-8 text");
         } catch (IOException | RuntimeException e) {
-            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read '" + file + "' (" + e.getClass().getSimpleName() + ")");
+            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read " + FileNames.shown(file) + " (" + e.getClass().getSimpleName() + ")");
         }
         Map<String, String> result = new HashMap<>();
         for (String name : properties.stringPropertyNames()) {
             String key = stripPrefix(name);
             requireKnown(key, knownKeys, "an entry of the configuration file");
+            if (result.containsKey(key)) {
+                // "mode" and "jwt.agent.mode" both: which one wins would depend on a hash order.
+                throw new ConfigException(key, "set twice in the configuration file, with and without the " + PREFIX + " prefix");
+            }
             result.put(key, properties.getProperty(name).trim());
         }
         return result;

@@ -20,7 +20,7 @@ import java.util.Locale;
  * loopback HTTP for the body (the headers within the read timeout of each read). Redirects are not
  * followed: the configured location is the one that is trusted.
  */
-final class KeyFetcher {
+public final class KeyFetcher {
     static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
 
     private final Duration timeout;
@@ -59,6 +59,22 @@ final class KeyFetcher {
     }
 
     /** A location for messages and logs: no user info, query or fragment. */
+    /**
+     * An issuer as logs may show it (it may hold credentials): a URL without user info, query or
+     * fragment, as {@link #describe(URI)}; any other issuer as it is, unless it holds '@' or '?'.
+     */
+    public static String describeIssuer(String issuer) {
+        try {
+            URI uri = new URI(issuer);
+            if (uri.getScheme() != null && uri.getHost() != null) {
+                return describe(uri);
+            }
+        } catch (java.net.URISyntaxException e) {
+            // Not a URL: shown as it is, unless it may hold user info or a query.
+        }
+        return issuer.indexOf('@') >= 0 || issuer.indexOf('?') >= 0 ? "(an issuer holding '@' or '?', not shown)" : issuer;
+    }
+
     static String describe(URI uri) {
         if ("file".equalsIgnoreCase(uri.getScheme())) {
             return "file:" + uri.getPath();

@@ -393,7 +393,7 @@ final class RemoteKeySource implements KeySource {
                 if (!Boolean.FALSE.equals(healthy)) {
                     healthy = Boolean.FALSE;
                     LOG.warn("cannot fetch signing keys for {}: {}; keeping {} last-known-good keys and retrying"
-                            + " with backoff", issuer != null ? issuer : description, e.getMessage(), keys.size());
+                            + " with backoff", issuer != null ? KeyFetcher.describeIssuer(issuer) : description, e.getMessage(), keys.size());
                 }
                 return false;
             }
@@ -410,23 +410,23 @@ final class RemoteKeySource implements KeySource {
             try {
                 doc = Jose.parseObject(fetcher.fetch(discovery));
             } catch (TokenRejectedException e) {
-                throw new IOException("discovery document of " + issuer + " is not a JSON object");
+                throw new IOException("discovery document of " + KeyFetcher.describeIssuer(issuer) + " is not a JSON object");
             }
             if (!stripSlash(issuer).equals(doc.get("issuer") instanceof String ? stripSlash((String) doc.get("issuer")) : null)) {
-                throw new IOException("discovery document names a different issuer than " + issuer);
+                throw new IOException("discovery document names a different issuer than " + KeyFetcher.describeIssuer(issuer));
             }
             Object uri = doc.get("jwks_uri");
             if (!(uri instanceof String)) {
-                throw new IOException("discovery document of " + issuer + " has no jwks_uri");
+                throw new IOException("discovery document of " + KeyFetcher.describeIssuer(issuer) + " has no jwks_uri");
             }
             try {
                 URI jwks = new URI((String) uri);
                 if (!KeyFetcher.isAllowedLocation(jwks) || "file".equalsIgnoreCase(jwks.getScheme())) {
-                    throw new IOException("jwks_uri of " + issuer + " is not https: (or http: on loopback)");
+                    throw new IOException("jwks_uri of " + KeyFetcher.describeIssuer(issuer) + " is not https: (or http: on loopback)");
                 }
                 return jwks;
             } catch (URISyntaxException e) {
-                throw new IOException("jwks_uri of " + issuer + " is not a URL");
+                throw new IOException("jwks_uri of " + KeyFetcher.describeIssuer(issuer) + " is not a URL");
             }
         }
 

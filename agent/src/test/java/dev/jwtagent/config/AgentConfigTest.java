@@ -265,6 +265,67 @@ class AgentConfigTest {
         assertFalse(config.warnings().stream().anyMatch(w -> w.contains("command line")));
     }
 
+    /** A file of random bytes, as {@code head -c 32 /dev/urandom} writes one, is the key byte for byte. */
+    @Test
+    void aBinarySecretFileIsTheKeyByteForByte() throws IOException {
+        byte[] random = new byte[64];
+        new java.security.SecureRandom().nextBytes(random);
+        random[0] = (byte) 0xff; // never valid UTF-8
+        random[63] = '\n';      // kept: only text loses the white space around it
+        Path file = Files.write(dir.resolve("random.key"), random);
+        assertArrayEquals(random, load(null, props("secret-file", file.toString()), Map.of()).secret());
+
+        byte[] ff = new byte[40];
+        java.util.Arrays.fill(ff, (byte) 0xff);
+        byte[] eighty = new byte[40];
+        java.util.Arrays.fill(eighty, (byte) 0x80);
+        byte[] first = load(null, props("secret-file", Files.write(dir.resolve("ff.key"), ff).toString()), Map.of()).secret();
+        byte[] second = load(null, props("secret-file", Files.write(dir.resolve("80.key"), eighty).toString()), Map.of()).secret();
+        assertArrayEquals(ff, first);
+        assertFalse(java.util.Arrays.equals(first, second), "two different binary files are two different keys");
+
+        byte[] short11 = new byte[11];
+        java.util.Arrays.fill(short11, (byte) 0xff);
+        ConfigException e = refused(null, props("secret-file", Files.write(dir.resolve("short.key"), short11).toString()), Map.of());
+        assertEquals("jwt.agent.secret-file: the secret must be at least 32 bytes (it has 11)", e.getMessage());
+    }
+
+    @Test
+    void aSecretWhereAFilesPathBelongsIsNotQuoted() {
+        String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
+        for (String key : List.of("secret-file", "public-key-file", "config-file")) {
+            for (String value : List.of(secret, "Q7xp/" + secret, secret + "==")) {
+                ConfigException e = refused(null, props(key, value), Map.of());
+                assertTrue(e.getMessage().startsWith("jwt.agent." + key + ": cannot read the file it names"), e.getMessage());
+                assertFalse(e.getMessage().contains("Q7xp"), e.getMessage());
+            }
+        }
+        String mistyped = dir.resolve("secert").toString();
+        assertEquals("jwt.agent.secret-file: cannot read '" + mistyped + "'", refused(null, props("secret-file", mistyped), Map.of()).getMessage());
+    }
+
+    @Test
+    void aSettingGivenTwiceInTheConfigurationFileOrTheAgentArgumentsIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve("agent.properties"), "jwt.agent.mode=monitor\nmode=enforce\n");
+        assertEquals("jwt.agent.mode: set twice in the configuration file, with and without the jwt.agent. prefix",
+                refused(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+        assertEquals("jwt.agent.mode: set twice in the agent arguments",
+                refused("mode=enforce;mode=monitor", Map.of(), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+    }
+
+    @Test
+    void theConfigurationFileIsReadAsUtf8() throws IOException {
+        String secret = "Grüße-aus-München-0123456789-abcdefgh";
+        Path file = Files.writeString(dir.resolve("agent.properties"), "secret=" + secret + "\naudience=bestellungen-ä\n", StandardCharsets.UTF_8);
+        AgentConfig config = load(null, props("config-file", file.toString()), Map.of());
+        assertArrayEquals(secret.getBytes(StandardCharsets.UTF_8), config.secret());
+        assertEquals(List.of("bestellungen-ä"), config.audiences());
+
+        Path latin1 = Files.write(dir.resolve("latin1.properties"), "audience=bestellungen-\u00e4\n".getBytes(StandardCharsets.ISO_8859_1));
+        ConfigException e = refused(null, props("config-file", latin1.toString()), Map.of("JWT_AGENT_SECRET", SECRET));
+        assertEquals("jwt.agent.config-file: '" + latin1 + "' is not UTF-8 text", e.getMessage());
+    }
+
     @Test
     void unreadableFileIsRefused() {
         ConfigException e = refused(null, props("public-key-file", dir.resolve("missing.pem").toString()), Map.of());

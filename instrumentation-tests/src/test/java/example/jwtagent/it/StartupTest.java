@@ -151,6 +151,11 @@ class StartupTest {
             {"audience=orders,secret=" + secret, "-Djwt.agent.issuer=https://issuer.test"},
             {null, "-Djwt.agent.jwks-url=ftp://user:" + secret + "@idp.example/keys", "-Djwt.agent.issuer=https://idp.example"},
             {null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), "-Djwt.agent.mode=audit\n2026-11-30 ERROR " + secret},
+            // A secret where a file's path belongs (bound to JWT_AGENT_SECRET_FILE by mistake, say).
+            {null, "-Djwt.agent.secret-file=" + secret},
+            {null, "-Djwt.agent.secret-file=Q7xp/" + secret},
+            {null, "-Djwt.agent.config-file=" + secret},
+            {null, "-Djwt.agent.public-key-file=" + secret},
         };
         for (String[] launch : launches) {
             Run run = launch(launch[0], Arrays.copyOfRange(launch, 1, launch.length));
@@ -160,6 +165,24 @@ class StartupTest {
             assertFalse(run.stderr.contains(secret) || run.stderr.contains("Q7xp"), run.stderr);
             assertFalse(run.stderr.contains("\n2026-11-30 ERROR"), "a refused value does not forge a line: " + run.stderr);
         }
+    }
+
+    @Test
+    void aMistypedPathInAnExistingDirectoryIsShownInTheRefusal(@TempDir Path directory) throws Exception {
+        String missing = directory.resolve("secert.txt").toString();
+        Run run = launch(null, "-Djwt.agent.secret-file=" + missing);
+        assertNotEquals(0, run.exitCode);
+        assertEquals(1, run.agentLines().size(), run.stderr);
+        assertTrue(run.agentLines().get(0).contains("jwt.agent.secret-file: cannot read '" + missing + "'"), run.stderr);
+    }
+
+    @Test
+    void theStartupLineShowsIssuersWithoutUserInfoOrQuery() throws Exception {
+        Run run = launch("secret=startup-test-secret-0123456789-abcdef;audience=orders;"
+                + "issuer=https://issuer.test,https://svc:S3cr3tPw@idp.example/realm?api_key=K3Y");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stderr.contains("issuers=https://issuer.test,https://idp.example/realm,"), run.stderr);
+        assertFalse(run.stderr.contains("S3cr3tPw") || run.stderr.contains("K3Y"), run.stderr);
     }
 
     @Test

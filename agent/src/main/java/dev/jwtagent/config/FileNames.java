@@ -1,0 +1,29 @@
+package dev.jwtagent.config;
+
+/**
+ * How a refusal line names a file setting's value. A secret (or a key) put where a file's path
+ * belongs, as when a secret is bound to {@code JWT_AGENT_SECRET_FILE} by mistake, must not be
+ * printed: the value is quoted only when it looks like a path to a file that is missing from a
+ * directory that exists, which is what a mistyped path is, and a secret almost never.
+ */
+final class FileNames {
+    private FileNames() {
+    }
+
+    /** {@code 'the path'} when it looks like one, otherwise words that name no value. */
+    static String shown(String value) {
+        return looksLikeAPath(value) ? "'" + value + "'" : "the file it names (the value is not shown: no directory of that name exists, and it may be a secret)";
+    }
+
+    static boolean looksLikeAPath(String value) {
+        int slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf(java.io.File.separatorChar));
+        if (slash < 0) {
+            return false;
+        }
+        try {
+            return new java.io.File(slash == 0 ? value.substring(0, 1) : value.substring(0, slash)).isDirectory();
+        } catch (SecurityException e) {
+            return false;
+        }
+    }
+}

@@ -276,8 +276,11 @@ public final class InboundPolicy {
             if (end < 0) {
                 end = queryString.length();
             }
-            int equals = queryString.indexOf('=', start);
-            if (isAccessTokenName(queryString, start, equals >= 0 && equals < end ? equals : end)) {
+            int nameEnd = start;
+            while (nameEnd < end && queryString.charAt(nameEnd) != '=') {
+                nameEnd++;
+            }
+            if (isAccessTokenName(queryString, start, nameEnd)) {
                 return true;
             }
             start = end + 1;
@@ -287,14 +290,19 @@ public final class InboundPolicy {
 
     private static final String ACCESS_TOKEN = "access_token";
 
+    /** An ASCII hex digit's value, or -1 (Character.digit would take other scripts' digits too). */
+    private static int hexDigit(char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    }
+
     /** Whether {@code query[start, end)} decodes to {@code access_token}. */
     private static boolean isAccessTokenName(String query, int start, int end) {
         int matched = 0;
         for (int i = start; i < end; matched++) {
             char c = query.charAt(i);
             if (c == '%') {
-                int high = i + 1 < end ? Character.digit(query.charAt(i + 1), 16) : -1;
-                int low = i + 2 < end ? Character.digit(query.charAt(i + 2), 16) : -1;
+                int high = i + 1 < end ? hexDigit(query.charAt(i + 1)) : -1;
+                int low = i + 2 < end ? hexDigit(query.charAt(i + 2)) : -1;
                 if (high < 0 || low < 0) {
                     return false;
                 }

@@ -167,9 +167,33 @@ class InboundPolicyTest {
             assertTrue(InboundPolicy.carriesAccessToken(query), query);
         }
         for (String query : new String[] {"", "a=1", "my_access_token=abc", "access_tokens=abc", "a=access_token", "access_token_x=1&b=2", "&&",
-                "access%5Ftokens=abc", "access%5Gtoken=abc", "access_token%", "access_toke%6", "access%20token=abc", "a=access%5Ftoken", "%=1&access"}) {
+                "access%5Ftokens=abc", "access%5Gtoken=abc", "access_token%", "access_toke%6", "access%20token=abc", "a=access%5Ftoken", "%=1&access",
+                "access%\uFF15\uFF26token=x", "access%\u0665Ftoken=x"}) {
             assertFalse(InboundPolicy.carriesAccessToken(query), query);
         }
+    }
+
+    /**
+     * A query of many parameters without '=' is scanned once, not once per parameter to its end: the
+     * fastest of several timings of each shape, so that a pause of the JVM does not decide.
+     */
+    @Test
+    void theAccessTokenScanIsLinearInTheQueryLength() {
+        String noEquals = "a&".repeat(32 * 1024);
+        String withEquals = "a=1&".repeat(16 * 1024);
+        long fastestWithout = Long.MAX_VALUE;
+        long fastestWith = Long.MAX_VALUE;
+        for (int round = 0; round < 15; round++) {
+            long a = System.nanoTime();
+            assertFalse(InboundPolicy.carriesAccessToken(noEquals));
+            long b = System.nanoTime();
+            assertFalse(InboundPolicy.carriesAccessToken(withEquals));
+            long c = System.nanoTime();
+            fastestWithout = Math.min(fastestWithout, b - a);
+            fastestWith = Math.min(fastestWith, c - b);
+        }
+        // Quadratic, the first took over 100 times the second; linear, about the same.
+        assertTrue(fastestWithout < 10 * fastestWith, fastestWithout / 1e6 + " ms against " + fastestWith / 1e6 + " ms");
     }
 
     @Test

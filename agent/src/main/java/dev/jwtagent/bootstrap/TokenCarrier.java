@@ -22,6 +22,12 @@ public final class TokenCarrier {
          * refused or sent to an excluded path.
          */
         VerifiedHeader lastVerified;
+        /**
+         * The token of a fork-join worker (or caller) that joins a task, hidden while the join helps
+         * run other tasks ({@code ForkJoinPool.helpJoin}), for the joined task itself when the join
+         * takes it back from the joiner's own queue ({@link TokenTasks#showJoinersToken}).
+         */
+        CarriedToken hiddenByJoin;
     }
 
     private static final ThreadLocal<Slot> SLOT = new ThreadLocal<>();

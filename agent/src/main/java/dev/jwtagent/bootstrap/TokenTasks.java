@@ -177,6 +177,61 @@ public final class TokenTasks {
         }
     }
 
+    /**
+     * Before {@code ForkJoinPool.helpJoin}: no token is current while the join helps run other
+     * callers' tasks, and the joiner's token (or none) is kept aside for the task it joins. Returns
+     * what {@link #unhideAfterJoin} puts back, or null when there is nothing to put back.
+     */
+    public static Object hideForJoin() {
+        TokenCarrier.Slot slot = TokenCarrier.slot();
+        if (slot.token == null && slot.hiddenByJoin == null) {
+            return null;
+        }
+        JoinScope scope = new JoinScope(slot.token, slot.hiddenByJoin);
+        slot.hiddenByJoin = slot.token;
+        slot.token = null;
+        return scope;
+    }
+
+    public static void unhideAfterJoin(Object state) {
+        if (state instanceof JoinScope) {
+            TokenCarrier.Slot slot = TokenCarrier.slot();
+            slot.token = ((JoinScope) state).token;
+            slot.hiddenByJoin = ((JoinScope) state).hiddenByJoin;
+        }
+    }
+
+    /**
+     * Before {@code WorkQueue.tryRemoveAndExec} (Java 21+, the first thing {@code helpJoin} does):
+     * the joined task, taken back from the joiner's own queue, runs with the joiner's token, as it
+     * does when {@code join} pops it itself. Returns the token made current, or null.
+     */
+    public static CarriedToken showJoinersToken() {
+        TokenCarrier.Slot slot = TokenCarrier.slot();
+        if (slot.token != null || slot.hiddenByJoin == null) {
+            return null;
+        }
+        slot.token = slot.hiddenByJoin;
+        return slot.token;
+    }
+
+    public static void hideJoinersToken(CarriedToken shown) {
+        if (shown != null) {
+            TokenCarrier.slot().token = null;
+        }
+    }
+
+    /** What a join hid: the joiner's token, and what an enclosing join had kept aside. */
+    private static final class JoinScope {
+        final CarriedToken token;
+        final CarriedToken hiddenByJoin;
+
+        JoinScope(CarriedToken token, CarriedToken hiddenByJoin) {
+            this.token = token;
+            this.hiddenByJoin = hiddenByJoin;
+        }
+    }
+
     private static <V> Callable<V> wrap(CarriedToken token, Callable<V> task) {
         if (task == null || task instanceof TokenPropagatingCallable) {
             return task;

@@ -41,8 +41,12 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("awaitQuiescence", "awaitTermination").arguments(2)))
                 // A worker that joins a task another worker stole helps that worker: it runs the base
                 // of the thief's queue, which may be another caller's task (helpJoin, Java 17 to 25).
-                // The joined task itself, popped from the joiner's own queue, runs before this.
-                .transform(Around.hidingToken(MethodMatch.named("helpJoin").arguments(3)))
+                // The joined task itself, when the join takes it back from the joiner's own queue,
+                // runs with the joiner's token: before helpJoin on Java 17, inside it on Java 21+
+                // (WorkQueue.tryRemoveAndExec, below).
+                .transform(Around.hidingTokenWhileJoining(MethodMatch.named("helpJoin").arguments(3)))
+                .type(TypeMatch.named("java.util.concurrent.ForkJoinPool$WorkQueue"))
+                .transform(Around.showingJoinersToken(MethodMatch.named("tryRemoveAndExec").arguments(2)))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))
                 .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)));
     }

@@ -47,6 +47,22 @@ public final class Around {
     }
 
     /**
+     * {@code ForkJoinPool.helpJoin}: as {@link #hidingToken}, and the joiner's token is kept aside
+     * for the task it joins ({@link #showingJoinersToken}).
+     */
+    public static Around hidingTokenWhileJoining(MethodMatch methods) {
+        return new Around(methods, TokenTasks.class, "hideForJoin", "()Ljava/lang/Object;", 0,
+                "unhideAfterJoin", "(Ljava/lang/Object;)V", Object.class, false);
+    }
+
+    /** {@code WorkQueue.tryRemoveAndExec}: the joined task runs with the token its joiner's join kept aside. */
+    public static Around showingJoinersToken(MethodMatch methods) {
+        String carried = "L" + internalName(CarriedToken.class) + ";";
+        return new Around(methods, TokenTasks.class, "showJoinersToken", "()" + carried, 0, "hideJoinersToken", "(" + carried + ")V",
+                CarriedToken.class, false);
+    }
+
+    /**
      * {@code Servlet.service(request, response)} and {@code Filter.doFilter(request, response, chain)}:
      * {@link ServletHooks#enter} decides, and answers the request itself (the method does not run)
      * when it rejects; {@link ServletHooks#exit} closes the request's scope.

@@ -115,6 +115,30 @@ final class CommonPoolHelpers {
         return dependent.get(10, TimeUnit.SECONDS);
     }
 
+    /** An application's pool of one worker, whose task forks a subtask and joins it: nobody else can take it. */
+    private static final ForkJoinPool ONE_WORKER = new ForkJoinPool(1);
+
+    /** {@code fj-own-subtask}: a task of this caller forks a subtask that calls, and joins it, on a one-worker pool. */
+    static int forkAndJoinOwnSubtask(Callable<Integer> call) throws Exception {
+        return ONE_WORKER.submit(() -> {
+            ForkJoinTask<Integer> subtask = ForkJoinTask.adapt(call);
+            subtask.fork();
+            return subtask.join();
+        }).get(10, TimeUnit.SECONDS);
+    }
+
+    /** {@code fj-request-thread-join}: with every common-pool worker held, the request's thread forks a subtask that calls, and joins it. */
+    static synchronized int forkOnTheCommonPoolAndJoinOnTheRequestThread(Callable<Integer> call) throws Exception {
+        CountDownLatch held = holdWorkers(ForkJoinPool.getCommonPoolParallelism());
+        try {
+            ForkJoinTask<Integer> subtask = ForkJoinTask.adapt(call);
+            subtask.fork();
+            return subtask.join();
+        } finally {
+            held.countDown();
+        }
+    }
+
     /** {@code count} common-pool workers blocked until the returned latch is counted down. */
     private static CountDownLatch holdWorkers(int count) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(count);

@@ -65,6 +65,20 @@ class CommonPoolHelpersTest {
     }
 
     @Test
+    void aSubtaskATaskForksAndJoinsItselfKeepsTheTasksToken() throws Exception {
+        String alice = Tokens.valid("alice");
+        call("fj-own-subtask", alice);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+    }
+
+    @Test
+    void aSubtaskTheRequestThreadForksAndJoinsKeepsTheRequestsToken() throws Exception {
+        String alice = Tokens.valid("alice");
+        call("fj-request-thread-join", alice);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+    }
+
+    @Test
     void anAsyncStageRegisteredWithATokenKeepsItWhenAnotherCallersThreadJoinsIt() throws Exception {
         String carol = Tokens.valid("carol");
         call("cf-help-register", carol);

@@ -139,6 +139,10 @@ public final class Handoffs {
                 return 200;
             case "fj-join-complete":
                 return unwrap(CommonPoolHelpers::forkCompleteAndJoin);
+            case "fj-own-subtask":
+                return unwrap(() -> CommonPoolHelpers.forkAndJoinOwnSubtask(task));
+            case "fj-request-thread-join":
+                return unwrap(() -> CommonPoolHelpers.forkOnTheCommonPoolAndJoinOnTheRequestThread(task));
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));

@@ -39,7 +39,8 @@ public final class ServletHooks {
                 return NOTHING_TO_CLOSE;
             }
             TokenCarrier.Slot slot = TokenCarrier.slot();
-            if (slot.request != null) {
+            if (slot.request == request) {
+                // An inner call of the request the thread is serving: decided by the outer one.
                 return NOTHING_TO_CLOSE;
             }
             RequestMethods http = RequestMethods.FOR_CLASS.lookup(request.getClass());
@@ -51,6 +52,12 @@ public final class ServletHooks {
                 // An HTTP request through a servlet API this agent cannot use: not let through undecided.
                 throw http.unusable != null ? http.unusable : answer.unusable;
             }
+            if (slot.request != null && sameRequest(http, request, slot.request)) {
+                return NOTHING_TO_CLOSE;
+            }
+            // The outermost call of a request, or another request run inside one on this thread (Jetty
+            // runs a completed async request's error dispatch on the completing request's thread):
+            // that request gets its own decision and token, and the outer one's are back after.
             InboundDecision decision = decidedBefore(http, request);
             if (decision == null) {
                 decision = decide(http, request, slot);
@@ -74,7 +81,7 @@ public final class ServletHooks {
                     http.call(http.setAttribute, request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
                 }
             }
-            if (slot.token == null) {
+            if (slot.token == null && slot.request == null) {
                 // The thread held no token (the usual case): the slot itself is what exit empties, so
                 // a request makes no scope object, and exit touches nothing but the slot.
                 slot.request = request;
@@ -202,6 +209,44 @@ public final class ServletHooks {
         }
         Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
         return decision instanceof InboundDecision ? (InboundDecision) decision : null;
+    }
+
+    /**
+     * Whether {@code request}, passed to an inner servlet or filter call, is the request an outer call
+     * on this thread serves: through wrappers ({@code ServletRequestWrapper}, the containers' forward
+     * and include requests among them), or a wrapper of another kind that shows that request's
+     * decision.
+     */
+    private static boolean sameRequest(RequestMethods http, Object request, Object outer) throws Throwable {
+        Object each = request;
+        RequestMethods methods = http;
+        for (int depth = 0; depth < MAX_WRAPPERS && methods != null && methods.unusable == null && methods.getWrapped != null; depth++) {
+            Object wrapped = methods.call(methods.getWrapped, each);
+            if (wrapped == outer) {
+                return true;
+            }
+            if (wrapped == null || wrapped == each) {
+                break;
+            }
+            methods = RequestMethods.FOR_CLASS.lookup(wrapped.getClass());
+            each = wrapped;
+        }
+        RequestMethods outerMethods = RequestMethods.FOR_CLASS.lookup(outer.getClass());
+        if (outerMethods == null || outerMethods.unusable != null) {
+            return false;
+        }
+        Object decision = decisionAttribute(http, request);
+        return decision != null && decision == decisionAttribute(outerMethods, outer);
+    }
+
+    /** The decision a request carries (its claims, or the attribute of a request without claims), or null. */
+    private static Object decisionAttribute(RequestMethods http, Object request) throws Throwable {
+        Object claims = http.call(http.getAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE);
+        if (claims instanceof DecisionClaims) {
+            return claims;
+        }
+        Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
+        return decision instanceof InboundDecision ? decision : null;
     }
 
     /**

@@ -1,0 +1,130 @@
+package example.jwtagent.it;
+
+import mockwebserver3.RecordedRequest;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.servlet.ErrorPageErrorHandler;
+import org.eclipse.jetty.servlet.ServletContextHandler;
+import org.eclipse.jetty.servlet.ServletHolder;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.servlet.AsyncContext;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+/**
+ * Jetty 9.4: bob's request goes async and waits; alice's request, on another thread, sends an error
+ * on bob's response and completes his async context, and Jetty runs bob's error dispatch (his error
+ * page) right there, on alice's thread, inside alice's servlet call. Bob's error page runs with his
+ * own token, or none when he sent none. Before, it ran with alice's: its downstream call carried her
+ * token.
+ */
+class JettyInlineErrorDispatchTest {
+    private static volatile AsyncContext parked;
+    private static Server server;
+    private static ServerConnector connector;
+    private static Downstream downstream;
+
+    @BeforeAll
+    static void start() throws Exception {
+        downstream = new Downstream();
+        server = new Server();
+        connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder holder = new ServletHolder(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                switch (request.getRequestURI()) {
+                    case "/park": {
+                        AsyncContext async = request.startAsync();
+                        async.setTimeout(0);
+                        parked = async;
+                        break;
+                    }
+                    case "/wake": {
+                        ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
+                        parked.complete();
+                        response.getWriter().print("woke");
+                        break;
+                    }
+                    default:
+                        // The error page: calls downstream with no header of its own.
+                        DownstreamClients.urlConnection(downstream.allowedUrl("/from-the-error-page"), null);
+                        response.getWriter().print("error page");
+                }
+            }
+        });
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(500, "/err");
+        context.setErrorHandler(errors);
+        server.setHandler(context);
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        server.stop();
+        downstream.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"bob", ""})
+    void anErrorPageRunInlineOnAnotherRequestsThreadRunsWithItsOwnRequestsToken(String bob) throws Exception {
+        String bobs = bob.isEmpty() ? null : Tokens.valid(bob);
+        parked = null;
+        try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
+            parking.setSoTimeout(4000);
+            send(parking, "/park", bobs);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (parked == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertNotNull(parked, "bob's request went async");
+            try (Socket waking = new Socket("127.0.0.1", connector.getLocalPort())) {
+                waking.setSoTimeout(4000);
+                send(waking, "/wake", Tokens.valid("alice"));
+                readAll(waking);
+            }
+            readAll(parking);
+        }
+        RecordedRequest call = downstream.poll(5000);
+        assertNotNull(call, "bob's error page called downstream");
+        assertEquals(bobs == null ? null : "Bearer " + bobs, call.getHeaders().get("Authorization"));
+    }
+
+    private static void send(Socket socket, String path, String token) throws IOException {
+        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
+                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+    }
+
+    private static String readAll(Socket socket) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while ((n = socket.getInputStream().read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException ignored) {
+            // What came is enough.
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}

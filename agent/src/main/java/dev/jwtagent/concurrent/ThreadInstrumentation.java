@@ -71,6 +71,11 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 // complete()) may hold that request's token, which the new thread would inherit.
                 .type(TypeMatch.named("org.apache.tomcat.util.threads.VirtualThreadExecutor"))
                 .transform(Around.hidingToken(MethodMatch.named("execute").onlyArgument(Runnable.class)))
+                // Jetty 12's VirtualThreadPool likewise (through the JDK's thread-per-task executor, a
+                // hand-off the agent would otherwise carry the token through): the connection's next
+                // requests ran their handlers and request listeners with the completed request's token.
+                .type(TypeMatch.named("org.eclipse.jetty.util.thread.VirtualThreadPool"))
+                .transform(Around.hidingToken(MethodMatch.named("execute", "tryExecute").onlyArgument(Runnable.class)))
                 .type(threadFactories())
                 .transform(Around.hidingToken(newThread()));
     }

@@ -1,0 +1,86 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.Test;
+
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Jetty 12 (ee10) as the server, with the agent, in a JVM of its own (Jetty 12's classes cannot
+ * share this module's class path with Jetty 9.4). The child program ({@code jetty12-server/}) is
+ * compiled here against the Jetty 12 jars and prints, for each piece of code a request runs, the
+ * subject of the token current there.
+ */
+class Jetty12ServerTest {
+    /**
+     * Bob's async request waits; alice's request sends an error on it and completes it, and Jetty
+     * runs bob's error dispatch on alice's thread, inside alice's servlet call: with bob's token.
+     * Before, with alice's.
+     */
+    @Test
+    void bobsErrorDispatchRunOnAlicesThreadHasBobsToken() throws Exception {
+        List<String> seen = run("inline-error");
+        assertTrue(seen.contains("servlet /park REQUEST subject=bob current=bob"), seen.toString());
+        assertTrue(seen.contains("servlet /wake REQUEST subject=alice current=alice"), seen.toString());
+        assertEquals(List.of("servlet /err ERROR subject=bob current=bob"),
+                seen.stream().filter(line -> line.startsWith("servlet /err")).collect(Collectors.toList()));
+    }
+
+    /**
+     * Jetty 12 on its VirtualThreadPool: alice's async request completes from a task carrying her
+     * token, and the requests pipelined behind it on her connection are handed to a new virtual
+     * thread from there. Nothing of theirs (a core handler, a request listener, the servlet) runs
+     * with alice's token, as TomcatVirtualThreadsTest checks for Tomcat. Before, the handler and the
+     * listener did.
+     */
+    @Test
+    void requestsPipelinedAfterAnAsyncCompleteOnAVirtualThreadPoolRunWithoutAlicesToken() throws Exception {
+        assumeTrue(Runtime.version().feature() >= 21, "virtual threads");
+        List<String> seen = run("virtual-pipelined");
+        assertTrue(seen.contains("servlet /async REQUEST subject=alice current=alice"), seen.toString());
+        List<String> pipelined = seen.stream().filter(line -> line.contains(" /next")).collect(Collectors.toList());
+        assertEquals(6, pipelined.size(), seen.toString());
+        assertEquals(List.of(), pipelined.stream().filter(line -> line.endsWith("current=alice")).collect(Collectors.toList()),
+                "code of the pipelined requests that ran with alice's token");
+    }
+
+    private static List<String> run(String scenario) throws Exception {
+        Path work = Files.createTempDirectory("jetty12-server");
+        String libraries = ChildJvm.libs("jetty12server").stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        Path source = Paths.get("src/test/resources/jetty12-server/Jetty12ServerChild.java").toAbsolutePath();
+        assertEquals(0, javac.run(null, null, null, "-d", work.toString(), "-cp", libraries, source.toString()), "the child compiles");
+        List<String> command = new ArrayList<>();
+        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-javaagent:" + System.getProperty("agent.jar"));
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jwt.agent.")) {
+                command.add("-D" + name + "=" + System.getProperty(name));
+            }
+        }
+        command.add("-cp");
+        command.add(work + File.pathSeparator + libraries);
+        command.add("Jetty12ServerChild");
+        command.add(scenario);
+        command.add(Tokens.valid("alice"));
+        command.add(Tokens.valid("bob"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertTrue(output.contains("DONE"), output);
+        return output.lines().filter(line -> line.startsWith("SEEN ")).map(line -> line.substring(5)).collect(Collectors.toList());
+    }
+}

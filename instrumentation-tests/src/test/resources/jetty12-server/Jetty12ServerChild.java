@@ -1,0 +1,160 @@
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.VirtualThreadPool;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Jetty 12 (ee10) with the agent, run by Jetty12ServerTest in a JVM of its own. args: scenario, alice's token, bob's token.
+ * Prints "SEEN <what> <uri> <dispatch> subject=<attribute> current=<subject of the token current>".
+ */
+public class Jetty12ServerChild {
+    static volatile AsyncContext parked;
+
+    public static void main(String[] args) throws Exception {
+        String scenario = args[0];
+        String alice = args[1];
+        String bob = args[2];
+        Server server = scenario.equals("virtual-pipelined") ? new Server(new VirtualThreadPool()) : new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        context.addEventListener(new ServletRequestListener() {
+            @Override
+            public void requestInitialized(ServletRequestEvent event) {
+                HttpServletRequest request = (HttpServletRequest) event.getServletRequest();
+                System.out.println("SEEN listener " + request.getRequestURI() + " " + request.getDispatcherType() + " current=" + current());
+            }
+        });
+        ServletHolder holder = new ServletHolder(new HttpServlet() {
+            @Override
+            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                String uri = request.getRequestURI();
+                System.out.println("SEEN servlet " + uri + " " + request.getDispatcherType() + " subject=" + request.getAttribute("jwt.agent.subject") + " current=" + current());
+                switch (uri) {
+                    case "/park": {
+                        AsyncContext async = request.startAsync();
+                        async.setTimeout(0);
+                        parked = async;
+                        return;
+                    }
+                    case "/wake": {
+                        ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
+                        parked.complete(); // Jetty runs bob's error dispatch right here, on this thread
+                        response.getWriter().print("woke");
+                        return;
+                    }
+                    case "/async": {
+                        AsyncContext async = request.startAsync();
+                        async.start(() -> {
+                            try {
+                                Thread.sleep(200);
+                                async.getResponse().getWriter().print("async");
+                            } catch (Exception e) {
+                                throw new IllegalStateException(e);
+                            } finally {
+                                async.complete();
+                            }
+                        });
+                        return;
+                    }
+                    default:
+                        response.getWriter().print("page");
+                }
+            }
+        });
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+        errors.addErrorPage(500, "/err");
+        context.setErrorHandler(errors);
+        // A core handler in front of the context, as a request log or a metrics handler is.
+        server.setHandler(new Handler.Wrapper(context) {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                System.out.println("SEEN core-handler " + request.getHttpURI().getPath() + " REQUEST current=" + current());
+                return super.handle(request, response, callback);
+            }
+        });
+        server.start();
+        int port = connector.getLocalPort();
+        try {
+            if (scenario.equals("inline-error")) {
+                try (Socket bobs = new Socket("127.0.0.1", port)) {
+                    bobs.setSoTimeout(4000);
+                    bobs.getOutputStream().write(("GET /park HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + bob + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    while (parked == null) {
+                        Thread.sleep(10);
+                    }
+                    try (Socket alices = new Socket("127.0.0.1", port)) {
+                        alices.setSoTimeout(4000);
+                        alices.getOutputStream().write(("GET /wake HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        readAll(alices);
+                    }
+                    readAll(bobs);
+                }
+            } else if (scenario.equals("virtual-pipelined")) {
+                // alice's async request, and two requests without a token pipelined behind it on her connection
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(3000);
+                    socket.getOutputStream().write(("GET /async HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\n\r\n"
+                            + "GET /next HTTP/1.1\r\nHost: x\r\n\r\n"
+                            + "GET /next2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    readAll(socket);
+                }
+            }
+        } finally {
+            server.stop();
+        }
+        System.out.println("DONE");
+    }
+
+    static String current() {
+        try {
+            Object token = Class.forName("dev.jwtagent.bootstrap.TokenCarrier").getMethod("current").invoke(null);
+            if (token == null) {
+                return "none";
+            }
+            String value = (String) token.getClass().getMethod("value").invoke(token);
+            String payload = new String(Base64.getUrlDecoder().decode(value.split("\\.")[1]), StandardCharsets.UTF_8);
+            int at = payload.indexOf("\"sub\":\"") + 7;
+            return payload.substring(at, payload.indexOf('"', at));
+        } catch (ReflectiveOperationException e) {
+            return "error " + e;
+        }
+    }
+
+    static String readAll(Socket socket) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            int n;
+            while ((n = socket.getInputStream().read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (SocketTimeoutException ignored) {
+            // what came is enough
+        }
+        return out.toString(StandardCharsets.ISO_8859_1);
+    }
+}

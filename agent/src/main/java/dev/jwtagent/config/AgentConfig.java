@@ -66,8 +66,8 @@ public final class AgentConfig {
         secret = secret(raw);
         publicKeyFile = readableFile(raw, ConfigKey.PUBLIC_KEY_FILE);
         jwksUrl = jwksUrl(raw);
-        jwksRefreshInterval = positiveDuration(raw, ConfigKey.JWKS_REFRESH_INTERVAL);
-        jwksMinRefetchInterval = duration(raw, ConfigKey.JWKS_MIN_REFETCH_INTERVAL);
+        jwksRefreshInterval = atLeastASecond(raw, ConfigKey.JWKS_REFRESH_INTERVAL);
+        jwksMinRefetchInterval = atLeastASecond(raw, ConfigKey.JWKS_MIN_REFETCH_INTERVAL);
         jwksTimeout = positiveDuration(raw, ConfigKey.JWKS_TIMEOUT);
         clockSkew = duration(raw, ConfigKey.CLOCK_SKEW);
         requiredClaims = list(raw, ConfigKey.REQUIRED_CLAIMS);
@@ -324,6 +324,19 @@ public final class AgentConfig {
 
     private static Duration duration(RawSettings raw, ConfigKey key) {
         return Durations.parse(key.key(), value(raw, key));
+    }
+
+    /**
+     * An interval between key fetches: under a second is most likely a unit mistyped ({@code 10ms}
+     * for {@code 10m}), and would have the identity provider asked many times a second, or, for
+     * the refetch limit, once per request that names an unknown {@code kid}.
+     */
+    private static Duration atLeastASecond(RawSettings raw, ConfigKey key) {
+        Duration d = duration(raw, key);
+        if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new ConfigException(key.key(), "'" + value(raw, key) + "' is shorter than 1s (key fetches would come many times a second)");
+        }
+        return d;
     }
 
     private static Duration positiveDuration(RawSettings raw, ConfigKey key) {

@@ -141,6 +141,17 @@ class AgentConfigTest {
     }
 
     @Test
+    void keyFetchIntervalsUnderASecondAreRefused() {
+        for (String key : new String[] {"jwks.min-refetch-interval", "jwks.refresh-interval"}) {
+            for (String value : new String[] {"10ms", "0", "999ms"}) {
+                ConfigException e = assertThrows(ConfigException.class, () -> withSecret(key, value));
+                assertEquals("jwt.agent." + key + ": '" + value + "' is shorter than 1s (key fetches would come many times a second)", e.getMessage());
+            }
+            withSecret(key, "1s");
+        }
+    }
+
+    @Test
     void unknownModeIsRefused() {
         assertEquals("jwt.agent.mode: 'audit' is not a mode (use enforce or monitor)", assertThrows(ConfigException.class,
                 () -> withSecret("mode", "audit")).getMessage());

@@ -213,9 +213,9 @@ public final class ServletHooks {
 
     /**
      * Whether {@code request}, passed to an inner servlet or filter call, is the request an outer call
-     * on this thread serves: through wrappers ({@code ServletRequestWrapper}, the containers' forward
-     * and include requests among them), or a wrapper of another kind that shows that request's
-     * decision.
+     * on this thread serves: through wrappers ({@code ServletRequestWrapper}, most of the containers'
+     * forward and include requests among them), or a request of another kind that shows that
+     * request's decision and, for claims, carries their token.
      */
     private static boolean sameRequest(RequestMethods http, Object request, Object outer) throws Throwable {
         Object each = request;
@@ -236,7 +236,15 @@ public final class ServletHooks {
             return false;
         }
         Object decision = decisionAttribute(http, request);
-        return decision != null && decision == decisionAttribute(outerMethods, outer);
+        if (decision == null || decision != decisionAttribute(outerMethods, outer)) {
+            return false;
+        }
+        // Claims the application copied onto another request count only with the token they name.
+        if (!(decision instanceof DecisionClaims)) {
+            return true;
+        }
+        InboundDecision decided = ((DecisionClaims) decision).decision();
+        return decided != null && carriesOnly(http, request, decided.token());
     }
 
     /** The decision a request carries (its claims, or the attribute of a request without claims), or null. */

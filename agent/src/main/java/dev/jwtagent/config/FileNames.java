@@ -4,7 +4,8 @@ package dev.jwtagent.config;
  * How a refusal line names a file setting's value. A secret (or a key) put where a file's path
  * belongs, as when a secret is bound to {@code JWT_AGENT_SECRET_FILE} by mistake, must not be
  * printed: the value is quoted only when it looks like a path to a file that is missing from a
- * directory that exists, which is what a mistyped path is, and a secret almost never.
+ * directory that exists (other than the root), which is what a mistyped path is, and a secret
+ * almost never.
  */
 final class FileNames {
     private FileNames() {
@@ -17,11 +18,12 @@ final class FileNames {
 
     static boolean looksLikeAPath(String value) {
         int slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf(java.io.File.separatorChar));
-        if (slash < 0) {
+        if (slash <= 0) {
+            // No directory, or the root alone: a base64 secret may well start with '/'.
             return false;
         }
         try {
-            return new java.io.File(slash == 0 ? value.substring(0, 1) : value.substring(0, slash)).isDirectory();
+            return new java.io.File(value.substring(0, slash)).isDirectory();
         } catch (SecurityException e) {
             return false;
         }

@@ -153,16 +153,9 @@ public final class RawSettings {
     }
 
     private static Map<String, String> readFile(String file, Set<String> knownKeys) {
-        Properties properties = new Properties();
-        // UTF-8, as the environment and the command line give text: a secret, issuer or audience with
-        // characters beyond ASCII means the same wherever it is set. Not UTF-8 text: refused.
-        try (InputStream in = Files.newInputStream(Paths.get(file));
-             java.io.Reader reader = new java.io.InputStreamReader(in, java.nio.charset.StandardCharsets.UTF_8.newDecoder()
-                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
-                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT))) {
-            properties.load(reader);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), FileNames.shown(file) + " is not UTF-8 text");
+        Properties properties;
+        try {
+            properties = readProperties(Paths.get(file));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read " + FileNames.shown(file) + " (" + e.getClass().getSimpleName() + ")");
         }
@@ -177,6 +170,28 @@ public final class RawSettings {
             result.put(key, properties.getProperty(name).trim());
         }
         return result;
+    }
+
+    /**
+     * A properties file read as UTF-8, as the environment and the command line give text (a secret,
+     * issuer or audience beyond ASCII means the same wherever it is set); a file that is not UTF-8
+     * is read as ISO-8859-1, the format's old encoding, as the JDK reads resource bundles.
+     */
+    static Properties readProperties(java.nio.file.Path path) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(path)) {
+            bytes = in.readAllBytes();
+        }
+        java.nio.charset.Charset charset = java.nio.charset.StandardCharsets.UTF_8;
+        try {
+            charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes));
+        } catch (java.nio.charset.CharacterCodingException notUtf8) {
+            charset = java.nio.charset.StandardCharsets.ISO_8859_1;
+        }
+        Properties properties = new Properties();
+        properties.load(new java.io.StringReader(new String(bytes, charset)));
+        return properties;
     }
 
     private static String stripPrefix(String key) {

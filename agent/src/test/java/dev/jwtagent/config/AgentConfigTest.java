@@ -305,7 +305,7 @@ class AgentConfigTest {
     void aSecretWhereAFilesPathBelongsIsNotQuoted() {
         String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
         for (String key : List.of("secret-file", "public-key-file", "config-file")) {
-            for (String value : List.of(secret, "Q7xp/" + secret, secret + "==")) {
+            for (String value : List.of(secret, "Q7xp/" + secret, secret + "==", "/" + secret)) {
                 ConfigException e = refused(null, props(key, value), Map.of());
                 assertTrue(e.getMessage().startsWith("jwt.agent." + key + ": cannot read the file it names"), e.getMessage());
                 assertFalse(e.getMessage().contains("Q7xp"), e.getMessage());
@@ -325,16 +325,16 @@ class AgentConfigTest {
     }
 
     @Test
-    void theConfigurationFileIsReadAsUtf8() throws IOException {
+    void theConfigurationFileIsReadAsUtf8OrElseLatin1() throws IOException {
         String secret = "Grüße-aus-München-0123456789-abcdefgh";
         Path file = Files.writeString(dir.resolve("agent.properties"), "secret=" + secret + "\naudience=bestellungen-ä\n", StandardCharsets.UTF_8);
         AgentConfig config = load(null, props("config-file", file.toString()), Map.of());
         assertArrayEquals(secret.getBytes(StandardCharsets.UTF_8), config.secret());
         assertEquals(List.of("bestellungen-ä"), config.audiences());
 
-        Path latin1 = Files.write(dir.resolve("latin1.properties"), "audience=bestellungen-\u00e4\n".getBytes(StandardCharsets.ISO_8859_1));
-        ConfigException e = refused(null, props("config-file", latin1.toString()), Map.of("JWT_AGENT_SECRET", SECRET));
-        assertEquals("jwt.agent.config-file: '" + latin1 + "' is not UTF-8 text", e.getMessage());
+        // Not UTF-8: read as ISO-8859-1, the format's old encoding, as before.
+        Path latin1 = Files.write(dir.resolve("latin1.properties"), "# Schl\u00fcssel\naudience=bestellungen-\u00e4\n".getBytes(StandardCharsets.ISO_8859_1));
+        assertEquals(List.of("bestellungen-ä"), load(null, props("config-file", latin1.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).audiences());
     }
 
     @Test

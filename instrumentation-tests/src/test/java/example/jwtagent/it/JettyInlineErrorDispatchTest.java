@@ -28,8 +28,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * Jetty 9.4: bob's request goes async and waits; alice's request, on another thread, sends an error
  * on bob's response and completes his async context, and Jetty runs bob's error dispatch (his error
  * page) right there, on alice's thread, inside alice's servlet call. Bob's error page runs with his
- * own token, or none when he sent none. Before, it ran with alice's: its downstream call carried her
- * token.
+ * own token, or none when he sent none, also when the application put alice's claims on his
+ * request. Before, it ran with alice's: its downstream call carried her token.
  */
 class JettyInlineErrorDispatchTest {
     private static volatile AsyncContext parked;
@@ -56,7 +56,12 @@ class JettyInlineErrorDispatchTest {
                         parked = async;
                         break;
                     }
-                    case "/wake": {
+                    case "/wake":
+                    case "/wake-copying-claims": {
+                        if (request.getRequestURI().equals("/wake-copying-claims")) {
+                            // The application puts alice's claims on bob's request: they name her token, which bob's request does not carry.
+                            parked.getRequest().setAttribute("jwt.agent.claims", request.getAttribute("jwt.agent.claims"));
+                        }
                         ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
                         parked.complete();
                         response.getWriter().print("woke");
@@ -85,9 +90,10 @@ class JettyInlineErrorDispatchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"bob", ""})
+    @ValueSource(strings = {"bob", "", "-copying-claims"})
     void anErrorPageRunInlineOnAnotherRequestsThreadRunsWithItsOwnRequestsToken(String bob) throws Exception {
-        String bobs = bob.isEmpty() ? null : Tokens.valid(bob);
+        String wake = bob.startsWith("-") ? "/wake" + bob : "/wake";
+        String bobs = bob.isEmpty() || bob.startsWith("-") ? null : Tokens.valid(bob);
         parked = null;
         try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
             parking.setSoTimeout(4000);
@@ -99,7 +105,7 @@ class JettyInlineErrorDispatchTest {
             assertNotNull(parked, "bob's request went async");
             try (Socket waking = new Socket("127.0.0.1", connector.getLocalPort())) {
                 waking.setSoTimeout(4000);
-                send(waking, "/wake", Tokens.valid("alice"));
+                send(waking, wake, Tokens.valid("alice"));
                 readAll(waking);
             }
             readAll(parking);

@@ -21,9 +21,13 @@ import dev.jwtagent.instrument.TypeMatch;
  * and named here only by string: those classes are described from their class files and inlined
  * into Jetty's classes, never loaded by the agent.
  *
+ * <p>An application's request listener ({@code onRequestBegin}, {@code onRequestHeaders}, per request
+ * or for the client) that adds its own value of the header beside the token has its value go alone.
+ *
  * <p>{@code HttpClient.stop()} ends every exchange still open and runs their listeners right there,
  * on the thread that stops the client: it runs with no token, so that a request stopping a shared
- * client does not hand its token to every other caller's listeners.
+ * client does not hand its token to every other caller's listeners. {@code start()} runs with no
+ * token too: the client hands its selector loop to its executor there.
  */
 public final class JettyClient12Instrumentation implements AgentInstrumentation {
     private static final String ADVICE = "dev.jwtagent.outbound.jetty12.JettyClient12Advice";
@@ -40,10 +44,14 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 .transform(support.advice(MethodMatch.named("sendAsync").arguments(2), ADVICE + "$SendAdvice"))
                 .transform(support.advice(MethodMatch.named("copy").arguments(1).argument(0, "java.net.URI"),
                         ADVICE + "$CopyAdvice"))
+                .transform(support.advice(MethodMatch.named("notifyHeaders").arguments(0), ADVICE + "$ListenersAdvice"))
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpConnection").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("normalizeRequest").arguments(1)
                         .argument(0, "org.eclipse.jetty.client.transport.HttpRequest"), ADVICE + "$SentAdvice"))
+                // Started during a request (a client made on first use), the client hands its selector
+                // loop to its executor, which would carry that request's token into every task the
+                // loop hands on for every caller; stopped, it fails other callers' requests.
                 .type(TypeMatch.named("org.eclipse.jetty.client.HttpClient").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
-                .transform(Around.hidingToken(MethodMatch.named("doStop").arguments(0)));
+                .transform(Around.hidingToken(MethodMatch.named("doStart", "doStop").arguments(0)));
     }
 }

@@ -74,6 +74,36 @@ public final class JettyClient12Advice {
         }
     }
 
+    /**
+     * After the request's begin and headers listeners ran (at the end of {@code HttpRequest.notifyHeaders},
+     * which the sender calls after {@code notifyBegin}, before the headers go out): an
+     * application's listener that added its own value of the outbound header beside the token the
+     * agent added (first, when the request was sent) has its value go alone.
+     */
+    public static final class ListenersAdvice {
+        private ListenersAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object notified) {
+            HttpRequest request = (HttpRequest) notified;
+            if (request.getAttributes().get(ADDED) == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            HttpFields fields = request.getHeaders();
+            java.util.List<String> values = fields.getValuesList(name);
+            if (values.size() > 1 && fields instanceof HttpFields.Mutable) {
+                HttpFields.Mutable mutable = (HttpFields.Mutable) fields;
+                mutable.remove(name);
+                for (String value : values.subList(1, values.size())) {
+                    mutable.add(name, value);
+                }
+                request.attribute(ADDED, null);
+            }
+        }
+    }
+
     public static final class CopyAdvice {
         private CopyAdvice() {
         }

@@ -17,6 +17,7 @@ import okhttp3.HttpUrl;
 import okhttp3.Interceptor;
 import okhttp3.Request;
 import okhttp3.internal.cache.CacheInterceptor;
+import okhttp3.internal.http.CallServerInterceptor;
 
 import java.util.List;
 
@@ -132,7 +133,32 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
         public static void enter(@Advice.This Object chain, @Advice.FieldValue("interceptors") List<?> interceptors,
                                  @Advice.FieldValue("index") int index,
                                  @Advice.Argument(value = 0, readOnly = false, typing = Assigner.Typing.DYNAMIC) Object hopRequest) {
-            if (hopRequest == null || index >= interceptors.size() || !(interceptors.get(index) instanceof CacheInterceptor)) {
+            if (hopRequest == null || index >= interceptors.size()) {
+                return;
+            }
+            if (interceptors.get(index) instanceof CallServerInterceptor) {
+                // After the application's network interceptors, before the hop is written: one that
+                // added its own value of the header beside the agent's has its value go alone.
+                DecidedHop hop = ((Request) hopRequest).tag(DecidedHop.class);
+                String name = AgentBridge.outboundHeader();
+                List<String> values = hop == null ? null : ((Request) hopRequest).headers(name);
+                if (values != null && values.size() > 1) {
+                    Request.Builder own = ((Request) hopRequest).newBuilder().removeHeader(name);
+                    boolean dropped = false;
+                    for (String value : values) {
+                        if (!dropped && AgentBridge.isOutboundValueOf(value, hop.token)) {
+                            dropped = true;
+                        } else {
+                            own.addHeader(name, value);
+                        }
+                    }
+                    if (dropped) {
+                        hopRequest = own.build();
+                    }
+                }
+                return;
+            }
+            if (!(interceptors.get(index) instanceof CacheInterceptor)) {
                 return;
             }
             Call call = ((Interceptor.Chain) chain).call();

@@ -52,7 +52,7 @@ public final class ServletHooks {
                 // An HTTP request through a servlet API this agent cannot use: not let through undecided.
                 throw http.unusable != null ? http.unusable : answer.unusable;
             }
-            if (slot.request != null && sameRequestOrUnknown(http, request, slot.request)) {
+            if (slot.request != null && sameRequest(http, request, slot.request)) {
                 return NOTHING_TO_CLOSE;
             }
             // The outermost call of a request, or another request run inside one on this thread (Jetty
@@ -209,18 +209,6 @@ public final class ServletHooks {
         }
         Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
         return decision instanceof InboundDecision ? (InboundDecision) decision : null;
-    }
-
-    /**
-     * {@link #sameRequest}, or true when a wrapper's own method throws while it is asked: an inner
-     * call of a decided request is then let through as before, not failed closed.
-     */
-    private static boolean sameRequestOrUnknown(RequestMethods http, Object request, Object outer) throws Throwable {
-        try {
-            return sameRequest(http, request, outer);
-        } catch (ContainerFault fault) {
-            return true;
-        }
     }
 
     /**

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  *       sends a request that is redirected, and a caller without a token sends one whose complete
  *       listener calls {@code listenerCallUrl} with HttpURLConnection.</li>
  *   <li>{@code begin-listener <alice> <url>}: alice sends a request whose request listener adds the
- *       application's own {@code Authorization} (per request, then on a second client, globally).</li>
+ *       application's own {@code Authorization} (per request, then on a second client, globally);
+ *       then one whose listener replaces the header and adds a second value of its own.</li>
  * </ul>
  * Prints {@code READY 0} when done.
  */
@@ -75,6 +76,25 @@ public final class JettyClient12LifecycleChild {
             listeners.getClass().getMethod("addBeginListener", beginListener).invoke(listeners, begin);
             clientType.getMethod("start").invoke(global);
             CurrentToken.with(args[1], () -> send.invoke(newRequest.invoke(global, args[2] + "/global")));
+            // A listener that replaces the header (put), then adds a second value of its own: both are the application's.
+            Method put = fieldsMutable.getMethod("put", String.class, String.class);
+            Consumer<Object> replaceThenAdd = fields -> {
+                try {
+                    put.invoke(fields, "Authorization", "Bearer app-service-token");
+                    add.invoke(fields, "Authorization", "Basic YXBwOnNlY3JldA==");
+                } catch (ReflectiveOperationException e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            Object replacing = Proxy.newProxyInstance(beginListener.getClassLoader(), new Class<?>[] {beginListener}, (proxy, method, margs) -> {
+                if (method.getName().equals("onBegin")) {
+                    headers.invoke(margs[0], replaceThenAdd);
+                }
+                return null;
+            });
+            Object third = newRequest.invoke(client, args[2] + "/replaced");
+            requestType.getMethod("onRequestBegin", beginListener).invoke(third, replacing);
+            CurrentToken.with(args[1], () -> send.invoke(third));
         }
         System.out.println(ChildJvm.READY + "0");
         System.exit(0);

@@ -53,6 +53,8 @@ class JettyClient12LifecycleTest {
         try (Downstream downstream = new Downstream(); ChildJvm child = run("begin-listener", alice, downstream.allowedUrl(""))) {
             assertEquals(List.of("Basic YXBwOnNlY3JldA=="), downstream.takeAuthorization(), "a listener of the request");
             assertEquals(List.of("Basic YXBwOnNlY3JldA=="), downstream.takeAuthorization(), "a listener of the client");
+            assertEquals(List.of("Bearer app-service-token", "Basic YXBwOnNlY3JldA=="), downstream.takeAuthorization(),
+                    "a listener that replaced the header, then added to it: both values are the application's");
         }
     }
 }

@@ -19,6 +19,8 @@ public final class JettyClient12Advice {
      * token that expires at this time ({@code Long}, epoch milliseconds).
      */
     static final String ADDED = "dev.jwtagent.outbound-header-added";
+    /** Request attribute: the header field the agent added (the object itself, told apart by identity). */
+    static final String ADDED_FIELD = "dev.jwtagent.outbound-header-field";
 
     private JettyClient12Advice() {
     }
@@ -45,8 +47,10 @@ public final class JettyClient12Advice {
             }
             String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(), alreadySet);
             if (value != null) {
-                request.addHeader(new HttpField(name, value));
+                HttpField added = new HttpField(name, value);
+                request.addHeader(added);
                 request.attribute(ADDED, Long.valueOf(TokenCarrier.current().expiresAtMillis()));
+                request.attribute(ADDED_FIELD, added);
             }
         }
     }
@@ -77,8 +81,8 @@ public final class JettyClient12Advice {
     /**
      * After the request's begin and headers listeners ran (at the end of {@code HttpRequest.notifyHeaders},
      * which the sender calls after {@code notifyBegin}, before the headers go out): an
-     * application's listener that added its own value of the outbound header beside the token the
-     * agent added (first, when the request was sent) has its value go alone.
+     * application's listener that added its own value of the outbound header (a field of its own)
+     * beside the token the agent added has its value go alone; the agent's field is told by identity.
      */
     public static final class ListenersAdvice {
         private ListenersAdvice() {
@@ -87,20 +91,34 @@ public final class JettyClient12Advice {
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object notified) {
             HttpRequest request = (HttpRequest) notified;
-            if (request.getAttributes().get(ADDED) == null) {
+            Object added = request.getAttributes().get(ADDED_FIELD);
+            if (added == null || !(request.getHeaders() instanceof HttpFields.Mutable)) {
                 return;
             }
             String name = AgentBridge.outboundHeader();
-            HttpFields fields = request.getHeaders();
-            java.util.List<String> values = fields.getValuesList(name);
-            if (values.size() > 1 && fields instanceof HttpFields.Mutable) {
-                HttpFields.Mutable mutable = (HttpFields.Mutable) fields;
-                mutable.remove(name);
-                for (String value : values.subList(1, values.size())) {
-                    mutable.add(name, value);
+            HttpFields.Mutable fields = (HttpFields.Mutable) request.getHeaders();
+            java.util.List<HttpField> others = new java.util.ArrayList<>();
+            boolean present = false;
+            for (HttpField field : fields) {
+                if (field == added) {
+                    present = true;
+                } else if (field.is(name)) {
+                    others.add(field);
                 }
-                request.attribute(ADDED, null);
             }
+            if (present && others.isEmpty()) {
+                return;
+            }
+            if (present) {
+                fields.remove(name);
+                for (HttpField field : others) {
+                    fields.add(field);
+                }
+            }
+            // The agent's value is gone (replaced by a listener) or taken off here: nothing of the
+            // agent's is left for the check made as the request is sent.
+            request.attribute(ADDED, null);
+            request.attribute(ADDED_FIELD, null);
         }
     }
 

@@ -137,10 +137,18 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 return;
             }
             if (interceptors.get(index) instanceof CallServerInterceptor) {
-                // After the application's network interceptors, before the hop is written: one that
-                // added its own value of the header beside the agent's has its value go alone.
+                // After the connection was made and the application's network interceptors ran, before
+                // the hop is written: a token that expired meanwhile (a slow DNS lookup or connect) is
+                // taken off, and a network interceptor that added its own value of the header beside
+                // the agent's has its value go alone.
                 DecidedHop hop = ((Request) hopRequest).tag(DecidedHop.class);
                 String name = AgentBridge.outboundHeader();
+                if (hop != null && AgentBridge.isOutboundValueOf(((Request) hopRequest).header(name), hop.token)
+                        && ((Request) hopRequest).headers(name).size() == 1
+                        && AgentBridge.outboundExpiredBeforeSent(hop.token.expiresAtMillis())) {
+                    hopRequest = ((Request) hopRequest).newBuilder().removeHeader(name).build();
+                    return;
+                }
                 List<String> values = hop == null ? null : ((Request) hopRequest).headers(name);
                 if (values != null && values.size() > 1) {
                     Request.Builder own = ((Request) hopRequest).newBuilder().removeHeader(name);

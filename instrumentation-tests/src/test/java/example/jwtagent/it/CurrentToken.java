@@ -14,10 +14,15 @@ final class CurrentToken {
 
     /** Runs {@code action} with {@code token} current, or with none when it is null; the thread's token is put back after. */
     static <T> T with(String token, Callable<T> action) throws Exception {
+        return withExpiry(token, Instant.now().plusSeconds(600).toEpochMilli(), action);
+    }
+
+    /** As {@link #with}, the token carried as expiring at {@code expiresAtMillis}, as the agent reads it from its {@code exp}. */
+    static <T> T withExpiry(String token, long expiresAtMillis, Callable<T> action) throws Exception {
         Class<?> carrier = Class.forName("dev.jwtagent.bootstrap.TokenCarrier");
         Class<?> carried = Class.forName("dev.jwtagent.bootstrap.CarriedToken");
         Object current = token == null ? null : carried.getConstructor(String.class, long.class, String.class)
-                .newInstance(token, Instant.now().plusSeconds(600).toEpochMilli(), RawJws.fingerprint(token));
+                .newInstance(token, expiresAtMillis, RawJws.fingerprint(token));
         Object previous = carrier.getMethod("swap", carried).invoke(null, current);
         try {
             return action.call();

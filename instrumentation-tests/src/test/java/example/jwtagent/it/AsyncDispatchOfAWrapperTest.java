@@ -6,18 +6,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,40 +29,23 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class AsyncDispatchOfAWrapperTest {
     private static final AtomicInteger ASYNC_DISPATCHES = new AtomicInteger();
-    private static Tomcat tomcat;
+    private static OneContextTomcat tomcat;
     private static String base;
     private static Downstream downstream;
 
     @BeforeAll
     static void start() throws Exception {
         downstream = new Downstream();
-        File dir = Files.createTempDirectory("async-wrapper").toFile();
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.getAbsolutePath());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", dir.getAbsolutePath());
-        Tomcat.addServlet(context, "streaming", new StreamingServlet()).setAsyncSupported(true);
-        context.addServletMappingDecoded("/*", "streaming");
-        FilterDef definition = new FilterDef();
-        definition.setFilterName("credentials");
-        definition.setFilter((Filter) (request, response, chain) -> chain.doFilter(new CredentialsHidden((HttpServletRequest) request), response));
-        definition.setAsyncSupported("true");
-        context.addFilterDef(definition);
-        FilterMap map = new FilterMap();
-        map.setFilterName("credentials");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-        tomcat.start();
-        base = "http://localhost:" + connector.getLocalPort();
+        tomcat = new OneContextTomcat("async-wrapper")
+                .servlet(new StreamingServlet(), true)
+                .filter("credentials", (Filter) (request, response, chain) -> chain.doFilter(new CredentialsHidden((HttpServletRequest) request), response),
+                        "/*", true);
+        base = tomcat.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
         downstream.close();
     }
 

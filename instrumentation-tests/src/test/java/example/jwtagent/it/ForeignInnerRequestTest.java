@@ -4,19 +4,12 @@ import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.util.Collections;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,39 +23,23 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  * with alice's token (and 200).
  */
 class ForeignInnerRequestTest {
-    private static Tomcat tomcat;
+    private static OneContextTomcat tomcat;
     private static String base;
     private static Downstream downstream;
 
     @BeforeAll
     static void start() throws Exception {
         downstream = new Downstream();
-        File dir = Files.createTempDirectory("foreign-inner").toFile();
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.getAbsolutePath());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", dir.getAbsolutePath());
-        Tomcat.addServlet(context, "app", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                DownstreamClients.urlConnection(downstream.allowedUrl("/from-the-servlet"), null);
-                response.getWriter().print("servlet");
-            }
-        });
-        context.addServletMappingDecoded("/*", "app");
-        FilterDef definition = new FilterDef();
-        definition.setFilterName("foreign");
-        definition.setFilter((Filter) (request, response, chain) -> chain.doFilter(foreignRequest(), response));
-        context.addFilterDef(definition);
-        FilterMap map = new FilterMap();
-        map.setFilterName("foreign");
-        map.addURLPattern("/*");
-        context.addFilterMap(map);
-        tomcat.start();
-        base = "http://localhost:" + connector.getLocalPort();
+        tomcat = new OneContextTomcat("foreign-inner")
+                .servlet(new HttpServlet() {
+                    @Override
+                    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                        DownstreamClients.urlConnection(downstream.allowedUrl("/from-the-servlet"), null);
+                        response.getWriter().print("servlet");
+                    }
+                }, false)
+                .filter("foreign", (Filter) (request, response, chain) -> chain.doFilter(foreignRequest(), response), "/*", false);
+        base = tomcat.start();
     }
 
     /** A request of the filter's own making: no headers, and attributes it refuses to give. */
@@ -90,8 +67,7 @@ class ForeignInnerRequestTest {
 
     @AfterAll
     static void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
         downstream.close();
     }
 

@@ -7,20 +7,13 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
-import org.apache.tomcat.util.descriptor.web.FilterDef;
-import org.apache.tomcat.util.descriptor.web.FilterMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.File;
 import java.io.IOException;
 import java.lang.reflect.Proxy;
-import java.nio.file.Files;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class LambdaFilterTest {
     private static final AtomicInteger CALLS = new AtomicInteger();
-    private static Tomcat tomcat;
+    private static OneContextTomcat tomcat;
     private static String base;
 
     static void answer(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException {
@@ -45,49 +38,28 @@ class LambdaFilterTest {
 
     @BeforeAll
     static void start() throws Exception {
-        File dir = Files.createTempDirectory("lambda-filter").toFile();
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(dir.getAbsolutePath());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", dir.getAbsolutePath());
-        Tomcat.addServlet(context, "app", new HttpServlet() {
-            @Override
-            protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-                response.getWriter().print("servlet");
-            }
-        });
-        context.addServletMappingDecoded("/*", "app");
-        add(context, "lambda", (request, response, chain) -> answer(request, response, chain));
-        add(context, "method-reference", LambdaFilterTest::answer);
-        add(context, "proxy", (Filter) Proxy.newProxyInstance(Filter.class.getClassLoader(), new Class<?>[] {Filter.class},
-                (proxy, method, arguments) -> {
-                    if (method.getName().equals("doFilter")) {
-                        answer((ServletRequest) arguments[0], (ServletResponse) arguments[1], (FilterChain) arguments[2]);
+        tomcat = new OneContextTomcat("lambda-filter")
+                .servlet(new HttpServlet() {
+                    @Override
+                    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+                        response.getWriter().print("servlet");
                     }
-                    return null;
-                }));
-        tomcat.start();
-        base = "http://localhost:" + connector.getLocalPort();
-    }
-
-    private static void add(Context context, String name, Filter filter) {
-        FilterDef definition = new FilterDef();
-        definition.setFilterName(name);
-        definition.setFilter(filter);
-        context.addFilterDef(definition);
-        FilterMap map = new FilterMap();
-        map.setFilterName(name);
-        map.addURLPattern("/" + name + "/*");
-        context.addFilterMap(map);
+                }, false)
+                .filter("lambda", (request, response, chain) -> answer(request, response, chain), "/lambda/*", false)
+                .filter("method-reference", LambdaFilterTest::answer, "/method-reference/*", false)
+                .filter("proxy", (Filter) Proxy.newProxyInstance(Filter.class.getClassLoader(), new Class<?>[] {Filter.class},
+                        (proxy, method, arguments) -> {
+                            if (method.getName().equals("doFilter")) {
+                                answer((ServletRequest) arguments[0], (ServletResponse) arguments[1], (FilterChain) arguments[2]);
+                            }
+                            return null;
+                        }), "/proxy/*", false);
+        base = tomcat.start();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
     }
 
     @ParameterizedTest

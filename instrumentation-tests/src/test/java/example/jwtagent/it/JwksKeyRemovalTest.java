@@ -4,7 +4,8 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.InetAddress;
 import java.util.List;
@@ -21,8 +22,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class JwksKeyRemovalTest {
 
-    @Test
-    void aTokenWhoseKeyWasRemovedIsRefusedByEveryWorker() throws Exception {
+    /**
+     * The key leaves the set for another key, or the set is left with no key at all: a document that
+     * arrives whole is the identity provider's word either way. Before, a set with no usable key
+     * was taken for a failed fetch, and the removed key went on verifying.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"another key", "no key"})
+    void aTokenWhoseKeyWasRemovedIsRefusedByEveryWorker(String left) throws Exception {
         AtomicReference<String> document = new AtomicReference<>(AdversarialKeys.jwks());
         try (MockWebServer keys = new MockWebServer()) {
             keys.setDispatcher(new Dispatcher() {
@@ -45,7 +52,8 @@ class JwksKeyRemovalTest {
                     assertEquals(200, accepted.status, accepted + "\n" + child.output());
                 }
 
-                document.set(RawJws.json(Map.of("keys", List.of(AdversarialKeys.ecJwk(AdversarialKeys.EC, AdversarialKeys.EC_KID)))));
+                document.set(left.equals("no key") ? "{\"keys\":[]}"
+                        : RawJws.json(Map.of("keys", List.of(AdversarialKeys.ecJwk(AdversarialKeys.EC, AdversarialKeys.EC_KID)))));
                 long deadline = System.nanoTime() + 15_000_000_000L;
                 while (RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(token)).status != 401) {
                     assertTrue(System.nanoTime() < deadline, "the removed key still verifies after 15 s\n" + child.output());

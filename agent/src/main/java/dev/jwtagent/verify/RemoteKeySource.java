@@ -1,5 +1,7 @@
 package dev.jwtagent.verify;
 
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.log.AgentLog;
 import org.slf4j.Logger;
 
@@ -268,11 +270,16 @@ final class RemoteKeySource implements KeySource {
                     result = new CompletableFuture<>();
                     pending = result;
                     CompletableFuture<KeySet> mine = result;
+                    // The fetch is the agent's own work: the caller's token (a request run inside
+                    // another on this thread has one) must not go with it to the key server.
+                    CarriedToken hidden = TokenTasks.hide();
                     try {
                         scheduler.execute(new OnDemandRefresh(this, mine));
                     } catch (RejectedExecutionException e) {
                         pending = null;
                         return now;
+                    } finally {
+                        TokenTasks.unhide(hidden);
                     }
                 }
             }

@@ -34,6 +34,17 @@ public final class AgentInstaller {
      * the agent did; {@code version}: the agent jar's, for that line.
      */
     public static void install(String arguments, Instrumentation instrumentation, boolean attached, long started, String version) {
+        if (AgentBridge.installed()) {
+            // Given twice (JAVA_TOOL_OPTIONS and the command line, or attached again): a second copy would
+            // replace the first's policies (its mode, hosts, keys) while the first's rewritten classes stay.
+            System.err.println("jwt-agent: refusing to start: the agent is already installed in this JVM"
+                    + (attached ? "; the running agent is left as it is" : " (-javaagent given twice, such as in JAVA_TOOL_OPTIONS"
+                    + " and on the command line): give it once"));
+            if (!attached) {
+                System.exit(1);
+            }
+            return;
+        }
         AgentConfig config;
         KeyedVerifier verifier;
         try {

@@ -41,6 +41,11 @@ public final class AgentBridge {
         hooks = installed;
     }
 
+    /** Whether an agent has installed its hooks in this JVM (they are shared by every copy of the agent jar). */
+    public static boolean installed() {
+        return hooks != null;
+    }
+
     public static String inboundHeader() {
         return inboundHeader;
     }

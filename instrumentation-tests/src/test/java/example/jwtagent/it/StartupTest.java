@@ -194,6 +194,23 @@ class StartupTest {
         assertFalse(run.stderr.contains("Q7xp") || run.stderr.contains("nBd1"), run.stderr);
     }
 
+    /**
+     * The agent given twice (a platform's JAVA_TOOL_OPTIONS and the service's own -javaagent): before,
+     * the second copy replaced the first's policies, so its mode=monitor let forged tokens through a
+     * JVM whose first agent enforced, with both startup lines printed.
+     */
+    @Test
+    void theAgentGivenTwiceStopsTheJvm() throws Exception {
+        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
+                "-javaagent:" + System.getProperty("agent.jar") + "=secret-file=" + System.getProperty("it.secret.file")
+                        + ";audience=orders;mode=monitor");
+        assertNotEquals(0, run.exitCode, run.stderr);
+        assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+        assertFalse(run.stderr.contains("mode=monitor"), "the second copy's settings are never put in force: " + run.stderr);
+        assertEquals(1, run.agentLines().stream().filter(line -> line.contains("refusing to start: the agent is already installed")).count(),
+                run.stderr);
+    }
+
     @Test
     void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
         String secret = "startup-test-secret-0123456789-abcdef";

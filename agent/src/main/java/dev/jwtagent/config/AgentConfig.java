@@ -144,6 +144,7 @@ public final class AgentConfig {
             warnings.add("jwt.agent.secret is given on the command line, where process listings show it; "
                     + "prefer JWT_AGENT_SECRET or jwt.agent.secret-file");
         }
+        warnOfIgnoredKeySources(raw);
         if (audiences.isEmpty()) {
             warnings.add("jwt.agent.audience is not set: tokens for any audience are accepted");
         }
@@ -152,6 +153,34 @@ public final class AgentConfig {
         }
         if (mode == Mode.MONITOR) {
             warnings.add("mode is monitor: invalid tokens are logged, not refused");
+        }
+    }
+
+    /**
+     * Key sources set beside the one in use are ignored (SPEC order). Said, because a secret left in
+     * the environment beside a newly set key file or key set would otherwise go on verifying tokens
+     * anybody holding it can sign, with nothing but "keys=secret" in the startup line to tell.
+     */
+    private void warnOfIgnoredKeySources(RawSettings raw) {
+        List<String> ignored = new ArrayList<>();
+        String inUse;
+        if (secret != null) {
+            inUse = raw.get(ConfigKey.SECRET.key()) != null ? ConfigKey.SECRET.key() : ConfigKey.SECRET_FILE.key();
+            if (publicKeyFile != null) {
+                ignored.add(ConfigKey.PUBLIC_KEY_FILE.key());
+            }
+        } else if (publicKeyFile != null) {
+            inUse = ConfigKey.PUBLIC_KEY_FILE.key();
+        } else {
+            return;
+        }
+        if (jwksUrl != null) {
+            ignored.add(ConfigKey.JWKS_URL.key());
+        }
+        if (!ignored.isEmpty()) {
+            warnings.add("jwt.agent." + String.join(" and jwt.agent.", ignored) + (ignored.size() == 1 ? " is" : " are")
+                    + " set but ignored: keys come from jwt.agent." + inUse
+                    + " (key sources are tried in the order secret, public-key-file, jwks-url, issuer)");
         }
     }
 

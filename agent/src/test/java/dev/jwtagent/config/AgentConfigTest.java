@@ -350,6 +350,21 @@ class AgentConfigTest {
         assertFalse(config.warnings().toString().contains(SECRET), "a warning never repeats the secret");
     }
 
+    /** A secret left in the environment beside a key file and key set set since: only the secret verifies, and the warning says so. */
+    @Test
+    void keySourcesShadowedByTheOneInUseGetAWarning() throws Exception {
+        Path pem = Files.writeString(dir.resolve("keys.pem"), "-----BEGIN PUBLIC KEY-----");
+        AgentConfig config = withSecret("public-key-file", pem.toString(), "jwks-url", "https://idp.example/keys", "issuer", "https://idp.example");
+        assertTrue(config.warnings().contains("jwt.agent.public-key-file and jwt.agent.jwks-url are set but ignored: keys come from"
+                + " jwt.agent.secret (key sources are tried in the order secret, public-key-file, jwks-url, issuer)"), config.warnings().toString());
+        assertFalse(config.warnings().toString().contains(SECRET), "a warning never repeats the secret");
+        AgentConfig pemAndJwks = load(null, props("public-key-file", pem.toString(), "jwks-url", "https://idp.example/keys", "issuer", "i"), Map.of());
+        assertTrue(pemAndJwks.warnings().stream().anyMatch(w -> w.startsWith("jwt.agent.jwks-url is set but ignored: keys come from jwt.agent.public-key-file")),
+                pemAndJwks.warnings().toString());
+        assertFalse(withSecret("issuer", "https://idp.example").warnings().toString().contains("ignored"),
+                "an issuer beside a secret is the accepted iss, not a key source left unused");
+    }
+
     @Test
     void missingAudienceAndStarHostsGetWarnings() {
         AgentConfig config = withSecret("outbound.allowed-hosts", "*");

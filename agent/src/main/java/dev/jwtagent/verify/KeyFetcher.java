@@ -1,5 +1,8 @@
 package dev.jwtagent.verify;
 
+import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.TokenTasks;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -84,6 +87,17 @@ public final class KeyFetcher {
     }
 
     String fetch(URI uri) throws IOException {
+        // The agent's own call: whatever token the thread holds (a task captured during a request)
+        // is not the key server's to see, and the HttpURLConnection hook would otherwise send it.
+        CarriedToken hidden = TokenTasks.hide();
+        try {
+            return fetchWithoutToken(uri);
+        } finally {
+            TokenTasks.unhide(hidden);
+        }
+    }
+
+    private String fetchWithoutToken(URI uri) throws IOException {
         if (!isAllowedLocation(uri)) {
             throw new IOException("refusing to fetch keys from " + describe(uri));
         }

@@ -4,7 +4,11 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.reflect.Method;
 import java.net.HttpURLConnection;
 import java.net.URL;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -125,6 +129,64 @@ public final class UrlConnectionHeaders {
         } catch (Throwable fault) {
             AgentBridge.outboundRedirectFault(fault);
         }
+    }
+
+    /**
+     * What {@code getRequestProperty(key)} of {@code connection} answers the application: {@code value},
+     * unless it is the agent's own header, which the application did not set (the JDK hides
+     * {@code Authorization} there itself, but not a header of the service's own).
+     */
+    public static String requestProperty(Object connection, String key, String value) {
+        try {
+            return value != null && isAgentsOwn(connection, key, value) ? null : value;
+        } catch (Throwable fault) {
+            AgentBridge.internalFault("HttpURLConnection request properties", fault);
+            return value;
+        }
+    }
+
+    /** What {@code getRequestProperties()} of {@code connection} answers the application: {@code properties} without the agent's own header. */
+    public static Map<String, List<String>> requestProperties(Object connection, Map<String, List<String>> properties) {
+        try {
+            if (properties == null) {
+                return null;
+            }
+            String name = AgentBridge.outboundHeader();
+            Map<String, List<String>> shown = null;
+            for (Map.Entry<String, List<String>> property : properties.entrySet()) {
+                if (property.getKey() == null || !property.getKey().equalsIgnoreCase(name) || property.getValue() == null) {
+                    continue;
+                }
+                List<String> kept = new ArrayList<>();
+                for (String value : property.getValue()) {
+                    if (value == null || !isAgentsOwn(connection, name, value)) {
+                        kept.add(value);
+                    }
+                }
+                if (kept.size() != property.getValue().size()) {
+                    if (shown == null) {
+                        shown = new LinkedHashMap<>(properties);
+                    }
+                    if (kept.isEmpty()) {
+                        shown.remove(property.getKey());
+                    } else {
+                        shown.put(property.getKey(), Collections.unmodifiableList(kept));
+                    }
+                }
+            }
+            return shown == null ? properties : Collections.unmodifiableMap(shown);
+        } catch (Throwable fault) {
+            AgentBridge.internalFault("HttpURLConnection request properties", fault);
+            return properties;
+        }
+    }
+
+    private static boolean isAgentsOwn(Object connection, String key, String value) {
+        if (key == null || !key.equalsIgnoreCase(AgentBridge.outboundHeader())) {
+            return false;
+        }
+        Decided decided = decidedFor(connection);
+        return decided != null && value.equals(decided.value);
     }
 
     private static Decided decidedFor(Object connection) {

@@ -9,6 +9,8 @@ import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 
 import java.net.HttpURLConnection;
+import java.util.List;
+import java.util.Map;
 
 /**
  * {@code java.net.HttpURLConnection} (HTTP and HTTPS: the HTTPS implementation delegates to the
@@ -35,6 +37,11 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
                         HttpUrlConnectionInstrumentation.class, "WriteAdvice"))
                 .transform(support.advice(MethodMatch.named("followRedirect0").arguments(3),
                         HttpUrlConnectionInstrumentation.class, "RedirectAdvice"))
+                // The JDK hides Authorization from these itself, but not a header of the service's own.
+                .transform(support.advice(MethodMatch.named("getRequestProperty").arguments(1),
+                        HttpUrlConnectionInstrumentation.class, "PropertyAdvice"))
+                .transform(support.advice(MethodMatch.named("getRequestProperties").arguments(0),
+                        HttpUrlConnectionInstrumentation.class, "PropertiesAdvice"))
                 // UrlConnectionHeaders reads and changes the request's headers (a sun.net.www.MessageHeader);
                 // the JDK's HttpClient below hands them over only after this class has been rewritten.
                 .exportingToBridge("java.base", "sun.net.www")
@@ -68,6 +75,31 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object requests) {
             UrlConnectionHeaders.sending(requests);
+        }
+    }
+
+    /** What the application reads back of a request property: never the agent's own header. */
+    public static final class PropertyAdvice {
+        private PropertyAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object connection,
+                                @Advice.Argument(0) String key,
+                                @Advice.Return(readOnly = false) String value) {
+            value = UrlConnectionHeaders.requestProperty(connection, key, value);
+        }
+    }
+
+    /** The application's view of all request properties: without the agent's own header. */
+    public static final class PropertiesAdvice {
+        private PropertiesAdvice() {
+        }
+
+        @Advice.OnMethodExit(suppress = Throwable.class)
+        public static void exit(@Advice.This Object connection,
+                                @Advice.Return(readOnly = false) Map<String, List<String>> properties) {
+            properties = UrlConnectionHeaders.requestProperties(connection, properties);
         }
     }
 

@@ -475,4 +475,48 @@ class JwksKeySourceTest {
         KeyedVerifier verifier = verifier(VerifierSettings.builder().jwksUrl(file.toUri()));
         await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
     }
+
+    /**
+     * OIDC discovery (OpenID Connect Discovery 1.0, section 4.3): a document that names another issuer,
+     * or a {@code jwks_uri} outside the rules of {@code jwks-url}, gives no keys and no key set is
+     * fetched from it; the document as it should be (its issuer with a trailing slash) does.
+     */
+    @Test
+    void discoveryNeedsTheConfiguredIssuerAndAJwksUriWithinTheRules() throws Exception {
+        List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> discovery = new java.util.concurrent.atomic.AtomicReference<>();
+        try (MockWebServer idp = new MockWebServer()) {
+            idp.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    String path = request.getUrl().encodedPath();
+                    paths.add(path);
+                    return new MockResponse.Builder().addHeader("Content-Type", "application/json")
+                            .body(path.endsWith("/.well-known/openid-configuration") ? discovery.get() : document).build();
+                }
+            });
+            idp.start();
+            String issuer = idp.url("/realms/shop").toString();
+            String keys = idp.url("/realms/shop/keys").toString();
+            discovery.set("{\"issuer\":\"" + idp.url("/realms/other") + "\",\"jwks_uri\":\"" + keys + "\"}");
+            KeyedVerifier verifier = verifier(VerifierSettings.builder().issuers(List.of(issuer))
+                    .jwksTimeout(Duration.ofMillis(500)).jwksRefreshInterval(Duration.ofMillis(200))
+                    .jwksMinRefetchInterval(Duration.ofSeconds(30)));
+            String token = sign(signer("RS256", k1), "{\"alg\":\"RS256\",\"kid\":\"k1\"}",
+                    "{\"sub\":\"alice\",\"iss\":\"" + issuer + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
+
+            await("a refused discovery", Duration.ofSeconds(10), () -> verifier.stats().keyFetchFailures() >= 1);
+            assertRejected(RejectReason.UNKNOWN_KEY, verifier, token);
+            discovery.set("{\"issuer\":\"" + issuer + "\",\"jwks_uri\":\"" + dir.resolve("jwks.json").toUri() + "\"}");
+            Files.write(dir.resolve("jwks.json"), document.getBytes(StandardCharsets.UTF_8));
+            long failures = verifier.stats().keyFetchFailures();
+            await("a refused jwks_uri", Duration.ofSeconds(10), () -> verifier.stats().keyFetchFailures() > failures);
+            assertRejected(RejectReason.UNKNOWN_KEY, verifier, token);
+            assertFalse(paths.contains("/realms/shop/keys"), "no key set fetched for a refused document: " + paths);
+
+            discovery.set("{\"issuer\":\"" + issuer + "/\",\"jwks_uri\":\"" + keys + "\"}");
+            await("keys by discovery", Duration.ofSeconds(15), () -> accepts(verifier, token));
+            assertTrue(paths.contains("/realms/shop/keys"), paths.toString());
+        }
+    }
 }

@@ -52,7 +52,7 @@ public final class ServletHooks {
                 // An HTTP request through a servlet API this agent cannot use: not let through undecided.
                 throw http.unusable != null ? http.unusable : answer.unusable;
             }
-            if (slot.request != null && sameRequest(http, request, slot.request)) {
+            if (slot.request != null && sameRequest(http, request, slot.request, slot.token)) {
                 return NOTHING_TO_CLOSE;
             }
             // The outermost call of a request, or another request run inside one on this thread (Jetty
@@ -215,9 +215,10 @@ public final class ServletHooks {
      * Whether {@code request}, passed to an inner servlet or filter call, is the request an outer call
      * on this thread serves: through wrappers ({@code ServletRequestWrapper}, most of the containers'
      * forward and include requests among them), or a request of another kind that shows that
-     * request's decision and, for claims, carries their token.
+     * request's decision, carries its token (for claims) and whose token, or none, is the one
+     * {@code current} on the thread.
      */
-    private static boolean sameRequest(RequestMethods http, Object request, Object outer) throws Throwable {
+    private static boolean sameRequest(RequestMethods http, Object request, Object outer, CarriedToken current) throws Throwable {
         Object each = request;
         RequestMethods methods = http;
         for (int depth = 0; depth < MAX_WRAPPERS && methods != null && methods.unusable == null && methods.getWrapped != null; depth++) {
@@ -239,12 +240,15 @@ public final class ServletHooks {
         if (decision == null || decision != decisionAttribute(outerMethods, outer)) {
             return false;
         }
-        // Claims the application copied onto another request count only with the token they name.
+        // Every request decided without a token shows the same decision, and a stage of another
+        // caller's, run inside the outer call, may hold that caller's token: such an inner call is
+        // decided as a request of its own, which puts its token (or none) in place while it runs.
         if (!(decision instanceof DecisionClaims)) {
-            return true;
+            return current == null;
         }
+        // Claims the application copied onto another request count only with the token they name.
         InboundDecision decided = ((DecisionClaims) decision).decision();
-        return decided != null && carriesOnly(http, request, decided.token());
+        return decided != null && decided.token() == current && carriesOnly(http, request, decided.token());
     }
 
     /** The decision a request carries (its claims, or the attribute of a request without claims), or null. */

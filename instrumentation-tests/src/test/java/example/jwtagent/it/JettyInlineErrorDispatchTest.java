@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  */
 class JettyInlineErrorDispatchTest {
     private static volatile AsyncContext parked;
+    /** Completed by a request of carol's; alice's request registers a stage on it that ends bob's waiting request. */
+    private static volatile CompletableFuture<Void> news;
     private static Server server;
     private static ServerConnector connector;
     private static Downstream downstream;
@@ -67,6 +70,23 @@ class JettyInlineErrorDispatchTest {
                         response.getWriter().print("woke");
                         break;
                     }
+                    case "/subscribe":
+                        // Alice's stage: it runs on whichever thread completes the future, with her token.
+                        news.thenRun(() -> {
+                            try {
+                                ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                            parked.complete();
+                        });
+                        response.getWriter().print("subscribed");
+                        break;
+                    case "/publish":
+                    case "/public/publish":
+                        news.complete(null);
+                        response.getWriter().print("published");
+                        break;
                     default:
                         // The error page: calls downstream with no header of its own.
                         DownstreamClients.urlConnection(downstream.allowedUrl("/from-the-error-page"), null);
@@ -113,6 +133,45 @@ class JettyInlineErrorDispatchTest {
         RecordedRequest call = downstream.poll(5000);
         assertNotNull(call, "bob's error page called downstream");
         assertEquals(bobs == null ? null : "Bearer " + bobs, call.getHeaders().get("Authorization"));
+    }
+
+    /**
+     * Bob, who sent no token, waits; alice's request registers a stage on a future; carol's request,
+     * without a token (or on an excluded path), completes it, and alice's stage, running on carol's
+     * thread with alice's token, ends bob's request with an error, whose page Jetty runs right there.
+     * Bob's error page must run with no token: carol's request and bob's are both decided without
+     * one, which does not make them the same request. Before, it ran with alice's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/publish", "/public/publish"})
+    void anErrorPageRunInlineFromAnotherCallersStageRunsWithoutThatCallersToken(String publish) throws Exception {
+        parked = null;
+        news = new CompletableFuture<>();
+        try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
+            parking.setSoTimeout(4000);
+            send(parking, "/park", null);
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (parked == null && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertNotNull(parked, "bob's request went async");
+            try (Socket subscribing = new Socket("127.0.0.1", connector.getLocalPort())) {
+                subscribing.setSoTimeout(4000);
+                send(subscribing, "/subscribe", Tokens.valid("alice"));
+                readAll(subscribing);
+            }
+            try (Socket publishing = new Socket("127.0.0.1", connector.getLocalPort())) {
+                publishing.setSoTimeout(4000);
+                // On the excluded path carol's valid token is not taken: her request carries none either way.
+                send(publishing, publish, publish.startsWith("/public") ? Tokens.valid("carol") : null);
+                readAll(publishing);
+            }
+            readAll(parking);
+        }
+        RecordedRequest call = downstream.poll(5000);
+        assertNotNull(call, "bob's error page called downstream");
+        assertEquals("/from-the-error-page", call.getUrl().encodedPath());
+        assertEquals(null, call.getHeaders().get("Authorization"), "bob's error page ran with alice's token");
     }
 
     private static void send(Socket socket, String path, String token) throws IOException {

@@ -52,6 +52,11 @@ class ModesTest {
             RawHttp.Response basic = RawHttp.get(child.baseUrl(), "/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
             assertEquals(401, basic.status, "another scheme is no bearer token: " + basic);
             assertEquals(200, RawHttp.get(child.baseUrl(), "/health").status);
+            // A CORS preflight never carries Authorization: it is a request without a token like any other.
+            RawHttp.Response preflight = RawHttp.send("OPTIONS", child.baseUrl(), "/echo", "Origin: http://app.example",
+                    "Access-Control-Request-Method: GET", "Access-Control-Request-Headers: authorization");
+            assertEquals(401, preflight.status, preflight.toString());
+            assertEquals("Bearer", preflight.header("WWW-Authenticate"));
             assertEquals("alice", RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(Tokens.valid("alice"))).field("subject"));
         }
     }

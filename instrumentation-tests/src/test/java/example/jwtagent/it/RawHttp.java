@@ -54,11 +54,15 @@ public final class RawHttp {
     }
 
     public static Response get(String baseUrl, String pathAndQuery, String... headerLines) throws IOException {
+        return send("GET", baseUrl, pathAndQuery, headerLines);
+    }
+
+    public static Response send(String method, String baseUrl, String pathAndQuery, String... headerLines) throws IOException {
         URI uri = URI.create(baseUrl);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             socket.setSoTimeout(20_000);
             StringBuilder request = new StringBuilder();
-            request.append("GET ").append(pathAndQuery).append(" HTTP/1.1\r\n");
+            request.append(method).append(' ').append(pathAndQuery).append(" HTTP/1.1\r\n");
             request.append("Host: ").append(uri.getHost()).append(':').append(uri.getPort()).append("\r\n");
             request.append("Connection: close\r\n");
             for (String line : headerLines) {

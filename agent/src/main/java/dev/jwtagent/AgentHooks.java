@@ -94,8 +94,8 @@ final class AgentHooks implements BridgeHooks {
     @Override
     public void inboundRefusedAfterCommit() {
         if (AgentLog.rateLimited("refused-after-commit")) {
-            AgentLog.logger("inbound").warn("refused a later dispatch of a request whose response was already committed:"
-                    + " no 401 could be sent, and the dispatch's servlet or filter was not called (logged at most once a minute)");
+            AgentLog.logger("inbound").warn("refused a request whose response was already committed (a later dispatch, or a container component wrote it first):"
+                    + " no 401 could be sent, and its servlet or filter was not called (logged at most once a minute)");
         }
     }
 

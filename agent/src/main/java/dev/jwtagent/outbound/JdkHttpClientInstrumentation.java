@@ -59,14 +59,16 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This Object hop, @Advice.Argument(0) HttpRequest request) {
+        public static void exit(@Advice.This HttpRequest hop) {
             if (TokenCarrier.current() == null) {
                 return;
             }
             String name = AgentBridge.outboundHeader();
-            URI uri = request.uri();
+            // The hop's own copy, not the application's request: a request of the application's own
+            // class may answer uri() or headers() differently when asked again.
+            URI uri = hop.uri();
             String value = AgentBridge.outboundValue(uri.getScheme(), uri.getHost(), uri.getPort(),
-                    request.headers().firstValue(name).isPresent());
+                    hop.headers().firstValue(name).isPresent());
             if (value != null) {
                 AgentBridge.setJdkSystemHeader(hop, name, value);
             }

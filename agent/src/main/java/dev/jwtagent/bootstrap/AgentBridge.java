@@ -25,6 +25,7 @@ public final class AgentBridge {
     private static volatile String inboundHeader = "Authorization";
     private static volatile String outboundHeader = "Authorization";
     private static volatile Method jdkSetSystemHeader;
+    private static volatile Method jdkHeadersMap;
     /**
      * Tokens captured by {@link #captureToken} ({@link CarriedToken}) and by {@link #captureTokenFor}
      * (the token and a target), keyed weakly by the identity of their owner.
@@ -155,6 +156,46 @@ public final class AgentBridge {
                 jdkSetSystemHeader = method;
             }
             method.invoke(httpRequestImpl, name, value);
+        } catch (Throwable fault) {
+            internalFault("java.net.http header", fault);
+        }
+    }
+
+    /**
+     * For a JDK HttpClient hop whose system headers ({@code jdkSystemHeaders}, its
+     * {@code HttpHeadersBuilder}) got the token ({@link #captureTokenFor}), just before the hop is
+     * written: takes the header off when the token has expired since. The capture is kept while the
+     * token is valid, as the client may write the same hop again (a retry); it is dropped once the
+     * header is no longer the agent's (credentials the client put in its place).
+     */
+    public static void takeOffExpiredJdkHeader(Object hop) {
+        Object[] captured;
+        synchronized (CAPTURED) {
+            Object found = hop == null ? null : CAPTURED.get(new IdentityKey(hop, null));
+            captured = found instanceof Object[] ? (Object[]) found : null;
+        }
+        if (captured == null) {
+            return;
+        }
+        try {
+            CarriedToken token = (CarriedToken) captured[0];
+            Method mapMethod = jdkHeadersMap;
+            if (mapMethod == null) {
+                mapMethod = captured[1].getClass().getMethod("map");
+                jdkHeadersMap = mapMethod;
+            }
+            Map<?, ?> headers = (Map<?, ?>) mapMethod.invoke(captured[1]);
+            String name = outboundHeader;
+            Object values = headers.get(name);
+            boolean ours = values instanceof java.util.List && ((java.util.List<?>) values).size() == 1
+                    && ((java.util.List<?>) values).get(0) instanceof String
+                    && isOutboundValueOf((String) ((java.util.List<?>) values).get(0), token);
+            if (!ours) {
+                takeCaptured(hop, Object[].class);
+            } else if (outboundExpiredBeforeSent(token.expiresAtMillis())) {
+                headers.remove(name);
+                takeCaptured(hop, Object[].class);
+            }
         } catch (Throwable fault) {
             internalFault("java.net.http header", fault);
         }

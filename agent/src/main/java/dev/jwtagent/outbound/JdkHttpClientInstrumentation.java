@@ -43,6 +43,14 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
                         JdkHttpClientInstrumentation.class, "FirstHopAdvice"))
                 // AgentBridge.setJdkSystemHeader calls HttpRequestImpl.setSystemHeader.
                 .exportingToBridge("java.net.http", "jdk.internal.net.http")
+                // AgentBridge.takeOffExpiredJdkHeader reads the hop's HttpHeadersBuilder.
+                .exportingToBridge("java.net.http", "jdk.internal.net.http.common")
+                // Just before a hop's headers are written: HTTP/1.1 (an h2c upgrade included) and HTTP/2.
+                // No export of their own: a hop with the token exists only once HttpRequestImpl was rewritten.
+                .type(TypeMatch.named("jdk.internal.net.http.Http1Request"))
+                .transform(support.advice(MethodMatch.named("headers").arguments(0), JdkHttpClientInstrumentation.class, "WriteAdvice"))
+                .type(TypeMatch.named("jdk.internal.net.http.Stream"))
+                .transform(support.advice(MethodMatch.named("headerFrame").arguments(1), JdkHttpClientInstrumentation.class, "WriteAdvice"))
                 // Methods that do not exist in a JDK's version of the client are simply not matched.
                 .type(TypeMatch.named("jdk.internal.net.http.HttpClientImpl"))
                 .transform(Around.hidingToken(MethodMatch.named("shutdownNow", "abortPendingRequests", "onSubmitFailure")))
@@ -59,7 +67,7 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
         }
 
         @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.This HttpRequest hop) {
+        public static void exit(@Advice.This HttpRequest hop, @Advice.FieldValue("systemHeadersBuilder") Object systemHeaders) {
             if (TokenCarrier.current() == null) {
                 return;
             }
@@ -71,7 +79,24 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
                     hop.headers().firstValue(name).isPresent());
             if (value != null) {
                 AgentBridge.setJdkSystemHeader(hop, name, value);
+                // The hop is written later, after the client's filters ran and its connection was made.
+                AgentBridge.captureTokenFor(hop, systemHeaders);
             }
+        }
+    }
+
+    /**
+     * As a hop's headers are written ({@code Http1Request.headers()}, {@code Stream.headerFrame}):
+     * a token that expired since the hop was made (the application's cookie handler, a slow DNS
+     * lookup, connect or TLS handshake, a retry) is taken off.
+     */
+    public static final class WriteAdvice {
+        private WriteAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.FieldValue("request") Object hop) {
+            AgentBridge.takeOffExpiredJdkHeader(hop);
         }
     }
 }

@@ -32,7 +32,7 @@ class InstrumentationRulesTest {
                 assertNotNull(advice.visitor(), AdviceSupport.adviceClassName(advice));
             }
         }
-        assertEquals(30, names.size(), "the advice rules: " + names);
+        assertEquals(32, names.size(), "the advice rules: " + names);
         for (String name : names) {
             // Not initialised: the advice names library types.
             assertEquals(name, Class.forName(name, false, InstrumentationRulesTest.class.getClassLoader()).getName());
@@ -51,7 +51,7 @@ class InstrumentationRulesTest {
                 exports.add(export.module + "/" + export.packageName);
             }
         }
-        assertEquals(List.of("java.base/sun.net.www", "java.net.http/jdk.internal.net.http"), exports);
+        assertEquals(List.of("java.base/sun.net.www", "java.net.http/jdk.internal.net.http", "java.net.http/jdk.internal.net.http.common"), exports);
     }
 
     /** A factory whose newThread returns its own kind of thread: javac adds a bridge returning Thread. */

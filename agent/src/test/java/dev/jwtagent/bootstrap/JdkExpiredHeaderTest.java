@@ -1,0 +1,110 @@
+package dev.jwtagent.bootstrap;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The JDK HttpClient's hop, as its headers are written: the agent's header is taken off when its
+ * token has expired since the hop was made, and only the agent's (credentials the client put in
+ * its place stay).
+ */
+class JdkExpiredHeaderTest {
+    private static final String NAME = "Authorization";
+    private final List<Long> expiredAsked = new ArrayList<>();
+
+    @AfterEach
+    void uninstall() {
+        AgentBridge.install(null, NAME, NAME);
+    }
+
+    /** Stands for the JDK's HttpHeadersBuilder: a public class whose map() is the live, case-insensitive map. */
+    public static final class Headers {
+        private final TreeMap<String, List<String>> map = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+
+        public Map<String, List<String>> map() {
+            return map;
+        }
+    }
+
+    private void installClockAt(long nowMillis) {
+        AgentBridge.install(new BridgeHooks() {
+            @Override
+            public InboundDecision decideInbound(Enumeration<String> values, String servletPath, String pathInfo, String query) {
+                return InboundDecision.PROCEED_WITHOUT_TOKEN;
+            }
+
+            @Override
+            public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
+                return null;
+            }
+
+            @Override
+            public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
+                expiredAsked.add(expiresAtMillis);
+                return expiresAtMillis <= nowMillis;
+            }
+
+            @Override
+            public void internalFault(String where, Throwable fault) {
+                throw new AssertionError(where, fault);
+            }
+        }, NAME, NAME);
+    }
+
+    private static Object hopWith(CarriedToken token, Headers headers, String value) {
+        Object hop = new Object();
+        headers.map().put("authorization", new ArrayList<>(Collections.singletonList(value)));
+        CarriedToken before = TokenCarrier.swap(token);
+        try {
+            AgentBridge.captureTokenFor(hop, headers);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        return hop;
+    }
+
+    @Test
+    void aTokenThatExpiredSinceTheHopWasMadeIsTakenOffOnce() {
+        installClockAt(2_000);
+        CarriedToken alice = new CarriedToken("alice.token.value", 1_000, "fp-alice");
+        Headers headers = new Headers();
+        Object hop = hopWith(alice, headers, "Bearer alice.token.value");
+        AgentBridge.takeOffExpiredJdkHeader(hop);
+        assertFalse(headers.map().containsKey(NAME));
+        AgentBridge.takeOffExpiredJdkHeader(hop);
+        assertEquals(List.of(1_000L), expiredAsked, "decided (and counted) once");
+    }
+
+    @Test
+    void aValidTokenStaysAndIsCheckedAgainWhenTheHopIsWrittenAgain() {
+        installClockAt(2_000);
+        CarriedToken alice = new CarriedToken("alice.token.value", 5_000, "fp-alice");
+        Headers headers = new Headers();
+        Object hop = hopWith(alice, headers, "Bearer alice.token.value");
+        AgentBridge.takeOffExpiredJdkHeader(hop);
+        AgentBridge.takeOffExpiredJdkHeader(hop);
+        assertEquals(List.of("Bearer alice.token.value"), headers.map().get(NAME));
+        assertEquals(List.of(5_000L, 5_000L), expiredAsked);
+    }
+
+    @Test
+    void credentialsTheClientPutInTheTokensPlaceStay() {
+        installClockAt(2_000);
+        CarriedToken alice = new CarriedToken("alice.token.value", 1_000, "fp-alice");
+        Headers headers = new Headers();
+        Object hop = hopWith(alice, headers, "Basic dXNlcjpwYXNz");
+        AgentBridge.takeOffExpiredJdkHeader(hop);
+        assertEquals(List.of("Basic dXNlcjpwYXNz"), headers.map().get(NAME));
+        assertEquals(List.of(), expiredAsked, "not the agent's header: nothing to decide, nothing counted");
+    }
+}

@@ -61,11 +61,31 @@ final class AgentHooks implements BridgeHooks {
 
     @Override
     public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
+        return outboundValue(scheme, host, port, headerAlreadySet, true);
+    }
+
+    @Override
+    public String outboundValueCountedWhenSent(String scheme, String host, int port, boolean headerAlreadySet) {
+        return outboundValue(scheme, host, port, headerAlreadySet, false);
+    }
+
+    @Override
+    public void outboundCountWhenSent(boolean stillThere) {
+        try {
+            metrics.increment(stillThere ? "propagated" : "skipped.already_set");
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+        }
+    }
+
+    private String outboundValue(String scheme, String host, int port, boolean headerAlreadySet, boolean countNow) {
         try {
             CarriedToken token = TokenCarrier.current();
             OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, headerAlreadySet);
             if (outcome == OutboundPolicy.Outcome.PROPAGATE) {
-                metrics.increment("propagated");
+                if (countNow) {
+                    metrics.increment("propagated");
+                }
                 return outbound.headerValue(token);
             }
             recordNotSent(outcome, token, host, "");

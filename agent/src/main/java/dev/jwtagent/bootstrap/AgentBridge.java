@@ -81,6 +81,15 @@ public final class AgentBridge {
         return h.outboundValue(scheme, host, port, headerAlreadySet);
     }
 
+    /** See {@link BridgeHooks#outboundValueCountedWhenSent}. */
+    public static String outboundValueCountedWhenSent(String scheme, String host, int port, boolean headerAlreadySet) {
+        BridgeHooks h = hooks;
+        if (h == null || TokenCarrier.current() == null) {
+            return null;
+        }
+        return h.outboundValueCountedWhenSent(scheme, host, port, headerAlreadySet);
+    }
+
     /** See {@link BridgeHooks#outboundExpiredBeforeSent}; false before the agent is installed. */
     public static boolean outboundExpiredBeforeSent(long expiresAtMillis) {
         BridgeHooks h = hooks;
@@ -162,17 +171,34 @@ public final class AgentBridge {
     }
 
     /**
-     * For a JDK HttpClient hop whose system headers ({@code jdkSystemHeaders}, its
-     * {@code HttpHeadersBuilder}) got the token ({@link #captureTokenFor}), just before the hop is
-     * written: takes the header off when the token has expired since. The capture is kept while the
-     * token is valid, as the client may write the same hop again (a retry); it is dropped once the
-     * header is no longer the agent's (credentials the client put in its place).
+     * Remembers with a JDK HttpClient hop the current token, which the agent added to the hop's
+     * system headers ({@code jdkSystemHeaders}, its {@code HttpHeadersBuilder}), for
+     * {@link #jdkHopWritten}.
      */
-    public static void takeOffExpiredJdkHeader(Object hop) {
+    public static void captureJdkHop(Object hop, Object jdkSystemHeaders) {
+        CarriedToken token = TokenCarrier.current();
+        if (token == null || hop == null || jdkSystemHeaders == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            expungeCollectedOwners();
+            // The third element turns true once the hop has been counted.
+            CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {token, jdkSystemHeaders, Boolean.FALSE});
+        }
+    }
+
+    /**
+     * Just before a JDK HttpClient hop {@link #captureJdkHop} remembered is written: the hop is
+     * counted the first time (propagated, or the header already set when the client put credentials
+     * it kept from an earlier challenge in the token's place), and the header is taken off when the
+     * token has expired since the hop was made. The capture is kept while the token is valid, as the
+     * client may write the same hop again (a retry).
+     */
+    public static void jdkHopWritten(Object hop) {
         Object[] captured;
         synchronized (CAPTURED) {
             Object found = hop == null ? null : CAPTURED.get(new IdentityKey(hop, null));
-            captured = found instanceof Object[] ? (Object[]) found : null;
+            captured = found instanceof Object[] && ((Object[]) found).length == 3 ? (Object[]) found : null;
         }
         if (captured == null) {
             return;
@@ -190,14 +216,28 @@ public final class AgentBridge {
             boolean ours = values instanceof java.util.List && ((java.util.List<?>) values).size() == 1
                     && ((java.util.List<?>) values).get(0) instanceof String
                     && isOutboundValueOf((String) ((java.util.List<?>) values).get(0), token);
+            boolean counted = captured[2] == Boolean.TRUE;
             if (!ours) {
                 takeCaptured(hop, Object[].class);
+                if (!counted) {
+                    countWhenSent(false);
+                }
             } else if (outboundExpiredBeforeSent(token.expiresAtMillis())) {
                 headers.remove(name);
                 takeCaptured(hop, Object[].class);
+            } else if (!counted) {
+                captured[2] = Boolean.TRUE;
+                countWhenSent(true);
             }
         } catch (Throwable fault) {
             internalFault("java.net.http header", fault);
+        }
+    }
+
+    private static void countWhenSent(boolean stillThere) {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            h.outboundCountWhenSent(stillThere);
         }
     }
 

@@ -35,6 +35,23 @@ public interface BridgeHooks {
     String outboundValue(String scheme, String host, int port, boolean headerAlreadySet);
 
     /**
+     * As {@link #outboundValue}, except that a value to add is not counted yet: for a client that
+     * may put credentials of its own in its place before the request is written; it is counted
+     * then, by {@link #outboundCountWhenSent}.
+     */
+    default String outboundValueCountedWhenSent(String scheme, String host, int port, boolean headerAlreadySet) {
+        return null;
+    }
+
+    /**
+     * Counts a value {@link #outboundValueCountedWhenSent} gave, as its request is written: as
+     * propagated when it is still there, as the header already set when the client put its own
+     * credentials in its place.
+     */
+    default void outboundCountWhenSent(boolean stillThere) {
+    }
+
+    /**
      * Whether the value the agent added for {@code token} may stay on a request that a client
      * redirects to this destination; when not, it is logged and counted as {@link #outboundValue} would.
      */

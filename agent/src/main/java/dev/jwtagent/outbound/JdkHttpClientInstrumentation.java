@@ -43,7 +43,7 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
                         JdkHttpClientInstrumentation.class, "FirstHopAdvice"))
                 // AgentBridge.setJdkSystemHeader calls HttpRequestImpl.setSystemHeader.
                 .exportingToBridge("java.net.http", "jdk.internal.net.http")
-                // AgentBridge.takeOffExpiredJdkHeader reads the hop's HttpHeadersBuilder.
+                // AgentBridge.jdkHopWritten reads the hop's HttpHeadersBuilder.
                 .exportingToBridge("java.net.http", "jdk.internal.net.http.common")
                 // Just before a hop's headers are written: HTTP/1.1 (an h2c upgrade included) and HTTP/2.
                 // No export of their own: a hop with the token exists only once HttpRequestImpl was rewritten.
@@ -75,20 +75,21 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
             // The hop's own copy, not the application's request: a request of the application's own
             // class may answer uri() or headers() differently when asked again.
             URI uri = hop.uri();
-            String value = AgentBridge.outboundValue(uri.getScheme(), uri.getHost(), uri.getPort(),
+            // Counted as the hop is written: the client may put credentials it kept in its place first.
+            String value = AgentBridge.outboundValueCountedWhenSent(uri.getScheme(), uri.getHost(), uri.getPort(),
                     hop.headers().firstValue(name).isPresent());
             if (value != null) {
                 AgentBridge.setJdkSystemHeader(hop, name, value);
                 // The hop is written later, after the client's filters ran and its connection was made.
-                AgentBridge.captureTokenFor(hop, systemHeaders);
+                AgentBridge.captureJdkHop(hop, systemHeaders);
             }
         }
     }
 
     /**
      * As a hop's headers are written ({@code Http1Request.headers()}, {@code Stream.headerFrame}):
-     * a token that expired since the hop was made (the application's cookie handler, a slow DNS
-     * lookup, connect or TLS handshake, a retry) is taken off.
+     * the hop is counted, and a token that expired since the hop was made (the application's
+     * cookie handler, a slow DNS lookup, connect or TLS handshake, a retry) is taken off.
      */
     public static final class WriteAdvice {
         private WriteAdvice() {
@@ -96,7 +97,7 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.FieldValue("request") Object hop) {
-            AgentBridge.takeOffExpiredJdkHeader(hop);
+            AgentBridge.jdkHopWritten(hop);
         }
     }
 }

@@ -14,13 +14,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
- * The JDK HttpClient's hop, as its headers are written: the agent's header is taken off when its
- * token has expired since the hop was made, and only the agent's (credentials the client put in
- * its place stay).
+ * The JDK HttpClient's hop, as its headers are written: counted once, as propagated or, when the
+ * client put credentials it kept in the token's place, as the header already set; the agent's
+ * header is taken off when its token has expired since the hop was made, and only the agent's.
  */
 class JdkExpiredHeaderTest {
     private static final String NAME = "Authorization";
     private final List<Long> expiredAsked = new ArrayList<>();
+    private final List<String> counted = new ArrayList<>();
 
     @AfterEach
     void uninstall() {
@@ -55,6 +56,11 @@ class JdkExpiredHeaderTest {
             }
 
             @Override
+            public void outboundCountWhenSent(boolean stillThere) {
+                counted.add(stillThere ? "propagated" : "skipped.already_set");
+            }
+
+            @Override
             public void internalFault(String where, Throwable fault) {
                 throw new AssertionError(where, fault);
             }
@@ -66,7 +72,7 @@ class JdkExpiredHeaderTest {
         headers.map().put("authorization", new ArrayList<>(Collections.singletonList(value)));
         CarriedToken before = TokenCarrier.swap(token);
         try {
-            AgentBridge.captureTokenFor(hop, headers);
+            AgentBridge.captureJdkHop(hop, headers);
         } finally {
             TokenCarrier.restore(before);
         }
@@ -79,10 +85,11 @@ class JdkExpiredHeaderTest {
         CarriedToken alice = new CarriedToken("alice.token.value", 1_000, "fp-alice");
         Headers headers = new Headers();
         Object hop = hopWith(alice, headers, "Bearer alice.token.value");
-        AgentBridge.takeOffExpiredJdkHeader(hop);
+        AgentBridge.jdkHopWritten(hop);
         assertFalse(headers.map().containsKey(NAME));
-        AgentBridge.takeOffExpiredJdkHeader(hop);
-        assertEquals(List.of(1_000L), expiredAsked, "decided (and counted) once");
+        AgentBridge.jdkHopWritten(hop);
+        assertEquals(List.of(1_000L), expiredAsked, "decided (and counted as expired) once");
+        assertEquals(List.of(), counted, "not propagated");
     }
 
     @Test
@@ -91,10 +98,11 @@ class JdkExpiredHeaderTest {
         CarriedToken alice = new CarriedToken("alice.token.value", 5_000, "fp-alice");
         Headers headers = new Headers();
         Object hop = hopWith(alice, headers, "Bearer alice.token.value");
-        AgentBridge.takeOffExpiredJdkHeader(hop);
-        AgentBridge.takeOffExpiredJdkHeader(hop);
+        AgentBridge.jdkHopWritten(hop);
+        AgentBridge.jdkHopWritten(hop);
         assertEquals(List.of("Bearer alice.token.value"), headers.map().get(NAME));
         assertEquals(List.of(5_000L, 5_000L), expiredAsked);
+        assertEquals(List.of("propagated"), counted, "a hop written again is counted once");
     }
 
     @Test
@@ -103,8 +111,11 @@ class JdkExpiredHeaderTest {
         CarriedToken alice = new CarriedToken("alice.token.value", 1_000, "fp-alice");
         Headers headers = new Headers();
         Object hop = hopWith(alice, headers, "Basic dXNlcjpwYXNz");
-        AgentBridge.takeOffExpiredJdkHeader(hop);
+        AgentBridge.jdkHopWritten(hop);
         assertEquals(List.of("Basic dXNlcjpwYXNz"), headers.map().get(NAME));
-        assertEquals(List.of(), expiredAsked, "not the agent's header: nothing to decide, nothing counted");
+        assertEquals(List.of(), expiredAsked, "not the agent's header: nothing to decide");
+        assertEquals(List.of("skipped.already_set"), counted);
+        AgentBridge.jdkHopWritten(hop);
+        assertEquals(List.of("skipped.already_set"), counted, "once");
     }
 }

@@ -21,18 +21,22 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Jetty 12 (ee10) with the agent, run by Jetty12ServerTest in a JVM of its own. args: scenario, alice's token, bob's token.
+ * Jetty 12 (ee10) with the agent, run by Jetty12ServerTest in a JVM of its own. args: scenario, alice's, bob's and carol's tokens.
  * Prints "SEEN <what> <uri> <dispatch> subject=<attribute> current=<subject of the token current>".
  */
 public class Jetty12ServerChild {
     static volatile AsyncContext parked;
+    /** Completed by carol's request; alice's request registers a stage on it that ends bob's waiting request. */
+    static final CompletableFuture<Void> news = new CompletableFuture<>();
 
     public static void main(String[] args) throws Exception {
         String scenario = args[0];
         String alice = args[1];
         String bob = args[2];
+        String carol = args[3];
         Server server = scenario.equals("virtual-pipelined") ? new Server(new VirtualThreadPool()) : new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
@@ -62,6 +66,26 @@ public class Jetty12ServerChild {
                         ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
                         parked.complete(); // Jetty runs bob's error dispatch right here, on this thread
                         response.getWriter().print("woke");
+                        return;
+                    }
+                    case "/subscribe": {
+                        // Alice's stage: it runs on whichever thread completes the future, with her token.
+                        news.thenRun(() -> {
+                            System.out.println("SEEN stage " + uri + " on " + Thread.currentThread().getName() + " current=" + current());
+                            try {
+                                ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
+                            } catch (IOException e) {
+                                throw new IllegalStateException(e);
+                            }
+                            parked.complete(); // Jetty runs bob's error dispatch right here, on carol's thread
+                        });
+                        response.getWriter().print("subscribed");
+                        return;
+                    }
+                    case "/publish":
+                    case "/public/publish": {
+                        news.complete(null);
+                        response.getWriter().print("published");
                         return;
                     }
                     case "/async": {
@@ -110,6 +134,29 @@ public class Jetty12ServerChild {
                         alices.setSoTimeout(4000);
                         alices.getOutputStream().write(("GET /wake HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
                         readAll(alices);
+                    }
+                    readAll(bobs);
+                }
+            } else if (scenario.startsWith("inline-error-from-stage")) {
+                // bob waits without a token; alice subscribes; carol, without a token or on an excluded
+                // path (where her token is not taken), publishes, which runs alice's stage on her thread
+                String publish = scenario.endsWith("excluded") ? "/public/publish" : "/publish";
+                String carols = scenario.endsWith("excluded") ? "Authorization: Bearer " + carol + "\r\n" : "";
+                try (Socket bobs = new Socket("127.0.0.1", port)) {
+                    bobs.setSoTimeout(4000);
+                    bobs.getOutputStream().write("GET /park HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                    while (parked == null) {
+                        Thread.sleep(10);
+                    }
+                    try (Socket alices = new Socket("127.0.0.1", port)) {
+                        alices.setSoTimeout(4000);
+                        alices.getOutputStream().write(("GET /subscribe HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        readAll(alices);
+                    }
+                    try (Socket carolsSocket = new Socket("127.0.0.1", port)) {
+                        carolsSocket.setSoTimeout(4000);
+                        carolsSocket.getOutputStream().write(("GET " + publish + " HTTP/1.1\r\nHost: x\r\n" + carols + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        readAll(carolsSocket);
                     }
                     readAll(bobs);
                 }

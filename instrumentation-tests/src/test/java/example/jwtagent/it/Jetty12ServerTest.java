@@ -1,6 +1,8 @@
 package example.jwtagent.it;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
@@ -36,6 +38,26 @@ class Jetty12ServerTest {
         assertTrue(seen.contains("servlet /park REQUEST subject=bob current=bob"), seen.toString());
         assertTrue(seen.contains("servlet /wake REQUEST subject=alice current=alice"), seen.toString());
         assertEquals(List.of("servlet /err ERROR subject=bob current=bob"),
+                seen.stream().filter(line -> line.startsWith("servlet /err")).collect(Collectors.toList()));
+    }
+
+    /**
+     * Bob, who sent no token, waits; alice's request registers a stage on a future; carol's request,
+     * without a token (or on an excluded path, where hers is not taken), completes it, and alice's
+     * stage, running on carol's thread with alice's token, ends bob's request with an error, whose
+     * page Jetty 12 runs right there. Carol's and bob's requests were both decided without a token,
+     * which does not make them the same request: bob's error page runs with no token. Before, with
+     * alice's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"inline-error-from-stage", "inline-error-from-stage-excluded"})
+    void bobsTokenlessErrorDispatchRunFromAlicesStageOnCarolsThreadHasNoToken(String scenario) throws Exception {
+        List<String> seen = run(scenario);
+        String publish = scenario.endsWith("excluded") ? "/public/publish" : "/publish";
+        assertTrue(seen.contains("servlet " + publish + " REQUEST subject=null current=none"), seen.toString());
+        assertTrue(seen.stream().anyMatch(line -> line.startsWith("stage /subscribe on ") && line.endsWith(" current=alice")),
+                "alice's stage ran with her token: " + seen);
+        assertEquals(List.of("servlet /err ERROR subject=null current=none"),
                 seen.stream().filter(line -> line.startsWith("servlet /err")).collect(Collectors.toList()));
     }
 
@@ -77,6 +99,7 @@ class Jetty12ServerTest {
         command.add(scenario);
         command.add(Tokens.valid("alice"));
         command.add(Tokens.valid("bob"));
+        command.add(Tokens.valid("carol"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(60, TimeUnit.SECONDS));

@@ -10,7 +10,8 @@ import dev.jwtagent.instrument.TypeMatch;
 /**
  * Jetty {@code HttpClient} 12 ({@code org.eclipse.jetty.client.transport.HttpRequest}), blocking
  * {@code send()} and asynchronous {@code send(listener)}: both reach {@code sendAsync} on the
- * calling thread, where the header is added for the request's host. The request may then wait
+ * calling thread, where the header is added for the destination the client resolved for the
+ * request (where its connection goes; the request is not asked again). The request may then wait
  * for a connection; if the token has expired by the time a connection sends it
  * ({@code HttpConnection.normalizeRequest}), the header is taken off. A redirect is a copy of the
  * request sent from Jetty's own threads (no token current there); Jetty drops {@code Authorization}

@@ -5,6 +5,7 @@ import dev.jwtagent.bootstrap.TokenCarrier;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.AuthenticationStore;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpDestination;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -30,11 +31,15 @@ public final class JettyClient12Advice {
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.This Object sent, @Advice.FieldValue("client") Object sendingClient) {
-            if (TokenCarrier.current() == null) {
+        public static void enter(@Advice.This Object sent, @Advice.Argument(0) Object resolved,
+                                 @Advice.FieldValue("client") Object sendingClient) {
+            if (TokenCarrier.current() == null || !(resolved instanceof HttpDestination)) {
                 return;
             }
             HttpRequest request = (HttpRequest) sent;
+            // Where the connection goes: the destination the client resolved by asking the request
+            // once. A request of the application's own class may name another host when asked again.
+            HttpDestination destination = (HttpDestination) resolved;
             String name = AgentBridge.outboundHeader();
             boolean alreadySet = request.getHeaders().contains(name);
             if (!alreadySet && "Authorization".equalsIgnoreCase(name) && sendingClient instanceof HttpClient) {
@@ -45,7 +50,7 @@ public final class JettyClient12Advice {
                 alreadySet = store != null && store.hasAuthenticationResults() && request.getURI() != null
                         && store.findAuthenticationResult(request.getURI()) != null;
             }
-            String value = AgentBridge.outboundValue(request.getScheme(), request.getHost(), request.getPort(), alreadySet);
+            String value = AgentBridge.outboundValue(destination.getScheme(), destination.getHost(), destination.getPort(), alreadySet);
             if (value != null) {
                 HttpField added = new HttpField(name, value);
                 request.addHeader(added);

@@ -242,6 +242,18 @@ public final class AgentBridge {
     }
 
     /**
+     * Counts, as its request is written, a value {@link #outboundValueCountedWhenSent} gave: see
+     * {@link BridgeHooks#outboundCountWhenSent}. Never throws.
+     */
+    public static void outboundCountWhenSent(boolean stillThere) {
+        try {
+            countWhenSent(stillThere);
+        } catch (Throwable fault) {
+            internalFault("outbound count", fault);
+        }
+    }
+
+    /**
      * Remembers the current token (if any) with {@code owner}, an object of an asynchronous client
      * that is created on the calling thread and later sends from an I/O thread, where no token is
      * current. The owner is held weakly and compared by identity.

@@ -102,6 +102,7 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-listener-enqueue", (url, auth) -> OkHttpDispatcherListeners.enqueue(url, auth));
         CLIENTS.put("okhttp-listener-cancel-all-then-call", (url, auth) -> OkHttpDispatcherListeners.cancelAllThenCall(url, auth));
         CLIENTS.put("jetty12-queued-behind-another", (url, auth) -> Jetty12Clients.sendQueuedBehindAnother(url, auth));
+        CLIENTS.put("jetty12-queued-while-credentials-are-stored", (url, auth) -> Jetty12Clients.sendQueuedWhileCredentialsAreStored(url, auth));
         CLIENTS.put("jetty12-held-then-call-on-complete", (url, auth) -> Jetty12HeldExchanges.start(url, auth));
         CLIENTS.put("jetty12-stop-of-the-held-then-call", (url, auth) -> Jetty12HeldExchanges.stopThenCall(url, auth));
         CLIENTS.put("okhttp-async-waiting-then-call-on-failure", (url, auth) -> OkHttpWaitingCalls.start(url, auth));

@@ -145,6 +145,38 @@ final class Jetty12Clients {
         }
     }
 
+    /**
+     * From a client of its own with one connection per destination: sends {@code url + "-first"}
+     * and then {@code url} without waiting, the second waiting in the destination's queue; while it
+     * waits, Basic credentials ({@link ApacheClients#SERVICE_CREDENTIALS}) are put in the client's
+     * authentication store for the URL's origin, as Jetty puts them there when another request's
+     * challenge was answered. The client is stopped after both.
+     */
+    static int sendQueuedWhileCredentialsAreStored(String url, String authorization) throws Exception {
+        Object client = newClient();
+        client.getClass().getMethod("setMaxConnectionsPerDestination", int.class).invoke(client, 1);
+        client.getClass().getMethod("start").invoke(client);
+        try {
+            Object firstListener = COMPLETABLE_LISTENER.getConstructor(REQUEST).newInstance(request(client, url + "-first", authorization));
+            CompletableFuture<?> first = (CompletableFuture<?>) COMPLETABLE_LISTENER.getMethod("send").invoke(firstListener);
+            Object queuedListener = COMPLETABLE_LISTENER.getConstructor(REQUEST).newInstance(request(client, url, authorization));
+            CompletableFuture<?> queued = (CompletableFuture<?>) COMPLETABLE_LISTENER.getMethod("send").invoke(queuedListener);
+            java.net.URI uri = java.net.URI.create(url);
+            Object result = Class.forName("org.eclipse.jetty.client.BasicAuthentication$BasicResult")
+                    .getConstructor(java.net.URI.class, String.class, String.class)
+                    .newInstance(java.net.URI.create(uri.getScheme() + "://" + uri.getAuthority()), "service", "secret");
+            Object store = client.getClass().getMethod("getAuthenticationStore").invoke(client);
+            Class.forName("org.eclipse.jetty.client.AuthenticationStore")
+                    .getMethod("addAuthenticationResult", Class.forName("org.eclipse.jetty.client.Authentication$Result")).invoke(store, result);
+            STATUS.invoke(first.get(10, TimeUnit.SECONDS));
+            return (Integer) STATUS.invoke(queued.get(10, TimeUnit.SECONDS));
+        } catch (InvocationTargetException e) {
+            throw (Exception) e.getCause();
+        } finally {
+            client.getClass().getMethod("stop").invoke(client);
+        }
+    }
+
     private static Object newClient() throws ReflectiveOperationException {
         return Class.forName("org.eclipse.jetty.client.HttpClient").getConstructor().newInstance();
     }

@@ -22,6 +22,11 @@ public final class JettyClient12Advice {
     static final String ADDED = "dev.jwtagent.outbound-header-added";
     /** Request attribute: the header field the agent added (the object itself, told apart by identity). */
     static final String ADDED_FIELD = "dev.jwtagent.outbound-header-field";
+    /**
+     * Request attribute: the value the agent added is not counted yet. It is counted as the request's
+     * headers are written: the client may put its own credentials in its place before that.
+     */
+    static final String UNCOUNTED = "dev.jwtagent.outbound-header-uncounted";
 
     private JettyClient12Advice() {
     }
@@ -50,12 +55,15 @@ public final class JettyClient12Advice {
                 alreadySet = store != null && store.hasAuthenticationResults() && request.getURI() != null
                         && store.findAuthenticationResult(request.getURI()) != null;
             }
-            String value = AgentBridge.outboundValue(destination.getScheme(), destination.getHost(), destination.getPort(), alreadySet);
+            // Counted as the headers are written (ListenersAdvice): credentials the store gets for this
+            // URI while the request waits for a connection go in the token's place.
+            String value = AgentBridge.outboundValueCountedWhenSent(destination.getScheme(), destination.getHost(), destination.getPort(), alreadySet);
             if (value != null) {
                 HttpField added = new HttpField(name, value);
                 request.addHeader(added);
                 request.attribute(ADDED, Long.valueOf(TokenCarrier.current().expiresAtMillis()));
                 request.attribute(ADDED_FIELD, added);
+                request.attribute(UNCOUNTED, Boolean.TRUE);
             }
         }
     }
@@ -79,6 +87,8 @@ public final class JettyClient12Advice {
                     ((HttpFields.Mutable) fields).remove(AgentBridge.outboundHeader());
                 }
                 request.attribute(ADDED, null);
+                // Counted as expired here, not again as the headers are written.
+                request.attribute(UNCOUNTED, null);
             }
         }
     }
@@ -97,7 +107,14 @@ public final class JettyClient12Advice {
         public static void exit(@Advice.This Object notified) {
             HttpRequest request = (HttpRequest) notified;
             Object added = request.getAttributes().get(ADDED_FIELD);
+            boolean uncounted = request.getAttributes().get(UNCOUNTED) != null;
+            if (uncounted) {
+                request.attribute(UNCOUNTED, null);
+            }
             if (added == null || !(request.getHeaders() instanceof HttpFields.Mutable)) {
+                if (uncounted) {
+                    AgentBridge.outboundCountWhenSent(added != null);
+                }
                 return;
             }
             String name = AgentBridge.outboundHeader();
@@ -112,6 +129,9 @@ public final class JettyClient12Advice {
                 }
             }
             if (present && others.isEmpty()) {
+                if (uncounted) {
+                    AgentBridge.outboundCountWhenSent(true);
+                }
                 return;
             }
             if (present) {
@@ -124,6 +144,10 @@ public final class JettyClient12Advice {
             // agent's is left for the check made as the request is sent.
             request.attribute(ADDED, null);
             request.attribute(ADDED_FIELD, null);
+            if (uncounted) {
+                // A listener's value, or the stored credentials the connection applied, went in its place.
+                AgentBridge.outboundCountWhenSent(false);
+            }
         }
     }
 

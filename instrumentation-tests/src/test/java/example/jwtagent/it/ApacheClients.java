@@ -132,6 +132,18 @@ final class ApacheClients {
         return async5(Async5OneConnection.CLIENT, url, authorization, null);
     }
 
+    /**
+     * The async 5 client with one connection: sends {@code url + "-first"} without waiting, then
+     * {@code url}, which waits for the pooled connection until the first has its answer.
+     */
+    static int async5QueuedBehindAnother(String url, String authorization) throws Exception {
+        SimpleHttpRequest first = SimpleRequestBuilder.get(url + "-first").build();
+        java.util.concurrent.Future<org.apache.hc.client5.http.async.methods.SimpleHttpResponse> firstResponse = Async5OneConnection.CLIENT.execute(first, null);
+        int status = async5(Async5OneConnection.CLIENT, url, authorization, null);
+        firstResponse.get(10, TimeUnit.SECONDS);
+        return status;
+    }
+
     static int async4OneConnection(String url, String authorization) throws Exception {
         return async4(Async4OneConnection.CLIENT, url, authorization, null);
     }

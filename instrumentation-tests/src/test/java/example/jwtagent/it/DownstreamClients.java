@@ -57,6 +57,7 @@ public final class DownstreamClients {
         CLIENTS.put("apache5-async-httpcore-in-parent-loader", (url, auth) -> SplitLoaderClients.async5(url, auth));
         CLIENTS.put("apache5-async-retried", (url, auth) -> ApacheClients.async5FailingFirstAttempt(url, auth));
         CLIENTS.put("apache5-async-one-connection", (url, auth) -> ApacheClients.async5OneConnection(url, auth));
+        CLIENTS.put("apache5-async-queued-behind-another", (url, auth) -> ApacheClients.async5QueuedBehindAnother(url, auth));
         CLIENTS.put("apache4-async-one-connection", (url, auth) -> ApacheClients.async4OneConnection(url, auth));
         CLIENTS.put("apache5-then-minimal", (url, auth) -> ApacheClients.classic5ThenMinimalOnOneContext(url, auth));
         CLIENTS.put("apache5", (url, auth) -> ApacheClients.classic5(url, auth));

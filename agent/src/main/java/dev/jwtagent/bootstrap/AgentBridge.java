@@ -171,19 +171,22 @@ public final class AgentBridge {
     }
 
     /**
-     * Remembers with a JDK HttpClient hop the current token, which the agent added to the hop's
-     * system headers ({@code jdkSystemHeaders}, its {@code HttpHeadersBuilder}), for
-     * {@link #jdkHopWritten}.
+     * Remembers with a JDK HttpClient hop that the agent added {@code value}, for the current token,
+     * to the hop's system headers ({@code jdkSystemHeaders}, its {@code HttpHeadersBuilder}), for
+     * {@link #jdkHopWritten}. The headers and the value are held weakly, and only the token's expiry
+     * beside them: the hop holds both while it lives, and once it is collected nothing here keeps
+     * the token in memory until a later capture clears the entry.
      */
-    public static void captureJdkHop(Object hop, Object jdkSystemHeaders) {
+    public static void captureJdkHop(Object hop, Object jdkSystemHeaders, String value) {
         CarriedToken token = TokenCarrier.current();
-        if (token == null || hop == null || jdkSystemHeaders == null) {
+        if (token == null || hop == null || jdkSystemHeaders == null || value == null) {
             return;
         }
         synchronized (CAPTURED) {
             expungeCollectedOwners();
-            // The third element turns true once the hop has been counted.
-            CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {token, jdkSystemHeaders, Boolean.FALSE});
+            // The last element turns true once the hop has been counted.
+            CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {new WeakReference<>(jdkSystemHeaders),
+                    new WeakReference<>(value), token.expiresAtMillis(), Boolean.FALSE});
         }
     }
 
@@ -198,35 +201,41 @@ public final class AgentBridge {
         Object[] captured;
         synchronized (CAPTURED) {
             Object found = hop == null ? null : CAPTURED.get(new IdentityKey(hop, null));
-            captured = found instanceof Object[] && ((Object[]) found).length == 3 ? (Object[]) found : null;
+            captured = found instanceof Object[] && ((Object[]) found).length == 4 ? (Object[]) found : null;
         }
         if (captured == null) {
             return;
         }
         try {
-            CarriedToken token = (CarriedToken) captured[0];
+            Object builder = ((WeakReference<?>) captured[0]).get();
+            Object added = ((WeakReference<?>) captured[1]).get();
+            long expiresAtMillis = (Long) captured[2];
+            if (builder == null) {
+                takeCaptured(hop, Object[].class);
+                return;
+            }
             Method mapMethod = jdkHeadersMap;
             if (mapMethod == null) {
-                mapMethod = captured[1].getClass().getMethod("map");
+                mapMethod = builder.getClass().getMethod("map");
                 jdkHeadersMap = mapMethod;
             }
-            Map<?, ?> headers = (Map<?, ?>) mapMethod.invoke(captured[1]);
+            Map<?, ?> headers = (Map<?, ?>) mapMethod.invoke(builder);
             String name = outboundHeader;
             Object values = headers.get(name);
-            boolean ours = values instanceof java.util.List && ((java.util.List<?>) values).size() == 1
-                    && ((java.util.List<?>) values).get(0) instanceof String
-                    && isOutboundValueOf((String) ((java.util.List<?>) values).get(0), token);
-            boolean counted = captured[2] == Boolean.TRUE;
+            // The very value the agent set (the client replaces it with a new one, never edits it).
+            boolean ours = added != null && values instanceof java.util.List && ((java.util.List<?>) values).size() == 1
+                    && ((java.util.List<?>) values).get(0) == added;
+            boolean counted = captured[3] == Boolean.TRUE;
             if (!ours) {
                 takeCaptured(hop, Object[].class);
                 if (!counted) {
                     countWhenSent(false);
                 }
-            } else if (outboundExpiredBeforeSent(token.expiresAtMillis())) {
+            } else if (outboundExpiredBeforeSent(expiresAtMillis)) {
                 headers.remove(name);
                 takeCaptured(hop, Object[].class);
             } else if (!counted) {
-                captured[2] = Boolean.TRUE;
+                captured[3] = Boolean.TRUE;
                 countWhenSent(true);
             }
         } catch (Throwable fault) {

@@ -81,7 +81,7 @@ public final class JdkHttpClientInstrumentation implements AgentInstrumentation 
             if (value != null) {
                 AgentBridge.setJdkSystemHeader(hop, name, value);
                 // The hop is written later, after the client's filters ran and its connection was made.
-                AgentBridge.captureJdkHop(hop, systemHeaders);
+                AgentBridge.captureJdkHop(hop, systemHeaders, value);
             }
         }
     }

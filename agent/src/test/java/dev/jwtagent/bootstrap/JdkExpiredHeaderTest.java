@@ -12,6 +12,7 @@ import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 /**
  * The JDK HttpClient's hop, as its headers are written: counted once, as propagated or, when the
@@ -67,16 +68,21 @@ class JdkExpiredHeaderTest {
         }, NAME, NAME);
     }
 
-    private static Object hopWith(CarriedToken token, Headers headers, String value) {
+    /** A hop the agent added {@code added} to, whose headers hold {@code value} as it is written. */
+    private static Object hopWith(CarriedToken token, Headers headers, String added, String value) {
         Object hop = new Object();
         headers.map().put("authorization", new ArrayList<>(Collections.singletonList(value)));
         CarriedToken before = TokenCarrier.swap(token);
         try {
-            AgentBridge.captureJdkHop(hop, headers);
+            AgentBridge.captureJdkHop(hop, headers, added);
         } finally {
             TokenCarrier.restore(before);
         }
         return hop;
+    }
+
+    private static Object hopWith(CarriedToken token, Headers headers, String value) {
+        return hopWith(token, headers, value, value);
     }
 
     @Test
@@ -110,12 +116,37 @@ class JdkExpiredHeaderTest {
         installClockAt(2_000);
         CarriedToken alice = new CarriedToken("alice.token.value", 1_000, "fp-alice");
         Headers headers = new Headers();
-        Object hop = hopWith(alice, headers, "Basic dXNlcjpwYXNz");
+        Object hop = hopWith(alice, headers, "Bearer alice.token.value", "Basic dXNlcjpwYXNz");
         AgentBridge.jdkHopWritten(hop);
         assertEquals(List.of("Basic dXNlcjpwYXNz"), headers.map().get(NAME));
         assertEquals(List.of(), expiredAsked, "not the agent's header: nothing to decide");
         assertEquals(List.of("skipped.already_set"), counted);
         AgentBridge.jdkHopWritten(hop);
         assertEquals(List.of("skipped.already_set"), counted, "once");
+    }
+
+    /**
+     * Once the hop is collected, nothing the agent kept beside it holds the token: before, its
+     * headers (the token in them) and the token stayed in the agent's map until some later capture.
+     */
+    @Test
+    void nothingKeptBesideACollectedHopHoldsTheToken() throws Exception {
+        installClockAt(2_000);
+        CarriedToken alice = new CarriedToken(new String("alice.token.value"), 5_000, "fp-alice");
+        Headers headers = new Headers();
+        Object hop = hopWith(alice, headers, new String("Bearer alice.token.value"));
+        java.lang.ref.WeakReference<Object> hopGone = new java.lang.ref.WeakReference<>(hop);
+        java.lang.ref.WeakReference<Object> headersGone = new java.lang.ref.WeakReference<>(headers);
+        java.lang.ref.WeakReference<Object> tokenGone = new java.lang.ref.WeakReference<>(alice);
+        hop = null;
+        headers = null;
+        alice = null;
+        for (int i = 0; i < 100 && (hopGone.get() != null || headersGone.get() != null || tokenGone.get() != null); i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(hopGone.get(), "the hop was collected");
+        assertNull(headersGone.get(), "its headers, with the token in them, are not kept");
+        assertNull(tokenGone.get(), "nor is the token");
     }
 }

@@ -31,6 +31,11 @@ import java.util.concurrent.Callable;
  * serve every caller (the request timeouts of all requests waiting for a connection share one),
  * and each task schedules the next from the scheduler's thread, so a token the first was given
  * would run other callers' timeouts, and the listeners of their failed requests, with it.
+ * Reactor's bounded elastic scheduler ({@code Schedulers.boundedElastic()}, made when first used,
+ * usually during a request) schedules its evictor when it starts ({@code init}, {@code start}) with
+ * no token for the same reason: the evictor runs for as long as the scheduler lives, shutting down
+ * the idle workers of every caller through the application's executor decorators, and would
+ * otherwise keep the token of the request that first used the scheduler.
  */
 public final class ExecutorInstrumentation implements AgentInstrumentation {
     @Override
@@ -52,8 +57,12 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)))
                 .type(TypeMatch.named(JETTY_SCHEDULER).inLoadersWithAnyOf(JETTY_SCHEDULER))
-                .transform(Around.hidingToken(MethodMatch.named("schedule")));
+                .transform(Around.hidingToken(MethodMatch.named("schedule")))
+                .type(TypeMatch.named(REACTOR_BOUNDED_ELASTIC).inLoadersWithAnyOf(REACTOR_BOUNDED_ELASTIC))
+                .transform(Around.hidingToken(MethodMatch.named("init", "start").arguments(0)));
     }
+
+    static final String REACTOR_BOUNDED_ELASTIC = "reactor.core.scheduler.BoundedElasticScheduler";
 
     static final String JETTY_SCHEDULER = "org.eclipse.jetty.util.thread.ScheduledExecutorScheduler";
 

@@ -31,6 +31,7 @@ public final class DownstreamClients {
         CLIENTS.put("reactor-new-evicting-pool", (url, auth) -> ReactorEvictionTimer.callOnANewEvictingPool(url, auth));
         CLIENTS.put("reactor-new-evicting-pool-h2c", (url, auth) -> ReactorEvictionTimer.callOnANewEvictingHttp2Pool(url, auth));
         CLIENTS.put("reactor-new-provider-disposing-inactive-pools", (url, auth) -> ReactorInactivePools.callOnANewProvider(url, auth));
+        CLIENTS.put("reactor-new-bounded-elastic-evicting", (url, auth) -> ReactorBoundedElastic.runOneTaskOnANewScheduler(url, auth));
         CLIENTS.put("url-connection-https", (url, auth) -> TestTls.urlConnectionGet(url, auth));
         CLIENTS.put("okhttp-https-shared", (url, auth) -> Http2OverTlsClients.okHttp(url, auth));
         CLIENTS.put("reactor-https-shared", (url, auth) -> Http2OverTlsClients.reactor(url, auth));

@@ -88,6 +88,10 @@ public final class DownstreamClients {
             CLIENTS.put("rest-client-" + factory, (url, auth) -> SpringClients.restClient(factory, url, auth));
         }
         CLIENTS.put("webclient", (url, auth) -> SpringClients.webClientBlock(url, auth));
+        CLIENTS.put("webclient-subscribe-on-bounded-elastic", (url, auth) -> SpringClients.webClientSubscribedOnBoundedElastic(url, auth));
+        CLIENTS.put("webclient-then-chained", (url, auth) -> SpringClients.webClientThenChained(url, auth));
+        CLIENTS.put("webclient-retried-after-its-answer", (url, auth) -> SpringClients.webClientRetriedAfterItsAnswer(url, auth));
+        CLIENTS.put("webclient-retried-after-a-timeout", (url, auth) -> SpringClients.webClientRetriedAfterATimeout(url, auth));
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));

@@ -90,6 +90,49 @@ final class SpringClients {
                 .block(Duration.ofSeconds(10)).getStatusCode().value();
     }
 
+    /** As {@link #webClientBlock}, subscribed on Reactor's bounded elastic scheduler ({@code subscribeOn}). */
+    static int webClientSubscribedOnBoundedElastic(String url, String authorization) {
+        return WEB_CLIENT.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity()
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic())
+                .block(Duration.ofSeconds(10)).getStatusCode().value();
+    }
+
+    /** Calls {@code url}, then, once its answer is in, the URL in its {@code then} parameter ({@code flatMap}); waits for both. */
+    static int webClientThenChained(String url, String authorization) {
+        String then = JdkHeldExchanges.then(url);
+        return WEB_CLIENT.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity()
+                .flatMap(first -> WEB_CLIENT.get().uri(then).retrieve().toBodilessEntity())
+                .block(Duration.ofSeconds(10)).getStatusCode().value();
+    }
+
+    /**
+     * Calls {@code url} and takes its first answer as a failure, as an application that checks the
+     * body would; {@code retryWhen} with a backoff then subscribes again, once. Waits for the second.
+     */
+    static int webClientRetriedAfterItsAnswer(String url, String authorization) {
+        java.util.concurrent.atomic.AtomicInteger answers = new java.util.concurrent.atomic.AtomicInteger();
+        return WEB_CLIENT.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity()
+                .flatMap(entity -> answers.getAndIncrement() == 0
+                        ? reactor.core.publisher.Mono.<org.springframework.http.ResponseEntity<Void>>error(new IllegalStateException("first answer refused"))
+                        : reactor.core.publisher.Mono.just(entity))
+                .retryWhen(reactor.util.retry.Retry.backoff(1, Duration.ofMillis(10)))
+                .block(Duration.ofSeconds(10)).getStatusCode().value();
+    }
+
+    /**
+     * A first attempt that never answers, timed out by {@code timeout} (Reactor's timer, started as
+     * the request subscribes), then {@code retryWhen} with a backoff, whose second attempt calls
+     * {@code url}. Waits for it.
+     */
+    static int webClientRetriedAfterATimeout(String url, String authorization) {
+        java.util.concurrent.atomic.AtomicInteger attempts = new java.util.concurrent.atomic.AtomicInteger();
+        return reactor.core.publisher.Mono.defer(() -> attempts.getAndIncrement() == 0
+                        ? reactor.core.publisher.Mono.<org.springframework.http.ResponseEntity<Void>>never().timeout(Duration.ofMillis(200))
+                        : WEB_CLIENT.get().uri(url).headers(h -> h.addAll(headers(authorization))).retrieve().toBodilessEntity())
+                .retryWhen(reactor.util.retry.Retry.backoff(1, Duration.ofMillis(10)))
+                .block(Duration.ofSeconds(10)).getStatusCode().value();
+    }
+
     /** Subscribes on the request's thread and waits for the answer that arrives on an event loop. */
     static int webClientSubscribe(String url, String authorization) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();

@@ -92,6 +92,7 @@ public final class DownstreamClients {
         CLIENTS.put("webclient-then-chained", (url, auth) -> SpringClients.webClientThenChained(url, auth));
         CLIENTS.put("webclient-retried-after-its-answer", (url, auth) -> SpringClients.webClientRetriedAfterItsAnswer(url, auth));
         CLIENTS.put("webclient-retried-after-a-timeout", (url, auth) -> SpringClients.webClientRetriedAfterATimeout(url, auth));
+        CLIENTS.put("webclient-every-tick-of-an-interval", (url, auth) -> SpringClients.webClientEveryTickOfAnInterval(url, auth));
         CLIENTS.put("webclient-subscribe", (url, auth) -> SpringClients.webClientSubscribe(url, auth));
         CLIENTS.put("jetty12", (url, auth) -> Jetty12Clients.send(url, auth));
         CLIENTS.put("jetty12-async", (url, auth) -> Jetty12Clients.sendAsync(url, auth));

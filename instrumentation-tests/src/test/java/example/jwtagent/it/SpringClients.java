@@ -133,6 +133,18 @@ final class SpringClients {
                 .block(Duration.ofSeconds(10)).getStatusCode().value();
     }
 
+    /**
+     * Starts {@code Flux.interval} on Reactor's parallel scheduler, whose two ticks each call the URL
+     * in {@code url}'s {@code then} parameter, and answers at once: the ticks come after the request.
+     */
+    static int webClientEveryTickOfAnInterval(String url, String authorization) {
+        String then = JdkHeldExchanges.then(url);
+        reactor.core.publisher.Flux.interval(Duration.ofMillis(300)).take(2)
+                .concatMap(tick -> WEB_CLIENT.get().uri(then).retrieve().toBodilessEntity())
+                .subscribe();
+        return 200;
+    }
+
     /** Subscribes on the request's thread and waits for the answer that arrives on an event loop. */
     static int webClientSubscribe(String url, String authorization) throws Exception {
         CompletableFuture<Integer> status = new CompletableFuture<>();

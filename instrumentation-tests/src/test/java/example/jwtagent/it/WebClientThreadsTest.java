@@ -51,4 +51,21 @@ class WebClientThreadsTest extends CallersOfASharedClientTest {
         ClientContractTest.call(service, "webclient-retried-after-a-timeout", downstream.allowedUrl("/orders"), alice, null);
         assertEquals(List.of("/orders " + List.of("Bearer " + alice)), arrived(1));
     }
+
+    /**
+     * {@code Flux.interval}, started by alice's request, which answers at once: each tick is a task
+     * of the parallel scheduler's {@code ScheduledThreadPoolExecutor} scheduled during her request,
+     * so every call made from a tick carries her token, also after her request has ended (until the
+     * token expires), while bob's request runs meanwhile.
+     */
+    @Test
+    void periodicTicksStartedInARequestCarryItsTokenAfterItEnds() throws Exception {
+        String alice = Tokens.valid("alice");
+        String url = downstream.allowedUrl("/unused?then=" + URLEncoder.encode(downstream.allowedUrl("/tick"), StandardCharsets.UTF_8));
+        ClientContractTest.call(service, "webclient-every-tick-of-an-interval", url, alice, null);
+        String bob = Tokens.valid("bob");
+        ClientContractTest.call(service, "url-connection", downstream.allowedUrl("/bob"), bob, null);
+        assertEquals(sorted("/bob " + List.of("Bearer " + bob), "/tick " + List.of("Bearer " + alice), "/tick " + List.of("Bearer " + alice)),
+                arrived(3));
+    }
 }

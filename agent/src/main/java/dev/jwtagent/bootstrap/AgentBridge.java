@@ -408,6 +408,21 @@ public final class AgentBridge {
         }
     }
 
+    /** {@link #outboundValueCountedWhenSent} decided for {@code token}, whatever is current on this thread. */
+    public static String outboundValueCountedWhenSentFor(CarriedToken token, String scheme, String host, int port,
+                                                         boolean headerAlreadySet) {
+        BridgeHooks h = hooks;
+        if (token == null || h == null) {
+            return null;
+        }
+        CarriedToken previous = TokenCarrier.swap(token);
+        try {
+            return h.outboundValueCountedWhenSent(scheme, host, port, headerAlreadySet);
+        } finally {
+            TokenCarrier.restore(previous);
+        }
+    }
+
     private static void expungeCollectedOwners() {
         Object gone;
         while ((gone = COLLECTED_OWNERS.poll()) != null) {

@@ -38,7 +38,10 @@ import java.util.List;
  *       has the header, so a redirect or follow-up built from it never copies it; the cache (which
  *       keys a {@code Vary: Authorization} answer by it) and the network layer do. The hop's copy
  *       is marked decided ({@link DecidedHop}): sent again, it keeps the header only while its host
- *       is allowed; given to a new call ({@code networkResponse().request()}), it loses it.</li>
+ *       is allowed; given to a new call ({@code networkResponse().request()}), it loses it. A hop the
+ *       header was added to is counted as it is written (at the {@code CallServerInterceptor}, after
+ *       the network interceptors): propagated when the agent's value goes, the header already set
+ *       when another went in its place, expired only when it was taken off as expired.</li>
  *   <li>An enqueued call's callback runs with the token current at {@code enqueue}, whichever
  *       thread hands the call to the executor (a waiting call is handed over by the thread that
  *       ends another call, which holds that call's caller's token).</li>
@@ -139,18 +142,21 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             if (interceptors.get(index) instanceof CallServerInterceptor) {
                 // After the connection was made and the application's network interceptors ran, before
                 // the hop is written: a token that expired meanwhile (a slow DNS lookup or connect) is
-                // taken off, and a network interceptor that added its own value of the header beside
-                // the agent's has its value go alone.
+                // taken off, a network interceptor that added its own value of the header beside the
+                // agent's has its value go alone, and the hop is counted by what goes.
                 DecidedHop hop = ((Request) hopRequest).tag(DecidedHop.class);
+                if (hop == null) {
+                    return;
+                }
                 String name = AgentBridge.outboundHeader();
-                if (hop != null && AgentBridge.isOutboundValueOf(((Request) hopRequest).header(name), hop.token)
-                        && ((Request) hopRequest).headers(name).size() == 1
-                        && AgentBridge.outboundExpiredBeforeSent(hop.token.expiresAtMillis())) {
+                List<String> values = ((Request) hopRequest).headers(name);
+                boolean ours = values.size() == 1 && AgentBridge.isOutboundValueOf(values.get(0), hop.token);
+                if (ours && AgentBridge.outboundExpiredBeforeSent(hop.token.expiresAtMillis())) {
+                    hop.takenOffExpired();
                     hopRequest = ((Request) hopRequest).newBuilder().removeHeader(name).build();
                     return;
                 }
-                List<String> values = hop == null ? null : ((Request) hopRequest).headers(name);
-                if (values != null && values.size() > 1) {
+                if (values.size() > 1) {
                     Request.Builder own = ((Request) hopRequest).newBuilder().removeHeader(name);
                     boolean dropped = false;
                     for (String value : values) {
@@ -164,6 +170,7 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                         hopRequest = own.build();
                     }
                 }
+                hop.written(ours);
                 return;
             }
             if (!(interceptors.get(index) instanceof CacheInterceptor)) {
@@ -186,8 +193,9 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 }
                 return;
             }
-            String value = AgentBridge.outboundValueFor(token, url.scheme(), url.host(), url.port(), present != null);
-            Request.Builder marked = request.newBuilder().tag(DecidedHop.class, new DecidedHop(token));
+            // Counted as the hop is written (above): a network interceptor may put its own value in its place.
+            String value = AgentBridge.outboundValueCountedWhenSentFor(token, url.scheme(), url.host(), url.port(), present != null);
+            Request.Builder marked = request.newBuilder().tag(DecidedHop.class, new DecidedHop(token, value != null));
             if (value != null) {
                 marked.header(name, value);
             }

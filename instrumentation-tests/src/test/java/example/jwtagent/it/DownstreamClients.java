@@ -83,6 +83,9 @@ public final class DownstreamClients {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));
             CLIENTS.put("okhttp-async-interceptor-" + kind, (url, auth) -> OkHttpClients.enqueue(OkHttpClients.withInterceptor(kind), url, auth));
         }
+        for (String kind : List.of("adds-credentials", "sets-credentials", "slow")) {
+            CLIENTS.put("okhttp-network-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withNetworkInterceptor(kind), url, auth));
+        }
         for (String factory : List.of("simple", "jdk", "apache5", "okhttp", "reactor")) {
             CLIENTS.put("rest-template-" + factory, (url, auth) -> SpringClients.restTemplate(factory, url, auth));
             CLIENTS.put("rest-client-" + factory, (url, auth) -> SpringClients.restClient(factory, url, auth));

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 final class OkHttpClients {
     private static final OkHttpClient CLIENT = new OkHttpClient.Builder().build();
     private static final Map<String, OkHttpClient> WITH_INTERCEPTOR = new ConcurrentHashMap<>();
+    private static final Map<String, OkHttpClient> WITH_NETWORK_INTERCEPTOR = new ConcurrentHashMap<>();
 
     private OkHttpClients() {
     }
@@ -121,6 +122,42 @@ final class OkHttpClients {
                     throw new IllegalArgumentException("no interceptor " + name);
             }
             return new OkHttpClient.Builder().addInterceptor(interceptor).build();
+        });
+    }
+
+    /**
+     * A client with one network interceptor, which runs after the agent decided the hop and before
+     * it is written, by kind: {@code adds-credentials} adds the service's own Basic credentials
+     * ({@link ApacheClients#SERVICE_CREDENTIALS}) as a value of {@code Authorization} of their own;
+     * {@code sets-credentials} sets them in place of any value there; {@code slow} takes four
+     * seconds and changes nothing.
+     */
+    static OkHttpClient withNetworkInterceptor(String kind) {
+        return WITH_NETWORK_INTERCEPTOR.computeIfAbsent(kind, name -> {
+            Interceptor interceptor;
+            switch (name) {
+                case "adds-credentials":
+                    interceptor = chain -> chain.proceed(chain.request().newBuilder()
+                            .addHeader("Authorization", ApacheClients.SERVICE_CREDENTIALS).build());
+                    break;
+                case "sets-credentials":
+                    interceptor = chain -> chain.proceed(chain.request().newBuilder()
+                            .header("Authorization", ApacheClients.SERVICE_CREDENTIALS).build());
+                    break;
+                case "slow":
+                    interceptor = chain -> {
+                        try {
+                            Thread.sleep(4000);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return chain.proceed(chain.request());
+                    };
+                    break;
+                default:
+                    throw new IllegalArgumentException("no network interceptor " + name);
+            }
+            return new OkHttpClient.Builder().addNetworkInterceptor(interceptor).build();
         });
     }
 

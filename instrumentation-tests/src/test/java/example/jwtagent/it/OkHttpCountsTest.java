@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,6 +78,59 @@ class OkHttpCountsTest {
             Map<String, Long> expected = new TreeMap<>(Map.of("propagated", 2L, "skipped.not_allowed", 1L, "skipped.expired", 0L,
                     "skipped.already_set", 2L, "internal_faults", 0L));
             assertEquals(expected, moved, line + ": " + after);
+        }
+    }
+
+    /**
+     * A hop is counted as it is written, by what goes: a network interceptor's credentials, added
+     * beside the agent's header (which then goes alone, without the token) or set in its place,
+     * count as the header already set; a token that expired while a network interceptor took its
+     * time counts only as expired; an answer the cache gives without going to the network counts
+     * nowhere. Before, each of these hops counted as propagated, as the header was added.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"okhttp5", "okhttp4", "okhttp3"})
+    void eachHopCountsWhatIsWritten(String line) throws Exception {
+        try (AgentChild child = start(line); Downstream cacheable = Downstream.cacheablePerAuthorization()) {
+            TestServer service = new TestServer() {
+                @Override
+                public String baseUrl() {
+                    return child.baseUrl();
+                }
+
+                @Override
+                public void close() {
+                }
+            };
+            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
+            Map<String, Long> before = child.metrics();
+
+            String token = Tokens.valid("alice");
+            ClientContractTest.call(service, "okhttp-network-interceptor-adds-credentials", downstream.allowedUrl("/a"), token, null);
+            assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
+            ClientContractTest.call(service, "okhttp-network-interceptor-sets-credentials", downstream.allowedUrl("/b"), token, null);
+            assertEquals(List.of(ApacheClients.SERVICE_CREDENTIALS), downstream.takeAuthorization());
+            // Seconds in the token: it expires 2 to 3 s from now, while the interceptor takes 4 s.
+            String shortLived = Tokens.signed("alice", b -> b.withExpiresAt(Instant.now().plusSeconds(3)));
+            ClientContractTest.call(service, "okhttp-network-interceptor-slow", downstream.allowedUrl("/c"), shortLived, null);
+            assertEquals(Collections.emptyList(), downstream.takeAuthorization());
+            // The second call is answered from the cache, which keeps the first's answer for this token.
+            ClientContractTest.call(service, "okhttp-cached", cacheable.allowedUrl("/d"), token, null);
+            ClientContractTest.call(service, "okhttp-cached", cacheable.allowedUrl("/d"), token, null);
+            assertEquals(List.of("Bearer " + token), cacheable.takeAuthorization());
+            // The control: the token goes, and counts as propagated.
+            ClientContractTest.call(service, "okhttp-network-interceptor-slow", downstream.allowedUrl("/e"), token, null);
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+
+            Map<String, Long> after = child.metrics();
+            Map<String, Long> moved = new TreeMap<>();
+            for (String counter : OUTBOUND_COUNTERS) {
+                moved.put(counter, after.get(counter) - before.get(counter));
+            }
+            Map<String, Long> expected = new TreeMap<>(Map.of("propagated", 2L, "skipped.not_allowed", 0L, "skipped.expired", 1L,
+                    "skipped.already_set", 2L, "internal_faults", 0L));
+            assertEquals(expected, moved, line + ": " + after);
+            assertEquals(1, cacheable.requestCount(), "the second call to /d was answered from the cache");
         }
     }
 

@@ -23,7 +23,8 @@ import java.util.Map;
  * connection is decided as a call of its own; a later one (a redirect the JDK follows, a retry
  * after a challenge or a failed write) gets the header again only when every redirect so far went
  * where the token may go ({@link #redirected}) and the request carries no header of that name (the
- * credentials that answer a challenge replace the token).
+ * credentials that answer a challenge replace the token). Every write, also one the JDK retries
+ * while reading the answer, loses the agent's value once its token has expired ({@link #writingHeaders}).
  */
 public final class UrlConnectionHeaders {
     private static final int USE_PROXY = 305;
@@ -87,9 +88,11 @@ public final class UrlConnectionHeaders {
                 URL url = connection.getURL();
                 String value = AgentBridge.outboundValue(url.getProtocol(), url.getHost(), url.getPort(),
                         call(findValueMethod(requests), requests, name) != null);
-                remember(connection, new Decided(token, value));
+                decided = new Decided(token, value);
+                remember(connection, decided);
                 if (value != null) {
                     setHeader(requests, name, value);
+                    remember(requests, decided);
                 }
                 return;
             }
@@ -98,8 +101,35 @@ public final class UrlConnectionHeaders {
             if (decided.value != null && decided.mayGo && call(findValueMethod(requests), requests, name) == null) {
                 setHeader(requests, name, decided.value);
             }
+            if (decided.value != null) {
+                remember(requests, decided);
+            }
         } catch (Throwable fault) {
             // The call goes on as the JDK made it, without the token.
+            AgentBridge.internalFault("HttpURLConnection headers", fault);
+        }
+    }
+
+    /**
+     * The JDK is about to put {@code requests} on the wire ({@code HttpClient.writeRequests(MessageHeader,
+     * PosterOutputStream)}): every write goes through here, also the one it retries from within
+     * reading the answer (a connection that ended before the answer, a kept-alive one the server
+     * had closed), which {@link #sending} does not see. Seconds may have passed since the call was
+     * decided: the agent's value is taken off when its token has expired, and goes on no later write.
+     */
+    public static void writingHeaders(Object requests) {
+        try {
+            Decided decided = requests == null ? null : decidedFor(requests);
+            if (decided == null || decided.value == null) {
+                return;
+            }
+            String name = AgentBridge.outboundHeader();
+            if (decided.value.equals(call(findValueMethod(requests), requests, name))
+                    && AgentBridge.outboundExpiredBeforeSent(decided.token.expiresAtMillis())) {
+                call(removeMethod(requests), requests, name);
+                decided.mayGo = false;
+            }
+        } catch (Throwable fault) {
             AgentBridge.internalFault("HttpURLConnection headers", fault);
         }
     }
@@ -189,6 +219,7 @@ public final class UrlConnectionHeaders {
         return decided != null && value.equals(decided.value);
     }
 
+    /** The decision for a connection, or for a header list the agent put its value in. */
     private static Decided decidedFor(Object connection) {
         synchronized (DECIDED) {
             return DECIDED.get(new AgentBridge.IdentityKey(connection, null));

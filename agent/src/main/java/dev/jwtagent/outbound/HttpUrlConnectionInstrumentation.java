@@ -19,7 +19,9 @@ import java.util.Map;
  * for its thread, and the JDK {@code HttpClient}'s {@code writeRequests} it calls with the finished
  * header list decides and adds ({@link UrlConnectionHeaders}). A proxy tunnel's {@code CONNECT} is
  * written through another method and never gets the header. After a redirect the JDK follows, the
- * agent decides again for the new destination.
+ * agent decides again for the new destination. Every header list goes through the two-argument
+ * {@code writeRequests} as it is put on the wire, also the one the JDK writes again while reading
+ * the answer (a GET whose connection ended first): a token that has expired by then is taken off.
  */
 public final class HttpUrlConnectionInstrumentation implements AgentInstrumentation {
     static final String IMPLEMENTATION = "sun.net.www.protocol.http.HttpURLConnection";
@@ -48,7 +50,11 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
                 .type(TypeMatch.named(JDK_HTTP_CLIENT))
                 // Only the three-argument form: the tunnel's CONNECT is written with the two-argument one.
                 .transform(support.advice(MethodMatch.named("writeRequests").arguments(3),
-                        HttpUrlConnectionInstrumentation.class, "SendAdvice"));
+                        HttpUrlConnectionInstrumentation.class, "SendAdvice"))
+                // Every write, the one the JDK retries while reading the answer included: an expired token is
+                // taken off. The tunnel's CONNECT passes here too, with a header list the agent never added to.
+                .transform(support.advice(MethodMatch.named("writeRequests").arguments(2).argument(0, "sun.net.www.MessageHeader"),
+                        HttpUrlConnectionInstrumentation.class, "WireAdvice"));
     }
 
     /** The connection writes its request: recorded for the thread while it does. */
@@ -75,6 +81,21 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object requests) {
             UrlConnectionHeaders.sending(requests);
+        }
+    }
+
+    /**
+     * A header list about to go on the wire, also when the JDK writes it again while reading the
+     * answer (a GET whose connection ended first), past {@link SendAdvice}: a token that expired
+     * since the call was decided is taken off.
+     */
+    public static final class WireAdvice {
+        private WireAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object requests) {
+            UrlConnectionHeaders.writingHeaders(requests);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import org.apache.hc.client5.http.async.AsyncExecChain;
 import org.apache.hc.client5.http.classic.ExecChain;
+import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
 import org.apache.hc.core5.http.protocol.HttpContext;
@@ -33,7 +34,9 @@ import org.apache.hc.core5.http.protocol.HttpContext;
  *
  * <p>Async: decided after the client's interceptors and preemptive credentials, likewise. 5.1 adds
  * both on the calling thread before {@code AsyncProtocolExec} hands the request to the connect
- * step, and is decided at that hand-over. 5.2 and later run the interceptors on an I/O thread when the
+ * step, and is decided at that hand-over; the request may then wait for a pooled connection, so it
+ * is counted, and its header taken off if the token has expired meanwhile, as its connection's
+ * processor readies it to be written. 5.2 and later run the interceptors on an I/O thread when the
  * request is produced: at the hand-over the calling thread captures the token and target with the
  * request, and the request is decided when the interceptors have run, only ever with that capture
  * (the main step in between may run on another caller's thread). A retry the client schedules
@@ -160,7 +163,8 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     /**
      * An async request handed on by {@code AsyncProtocolExec} to the connect step (both the
      * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place. In 5.1 its
-     * request interceptors have run too: it is decided now. From 5.2 the main step runs them later,
+     * request interceptors have run too: it is decided now, and counted as it is written
+     * ({@link #ASYNC_ADDED}). From 5.2 the main step runs them later,
      * on an I/O thread: the token and the hop's target are captured with the request in the
      * exchange's context, and {@link AsyncInterceptorsDoneAdvice} decides. This runs on the thread
      * that called the client; for a later hop (a redirect, an authentication retry) on an I/O
@@ -186,14 +190,26 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return;
             }
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
+            // Counted as it is sent (AsyncInterceptorsDoneAdvice): the request may first wait for a pooled connection.
+            String value = AgentBridge.outboundValueCountedWhenSent(target.getSchemeName(), target.getHostName(), target.getPort(),
+                    request.containsHeader(name));
             if (value != null) {
                 request.addHeader(name, value);
+                scope.clientContext.setAttribute(ASYNC_ADDED, new Object[] {request, token});
             }
         }
     }
 
     /**
+     * The context attribute that marks a 5.1 async request the agent added its value to at the
+     * hand-over: the request (only that object takes it) and the token. Its connection's processor,
+     * just before the request is written, counts it and takes the value off once the token has expired.
+     */
+    static final String ASYNC_ADDED = "dev.jwtagent.async-added";
+
+    /**
+     * A 5.1 request the agent added its value to ({@link #ASYNC_ADDED}), readied by its connection
+     * to be written: counted, and the value taken off if its token has expired meanwhile.
      * The client's request interceptors have run on a request about to be sent (5.2 and later, on an I/O
      * thread): a request captured in this context is decided now, once, with its default headers
      * and credentials in place, with the captured token (the I/O thread has none of its own, and
@@ -211,6 +227,29 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return;
             }
             HttpContext exchange = (HttpContext) context;
+            Object added = exchange.getAttribute(ASYNC_ADDED);
+            if (added instanceof Object[] && ((Object[]) added).length == 2 && ((Object[]) added)[0] == sent
+                    && ((Object[]) added)[1] instanceof CarriedToken) {
+                // 5.1: the connection's processor, just before the request is written, after it may have
+                // waited for a pooled connection; the client's own interceptors ran before the hand-over.
+                exchange.removeAttribute(ASYNC_ADDED);
+                CarriedToken token = (CarriedToken) ((Object[]) added)[1];
+                HttpRequest request = (HttpRequest) sent;
+                String name = AgentBridge.outboundHeader();
+                Header ours = null;
+                for (Header value : request.getHeaders(name)) {
+                    if (ours == null && AgentBridge.isOutboundValueOf(value.getValue(), token)) {
+                        ours = value;
+                    }
+                }
+                // Only the agent's value goes off: one an exec step added after the hand-over stays.
+                if (ours != null && AgentBridge.outboundExpiredBeforeSent(token.expiresAtMillis())) {
+                    request.removeHeader(ours);
+                } else {
+                    AgentBridge.outboundCountWhenSent(ours != null);
+                }
+                return;
+            }
             Object noted = exchange.getAttribute(ASYNC_CAPTURE);
             if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != sent
                     || !(((Object[]) noted)[1] instanceof CarriedToken) || !(((Object[]) noted)[2] instanceof HttpHost)) {

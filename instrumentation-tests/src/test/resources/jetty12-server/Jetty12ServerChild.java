@@ -1,4 +1,6 @@
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServlet;
@@ -62,6 +64,35 @@ public class Jetty12ServerChild {
                         parked = async;
                         return;
                     }
+                    case "/park-listening": {
+                        AsyncContext async = request.startAsync();
+                        async.setTimeout(0);
+                        async.addListener(new AsyncListener() {
+                            @Override
+                            public void onComplete(AsyncEvent event) {
+                                System.out.println("SEEN on-complete " + uri + " current=" + current());
+                            }
+
+                            @Override
+                            public void onTimeout(AsyncEvent event) {
+                            }
+
+                            @Override
+                            public void onError(AsyncEvent event) {
+                            }
+
+                            @Override
+                            public void onStartAsync(AsyncEvent event) {
+                            }
+                        });
+                        parked = async;
+                        return;
+                    }
+                    case "/wake-completing": {
+                        parked.complete(); // Jetty ends bob's request right here, his listener's onComplete with it
+                        response.getWriter().print("woke");
+                        return;
+                    }
                     case "/wake": {
                         ((HttpServletResponse) parked.getResponse()).sendError(500, "boom");
                         parked.complete(); // Jetty runs bob's error dispatch right here, on this thread
@@ -123,7 +154,21 @@ public class Jetty12ServerChild {
         server.start();
         int port = connector.getLocalPort();
         try {
-            if (scenario.equals("inline-error")) {
+            if (scenario.equals("listener-complete")) {
+                try (Socket bobs = new Socket("127.0.0.1", port)) {
+                    bobs.setSoTimeout(4000);
+                    bobs.getOutputStream().write(("GET /park-listening HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + bob + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    while (parked == null) {
+                        Thread.sleep(10);
+                    }
+                    try (Socket alices = new Socket("127.0.0.1", port)) {
+                        alices.setSoTimeout(4000);
+                        alices.getOutputStream().write(("GET /wake-completing HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        readAll(alices);
+                    }
+                    readAll(bobs);
+                }
+            } else if (scenario.equals("inline-error")) {
                 try (Socket bobs = new Socket("127.0.0.1", port)) {
                     bobs.setSoTimeout(4000);
                     bobs.getOutputStream().write(("GET /park HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + bob + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));

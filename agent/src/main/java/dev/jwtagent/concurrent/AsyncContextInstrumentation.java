@@ -2,6 +2,7 @@ package dev.jwtagent.concurrent;
 
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
+import dev.jwtagent.instrument.Around;
 import dev.jwtagent.instrument.ArgumentWrap;
 import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
@@ -11,8 +12,15 @@ import dev.jwtagent.instrument.TypeMatch;
  * {@code AsyncContext.start(Runnable)}, javax and jakarta: containers run the task on their own
  * executor (Tomcat's and Jetty's are not the JDK's), so it is wrapped here. A later
  * {@code AsyncContext.dispatch} needs nothing: the servlet instrumentation restores the request's
- * decision from its request attribute. An implementation whose class name does not contain
- * {@code AsyncContext} is not instrumented.
+ * decision from its request attribute. {@code complete()} and {@code dispatch(...)} run with no
+ * token, as the caller's is not the ending request's: Jetty (9.4, 12) ends a waiting request right
+ * there, on the caller's thread, which is often another request's (a long poll ended by a new
+ * message), and runs the waiting request's {@code AsyncListener.onComplete} with it; and the
+ * containers hand a dispatch (and a completion) to their pool, which may be a JDK
+ * {@code ThreadPoolExecutor} (Jetty's {@code ExecutorThreadPool}, an executor given to Tomcat) that
+ * would carry the caller's token to the listeners run after the dispatch. A dispatch itself, and an
+ * error dispatch run inline, decide their own request's token. An implementation whose class name
+ * does not contain {@code AsyncContext} is not instrumented.
  */
 public final class AsyncContextInstrumentation implements AgentInstrumentation {
     @Override
@@ -25,7 +33,9 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
         BootstrapClasses.load();
         return rules
                 .type(asyncContexts())
-                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract()));
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract()))
+                .transform(Around.hidingToken(MethodMatch.named("complete").arguments(0).notAbstract()))
+                .transform(Around.hidingToken(MethodMatch.named("dispatch").notAbstract()));
     }
 
     /**

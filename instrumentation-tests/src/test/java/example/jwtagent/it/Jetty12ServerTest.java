@@ -42,6 +42,21 @@ class Jetty12ServerTest {
     }
 
     /**
+     * Bob's async request waits with an {@code AsyncListener}; alice's request completes it, and Jetty
+     * ends bob's request on alice's thread, inside alice's servlet call: bob's {@code onComplete}
+     * runs there with bob's token or none, never alice's. Before, with alice's.
+     */
+    @Test
+    void bobsOnCompleteRunOnAlicesThreadDoesNotHaveAlicesToken() throws Exception {
+        List<String> seen = run("listener-complete");
+        assertTrue(seen.contains("servlet /wake-completing REQUEST subject=alice current=alice"), seen.toString());
+        List<String> onComplete = seen.stream().filter(line -> line.startsWith("on-complete ")).collect(Collectors.toList());
+        assertEquals(1, onComplete.size(), seen.toString());
+        assertTrue(List.of("on-complete /park-listening current=bob", "on-complete /park-listening current=none").contains(onComplete.get(0)),
+                "bob's onComplete ran with another request's token: " + onComplete);
+    }
+
+    /**
      * Bob, who sent no token, waits; alice's request registers a stage on a future; carol's request,
      * without a token (or on an excluded path, where hers is not taken), completes it, and alice's
      * stage, running on carol's thread with alice's token, ends bob's request with an error, whose

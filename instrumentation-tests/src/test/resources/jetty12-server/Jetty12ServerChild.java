@@ -9,7 +9,9 @@ import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
@@ -42,6 +44,11 @@ public class Jetty12ServerChild {
         Server server = scenario.equals("virtual-pipelined") ? new Server(new VirtualThreadPool()) : new Server();
         ServerConnector connector = new ServerConnector(server);
         connector.setHost("127.0.0.1");
+        if (scenario.equals("ambiguous-uri")) {
+            // A compliance mode that lets an encoded '/' through: the servlet API then refuses to give
+            // the servlet path and path info (ServletHandler's decodeAmbiguousURIs is off by default).
+            connector.getConnectionFactory(HttpConnectionFactory.class).getHttpConfiguration().setUriCompliance(UriCompliance.LEGACY);
+        }
         server.addConnector(connector);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
@@ -204,6 +211,17 @@ public class Jetty12ServerChild {
                         readAll(carolsSocket);
                     }
                     readAll(bobs);
+                }
+            } else if (scenario.equals("ambiguous-uri")) {
+                // alice's valid token, then a forged one on what would be an excluded path but for the encoding
+                String forged = alice.substring(0, alice.lastIndexOf('.') + 1) + "AAAA";
+                for (String[] each : new String[][]{{"/orders%2Fitems", alice}, {"/public%2Fx", forged}}) {
+                    try (Socket socket = new Socket("127.0.0.1", port)) {
+                        socket.setSoTimeout(4000);
+                        socket.getOutputStream().write(("GET " + each[0] + " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + each[1] + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                        String answer = readAll(socket);
+                        System.out.println("SEEN answer " + each[0] + " " + answer.substring(0, Math.max(0, answer.indexOf("\r\n"))));
+                    }
                 }
             } else if (scenario.equals("virtual-pipelined")) {
                 // alice's async request, and two requests without a token pipelined behind it on her connection

@@ -111,14 +111,28 @@ public final class ServletHooks {
     private static InboundDecision decide(RequestMethods http, Object request, TokenCarrier.Slot slot) throws Throwable {
         String name = AgentBridge.inboundHeader();
         boolean readsPath = AgentBridge.inboundReadsPath();
-        String servletPath = readsPath ? (String) http.call(http.getServletPath, request) : null;
-        String pathInfo = readsPath ? (String) http.call(http.getPathInfo, request) : null;
-        if (readsPath && !sentAsRouted(http, request, servletPath, pathInfo)) {
-            // The URI as sent is not the path the container routes on (a ';' parameter, a dot segment,
-            // percent-encoding): an application that routes on the URI may run another handler than
-            // the path names, so no path is given, and no exclusion applies to this request.
-            servletPath = null;
-            pathInfo = null;
+        String servletPath = null;
+        String pathInfo = null;
+        if (readsPath) {
+            try {
+                servletPath = (String) http.call(http.getServletPath, request);
+                pathInfo = (String) http.call(http.getPathInfo, request);
+                if (!sentAsRouted(http, request, servletPath, pathInfo)) {
+                    // The URI as sent is not the path the container routes on (a ';' parameter, a dot segment,
+                    // percent-encoding): an application that routes on the URI may run another handler than
+                    // the path names, so no path is given, and no exclusion applies to this request.
+                    servletPath = null;
+                    pathInfo = null;
+                }
+            } catch (ContainerFault refused) {
+                if (!(refused.getCause() instanceof RuntimeException)) {
+                    throw refused;
+                }
+                // Jetty 12 refuses the path of an ambiguous URI its compliance mode let through (an encoded
+                // '/', a '%2e' segment): not the path as sent, so no exclusion applies; the token decides.
+                servletPath = null;
+                pathInfo = null;
+            }
         }
         String queryString = (String) http.call(http.getQueryString, request);
         VerifiedHeader last = slot.lastVerified;

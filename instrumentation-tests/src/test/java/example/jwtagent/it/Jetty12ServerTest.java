@@ -94,6 +94,24 @@ class Jetty12ServerTest {
                 "code of the pipelined requests that ran with alice's token");
     }
 
+    /**
+     * Jetty 12 in a URI compliance mode that lets an encoded '/' through (LEGACY): its servlet API
+     * then throws from getServletPath and getPathInfo. With excluded paths configured, as here, the
+     * agent read them and answered alice's valid token with 401 "internal error" (in every mode);
+     * such a URI is not the path as sent, so no exclusion applies and the token decides, as for a
+     * service without excluded paths. A forged token on what would be an excluded path but for its
+     * encoding is still refused.
+     */
+    @Test
+    void anAmbiguousUriJettyLetsThroughIsDecidedByItsTokenNotFailedAsAFault() throws Exception {
+        List<String> seen = run("ambiguous-uri");
+        assertTrue(seen.contains("servlet /orders%2Fitems REQUEST subject=alice current=alice"), seen.toString());
+        assertTrue(seen.contains("answer /orders%2Fitems HTTP/1.1 200 OK"), seen.toString());
+        assertTrue(seen.contains("answer /public%2Fx HTTP/1.1 401 Unauthorized"), seen.toString());
+        assertEquals(List.of(), seen.stream().filter(line -> line.startsWith("servlet /public")).collect(Collectors.toList()),
+                "the forged token reached the servlet");
+    }
+
     private static List<String> run(String scenario) throws Exception {
         Path work = Files.createTempDirectory("jetty12-server");
         String libraries = ChildJvm.libs("jetty12server").stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));

@@ -35,6 +35,22 @@ java_major=$("$JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java
 
 rm -rf "$RUN" && mkdir -p "$RUN"
 
+# --- start and stop ----------------------------------------------------------------------------
+PIDS=()
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do
+    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  PIDS=()
+}
+trap cleanup EXIT
+trap 'say ""; say "Interrupted: stopping the demo services."; exit 130' INT
+trap 'exit 143' TERM
+
 # --- build what is missing or older than its sources -------------------------------------------
 stale() { # jar, then the files and folders it is built from
   local jar=$1; shift
@@ -55,8 +71,16 @@ if [ ${#modules[@]} -gt 0 ]; then
   command -v mvn >/dev/null || die "Maven is needed to build: ${modules[*]}"
   say "Building: ${modules[*]} ..."
   t0=$SECONDS
-  if ! (IFS=,; mvn -B -ntp -Dstyle.color=never -pl "${modules[*]}" package -Dmaven.test.skip=true) >"$RUN/build.log" 2>&1; then
-    grep -E 'ERROR|FAIL' "$RUN/build.log" | head -20 >&2
+  # In the background and waited for, so that Ctrl-C stops the script at once (bash skips the INT
+  # trap when a foreground java exits on its own after SIGINT) and cleanup stops the build.
+  mvn -B -ntp -Dstyle.color=never -pl "$(IFS=,; printf '%s' "${modules[*]}")" package -Dmaven.test.skip=true \
+    >"$RUN/build.log" 2>&1 &
+  PIDS+=($!)
+  built=0
+  wait $! || built=$?
+  PIDS=()
+  if [ $built -ne 0 ]; then
+    grep -E 'ERROR|FAIL' "$RUN/build.log" | head -20 >&2 || true # none when the build was stopped
     die "the build failed (log: $RUN/build.log)"
   fi
   say "Built in $((SECONDS - t0)) s."
@@ -75,22 +99,6 @@ for s in "${SERVICES[@]}"; do
 done
 ISSUER="http://127.0.0.1:${PORT[issuer]}"
 GATEWAY="http://127.0.0.1:${PORT[gateway]}"
-
-# --- start and stop ----------------------------------------------------------------------------
-PIDS=()
-cleanup() {
-  local pid
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
-    for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    kill -9 "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-  done
-  PIDS=()
-}
-trap cleanup EXIT
-trap 'say ""; say "Interrupted: stopping the demo services."; exit 130' INT
-trap 'exit 143' TERM
 
 # The agent's settings: the same for every service, all on the command line.
 AGENT_OPTS=(

@@ -12,8 +12,9 @@
 #   partner   an external API, no agent: reports whether an Authorization header arrived
 #
 # Environment: DEMO_PORT (the issuer's port, the others follow it as in demo-apps/README.md;
-# default 18080, and a port in use is skipped), DEMO_JAVA_OPTS (extra JVM options for
-# every service), JAVA_HOME. Logs and the raw answers are left in demo-run/.
+# default 18080, and a port in use is skipped), DEMO_JAVA_OPTS (JVM options for every service, in
+# place of -XX:TieredStopAtLevel=1 -XX:+UseSerialGC; they come before the demo's own -Djwt.agent.*
+# settings, so those four cannot be changed there), JAVA_HOME. Logs and the raw answers are left in demo-run/.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

@@ -46,6 +46,6 @@ if [ $with_agent = 1 ]; then
     -Djwt.agent.inbound.required=true
   )
 fi
-command=("$JAVA" "${agent[@]}" "${app[@]}" -Dserver.port=$port "$@" -jar "$jar")
+command=("$JAVA" "${agent[@]}" -Dserver.port=$port "${app[@]}" "$@" -jar "$jar")
 echo "${command[*]}" >&2
 exec "${command[@]}"

@@ -375,6 +375,50 @@ public final class AgentBridge {
         }
     }
 
+    /**
+     * Whether the request line {@code requestTarget} lets {@code token} go: a request sent through a
+     * forward proxy keeps an absolute URI there, and the proxy forwards it to the host that URI
+     * names, whatever target the client routed it for; that host must be allowed too (logged and
+     * counted when not). Any other form goes where the connection goes, decided by the caller.
+     */
+    public static boolean outboundRequestLineAllowed(CarriedToken token, String requestTarget) {
+        String[] destination = absoluteFormDestination(requestTarget);
+        if (destination == null) {
+            return true;
+        }
+        if (destination.length == 0) {
+            return false;
+        }
+        return outboundAddressAllowed(token, destination[0], destination[1], Integer.parseInt(destination[2]));
+    }
+
+    /**
+     * The scheme, host and port (-1 when none) an absolute-form request target names; null for
+     * any other form (origin-form {@code /path}, {@code *}, authority-form); empty when it looks
+     * absolute but names no host that can be read, which must not carry the token.
+     */
+    static String[] absoluteFormDestination(String requestTarget) {
+        if (requestTarget == null || requestTarget.isEmpty() || requestTarget.charAt(0) == '/' || "*".equals(requestTarget)) {
+            return null;
+        }
+        int colon = requestTarget.indexOf(':');
+        int slash = requestTarget.indexOf('/');
+        if (colon <= 0 || slash < 0 || slash < colon || !requestTarget.startsWith("//", colon + 1)) {
+            // No "scheme://": not absolute-form (a CONNECT's host:port, say).
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(requestTarget);
+            String host = uri.getHost();
+            if (host == null || uri.getScheme() == null) {
+                return new String[0];
+            }
+            return new String[] {uri.getScheme(), host, Integer.toString(uri.getPort())};
+        } catch (java.net.URISyntaxException unreadable) {
+            return new String[0];
+        }
+    }
+
     /** See {@link BridgeHooks#outboundAddressAllowed}; false before the agent is installed. */
     public static boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         BridgeHooks h = hooks;

@@ -102,6 +102,11 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
             HttpRequestWrapper request = (HttpRequestWrapper) generated;
             HttpHost target = (HttpHost) captured[1];
             String name = AgentBridge.outboundHeader();
+            // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
+            if (!request.containsHeader(name)
+                    && !AgentBridge.outboundRequestLineAllowed((CarriedToken) captured[0], request.getRequestLine().getUri())) {
+                return;
+            }
             String value = AgentBridge.outboundValueFor((CarriedToken) captured[0], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
             if (value != null) {

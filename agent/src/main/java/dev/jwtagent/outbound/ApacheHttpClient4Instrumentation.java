@@ -101,6 +101,11 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
+            if (!request.containsHeader(name)
+                    && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestLine().getUri())) {
+                return;
+            }
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
             if (value != null) {

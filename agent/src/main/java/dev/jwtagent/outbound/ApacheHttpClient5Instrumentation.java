@@ -145,6 +145,10 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             context.removeAttribute(HOP_TARGET);
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
+            if (!request.containsHeader(name) && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestUri())) {
+                return;
+            }
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
             if (value != null) {
@@ -185,6 +189,10 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             }
             AsyncExecChain.Scope scope = (AsyncExecChain.Scope) hopScope;
             HttpHost target = scope.route.getTargetHost();
+            // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
+            if (!request.containsHeader(AgentBridge.outboundHeader()) && !AgentBridge.outboundRequestLineAllowed(token, request.getRequestUri())) {
+                return;
+            }
             if (ApacheAsync5Steps.interceptorsRunAtSend(connectStep.getClass())) {
                 scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, target});
                 return;

@@ -135,6 +135,9 @@ public final class DownstreamClients {
         CLIENTS.put("apache4-through-proxy", (url, auth) -> ProxiedClients.apache4(url, auth));
         CLIENTS.put("apache4-async-through-proxy", (url, auth) -> ProxiedClients.apache4Async(url, auth));
         CLIENTS.put("apache5-through-proxy", (url, auth) -> ProxiedClients.apache5(url, auth));
+        CLIENTS.put("apache4-through-proxy-explicit-target", (url, auth) -> ProxiedClients.apache4ExplicitTarget(url, auth));
+        CLIENTS.put("apache4-async-through-proxy-explicit-target", (url, auth) -> ProxiedClients.apache4AsyncExplicitTarget(url, auth));
+        CLIENTS.put("apache5-through-proxy-explicit-target", (url, auth) -> ProxiedClients.apache5ExplicitTarget(url, auth));
         CLIENTS.put("apache5-async-through-proxy", (url, auth) -> ProxiedClients.apache5Async(url, auth));
         CLIENTS.put("okhttp-through-proxy", (url, auth) -> ProxiedClients.okHttp(url, auth));
         CLIENTS.put("okhttp-async-through-proxy", (url, auth) -> ProxiedClients.okHttpAsync(url, auth));

@@ -74,6 +74,56 @@ final class ProxiedClients {
         }
     }
 
+    /** The target given beside the request: where the client routes it (through the proxy), whatever host its URI names. */
+    static final String EXPLICIT_TARGET = "localhost";
+
+    static int apache4ExplicitTarget(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.http.impl.client.CloseableHttpClient client = org.apache.http.impl.client.HttpClients.custom()
+                .setProxy(new org.apache.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            org.apache.http.client.methods.HttpGet get = new org.apache.http.client.methods.HttpGet(url);
+            if (authorization != null) {
+                get.setHeader("Authorization", authorization);
+            }
+            try (org.apache.http.client.methods.CloseableHttpResponse response = client.execute(
+                    new org.apache.http.HttpHost(EXPLICIT_TARGET, 9, "http"), get)) {
+                org.apache.http.util.EntityUtils.consume(response.getEntity());
+                return response.getStatusLine().getStatusCode();
+            }
+        }
+    }
+
+    static int apache4AsyncExplicitTarget(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.http.impl.nio.client.CloseableHttpAsyncClient client = org.apache.http.impl.nio.client.HttpAsyncClients.custom()
+                .setProxy(new org.apache.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            client.start();
+            org.apache.http.client.methods.HttpGet get = new org.apache.http.client.methods.HttpGet(url);
+            if (authorization != null) {
+                get.setHeader("Authorization", authorization);
+            }
+            org.apache.http.HttpResponse response = client.execute(new org.apache.http.HttpHost(EXPLICIT_TARGET, 9, "http"), get, null)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS);
+            org.apache.http.util.EntityUtils.consume(response.getEntity());
+            return response.getStatusLine().getStatusCode();
+        }
+    }
+
+    static int apache5ExplicitTarget(String url, String authorization) throws Exception {
+        InetSocketAddress proxy = DownstreamClients.forwardProxy();
+        try (org.apache.hc.client5.http.impl.classic.CloseableHttpClient client = org.apache.hc.client5.http.impl.classic.HttpClients.custom()
+                .setProxy(new org.apache.hc.core5.http.HttpHost(proxy.getHostString(), proxy.getPort())).build()) {
+            org.apache.hc.client5.http.classic.methods.HttpGet get = new org.apache.hc.client5.http.classic.methods.HttpGet(url);
+            if (authorization != null) {
+                get.setHeader("Authorization", authorization);
+            }
+            return client.execute(new org.apache.hc.core5.http.HttpHost("http", EXPLICIT_TARGET, 9), get, response -> {
+                org.apache.hc.core5.http.io.entity.EntityUtils.consume(response.getEntity());
+                return response.getCode();
+            });
+        }
+    }
+
     private static okhttp3.OkHttpClient okHttpClient() {
         return new okhttp3.OkHttpClient.Builder().proxy(javaNetProxy()).build();
     }

@@ -1,6 +1,7 @@
 package dev.jwtagent.bootstrap;
 
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -73,12 +74,12 @@ public final class ServletHooks {
                 }
                 if (decision.claimsAttribute() != null) {
                     // The claims name the decision: no attribute of its own for a request with claims.
-                    http.call(http.setAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claimsAttribute());
+                    http.setAttribute(request, AgentBridge.CLAIMS_ATTRIBUTE, decision.claimsAttribute());
                 } else {
-                    http.call(http.setAttribute, request, AgentBridge.DECISION_ATTRIBUTE, decision);
+                    http.setAttribute(request, AgentBridge.DECISION_ATTRIBUTE, decision);
                 }
                 if (decision.subject() != null) {
-                    http.call(http.setAttribute, request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
+                    http.setAttribute(request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
                 }
             }
             if (slot.token == null && slot.request == null) {
@@ -115,8 +116,8 @@ public final class ServletHooks {
         String pathInfo = null;
         if (readsPath) {
             try {
-                servletPath = (String) http.call(http.getServletPath, request);
-                pathInfo = (String) http.call(http.getPathInfo, request);
+                servletPath = http.string(http.getServletPath, DirectServletApi.Bound.GET_SERVLET_PATH, request);
+                pathInfo = http.string(http.getPathInfo, DirectServletApi.Bound.GET_PATH_INFO, request);
                 if (!sentAsRouted(http, request, servletPath, pathInfo)) {
                     // The URI as sent is not the path the container routes on (a ';' parameter, a dot segment,
                     // percent-encoding): an application that routes on the URI may run another handler than
@@ -134,7 +135,7 @@ public final class ServletHooks {
                 pathInfo = null;
             }
         }
-        String queryString = (String) http.call(http.getQueryString, request);
+        String queryString = http.string(http.getQueryString, DirectServletApi.Bound.GET_QUERY_STRING, request);
         VerifiedHeader last = slot.lastVerified;
         if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
             InboundDecision decision = AgentBridge.decideInboundRemembered(last.header, last.decision, servletPath, pathInfo, queryString);
@@ -147,8 +148,7 @@ public final class ServletHooks {
             }
             return decision;
         }
-        @SuppressWarnings("unchecked")
-        Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, name);
+        Enumeration<String> values = http.getHeaders(request, name);
         FirstValueKept headers = new FirstValueKept(values);
         InboundDecision decision = AgentBridge.decideInbound(headers, servletPath, pathInfo, queryString);
         if (http.tomcat != null && decision.token() != null && headers.first != null) {
@@ -159,8 +159,8 @@ public final class ServletHooks {
 
     /** Whether the request URI, as sent, is exactly the context path, servlet path and path info. */
     private static boolean sentAsRouted(RequestMethods http, Object request, String servletPath, String pathInfo) throws Throwable {
-        String uri = (String) http.call(http.getRequestURI, request);
-        String contextPath = (String) http.call(http.getContextPath, request);
+        String uri = http.string(http.getRequestURI, DirectServletApi.Bound.GET_REQUEST_URI, request);
+        String contextPath = http.string(http.getContextPath, DirectServletApi.Bound.GET_CONTEXT_PATH, request);
         if (uri == null) {
             return false;
         }
@@ -213,7 +213,7 @@ public final class ServletHooks {
      * for a request not decided yet.
      */
     private static InboundDecision decidedBefore(RequestMethods http, Object request) throws Throwable {
-        Object claims = http.call(http.getAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE);
+        Object claims = http.getAttribute(request, AgentBridge.CLAIMS_ATTRIBUTE);
         if (claims instanceof DecisionClaims) {
             // The claims map is the application's to keep and copy: one put on another request (from its
             // session, say) must not make that request's token current, so it counts only when this
@@ -221,7 +221,7 @@ public final class ServletHooks {
             InboundDecision earlier = ((DecisionClaims) claims).decision();
             return earlier != null && carriesOnly(http, request, earlier.token()) ? earlier : null;
         }
-        Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
+        Object decision = http.getAttribute(request, AgentBridge.DECISION_ATTRIBUTE);
         return decision instanceof InboundDecision ? (InboundDecision) decision : null;
     }
 
@@ -267,11 +267,11 @@ public final class ServletHooks {
 
     /** The decision a request carries (its claims, or the attribute of a request without claims), or null. */
     private static Object decisionAttribute(RequestMethods http, Object request) throws Throwable {
-        Object claims = http.call(http.getAttribute, request, AgentBridge.CLAIMS_ATTRIBUTE);
+        Object claims = http.getAttribute(request, AgentBridge.CLAIMS_ATTRIBUTE);
         if (claims instanceof DecisionClaims) {
             return claims;
         }
-        Object decision = http.call(http.getAttribute, request, AgentBridge.DECISION_ATTRIBUTE);
+        Object decision = http.getAttribute(request, AgentBridge.DECISION_ATTRIBUTE);
         return decision instanceof InboundDecision ? decision : null;
     }
 
@@ -301,8 +301,7 @@ public final class ServletHooks {
 
     /** Whether the request's only token header ends in {@code token}'s value, as a word of its own. */
     private static boolean carriesOnlyItself(RequestMethods http, Object request, CarriedToken token) throws Throwable {
-        @SuppressWarnings("unchecked")
-        Enumeration<String> values = (Enumeration<String>) http.call(http.getHeaders, request, AgentBridge.inboundHeader());
+        Enumeration<String> values = http.getHeaders(request, AgentBridge.inboundHeader());
         if (values == null || !values.hasMoreElements()) {
             return false;
         }
@@ -452,11 +451,61 @@ public final class ServletHooks {
         final TomcatHeaders tomcat;
         /** {@code ServletRequestWrapper.getRequest()} for a wrapper class, or null. */
         final Method getWrapped;
+        /** Whether the class's API is the one {@link DirectServletApi} calls directly (else reflection). */
+        private final boolean direct;
 
         private RequestMethods(Class<?> api, Class<?> requestClass) {
             super(api);
             tomcat = TomcatHeaders.forRequestClass(requestClass);
             getWrapped = wrappedRequest(requestClass);
+            direct = unusable == null && DirectServletApi.binds(api);
+        }
+
+        Object getAttribute(Object request, String name) throws Throwable {
+            if (direct) {
+                try {
+                    return (Object) DirectServletApi.Bound.GET_ATTRIBUTE.invokeExact(request, name);
+                } catch (Throwable fault) {
+                    throw new ContainerFault(fault);
+                }
+            }
+            return call(getAttribute, request, name);
+        }
+
+        void setAttribute(Object request, String name, Object value) throws Throwable {
+            if (direct) {
+                try {
+                    DirectServletApi.Bound.SET_ATTRIBUTE.invokeExact(request, name, value);
+                    return;
+                } catch (Throwable fault) {
+                    throw new ContainerFault(fault);
+                }
+            }
+            call(setAttribute, request, name, value);
+        }
+
+        @SuppressWarnings("unchecked")
+        Enumeration<String> getHeaders(Object request, String name) throws Throwable {
+            if (direct) {
+                try {
+                    return (Enumeration<String>) DirectServletApi.Bound.GET_HEADERS.invokeExact(request, name);
+                } catch (Throwable fault) {
+                    throw new ContainerFault(fault);
+                }
+            }
+            return (Enumeration<String>) call(getHeaders, request, name);
+        }
+
+        /** A String getter of the request: {@code method}, or its {@code directly} bound handle. */
+        String string(Method method, MethodHandle directly, Object request) throws Throwable {
+            if (direct) {
+                try {
+                    return (String) directly.invokeExact(request);
+                } catch (Throwable fault) {
+                    throw new ContainerFault(fault);
+                }
+            }
+            return (String) call(method, request);
         }
 
         private static Method wrappedRequest(Class<?> requestClass) {

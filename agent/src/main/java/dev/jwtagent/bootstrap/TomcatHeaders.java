@@ -6,6 +6,7 @@ import java.lang.invoke.MethodType;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Tells whether a Tomcat request carries exactly one header of a name, equal to a given value,
@@ -24,6 +25,9 @@ import java.util.Arrays;
 final class TomcatHeaders {
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
 
+    /** The accessor {@link Direct} is to hold, set before it is initialized (outside it, so that setting it does not initialize it). */
+    private static final AtomicReference<TomcatHeaders> TO_BIND = new AtomicReference<>();
+
     /** (facade, header name) -> the only value of that header ({@code MessageBytes}), or null when absent; throws when repeated. */
     private final MethodHandle uniqueValue;
     /** (value) -> what it holds: {@link #holdsString}, {@link #holdsBytes} or another kind. */
@@ -39,6 +43,9 @@ final class TomcatHeaders {
     private final MethodHandle chunkBuffer;
     private final MethodHandle chunkStart;
     private final MethodHandle chunkEnd;
+
+    /** Whether this is the accessor {@link Direct} holds, whose handles the JIT compiles like direct calls. */
+    private boolean direct;
 
     private TomcatHeaders(Class<?> value, Class<?> chunk, MethodHandle uniqueValue, MethodHandles.Lookup lookup)
             throws ReflectiveOperationException {
@@ -74,7 +81,10 @@ final class TomcatHeaders {
                     lookup.unreflect(mimeHeaders));
             MethodHandle uniqueValue = MethodHandles.filterArguments(lookup.unreflect(unique), 0, headersOf)
                     .asType(MethodType.methodType(Object.class, Object.class, String.class));
-            return new TomcatHeaders(value, chunk, uniqueValue, lookup);
+            TomcatHeaders headers = new TomcatHeaders(value, chunk, uniqueValue, lookup);
+            TO_BIND.compareAndSet(null, headers);
+            headers.direct = Direct.holds(headers);
+            return headers;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // Another Tomcat layout, or a module that does not open the facade: the servlet API it is.
             AgentBridge.shortcutOff("tomcat-layout", "Tomcat's request (" + requestClass.getName() + " of "
@@ -93,6 +103,9 @@ final class TomcatHeaders {
      * propagates, and the hooks answer 401.
      */
     boolean isOnlyValue(Object request, String name, byte[] latin1, String text) throws Throwable {
+        if (direct) {
+            return Direct.isOnlyValue(request, name, latin1, text);
+        }
         try {
             Object value = (Object) uniqueValue.invokeExact(request, name);
             if (value == null) {
@@ -104,18 +117,93 @@ final class TomcatHeaders {
                 byte[] buffer = (byte[]) chunkBuffer.invokeExact(chunk);
                 int start = (int) chunkStart.invokeExact(chunk);
                 int end = (int) chunkEnd.invokeExact(chunk);
-                return buffer != null && start >= 0 && end - start == latin1.length && end <= buffer.length
-                        && Arrays.equals(buffer, start, end, latin1, 0, latin1.length);
+                return sameBytes(buffer, start, end, latin1);
             }
             return type == holdsString && text.equals((String) valueString.invokeExact(value));
         } catch (IllegalArgumentException repeated) {
             // getUniqueValue's answer to a header sent more than once.
             return false;
         } catch (RuntimeException fault) {
-            // Its message may quote the header: only the type is named.
-            AgentBridge.shortcutOff("tomcat-compare", "Tomcat's header could not be compared in place ("
-                    + fault.getClass().getName() + "); such a request's header is read through the servlet API");
+            compareFailed(fault);
             return false;
+        }
+    }
+
+    private static boolean sameBytes(byte[] buffer, int start, int end, byte[] latin1) {
+        return buffer != null && start >= 0 && end - start == latin1.length && end <= buffer.length
+                && Arrays.equals(buffer, start, end, latin1, 0, latin1.length);
+    }
+
+    private static void compareFailed(RuntimeException fault) {
+        // Its message may quote the header: only the type is named.
+        AgentBridge.shortcutOff("tomcat-compare", "Tomcat's header could not be compared in place ("
+                + fault.getClass().getName() + "); such a request's header is read through the servlet API");
+    }
+
+    /**
+     * The handles of the first facade class read (a JVM runs one Tomcat), in static final fields,
+     * which the JIT compiles like direct calls: through instance fields each call went through a
+     * generic dispatch, most of what comparing the header cost. Held for the life of the JVM, as
+     * the server holds its classes.
+     */
+    private static final class Direct {
+        private static final TomcatHeaders BOUND;
+        private static final MethodHandle UNIQUE_VALUE;
+        private static final MethodHandle VALUE_TYPE;
+        private static final int HOLDS_STRING;
+        private static final int HOLDS_BYTES;
+        private static final MethodHandle VALUE_STRING;
+        private static final MethodHandle VALUE_BYTES;
+        private static final MethodHandle CHUNK_BUFFER;
+        private static final MethodHandle CHUNK_START;
+        private static final MethodHandle CHUNK_END;
+
+        static {
+            TomcatHeaders first = TO_BIND.get();
+            BOUND = first;
+            UNIQUE_VALUE = first.uniqueValue;
+            VALUE_TYPE = first.valueType;
+            HOLDS_STRING = first.holdsString;
+            HOLDS_BYTES = first.holdsBytes;
+            VALUE_STRING = first.valueString;
+            VALUE_BYTES = first.valueBytes;
+            CHUNK_BUFFER = first.chunkBuffer;
+            CHUNK_START = first.chunkStart;
+            CHUNK_END = first.chunkEnd;
+        }
+
+        private Direct() {
+        }
+
+        /** Whether {@code headers} is the accessor held here (the first one set in {@code TO_BIND}). */
+        static boolean holds(TomcatHeaders headers) {
+            try {
+                return BOUND == headers;
+            } catch (LinkageError e) {
+                return false;
+            }
+        }
+
+        /** {@link TomcatHeaders#isOnlyValue}, through the handles held here. */
+        static boolean isOnlyValue(Object request, String name, byte[] latin1, String text) throws Throwable {
+            try {
+                Object value = (Object) UNIQUE_VALUE.invokeExact(request, name);
+                if (value == null) {
+                    return false;
+                }
+                int type = (int) VALUE_TYPE.invokeExact(value);
+                if (type == HOLDS_BYTES) {
+                    Object chunk = (Object) VALUE_BYTES.invokeExact(value);
+                    return sameBytes((byte[]) CHUNK_BUFFER.invokeExact(chunk), (int) CHUNK_START.invokeExact(chunk),
+                            (int) CHUNK_END.invokeExact(chunk), latin1);
+                }
+                return type == HOLDS_STRING && text.equals((String) VALUE_STRING.invokeExact(value));
+            } catch (IllegalArgumentException repeated) {
+                return false;
+            } catch (RuntimeException fault) {
+                compareFailed(fault);
+                return false;
+            }
         }
     }
 

@@ -142,9 +142,9 @@ final class TomcatHeaders {
 
     /**
      * The handles of the first facade class read (a JVM runs one Tomcat), in static final fields,
-     * which the JIT compiles like direct calls: through instance fields each call went through a
-     * generic dispatch, most of what comparing the header cost. Held for the life of the JVM, as
-     * the server holds its classes.
+     * which the JIT compiles like direct calls: through instance fields each call goes through a
+     * generic dispatch the JIT cannot inline, much of what comparing the header cost. Held for the
+     * life of the JVM, as the server holds its classes.
      */
     private static final class Direct {
         private static final TomcatHeaders BOUND;

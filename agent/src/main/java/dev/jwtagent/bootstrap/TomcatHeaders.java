@@ -184,7 +184,12 @@ final class TomcatHeaders {
             }
         }
 
-        /** {@link TomcatHeaders#isOnlyValue}, through the handles held here. */
+        /**
+         * {@link TomcatHeaders#isOnlyValue}, through the handles held here. The same steps written
+         * again on purpose: the JIT makes a handle a direct call only where it reads it from a static
+         * final field, so a body shared with the instance path, given the handles as arguments,
+         * would depend on being inlined.
+         */
         static boolean isOnlyValue(Object request, String name, byte[] latin1, String text) throws Throwable {
             try {
                 Object value = (Object) UNIQUE_VALUE.invokeExact(request, name);

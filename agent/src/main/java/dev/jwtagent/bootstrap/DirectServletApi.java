@@ -61,7 +61,9 @@ final class DirectServletApi {
                 handles[5] = handle(api, "getPathInfo", ofRequest);
                 handles[6] = handle(api, "getRequestURI", ofRequest);
                 handles[7] = handle(api, "getContextPath", ofRequest);
-            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            } catch (Throwable e) {
+                // Any failure, a stack overflow on the first request's thread included, leaves every
+                // API on reflection: this initialization is not retried, and must not fail instead.
                 api = null;
             }
             API = api;

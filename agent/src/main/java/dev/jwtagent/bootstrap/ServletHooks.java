@@ -116,8 +116,8 @@ public final class ServletHooks {
         String pathInfo = null;
         if (readsPath) {
             try {
-                servletPath = http.string(http.getServletPath, DirectServletApi.Bound.GET_SERVLET_PATH, request);
-                pathInfo = http.string(http.getPathInfo, DirectServletApi.Bound.GET_PATH_INFO, request);
+                servletPath = http.servletPath(request);
+                pathInfo = http.pathInfo(request);
                 if (!sentAsRouted(http, request, servletPath, pathInfo)) {
                     // The URI as sent is not the path the container routes on (a ';' parameter, a dot segment,
                     // percent-encoding): an application that routes on the URI may run another handler than
@@ -135,7 +135,7 @@ public final class ServletHooks {
                 pathInfo = null;
             }
         }
-        String queryString = http.string(http.getQueryString, DirectServletApi.Bound.GET_QUERY_STRING, request);
+        String queryString = http.queryString(request);
         VerifiedHeader last = slot.lastVerified;
         if (http.tomcat != null && last != null && http.tomcat.isOnlyValue(request, name, last.latin1, last.header)) {
             InboundDecision decision = AgentBridge.decideInboundRemembered(last.header, last.decision, servletPath, pathInfo, queryString);
@@ -159,8 +159,8 @@ public final class ServletHooks {
 
     /** Whether the request URI, as sent, is exactly the context path, servlet path and path info. */
     private static boolean sentAsRouted(RequestMethods http, Object request, String servletPath, String pathInfo) throws Throwable {
-        String uri = http.string(http.getRequestURI, DirectServletApi.Bound.GET_REQUEST_URI, request);
-        String contextPath = http.string(http.getContextPath, DirectServletApi.Bound.GET_CONTEXT_PATH, request);
+        String uri = http.requestUri(request);
+        String contextPath = http.contextPath(request);
         if (uri == null) {
             return false;
         }
@@ -496,16 +496,35 @@ public final class ServletHooks {
             return (Enumeration<String>) call(getHeaders, request, name);
         }
 
-        /** A String getter of the request: {@code method}, or its {@code directly} bound handle. */
-        String string(Method method, MethodHandle directly, Object request) throws Throwable {
-            if (direct) {
-                try {
-                    return (String) directly.invokeExact(request);
-                } catch (Throwable fault) {
-                    throw new ContainerFault(fault);
-                }
+        // The bound handles are read only when this class's API is the bound one: reading them
+        // otherwise would tie every request to the holder's initialization, which is not retried.
+        String servletPath(Object request) throws Throwable {
+            return direct ? string(DirectServletApi.Bound.GET_SERVLET_PATH, request) : (String) call(getServletPath, request);
+        }
+
+        String pathInfo(Object request) throws Throwable {
+            return direct ? string(DirectServletApi.Bound.GET_PATH_INFO, request) : (String) call(getPathInfo, request);
+        }
+
+        String queryString(Object request) throws Throwable {
+            return direct ? string(DirectServletApi.Bound.GET_QUERY_STRING, request) : (String) call(getQueryString, request);
+        }
+
+        String requestUri(Object request) throws Throwable {
+            return direct ? string(DirectServletApi.Bound.GET_REQUEST_URI, request) : (String) call(getRequestURI, request);
+        }
+
+        String contextPath(Object request) throws Throwable {
+            return direct ? string(DirectServletApi.Bound.GET_CONTEXT_PATH, request) : (String) call(getContextPath, request);
+        }
+
+        /** A String getter of the request through its bound handle (small, so inlined where the handle is a constant). */
+        private static String string(MethodHandle getter, Object request) throws Throwable {
+            try {
+                return (String) getter.invokeExact(request);
+            } catch (Throwable fault) {
+                throw new ContainerFault(fault);
             }
-            return (String) call(method, request);
         }
 
         private static Method wrappedRequest(Class<?> requestClass) {

@@ -48,6 +48,21 @@ final class AgentChild implements AutoCloseable {
         pump.start();
     }
 
+    /** The outbound counters of the agent's metrics. */
+    static final List<String> OUTBOUND_COUNTERS = List.of("propagated", "skipped.not_allowed", "skipped.expired",
+            "skipped.already_set", "internal_faults");
+
+    /** This test JVM's own agent settings ({@code key=value}), for a child that runs the agent as this JVM does. */
+    static List<String> thisJvmsSettings() {
+        List<String> settings = new ArrayList<>();
+        for (String name : System.getProperties().stringPropertyNames()) {
+            if (name.startsWith("jwt.agent.")) {
+                settings.add(name.substring("jwt.agent.".length()) + "=" + System.getProperty(name));
+            }
+        }
+        return settings;
+    }
+
     /** Starts a child with {@code -javaagent} and {@code settings} ({@code key=value}, without the jwt.agent. prefix). */
     static AgentChild start(String name, List<String> settings) throws IOException {
         return start(name, settings, System.getProperty("java.class.path"));
@@ -124,6 +139,38 @@ final class AgentChild implements AutoCloseable {
     int[] applicationCalls() throws IOException {
         RawHttp.Response counters = RawHttp.get(controlUrl(), "/counters");
         return new int[] {Integer.parseInt(counters.field("servlet")), Integer.parseInt(counters.field("filter"))};
+    }
+
+    /** The child's service, for the client contract's calls; closing it leaves the child running. */
+    TestServer service() {
+        return new TestServer() {
+            @Override
+            public String baseUrl() {
+                return AgentChild.this.baseUrl();
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
+    /** The metrics after a first request, at which the agent publishes them. */
+    Map<String, Long> metricsAfterFirstRequest() throws IOException {
+        RawHttp.Response first = RawHttp.get(baseUrl(), "/echo");
+        if (first.status != 200) {
+            throw new AssertionError("the child's first request: " + first);
+        }
+        return metrics();
+    }
+
+    /** How far each of the outbound counters moved from {@code before} to {@code after}. */
+    static Map<String, Long> outboundMoved(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> moved = new java.util.TreeMap<>();
+        for (String counter : OUTBOUND_COUNTERS) {
+            moved.put(counter, after.get(counter) - before.get(counter));
+        }
+        return moved;
     }
 
     /** The child's {@code jwt.agent:type=Metrics} attributes, as read through its platform MBean server. */

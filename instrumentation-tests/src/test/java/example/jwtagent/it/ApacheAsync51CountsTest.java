@@ -4,7 +4,6 @@ import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,32 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * child JVM with the 5.1 libraries, read from the child's {@code jwt.agent:type=Metrics}.
  */
 class ApacheAsync51CountsTest {
-    private static final List<String> OUTBOUND_COUNTERS = List.of("propagated", "skipped.not_allowed", "skipped.expired",
-            "skipped.already_set", "internal_faults");
-
     @Test
     void eachRequestCountsWhatItsConnectionWrites() throws Exception {
-        List<String> settings = new ArrayList<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                settings.add(name.substring("jwt.agent.".length()) + "=" + System.getProperty(name));
-            }
-        }
+        List<String> settings = AgentChild.thisJvmsSettings();
         try (AgentChild child = AgentChild.start("apache-oldest", settings, ChildJvm.libsAndTestClasses("apache-oldest")).awaitReady();
              Downstream downstream = new Downstream(); Downstream http2 = Downstream.http2Only(); Downstream slow = Downstream.slow(4000)) {
-            TestServer service = new TestServer() {
-                @Override
-                public String baseUrl() {
-                    return child.baseUrl();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            // The agent publishes its metrics at the first request it sees.
-            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
-            Map<String, Long> before = child.metrics();
+            TestServer service = child.service();
+            Map<String, Long> before = child.metricsAfterFirstRequest();
 
             String token = Tokens.valid("alice");
             ClientContractTest.call(service, "apache5-async", downstream.allowedUrl("/a"), token, null);
@@ -62,10 +42,7 @@ class ApacheAsync51CountsTest {
             assertEquals(List.of(), queued.getHeaders().values("Authorization"), "the queued one, after the expiry");
 
             Map<String, Long> after = child.metrics();
-            Map<String, Long> moved = new TreeMap<>();
-            for (String counter : OUTBOUND_COUNTERS) {
-                moved.put(counter, after.get(counter) - before.get(counter));
-            }
+            Map<String, Long> moved = AgentChild.outboundMoved(before, after);
             assertEquals(new TreeMap<>(Map.of("propagated", 3L, "skipped.not_allowed", 0L, "skipped.expired", 1L,
                     "skipped.already_set", 1L, "internal_faults", 0L)), moved, "the counters say what was sent; " + after);
         }

@@ -3,7 +3,6 @@ package example.jwtagent.it;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -19,33 +18,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * In a child JVM of its own, read from the child's {@code jwt.agent:type=Metrics}.
  */
 class JettyClient12StoredWhileQueuedCountTest {
-    private static final List<String> OUTBOUND_COUNTERS = List.of("propagated", "skipped.not_allowed", "skipped.expired",
-            "skipped.already_set", "internal_faults");
-
     @Test
     void credentialsStoredWhileTheRequestWaitsCountAsTheHeaderAlreadySet() throws Exception {
-        List<String> settings = new ArrayList<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                settings.add(name.substring("jwt.agent.".length()) + "=" + System.getProperty(name));
-            }
-        }
+        List<String> settings = AgentChild.thisJvmsSettings();
         // Each answer takes 1.5 s: the second request waits that long behind the first on the one connection.
         try (AgentChild child = AgentChild.start("jetty12", settings, ChildJvm.libsAndTestClasses("jetty12")).awaitReady();
              Downstream downstream = Downstream.slow(1500)) {
-            TestServer service = new TestServer() {
-                @Override
-                public String baseUrl() {
-                    return child.baseUrl();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            // The agent publishes its metrics at the first request it sees.
-            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
-            Map<String, Long> before = child.metrics();
+            TestServer service = child.service();
+            Map<String, Long> before = child.metricsAfterFirstRequest();
 
             String token = Tokens.valid("alice");
             ClientContractTest.call(service, "jetty12-queued-while-credentials-are-stored", downstream.allowedUrl("/orders"), token, null);
@@ -64,10 +44,7 @@ class JettyClient12StoredWhileQueuedCountTest {
             }
 
             Map<String, Long> after = child.metrics();
-            Map<String, Long> moved = new TreeMap<>();
-            for (String counter : OUTBOUND_COUNTERS) {
-                moved.put(counter, after.get(counter) - before.get(counter));
-            }
+            Map<String, Long> moved = AgentChild.outboundMoved(before, after);
             assertEquals(new TreeMap<>(Map.of("propagated", bearer, "skipped.not_allowed", 0L, "skipped.expired", 0L,
                     "skipped.already_set", basic, "internal_faults", 0L)), moved, "the counters say what was sent; " + after);
         }

@@ -8,7 +8,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OkHttpCountsTest {
-    private static final List<String> OUTBOUND_COUNTERS = List.of("propagated", "skipped.not_allowed", "skipped.expired",
-            "skipped.already_set", "internal_faults");
-
     private Downstream downstream;
 
     @BeforeAll
@@ -44,19 +40,8 @@ class OkHttpCountsTest {
     @ValueSource(strings = {"okhttp5", "okhttp4", "okhttp3"})
     void eachCallCountsOnce(String line) throws Exception {
         try (AgentChild child = start(line)) {
-            TestServer service = new TestServer() {
-                @Override
-                public String baseUrl() {
-                    return child.baseUrl();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            // The agent publishes its metrics at the first request it sees.
-            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
-            Map<String, Long> before = child.metrics();
+            TestServer service = child.service();
+            Map<String, Long> before = child.metricsAfterFirstRequest();
 
             String token = Tokens.valid("alice");
             ClientContractTest.call(service, "okhttp", downstream.allowedUrl("/a"), token, null);
@@ -71,10 +56,7 @@ class OkHttpCountsTest {
             assertEquals(List.of("Bearer application-own"), downstream.takeAuthorization());
 
             Map<String, Long> after = child.metrics();
-            Map<String, Long> moved = new TreeMap<>();
-            for (String counter : OUTBOUND_COUNTERS) {
-                moved.put(counter, after.get(counter) - before.get(counter));
-            }
+            Map<String, Long> moved = AgentChild.outboundMoved(before, after);
             Map<String, Long> expected = new TreeMap<>(Map.of("propagated", 2L, "skipped.not_allowed", 1L, "skipped.expired", 0L,
                     "skipped.already_set", 2L, "internal_faults", 0L));
             assertEquals(expected, moved, line + ": " + after);
@@ -92,18 +74,8 @@ class OkHttpCountsTest {
     @ValueSource(strings = {"okhttp5", "okhttp4", "okhttp3"})
     void eachHopCountsWhatIsWritten(String line) throws Exception {
         try (AgentChild child = start(line); Downstream cacheable = Downstream.cacheablePerAuthorization()) {
-            TestServer service = new TestServer() {
-                @Override
-                public String baseUrl() {
-                    return child.baseUrl();
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-            assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
-            Map<String, Long> before = child.metrics();
+            TestServer service = child.service();
+            Map<String, Long> before = child.metricsAfterFirstRequest();
 
             String token = Tokens.valid("alice");
             ClientContractTest.call(service, "okhttp-network-interceptor-adds-credentials", downstream.allowedUrl("/a"), token, null);
@@ -123,10 +95,7 @@ class OkHttpCountsTest {
             assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
 
             Map<String, Long> after = child.metrics();
-            Map<String, Long> moved = new TreeMap<>();
-            for (String counter : OUTBOUND_COUNTERS) {
-                moved.put(counter, after.get(counter) - before.get(counter));
-            }
+            Map<String, Long> moved = AgentChild.outboundMoved(before, after);
             Map<String, Long> expected = new TreeMap<>(Map.of("propagated", 2L, "skipped.not_allowed", 0L, "skipped.expired", 1L,
                     "skipped.already_set", 2L, "internal_faults", 0L));
             assertEquals(expected, moved, line + ": " + after);
@@ -135,12 +104,7 @@ class OkHttpCountsTest {
     }
 
     private static AgentChild start(String line) throws Exception {
-        List<String> settings = new ArrayList<>();
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                settings.add(name.substring("jwt.agent.".length()) + "=" + System.getProperty(name));
-            }
-        }
+        List<String> settings = AgentChild.thisJvmsSettings();
         if (line.equals("okhttp5")) {
             // This module's own class path has OkHttp 5.
             return AgentChild.start(line, settings).awaitReady();

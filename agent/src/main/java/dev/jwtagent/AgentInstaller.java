@@ -31,19 +31,16 @@ public final class AgentInstaller {
 
     /**
      * {@code started}: when the agent's entry point was called, so the startup line counts everything
-     * the agent did; {@code version}: the agent jar's, for that line.
+     * the agent did; {@code version}: the agent jar's, for that line. Returns null when the agent
+     * started, else the line printed to say why not (on attach, where the JVM goes on).
      */
-    public static void install(String arguments, Instrumentation instrumentation, boolean attached, long started, String version) {
+    public static String install(String arguments, Instrumentation instrumentation, boolean attached, long started, String version) {
         if (AgentBridge.installed()) {
             // Given twice (JAVA_TOOL_OPTIONS and the command line, or attached again): a second copy would
             // replace the first's policies (its mode, hosts, keys) while the first's rewritten classes stay.
-            System.err.println("jwt-agent: refusing to start: the agent is already installed in this JVM"
+            return refuse("jwt-agent: refusing to start: the agent is already installed in this JVM"
                     + (attached ? "; the running agent is left as it is" : " (-javaagent given twice, such as in JAVA_TOOL_OPTIONS"
-                    + " and on the command line): give it once"));
-            if (!attached) {
-                System.exit(1);
-            }
-            return;
+                    + " and on the command line): give it once"), attached);
         }
         AgentConfig config;
         KeyedVerifier verifier;
@@ -53,8 +50,7 @@ public final class AgentInstaller {
             AgentLog.configure(config.logLevel());
             verifier = TokenVerifiers.create(verifierSettings(config));
         } catch (ConfigException | IllegalArgumentException e) {
-            refuse(e.getMessage(), attached);
-            return;
+            return refuse("jwt-agent: refusing to start: " + refusal(e.getMessage()), attached);
         }
         Logger log = AgentLog.logger("startup");
         for (String warning : config.warnings()) {
@@ -86,6 +82,7 @@ public final class AgentInstaller {
         log.info("jwt-agent {} started in {} ms: mode={}, keys={}, issuers={}, audiences={}, allowed-hosts={}, instrumentations={}",
                 version, millis, config.mode().name().toLowerCase(java.util.Locale.ROOT), verifier.keySourceDescription(),
                 listOrNone(issuersAsShown(config.issuers())), listOrNone(config.audiences()), config.allowedHosts(), String.join(",", installed));
+        return null;
     }
 
     /*
@@ -170,11 +167,13 @@ public final class AgentInstaller {
         return installed;
     }
 
-    private static void refuse(String message, boolean attached) {
-        System.err.println("jwt-agent: refusing to start: " + refusal(message));
+    /** Prints {@code line}; stops the JVM unless the agent was attached, and returns the line. */
+    private static String refuse(String line, boolean attached) {
+        System.err.println(line);
         if (!attached) {
             System.exit(1);
         }
+        return line;
     }
 
     /**

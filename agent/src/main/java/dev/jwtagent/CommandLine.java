@@ -33,7 +33,7 @@ final class CommandLine {
                     System.err.println("usage: attach <pid> [key=value;key=value]");
                     System.exit(2);
                 }
-                attach(args[1], args.length > 2 ? args[2] : "");
+                System.exit(attach(args[1], args.length > 2 ? args[2] : ""));
                 return;
             default:
                 System.out.println(String.join(System.lineSeparator(),
@@ -69,14 +69,28 @@ final class CommandLine {
         }
     }
 
-    private static void attach(String pid, String arguments) throws Exception {
+    /** Exit status 0 when the agent started in the JVM (or was disabled there by its settings), 1 otherwise. */
+    private static int attach(String pid, String arguments) throws Exception {
         File jar = new File(JwtAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        String outcome;
         try {
             vm.loadAgent(jar.getAbsolutePath(), arguments);
+            outcome = vm.getSystemProperties().getProperty(JwtAgent.ATTACH_OUTCOME_PROPERTY);
         } finally {
             vm.detach();
         }
-        System.out.println("attached jwt-agent to " + pid);
+        if (JwtAgent.ATTACH_STARTED.equals(outcome)) {
+            System.out.println("attached jwt-agent to " + pid + "; its startup line is in that JVM's log");
+            return 0;
+        }
+        if (JwtAgent.ATTACH_DISABLED.equals(outcome)) {
+            System.out.println("attached to " + pid + ", where jwt.agent.enabled=false: nothing installed");
+            return 0;
+        }
+        String why = outcome == null ? "it left no outcome; see that JVM's standard error"
+                : outcome.startsWith("jwt-agent: ") ? outcome.substring("jwt-agent: ".length()) : outcome;
+        System.out.println("jwt-agent did not start in " + pid + ": " + why);
+        return 1;
     }
 }

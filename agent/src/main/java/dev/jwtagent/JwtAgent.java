@@ -9,6 +9,14 @@ import java.lang.instrument.Instrumentation;
  * resolve to the bootstrap loader.
  */
 public final class JwtAgent {
+    /**
+     * The system property an attach leaves in the JVM: {@link #ATTACH_STARTED}, {@link #ATTACH_DISABLED},
+     * or the line the agent printed to say why it did not start.
+     */
+    static final String ATTACH_OUTCOME_PROPERTY = "jwt-agent.attach.outcome";
+    static final String ATTACH_STARTED = "started";
+    static final String ATTACH_DISABLED = "disabled";
+
     private JwtAgent() {
     }
 
@@ -27,24 +35,48 @@ public final class JwtAgent {
     private static void start(String arguments, Instrumentation instrumentation, boolean attached) {
         long started = System.nanoTime();
         try {
+            if (attached) {
+                // An earlier attach's outcome is not this one's.
+                System.clearProperty(ATTACH_OUTCOME_PROPERTY);
+            }
             if (!(Boolean) Class.forName("dev.jwtagent.StartGate").getMethod("enabled", String.class).invoke(null, arguments)) {
+                tellAttacher(attached, ATTACH_DISABLED);
                 return;
             }
             BootstrapInjector.inject(instrumentation);
             // Read here, where the application class loader has the jar's manifest at hand; from the
             // bootstrap loader it would be read again.
             String version = JwtAgent.class.getPackage().getImplementationVersion();
-            Class.forName("dev.jwtagent.AgentInstaller")
+            Object notStarted = Class.forName("dev.jwtagent.AgentInstaller")
                     .getMethod("install", String.class, Instrumentation.class, boolean.class, long.class, String.class)
                     .invoke(null, arguments, instrumentation, attached, started, version == null ? "dev" : version);
+            tellAttacher(attached, notStarted == null ? ATTACH_STARTED : (String) notStarted);
         } catch (Throwable e) {
             // Anything at all, a broken jar included: one line, never a JVM assertion dump.
             Throwable cause = e instanceof java.lang.reflect.InvocationTargetException ? e.getCause() : e;
-            System.err.println("jwt-agent: failed to start: " + cause);
+            String line = "jwt-agent: failed to start: " + cause;
+            System.err.println(line);
             if (!attached) {
                 // A security agent that cannot start must not let the service run unprotected.
                 System.exit(1);
             }
+            tellAttacher(true, line);
+        }
+    }
+
+    /**
+     * On attach, leaves the outcome where the {@code attach} command reads it: the JVM's answer to
+     * the attach says only that {@code agentmain} returned, and one that throws makes the JVM print
+     * assertion failures into the application's standard error.
+     */
+    private static void tellAttacher(boolean attached, String outcome) {
+        if (!attached) {
+            return;
+        }
+        try {
+            System.setProperty(ATTACH_OUTCOME_PROPERTY, outcome);
+        } catch (RuntimeException e) {
+            // A security manager that refuses: the attach command says it cannot tell.
         }
     }
 }

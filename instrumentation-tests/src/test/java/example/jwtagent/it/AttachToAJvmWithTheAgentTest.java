@@ -41,13 +41,11 @@ class AttachToAJvmWithTheAgentTest {
             assertTrue(ready, "the service did not start");
             assertEquals(1, keysThreads(service.pid()), "with -javaagent");
 
-            Process attach = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", System.getProperty("agent.jar"), "attach", String.valueOf(service.pid()),
-                    "jwks-url=" + keys + ";issuer=" + Tokens.ISSUER + ";audience=" + Tokens.AUDIENCE)
-                    .redirectErrorStream(true).start();
-            String attachOutput = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(attach.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, attach.exitValue(), attachOutput);
+            AttachCommand attach = AttachCommand.run(service.pid(),
+                    "jwks-url=" + keys + ";issuer=" + Tokens.ISSUER + ";audience=" + Tokens.AUDIENCE);
+            assertEquals(1, attach.exitCode(), "the settings given were not applied: " + attach.output());
+            assertTrue(attach.output().startsWith("jwt-agent did not start in " + service.pid()
+                    + ": refusing to start: the agent is already installed in this JVM; the running agent is left as it is"), attach.output());
             Thread.sleep(1000);
             assertEquals(1, keysThreads(service.pid()), "after a second install by attach");
         } finally {

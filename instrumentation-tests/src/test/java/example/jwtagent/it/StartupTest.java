@@ -363,20 +363,8 @@ class StartupTest {
     @Test
     void attachToARunningJvmInstallsTheAgentIntoLoadedClasses() throws Exception {
         Downstream downstream = new Downstream();
-        List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), RelayChild.class.getName());
-        Process service = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(service.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            String baseUrl = null;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(ChildJvm.READY)) {
-                    baseUrl = "http://127.0.0.1:" + line.substring(ChildJvm.READY.length()).trim();
-                    break;
-                }
-            }
-            assertTrue(baseUrl != null, "the service did not start");
+        try (ServiceWithoutAgent service = new ServiceWithoutAgent()) {
+            String baseUrl = service.baseUrl;
             assertEquals(200, RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, "no agent yet");
             assertEquals("gate:null", RawHttp.get(baseUrl, "/gate", RawHttp.bearer("not.a.jwt")).body.trim(), "no agent yet");
             // Both JDK clients used before the attach: their classes are loaded, and are rewritten
@@ -387,14 +375,10 @@ class StartupTest {
                 assertEquals(List.of(), downstream.takeAuthorization(), "no agent yet: " + client);
             }
 
-            Process attach = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-jar", System.getProperty("agent.jar"), "attach", String.valueOf(service.pid()),
-                    "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE
-                            + ";outbound.allowed-hosts=localhost")
-                    .redirectErrorStream(true).start();
-            String attachOutput = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(attach.waitFor(60, TimeUnit.SECONDS));
-            assertEquals(0, attach.exitValue(), attachOutput);
+            AttachCommand attach = AttachCommand.run(service.process.pid(), "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE
+                    + ";outbound.allowed-hosts=localhost");
+            assertEquals(0, attach.exitCode(), attach.output());
+            assertTrue(attach.output().startsWith("attached jwt-agent to " + service.process.pid()), attach.output());
 
             RawHttp.Response refused = RawHttp.get(baseUrl, "/echo", RawHttp.bearer("not.a.jwt"));
             assertEquals(401, refused.status, "the servlet, loaded before the attach, is now instrumented: " + refused);
@@ -409,9 +393,86 @@ class StartupTest {
                 assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "propagated after the attach: " + client);
             }
         } finally {
-            service.destroy();
-            service.waitFor(10, TimeUnit.SECONDS);
             downstream.close();
+        }
+    }
+
+    /**
+     * README (configuration): attached with a bad setting, the agent leaves the application running
+     * without it and prints its one line there, and the attach command says so and fails. It used to
+     * report "attached" whatever happened in the JVM.
+     */
+    @Test
+    void attachWithABadSettingFailsNamingTheKeyAndLeavesTheApplicationAsItWas() throws Exception {
+        String output;
+        try (ServiceWithoutAgent service = new ServiceWithoutAgent()) {
+            AttachCommand attach = AttachCommand.run(service.process.pid(), "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE
+                    + ";audence=orders");
+            assertEquals(1, attach.exitCode(), attach.output());
+            assertTrue(attach.output().startsWith("jwt-agent did not start in " + service.process.pid()
+                    + ": refusing to start: jwt.agent.audence: unknown setting"), attach.output());
+            assertEquals(200, RawHttp.get(service.baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, "no agent: " + attach.output());
+
+            // The setting corrected, the next attach starts the agent.
+            AttachCommand corrected = AttachCommand.run(service.process.pid(), "secret-file=" + System.getProperty("it.secret.file") + ";audience=" + Tokens.AUDIENCE);
+            assertEquals(0, corrected.exitCode(), corrected.output());
+            assertEquals(401, RawHttp.get(service.baseUrl, "/echo", RawHttp.bearer("not.a.jwt")).status, corrected.output());
+            output = service.outputOnce(" started in ");
+        }
+        assertEquals(1, output.split("jwt-agent: refusing to start: jwt.agent.audence: unknown setting", -1).length - 1, output);
+        assertFalse(output.contains("ASSERTION") || output.contains("Exception"), output);
+        assertTrue(output.contains(" started in "), output);
+    }
+
+    /** {@link RelayChild} in a JVM of its own without the agent, ready to answer; what it prints after is kept. */
+    static final class ServiceWithoutAgent implements AutoCloseable {
+        final Process process;
+        final String baseUrl;
+        private final StringBuffer printed = new StringBuffer();
+
+        ServiceWithoutAgent() throws IOException {
+            process = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), RelayChild.class.getName()).redirectErrorStream(true).start();
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+            String ready = null;
+            String line;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(ChildJvm.READY)) {
+                    ready = "http://127.0.0.1:" + line.substring(ChildJvm.READY.length()).trim();
+                    break;
+                }
+            }
+            if (ready == null) {
+                process.destroy();
+                throw new AssertionError("the service did not start");
+            }
+            baseUrl = ready;
+            Thread reader = new Thread(() -> {
+                try {
+                    for (String each; (each = out.readLine()) != null; ) {
+                        printed.append(each).append('\n');
+                    }
+                } catch (IOException closed) {
+                    // The service was stopped.
+                }
+            }, "service-output");
+            reader.setDaemon(true);
+            reader.start();
+        }
+
+        /** What the service printed after it was ready, once it holds {@code text} (or after 10 s). */
+        String outputOnce(String text) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (printed.indexOf(text) < 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            return printed.toString();
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
         }
     }
 

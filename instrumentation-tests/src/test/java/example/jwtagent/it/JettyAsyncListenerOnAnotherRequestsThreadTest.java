@@ -3,8 +3,6 @@ package example.jwtagent.it;
 import mockwebserver3.RecordedRequest;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +15,8 @@ import javax.servlet.AsyncListener;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -50,12 +45,7 @@ class JettyAsyncListenerOnAnotherRequestsThreadTest {
     static void start() throws Exception {
         downstream = new Downstream();
         server = new Server(new ExecutorThreadPool());
-        connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(new HttpServlet() {
+        connector = LoopbackJetty.start(server, new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 if (request.getRequestURI().equals("/park")) {
@@ -94,11 +84,7 @@ class JettyAsyncListenerOnAnotherRequestsThreadTest {
                     response.getWriter().print("woke");
                 }
             }
-        });
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        server.setHandler(context);
-        server.start();
+        }, context -> { });
     }
 
     @AfterAll
@@ -115,18 +101,14 @@ class JettyAsyncListenerOnAnotherRequestsThreadTest {
         parked = null;
         try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
             parking.setSoTimeout(4000);
-            send(parking, "/park", bobs);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (parked == null && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertNotNull(parked, "bob's request went async");
+            HeldSockets.send(parking, "/park", bobs);
+            HeldSockets.awaitParked(() -> parked);
             try (Socket waking = new Socket("127.0.0.1", connector.getLocalPort())) {
                 waking.setSoTimeout(4000);
-                send(waking, wake, alices);
-                readAll(waking);
+                HeldSockets.send(waking, wake, alices);
+                HeldSockets.readAll(waking);
             }
-            readAll(parking);
+            HeldSockets.readAll(parking);
         }
         RecordedRequest call = downstream.poll(5000);
         assertNotNull(call, "bob's onComplete called downstream");
@@ -136,24 +118,5 @@ class JettyAsyncListenerOnAnotherRequestsThreadTest {
         if (authorization != null) {
             assertEquals("Bearer " + bobs, authorization, "bob's onComplete carries bob's token or none");
         }
-    }
-
-    private static void send(Socket socket, String path, String token) throws IOException {
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private static String readAll(Socket socket) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            int n;
-            while ((n = socket.getInputStream().read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException ignored) {
-            // What came is enough.
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
     }
 }

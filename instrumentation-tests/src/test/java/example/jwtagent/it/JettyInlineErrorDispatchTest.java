@@ -4,8 +4,6 @@ import mockwebserver3.RecordedRequest;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.servlet.ErrorPageErrorHandler;
-import org.eclipse.jetty.servlet.ServletContextHandler;
-import org.eclipse.jetty.servlet.ServletHolder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -15,11 +13,8 @@ import javax.servlet.AsyncContext;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,12 +39,7 @@ class JettyInlineErrorDispatchTest {
     static void start() throws Exception {
         downstream = new Downstream();
         server = new Server();
-        connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(new HttpServlet() {
+        connector = LoopbackJetty.start(server, new HttpServlet() {
             @Override
             protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
                 switch (request.getRequestURI()) {
@@ -93,14 +83,11 @@ class JettyInlineErrorDispatchTest {
                         response.getWriter().print("error page");
                 }
             }
+        }, context -> {
+            ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
+            errors.addErrorPage(500, "/err");
+            context.setErrorHandler(errors);
         });
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
-        errors.addErrorPage(500, "/err");
-        context.setErrorHandler(errors);
-        server.setHandler(context);
-        server.start();
     }
 
     @AfterAll
@@ -117,18 +104,14 @@ class JettyInlineErrorDispatchTest {
         parked = null;
         try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
             parking.setSoTimeout(4000);
-            send(parking, "/park", bobs);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (parked == null && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertNotNull(parked, "bob's request went async");
+            HeldSockets.send(parking, "/park", bobs);
+            HeldSockets.awaitParked(() -> parked);
             try (Socket waking = new Socket("127.0.0.1", connector.getLocalPort())) {
                 waking.setSoTimeout(4000);
-                send(waking, wake, Tokens.valid("alice"));
-                readAll(waking);
+                HeldSockets.send(waking, wake, Tokens.valid("alice"));
+                HeldSockets.readAll(waking);
             }
-            readAll(parking);
+            HeldSockets.readAll(parking);
         }
         RecordedRequest call = downstream.poll(5000);
         assertNotNull(call, "bob's error page called downstream");
@@ -149,47 +132,24 @@ class JettyInlineErrorDispatchTest {
         news = new CompletableFuture<>();
         try (Socket parking = new Socket("127.0.0.1", connector.getLocalPort())) {
             parking.setSoTimeout(4000);
-            send(parking, "/park", null);
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            while (parked == null && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertNotNull(parked, "bob's request went async");
+            HeldSockets.send(parking, "/park", null);
+            HeldSockets.awaitParked(() -> parked);
             try (Socket subscribing = new Socket("127.0.0.1", connector.getLocalPort())) {
                 subscribing.setSoTimeout(4000);
-                send(subscribing, "/subscribe", Tokens.valid("alice"));
-                readAll(subscribing);
+                HeldSockets.send(subscribing, "/subscribe", Tokens.valid("alice"));
+                HeldSockets.readAll(subscribing);
             }
             try (Socket publishing = new Socket("127.0.0.1", connector.getLocalPort())) {
                 publishing.setSoTimeout(4000);
                 // On the excluded path carol's valid token is not taken: her request carries none either way.
-                send(publishing, publish, publish.startsWith("/public") ? Tokens.valid("carol") : null);
-                readAll(publishing);
+                HeldSockets.send(publishing, publish, publish.startsWith("/public") ? Tokens.valid("carol") : null);
+                HeldSockets.readAll(publishing);
             }
-            readAll(parking);
+            HeldSockets.readAll(parking);
         }
         RecordedRequest call = downstream.poll(5000);
         assertNotNull(call, "bob's error page called downstream");
         assertEquals("/from-the-error-page", call.getUrl().encodedPath());
         assertEquals(null, call.getHeaders().get("Authorization"), "bob's error page ran with alice's token");
-    }
-
-    private static void send(Socket socket, String path, String token) throws IOException {
-        socket.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: x\r\n" + (token == null ? "" : "Authorization: Bearer " + token + "\r\n")
-                + "Connection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
-    }
-
-    private static String readAll(Socket socket) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[8192];
-        try {
-            int n;
-            while ((n = socket.getInputStream().read(buffer)) > 0) {
-                out.write(buffer, 0, n);
-            }
-        } catch (SocketTimeoutException ignored) {
-            // What came is enough.
-        }
-        return out.toString(StandardCharsets.ISO_8859_1);
     }
 }

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -22,25 +21,10 @@ class DecidedHopTest {
 
     @BeforeEach
     void install() {
-        AgentBridge.install(new BridgeHooks() {
-            @Override
-            public InboundDecision decideInbound(Enumeration<String> values, String servletPath, String pathInfo, String query) {
-                return InboundDecision.PROCEED_WITHOUT_TOKEN;
-            }
-
-            @Override
-            public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
-                return null;
-            }
-
+        AgentBridge.install(new OutboundOnlyHooks() {
             @Override
             public void outboundCountWhenSent(boolean stillThere) {
                 counted.add(stillThere ? "propagated" : "skipped.already_set");
-            }
-
-            @Override
-            public void internalFault(String where, Throwable fault) {
-                throw new AssertionError(where, fault);
             }
         }, NAME, NAME);
     }

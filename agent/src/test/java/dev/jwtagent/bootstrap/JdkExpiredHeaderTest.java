@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -39,17 +38,7 @@ class JdkExpiredHeaderTest {
     }
 
     private void installClockAt(long nowMillis) {
-        AgentBridge.install(new BridgeHooks() {
-            @Override
-            public InboundDecision decideInbound(Enumeration<String> values, String servletPath, String pathInfo, String query) {
-                return InboundDecision.PROCEED_WITHOUT_TOKEN;
-            }
-
-            @Override
-            public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
-                return null;
-            }
-
+        AgentBridge.install(new OutboundOnlyHooks() {
             @Override
             public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
                 expiredAsked.add(expiresAtMillis);
@@ -59,11 +48,6 @@ class JdkExpiredHeaderTest {
             @Override
             public void outboundCountWhenSent(boolean stillThere) {
                 counted.add(stillThere ? "propagated" : "skipped.already_set");
-            }
-
-            @Override
-            public void internalFault(String where, Throwable fault) {
-                throw new AssertionError(where, fault);
             }
         }, NAME, NAME);
     }

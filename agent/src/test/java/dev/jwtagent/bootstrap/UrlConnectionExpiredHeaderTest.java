@@ -6,7 +6,6 @@ import org.junit.jupiter.api.Test;
 import java.net.HttpURLConnection;
 import java.net.URL;
 import java.util.ArrayList;
-import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,12 +47,7 @@ class UrlConnectionExpiredHeaderTest {
     }
 
     private void install() {
-        AgentBridge.install(new BridgeHooks() {
-            @Override
-            public InboundDecision decideInbound(Enumeration<String> values, String servletPath, String pathInfo, String query) {
-                return InboundDecision.PROCEED_WITHOUT_TOKEN;
-            }
-
+        AgentBridge.install(new OutboundOnlyHooks() {
             @Override
             public String outboundValue(String scheme, String host, int port, boolean headerAlreadySet) {
                 return headerAlreadySet ? null : "Bearer " + TokenCarrier.current().value();
@@ -63,11 +57,6 @@ class UrlConnectionExpiredHeaderTest {
             public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
                 expiredAsked.add(expiresAtMillis);
                 return expiresAtMillis <= now;
-            }
-
-            @Override
-            public void internalFault(String where, Throwable fault) {
-                throw new AssertionError(where, fault);
             }
         }, NAME, NAME);
     }

@@ -26,6 +26,7 @@ import java.util.function.Supplier;
  * token, on a future that another request completes, must not get that request's token. The
  * same while a waiting thread helps run the common pool's async stages
  * ({@code ForkJoinPool.helpAsyncBlocker}): a stage that carries its caller's token brings it.
+ * A task given to a {@code delayedExecutor} is wrapped as it is given.
  */
 public final class CompletableFutureInstrumentation implements AgentInstrumentation {
     @Override
@@ -59,6 +60,10 @@ public final class CompletableFutureInstrumentation implements AgentInstrumentat
                 .transform(stage(0, BiConsumer.class))
                 .transform(stage(1, BiConsumer.class))
                 .transform(Around.hidingToken(MethodMatch.named("postComplete").arguments(0)))
+                // delayedExecutor(...).execute(task): on Java 25 the common pool's delay scheduler hands
+                // the task to the executor itself, on its own thread, where no token is current.
+                .type(TypeMatch.named("java.util.concurrent.CompletableFuture$DelayedExecutor"))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("execute").argument(0, Runnable.class)))
                 // A thread that waits on a future of the default executor (join, get) helps run the
                 // common pool's queued async stages, other callers' among them, on its own thread.
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool"))

@@ -10,11 +10,13 @@ import dev.jwtagent.instrument.TypeMatch;
 
 import java.util.Collection;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 
 /**
  * {@code ForkJoinPool} (the common pool too): {@code execute}, {@code submit}, {@code invokeAll},
  * {@code invokeAny} and, on Java 25, {@code invokeAllUninterruptibly}, {@code schedule*} and {@code submitWithTimeout}, wherever they
- * take a {@code Runnable}, a {@code Callable} or a collection of callables. A {@code ForkJoinTask}
+ * take a {@code Runnable}, a {@code Callable} or a collection of callables, and the timeout
+ * action {@code submitWithTimeout} takes, which the pool's delay scheduler runs. A {@code ForkJoinTask}
  * handed over as such (or as a {@code Runnable}) is not wrapped: the pool and the caller rely on its
  * identity ({@code invoke}, {@code join}, {@code fork} inside it), so it runs with whatever its
  * worker holds, which is no token. A thread that waits for the pool to go quiet
@@ -36,6 +38,9 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Runnable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Callable.class)))
                 .transform(ArgumentWrap.of(0, "forExecutor", handOff().argument(0, Collection.class)))
+                // Java 25's submitWithTimeout: the timeout action runs on the pool's delay scheduler.
+                .transform(ArgumentWrap.of(3, "forAsyncStage", MethodMatch.named("submitWithTimeout").argument(3, Consumer.class)
+                        .publicOnly()))
                 // A caller that waits for the pool to go quiet runs whatever is queued on its own
                 // thread, other callers' tasks and unwrapped ForkJoinTasks among them.
                 .transform(Around.hidingToken(MethodMatch.named("awaitQuiescence", "awaitTermination").arguments(2)))

@@ -68,7 +68,7 @@ abstract class HandoffContractTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("handoffsAndClients")
     void handedOffCallCarriesTheCallersToken(String via, String client) throws Exception {
-        assumeTrue(Handoffs.available(via), via + " needs Java 21");
+        assumeTrue(Handoffs.available(via), via + " is not in this Java");
         String token = Tokens.valid("alice-" + via);
         call("/call", via, client, token);
         assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
@@ -77,7 +77,7 @@ abstract class HandoffContractTest {
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("handoffsAndClients")
     void handedOffCallOfACallerWithoutTokenCarriesNone(String via, String client) throws Exception {
-        assumeTrue(Handoffs.available(via), via + " needs Java 21");
+        assumeTrue(Handoffs.available(via), via + " is not in this Java");
         call("/call", via, client, null);
         assertEquals(Collections.emptyList(), downstream.takeAuthorization());
     }
@@ -85,7 +85,7 @@ abstract class HandoffContractTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("handoffNames")
     void noTokenIsLeftOnThePoolThreads(String via) throws Exception {
-        assumeTrue(Handoffs.available(via), via + " needs Java 21");
+        assumeTrue(Handoffs.available(via), via + " is not in this Java");
         for (int i = 0; i < 4; i++) {
             String token = Tokens.valid("user" + i);
             call("/call", via, "url-connection", token);

@@ -27,16 +27,18 @@ public final class Handoffs {
     /** Every hand-off; {@link #available} tells which this JVM has. */
     public static final List<String> NAMES = Collections.unmodifiableList(Arrays.asList(
             "direct", "executor-execute", "executor-submit", "executor-own-factory", "invoke-all", "invoke-any", "scheduled",
-            "fork-join-common", "fork-join-pool", "fork-join-invoke-all", "cf-supply-async",
-            "cf-run-async-executor", "cf-then-apply-async", "new-thread", "virtual-thread", "virtual-executor"));
+            "fork-join-common", "fork-join-pool", "fork-join-invoke-all", "fork-join-timeout-action", "cf-supply-async",
+            "cf-run-async-executor", "cf-then-apply-async", "cf-delayed-executor", "new-thread", "virtual-thread", "virtual-executor"));
 
     private static final int THREADS = 2;
 
     private Handoffs() {
     }
 
+    /** Whether this Java has the hand-off: virtual threads need 21, {@code submitWithTimeout} 25. */
     public static boolean available(String via) {
-        return !via.startsWith("virtual-") || Runtime.version().feature() >= 21;
+        int feature = Runtime.version().feature();
+        return via.equals("fork-join-timeout-action") ? feature >= 25 : !via.startsWith("virtual-") || feature >= 21;
     }
 
     public static int run(String via, Callable<Integer> call) throws Exception {
@@ -77,6 +79,8 @@ public final class Handoffs {
                 return unwrap(() -> ForkJoinPool.commonPool().submit(task).get());
             case "fork-join-pool":
                 return unwrap(() -> ForkJoin.POOL.submit(task).get());
+            case "fork-join-timeout-action":
+                return unwrap(() -> ForkJoin.callAsTimeoutAction(task));
             case "fork-join-invoke-all":
                 return unwrap(() -> ForkJoin.POOL.invokeAll(Collections.singletonList(task)).get(0).get());
             case "cf-supply-async":
@@ -90,6 +94,12 @@ public final class Handoffs {
             case "cf-then-apply-async":
                 return unwrap(() -> CompletableFuture.supplyAsync(() -> 0, Executor.POOL)
                         .thenApplyAsync(ignored -> callUnchecked(task)).get());
+            case "cf-delayed-executor":
+                return unwrap(() -> {
+                    CompletableFuture<Integer> result = new CompletableFuture<>();
+                    CompletableFuture.delayedExecutor(1, TimeUnit.MILLISECONDS).execute(() -> complete(result, task));
+                    return result.get();
+                });
             case "new-thread":
                 return unwrap(() -> {
                     CompletableFuture<Integer> result = new CompletableFuture<>();
@@ -325,6 +335,28 @@ public final class Handoffs {
 
     private static final class ForkJoin {
         static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+
+        /**
+         * Java 25's {@code submitWithTimeout}: a task that waits for its timeout action, which makes
+         * the call on the pool's delay scheduler thread. Called by reflection: the tests compile for 17.
+         */
+        static int callAsTimeoutAction(Callable<Integer> call) throws Exception {
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            java.util.concurrent.CountDownLatch acted = new java.util.concurrent.CountDownLatch(1);
+            Callable<Integer> waiting = () -> acted.await(10, TimeUnit.SECONDS) ? 0 : -1;
+            java.util.function.Consumer<Object> action = timedOut -> {
+                complete(result, call);
+                acted.countDown();
+            };
+            Method submit = ForkJoinPool.class.getMethod("submitWithTimeout", Callable.class, long.class, TimeUnit.class,
+                    java.util.function.Consumer.class);
+            try {
+                submit.invoke(POOL, waiting, 1L, TimeUnit.MILLISECONDS, action);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            }
+            return result.get();
+        }
     }
 
     /** {@code Executors.newVirtualThreadPerTaskExecutor()}, through reflection: these sources compile for Java 17. */

@@ -238,6 +238,8 @@ final class RemoteKeySource implements KeySource {
         private int consecutiveFailures;
         private long lastOnDemandNanos;
         private boolean onDemandUsed;
+        /** Whether the discovery document's spelling of the issuer (another trailing '/') was reported. */
+        private boolean issuerSpellingTold;
         /** Completed by the next fetch to finish; null when nobody waits. */
         private CompletableFuture<KeySet> pending;
 
@@ -421,6 +423,15 @@ final class RemoteKeySource implements KeySource {
             }
             if (!stripSlash(issuer).equals(doc.get("issuer") instanceof String ? stripSlash((String) doc.get("issuer")) : null)) {
                 throw new IOException("discovery document names a different issuer than " + KeyFetcher.describeIssuer(issuer));
+            }
+            String named = (String) doc.get("issuer");
+            if (!named.equals(issuer) && !issuerSpellingTold) {
+                // The provider's tokens name the issuer as its document does, and iss is compared exactly:
+                // keys arrive, and yet every token is refused as of the wrong issuer.
+                issuerSpellingTold = true;
+                LOG.warn("issuer {} is spelt {} by its discovery document, whose tokens name it so; tokens are held to the"
+                        + " issuer as configured, so they are refused as of the wrong issuer: configure it as the document"
+                        + " spells it", KeyFetcher.describeIssuer(issuer), KeyFetcher.describeIssuer(named));
             }
             Object uri = doc.get("jwks_uri");
             if (!(uri instanceof String)) {

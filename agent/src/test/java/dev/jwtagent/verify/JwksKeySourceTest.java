@@ -479,7 +479,8 @@ class JwksKeySourceTest {
     /**
      * OIDC discovery (OpenID Connect Discovery 1.0, section 4.3): a document that names another issuer,
      * or a {@code jwks_uri} outside the rules of {@code jwks-url}, gives no keys and no key set is
-     * fetched from it; the document as it should be (its issuer with a trailing slash) does.
+     * fetched from it; the document as it should be (its issuer with a trailing slash) does, and a
+     * warning says once that the provider's tokens, naming the issuer with that slash, are refused.
      */
     @Test
     void discoveryNeedsTheConfiguredIssuerAndAJwksUriWithinTheRules() throws Exception {
@@ -515,8 +516,33 @@ class JwksKeySourceTest {
             assertFalse(paths.contains("/realms/shop/keys"), "no key set fetched for a refused document: " + paths);
 
             discovery.set("{\"issuer\":\"" + issuer + "/\",\"jwks_uri\":\"" + keys + "\"}");
-            await("keys by discovery", Duration.ofSeconds(15), () -> accepts(verifier, token));
+            String logged = capturingStandardError(() -> {
+                await("keys by discovery", Duration.ofSeconds(15), () -> accepts(verifier, token));
+                return null;
+            });
             assertTrue(paths.contains("/realms/shop/keys"), paths.toString());
+            // The provider's own tokens name it as its document does, with the '/': refused, and said once.
+            assertTrue(logged.contains("WARN jwt-agent.keys - issuer " + issuer + " is spelt " + issuer + "/ by its discovery document"), logged);
+            assertEquals(1, logged.split(" is spelt ", -1).length - 1, logged);
         }
+    }
+
+    interface Awaited {
+        Object run() throws Exception;
+    }
+
+    /** What the agent's log wrote to standard error (on any thread) while {@code action} ran. */
+    private static String capturingStandardError(Awaited action) throws Exception {
+        java.io.ByteArrayOutputStream buffer = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream original = System.err;
+        System.setErr(new java.io.PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            action.run();
+            // A refresh or two more, each of which could have said it again.
+            Thread.sleep(600);
+        } finally {
+            System.setErr(original);
+        }
+        return buffer.toString(StandardCharsets.UTF_8);
     }
 }

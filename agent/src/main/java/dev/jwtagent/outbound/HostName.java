@@ -2,7 +2,6 @@ package dev.jwtagent.outbound;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -35,7 +34,7 @@ final class HostName {
         if (host == null || host.isEmpty()) {
             return new HostName("", null, true);
         }
-        String h = host.toLowerCase(Locale.ROOT);
+        String h = asciiLowerCase(host);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
@@ -80,6 +79,20 @@ final class HostName {
             return null;
         }
         return null;
+    }
+
+    /**
+     * Lower case for ASCII letters only: {@code String.toLowerCase} turns the Kelvin sign (U+212A) into
+     * 'k': a name written with it passed for the ASCII name, which its client never looks up.
+     */
+    private static String asciiLowerCase(String host) {
+        char[] chars = host.toCharArray();
+        for (int i = 0; i < chars.length; i++) {
+            if (chars[i] >= 'A' && chars[i] <= 'Z') {
+                chars[i] = (char) (chars[i] + ('a' - 'A'));
+            }
+        }
+        return new String(chars);
     }
 
     private static boolean plainName(String h) {

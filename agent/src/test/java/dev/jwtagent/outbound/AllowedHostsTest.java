@@ -35,6 +35,16 @@ class AllowedHostsTest {
         assertFalse(hosts("internal").allows("https", host, 443), host);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"x.ban\u212A.internal", "\u212Aafka", "orders.\u212A8s.local"})
+    void aNonAsciiLetterThatLowerCasesToAsciiMatchesOnlyStar(String host) {
+        // The Kelvin sign lower-cases to 'k' in Java; the client sends the name as written, and its
+        // resolver looks up a name that is not the one allowed.
+        assertFalse(hosts("internal").allows("http", host, 80), host);
+        assertFalse(hosts("*.bank.internal", "kafka", "*.k8s.local").allows("http", host, 80), host);
+        assertTrue(hosts("*").allows("http", host, 80), host);
+    }
+
     @Test
     void exactHostMatchesAnyPortAndIgnoresCase() {
         AllowedHosts allowed = hosts("orders");

@@ -316,6 +316,40 @@ public final class AgentBridge {
         }
     }
 
+    /**
+     * Lets {@code to}, a redirect hop of the exchange whose token was captured with {@code from},
+     * know that token for {@link #takeRedirectHopToken}: the hop gets no token of its own, but a
+     * client that hands the previous hop's headers to the application's redirect hook (Reactor
+     * Netty) may have the token copied onto it.
+     */
+    public static void shareCapturedTokenWithRedirect(Object from, Object to) {
+        if (from == null || to == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            Object token = CAPTURED.get(new IdentityKey(from, null));
+            if (token instanceof CarriedToken) {
+                expungeCollectedOwners();
+                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), new RedirectHop((CarriedToken) token));
+            }
+        }
+    }
+
+    /** Takes (and forgets) the token {@link #shareCapturedTokenWithRedirect} left with {@code owner}; null when none. */
+    public static CarriedToken takeRedirectHopToken(Object owner) {
+        RedirectHop hop = (RedirectHop) takeCaptured(owner, RedirectHop.class);
+        return hop == null ? null : hop.token;
+    }
+
+    /** The token of the exchange a redirect hop belongs to: never added to the hop, only looked for on it. */
+    private static final class RedirectHop {
+        final CarriedToken token;
+
+        RedirectHop(CarriedToken token) {
+            this.token = token;
+        }
+    }
+
     /** Takes (and forgets) the token captured with {@code owner}; null when none was. */
     public static CarriedToken takeCapturedToken(Object owner) {
         return (CarriedToken) takeCaptured(owner, CarriedToken.class);

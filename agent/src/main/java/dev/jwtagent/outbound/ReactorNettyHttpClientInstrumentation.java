@@ -10,6 +10,7 @@ import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.client.HttpClientRequest;
@@ -29,7 +30,9 @@ import java.util.Map;
  * goes along; just before that hop's headers are written (after the application's own headers
  * were applied), the hop is decided for its host with that token, and the address its connection
  * goes to must be allowed too (unless it is a proxy's). Redirect hops and retried
- * connections of later hops get no token. A token captured when the application subscribes on
+ * connections of later hops get no token; the application's redirect hook, which Reactor Netty
+ * hands the previous hop's headers, may copy it onto one: it is taken off again where a redirect
+ * may not take it. A token captured when the application subscribes on
  * another thread is whatever is current there (usually none).
  *
  * <p>Its connection pools serve and fail every caller's waiting exchanges from whichever thread
@@ -39,8 +42,6 @@ import java.util.Map;
  * scheduled with no token: the provider is usually made during its first caller's request, and the
  * timer, which runs for as long as the provider lives and tells the application's metrics registrar
  * of each pool it disposes, would otherwise keep that caller's token.
- *
- * <p>Netty's header type is seen only as {@code Iterable}, so the agent compiles without Netty.
  */
 public final class ReactorNettyHttpClientInstrumentation implements AgentInstrumentation {
     private static final String HANDLER = "reactor.netty.http.client.HttpClientConnect$HttpClientHandler";
@@ -85,6 +86,10 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                                  @Advice.FieldValue("redirectedFrom") Object[] redirectedFrom) {
             if (redirectedFrom == null || redirectedFrom.length == 0) {
                 AgentBridge.shareCapturedToken(handler, operations);
+            } else {
+                // No token for a redirect hop, but the application's redirect hook is handed the previous
+                // hop's headers, the token among them, and may copy them onto this one.
+                AgentBridge.shareCapturedTokenWithRedirect(handler, operations);
             }
         }
     }
@@ -98,7 +103,44 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                                 @Advice.FieldValue("requestHeaders") Iterable<?> headers,
                                 @Advice.FieldValue("resourceUrl") String resourceUrl) {
             CarriedToken token = AgentBridge.takeCapturedToken(operations);
-            if (token == null || resourceUrl == null) {
+            if (token == null) {
+                CarriedToken copied = AgentBridge.takeRedirectHopToken(operations);
+                if (copied == null || resourceUrl == null) {
+                    return;
+                }
+                // A redirect hop the application's hook (followRedirect(boolean, BiConsumer)) copied the
+                // previous hop's headers onto: the token goes on only where a redirect may take it.
+                HttpHeaders hopHeaders = (HttpHeaders) headers;
+                String copiedName = AgentBridge.outboundHeader();
+                java.util.List<String> values = hopHeaders.getAll(copiedName);
+                boolean ours = false;
+                for (String value : values) {
+                    ours |= AgentBridge.isOutboundValueOf(value, copied);
+                }
+                if (!ours) {
+                    return;
+                }
+                URI hop = URI.create(resourceUrl);
+                boolean mayGo = AgentBridge.outboundRedirectAllowed(copied, hop.getScheme(), hop.getHost(), hop.getPort());
+                Channel hopChannel = ((Connection) operations).channel();
+                Channel hopConnection = hopChannel.parent() != null ? hopChannel.parent() : hopChannel;
+                SocketAddress hopRemote = hopConnection.pipeline().get(NettyPipeline.ProxyHandler) == null ? hopConnection.remoteAddress() : null;
+                if (mayGo && hopRemote instanceof InetSocketAddress) {
+                    mayGo = AgentBridge.outboundAddressAllowed(copied, hop.getScheme(), ((InetSocketAddress) hopRemote).getHostString(),
+                            ((InetSocketAddress) hopRemote).getPort());
+                }
+                if (!mayGo) {
+                    // Only the agent's value goes: one of the application's own stays.
+                    hopHeaders.remove(copiedName);
+                    for (String value : values) {
+                        if (!AgentBridge.isOutboundValueOf(value, copied)) {
+                            hopHeaders.add(copiedName, value);
+                        }
+                    }
+                }
+                return;
+            }
+            if (resourceUrl == null) {
                 return;
             }
             String name = AgentBridge.outboundHeader();

@@ -18,10 +18,10 @@ import java.util.Locale;
 
 /**
  * Reads key documents (JWKS, OIDC discovery) over HTTP(S) or from a file, with a size cap and an
- * overall deadline of twice the timeout so neither a huge nor a never-ending response can hold the
- * keys thread or the heap: over HTTPS for the whole exchange ({@link DeadlineSocketFactory}), over
- * loopback HTTP for the body (the headers within the read timeout of each read). Redirects are not
- * followed: the configured location is the one that is trusted.
+ * overall deadline of twice the timeout for the whole exchange, so neither a huge nor a never-ending
+ * response can hold the keys thread or the heap: over HTTPS with {@code HttpsURLConnection} on a
+ * socket that ends at the deadline ({@link DeadlineSocketFactory}), over loopback HTTP with
+ * {@link LoopbackHttp}. Redirects are not followed: the configured location is the one that is trusted.
  */
 public final class KeyFetcher {
     static final int MAX_DOCUMENT_BYTES = 1024 * 1024;
@@ -107,9 +107,12 @@ public final class KeyFetcher {
                 return readCapped(in, deadline);
             }
         }
+        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            return readCapped(new java.io.ByteArrayInputStream(LoopbackHttp.get(uri, millis, deadline, maxBytes)), deadline);
+        }
         HttpURLConnection connection = (HttpURLConnection) uri.toURL().openConnection();
         try {
-            int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
             connection.setConnectTimeout(millis);
             connection.setReadTimeout(millis);
             connection.setInstanceFollowRedirects(false);

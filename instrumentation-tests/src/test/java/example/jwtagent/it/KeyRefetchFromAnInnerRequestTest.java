@@ -8,11 +8,14 @@ import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.lang.reflect.Proxy;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,12 +29,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (a batch of sub-requests, say) on the thread of a request with alice's verified token; the inner
  * request's token names a key the set lacks, so the agent fetches the key set again. That fetch must
  * not carry alice's token to the key server, an allowed ({@code internal}) host the application never
- * called.
+ * called: over HTTPS ({@code HttpsURLConnection}, which the agent instruments, with the token
+ * hidden for the fetch) and over loopback HTTP (a socket of the agent's own).
  */
 class KeyRefetchFromAnInnerRequestTest {
 
-    @Test
-    void theRefetchForAnInnerRequestsUnknownKidCarriesNoToken() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"https", "http"})
+    void theRefetchForAnInnerRequestsUnknownKidCarriesNoToken(String scheme, @TempDir Path dir) throws Exception {
         List<String> authorizations = new CopyOnWriteArrayList<>();
         try (MockWebServer keys = new MockWebServer()) {
             keys.setDispatcher(new Dispatcher() {
@@ -43,9 +48,17 @@ class KeyRefetchFromAnInnerRequestTest {
                             .body(AdversarialKeys.jwks()).build();
                 }
             });
+            ChildJvm.Builder service = ChildJvm.main(Child.class);
+            if (scheme.equals("https")) {
+                keys.useHttps(TestTls.server().getSocketFactory());
+                for (String argument : TestTls.trustingJvmArguments(dir)) {
+                    service.jvmArgument(argument);
+                }
+            }
             keys.start(InetAddress.getByName("127.0.0.1"), 0);
-            try (ChildJvm child = ChildJvm.main(Child.class).agentSetting("secret-file", null)
-                    .agentSetting("jwks-url", "http://127.0.0.1:" + keys.getPort() + "/jwks.json")
+            // The certificate names localhost, and localhost is an allowed (internal) host.
+            try (ChildJvm child = service.agentSetting("secret-file", null)
+                    .agentSetting("jwks-url", scheme + "://localhost:" + keys.getPort() + "/jwks.json")
                     .agentSetting("outbound.allowed-hosts", "internal").start()) {
                 String alice = Tokens.signedWith(AdversarialKeys.rs256(AdversarialKeys.RSA), "alice",
                         b -> b.withKeyId(AdversarialKeys.RSA_KID));

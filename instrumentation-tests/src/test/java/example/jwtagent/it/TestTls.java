@@ -25,6 +25,7 @@ final class TestTls {
     private static SSLContext client;
     private static X509TrustManager trustManager;
     private static java.net.http.HttpClient jdkClient;
+    private static KeyStore trustedStore;
 
     private TestTls() {
     }
@@ -37,6 +38,20 @@ final class TestTls {
     static synchronized SSLContext client() throws Exception {
         make();
         return client;
+    }
+
+    /**
+     * JVM arguments that make a child JVM's default TLS (its {@code HttpsURLConnection}s, the agent's
+     * key fetches among them) trust only this certificate; the store is written to {@code dir}.
+     */
+    static synchronized List<String> trustingJvmArguments(Path dir) throws Exception {
+        make();
+        Path file = dir.resolve("trusted.p12");
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            trustedStore.store(out, PASSWORD);
+        }
+        return List.of("-Djavax.net.ssl.trustStore=" + file, "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=" + new String(PASSWORD));
     }
 
     /** The trust manager of {@link #client()}: trusts only this certificate. */
@@ -99,5 +114,6 @@ final class TestTls {
         server = serverContext;
         client = clientContext;
         trustManager = (X509TrustManager) trustManagers.getTrustManagers()[0];
+        trustedStore = trusted;
     }
 }

@@ -119,7 +119,14 @@ public final class AgentConfig {
     /** Reads only the master switch, so that {@code enabled=false} installs nothing and checks nothing else. */
     public static boolean isEnabled(String agentArguments, Map<String, String> systemProperties,
                                     Map<String, String> environment, Set<String> instrumentationNames) {
-        RawSettings raw = RawSettings.collect(agentArguments, systemProperties, environment, knownKeys(instrumentationNames));
+        // enabled=false set above the file switches the agent off whatever the file holds: a file that
+        // cannot be read (a volume not mounted) must not stop the application the switch was set to keep.
+        RawSettings raw = RawSettings.collectSkippingAnUnreadableFile(agentArguments, systemProperties, environment,
+                knownKeys(instrumentationNames));
+        if (raw.unreadableFile() != null && raw.sourceOf(ConfigKey.ENABLED.key()) == RawSettings.Source.DEFAULT) {
+            // The file may have been what said enabled=false: not known, so refused.
+            throw raw.unreadableFile();
+        }
         return bool(raw, ConfigKey.ENABLED);
     }
 

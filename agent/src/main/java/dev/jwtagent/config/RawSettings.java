@@ -25,6 +25,8 @@ public final class RawSettings {
     private final Map<String, String> values = new HashMap<>();
     private final Map<String, Source> sources = new HashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    /** Why the configuration file was left out, when {@link #collectSkippingAnUnreadableFile} could not read it; else null. */
+    private ConfigException unreadableFile;
 
     private RawSettings() {
     }
@@ -35,13 +37,39 @@ public final class RawSettings {
      */
     public static RawSettings collect(String agentArguments, Map<String, String> systemProperties,
                                       Map<String, String> environment, Set<String> knownKeys) {
+        return collect(agentArguments, systemProperties, environment, knownKeys, false);
+    }
+
+    /**
+     * As {@link #collect}, but a configuration file that cannot be read is left out, and
+     * {@link #unreadableFile} says why: for the master switch, which a higher source may set.
+     */
+    public static RawSettings collectSkippingAnUnreadableFile(String agentArguments, Map<String, String> systemProperties,
+                                                              Map<String, String> environment, Set<String> knownKeys) {
+        return collect(agentArguments, systemProperties, environment, knownKeys, true);
+    }
+
+    private static RawSettings collect(String agentArguments, Map<String, String> systemProperties,
+                                       Map<String, String> environment, Set<String> knownKeys, boolean skipUnreadableFile) {
         RawSettings raw = new RawSettings();
         Map<String, String> fromArguments = parseAgentArguments(agentArguments, knownKeys);
         Map<String, String> fromProperties = withPrefix(systemProperties, knownKeys, true);
         Map<String, String> fromEnvironment = fromEnvironment(environment, knownKeys, raw.warnings);
 
         String configFile = first(ConfigKey.CONFIG_FILE.key(), fromArguments, fromProperties, fromEnvironment);
-        Map<String, String> fromFile = configFile == null ? Collections.emptyMap() : readFile(configFile, knownKeys);
+        Map<String, String> fromFile = Collections.emptyMap();
+        if (configFile != null) {
+            Properties properties = null;
+            try {
+                properties = loadFile(configFile);
+            } catch (ConfigException unreadable) {
+                if (!skipUnreadableFile) {
+                    throw unreadable;
+                }
+                raw.unreadableFile = unreadable;
+            }
+            fromFile = properties == null ? Collections.<String, String>emptyMap() : fromFile(properties, knownKeys);
+        }
 
         raw.putAll(fromFile, Source.FILE);
         raw.putAll(fromEnvironment, Source.ENVIRONMENT);
@@ -60,6 +88,11 @@ public final class RawSettings {
 
     public List<String> warnings() {
         return warnings;
+    }
+
+    /** See {@link #collectSkippingAnUnreadableFile}; null when the file was read or none is set. */
+    public ConfigException unreadableFile() {
+        return unreadableFile;
     }
 
     private void putAll(Map<String, String> from, Source source) {
@@ -152,13 +185,15 @@ public final class RawSettings {
         return result;
     }
 
-    private static Map<String, String> readFile(String file, Set<String> knownKeys) {
-        Properties properties;
+    private static Properties loadFile(String file) {
         try {
-            properties = readProperties(Paths.get(file));
+            return readProperties(Paths.get(file));
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read " + FileNames.shown(file) + " (" + e.getClass().getSimpleName() + ")");
         }
+    }
+
+    private static Map<String, String> fromFile(Properties properties, Set<String> knownKeys) {
         Map<String, String> result = new HashMap<>();
         for (String name : properties.stringPropertyNames()) {
             String key = stripPrefix(name);

@@ -416,6 +416,28 @@ class AgentConfigTest {
         assertFalse(AgentConfig.isEnabled("enabled=false", Map.of(), Map.of(), INSTRUMENTATIONS));
     }
 
+    /**
+     * README (configuration, enabled): a switched-off agent never stops the application over a value.
+     * A configuration file that cannot be read (a volume not mounted) stopped it, although enabled=false
+     * was set where the file could not override it.
+     */
+    @Test
+    void enabledFalseAboveAnUnreadableConfigurationFileSwitchesTheAgentOff() {
+        String missing = dir.resolve("not-mounted/jwt-agent.properties").toString();
+        assertFalse(AgentConfig.isEnabled(null, props("enabled", "false", "config-file", missing), Map.of(), INSTRUMENTATIONS));
+        assertFalse(AgentConfig.isEnabled("enabled=false;config-file=" + missing, Map.of(), Map.of(), INSTRUMENTATIONS));
+        assertFalse(AgentConfig.isEnabled(null, Map.of(), Map.of("JWT_AGENT_ENABLED", "false", "JWT_AGENT_CONFIG_FILE", missing),
+                INSTRUMENTATIONS));
+        // Without the switch set elsewhere, the file may have been what said false: refused, as by the installer.
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> AgentConfig.isEnabled(null, props("config-file", missing), Map.of(), INSTRUMENTATIONS));
+        assertTrue(e.getMessage().startsWith("jwt.agent.config-file: cannot read"), e.getMessage());
+        // An unknown name still stops the JVM, and the enabled agent still refuses the file.
+        assertThrows(ConfigException.class,
+                () -> AgentConfig.isEnabled(null, props("enabled", "false", "config-file", missing, "mdoe", "x"), Map.of(), INSTRUMENTATIONS));
+        assertThrows(ConfigException.class, () -> load(null, props("enabled", "true", "config-file", missing, "secret", SECRET), Map.of()));
+    }
+
     @Test
     void badHeaderNameIsRefused() {
         assertTrue(assertThrows(ConfigException.class, () -> withSecret("outbound.header", "X Token")).getMessage()

@@ -349,6 +349,18 @@ class StartupTest {
         }
     }
 
+    /**
+     * The switch set to keep the application running while the configuration file is missing (a
+     * volume not mounted) keeps it running: it used to stop the JVM, refusing the unreadable file.
+     */
+    @Test
+    void disabledAboveAnUnreadableConfigurationFileStillLetsTheApplicationRun(@TempDir Path directory) throws Exception {
+        Run run = launch(null, "-Djwt.agent.enabled=false", "-Djwt.agent.config-file=" + directory.resolve("missing/jwt-agent.properties"));
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("hello from the application"));
+        assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);
+    }
+
     @Test
     void commandLineChecksAConfiguration() throws Exception {
         List<String> command = List.of(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),

@@ -44,7 +44,8 @@ public final class Instrumentations {
                 new CompletableFutureInstrumentation(),
                 new ThreadInstrumentation(),
                 new AsyncContextInstrumentation(),
-                new ReactorPoolInstrumentation());
+                new ReactorPoolInstrumentation(),
+                new ClassLoaderInstrumentation());
     }
 
     /**
@@ -55,7 +56,7 @@ public final class Instrumentations {
     private static final List<String> NAMES = Arrays.asList(
             "servlet-jakarta", "servlet-javax", "http-url-connection", "java-http-client", "apache-httpclient-4",
             "apache-httpasyncclient-4", "apache-httpclient-5", "okhttp", "reactor-netty-http-client", "jetty-client-12",
-            "executor", "fork-join", "completable-future", "thread", "servlet-async", "reactor-pool");
+            "executor", "fork-join", "completable-future", "thread", "servlet-async", "reactor-pool", "class-loaders");
 
     public static Set<String> names() {
         return Collections.unmodifiableSet(new LinkedHashSet<>(NAMES));

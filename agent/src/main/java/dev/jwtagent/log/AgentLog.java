@@ -42,6 +42,10 @@ public final class AgentLog {
      */
     public static void configure(String level) {
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
+        if ("warn".equalsIgnoreCase(level) || "error".equalsIgnoreCase(level)) {
+            // The one startup line (SPEC 6) is printed at every level: it says what the agent is doing.
+            System.setProperty("org.slf4j.simpleLogger.log.jwt-agent.startup", "info");
+        }
         System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
         // The date format is the agent's own (LogTimestamps), installed with the first logger.
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");

@@ -211,6 +211,15 @@ class StartupTest {
                 run.stderr);
     }
 
+    /** SPEC 6: startup prints one line, also when the log level leaves info lines out (it printed none). */
+    @ParameterizedTest
+    @CsvSource({"warn", "error"})
+    void theStartupLineIsPrintedAtEveryLogLevel(String level) throws Exception {
+        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders;log.level=" + level);
+        assertEquals(0, run.exitCode, run.stderr);
+        assertEquals(1, run.stderr.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, run.stderr);
+    }
+
     @Test
     void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
         String secret = "startup-test-secret-0123456789-abcdef";

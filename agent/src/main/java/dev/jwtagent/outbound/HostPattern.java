@@ -25,6 +25,9 @@ abstract class HostPattern {
         if (p.equals("internal")) {
             return new Internal();
         }
+        if (p.contains("://")) {
+            throw new IllegalArgumentException("'" + text + "' is a URL: give the host alone (with a port if need be)");
+        }
         if (p.contains("/")) {
             return Cidr.parse(p);
         }

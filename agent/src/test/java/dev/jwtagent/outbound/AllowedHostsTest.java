@@ -123,6 +123,13 @@ class AllowedHostsTest {
         assertTrue(e.getMessage().contains(pattern.trim().isEmpty() ? "empty" : pattern.trim()), e.getMessage());
     }
 
+    /** A URL given for a host said to be one: it was "not a valid CIDR block". */
+    @Test
+    void aUrlIsRefusedAsAUrl() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hosts("http://orders"));
+        assertEquals("'http://orders' is a URL: give the host alone (with a port if need be)", e.getMessage());
+    }
+
     @Test
     void entriesAreReportedForTheStartupLine() {
         assertEquals(List.of("internal", "orders:8443"), hosts("internal", " Orders:8443 ").entries());

@@ -21,8 +21,8 @@ import java.util.function.Predicate;
  * The agent's one class file transformer. For each class the JVM loads it runs the rules' cheap
  * checks (name, then class loader, then constant pool, declared methods and super types where a
  * rule needs them)
- * and rewrites a match: argument wraps ({@link ArgumentWrapWeaver}) and arounds
- * ({@link AroundWeaver}) with ASM, then any advice with Byte Buddy ({@link Weaver}). A class that
+ * and rewrites a match: argument wraps ({@link ArgumentWrapWeaver}), arounds
+ * ({@link AroundWeaver}) and boot delegations ({@link BootDelegationWeaver}) with ASM, then any advice with Byte Buddy ({@link Weaver}). A class that
  * fails to transform loads unchanged and is logged once.
  */
 public final class AgentTransformer implements ClassFileTransformer {
@@ -202,10 +202,12 @@ public final class AgentTransformer implements ClassFileTransformer {
             }
             List<ArgumentWrap> wraps = new ArrayList<>();
             List<Around> arounds = new ArrayList<>();
+            List<BootDelegation> delegations = new ArrayList<>();
             List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
             for (Rules.Rule rule : matched) {
                 wraps.addAll(rule.wraps);
                 arounds.addAll(rule.arounds);
+                delegations.addAll(rule.delegations);
                 advice.addAll(rule.advice);
                 for (Rules.Export export : rule.exports) {
                     bridgeExports.ensure(export);
@@ -216,6 +218,10 @@ public final class AgentTransformer implements ClassFileTransformer {
             if (!arounds.isEmpty()) {
                 byte[] around = AroundWeaver.weave(woven != null ? woven : classFile, arounds);
                 woven = around != null ? around : woven;
+            }
+            if (!delegations.isEmpty()) {
+                byte[] delegating = BootDelegationWeaver.weave(woven != null ? woven : classFile, delegations);
+                woven = delegating != null ? delegating : woven;
             }
             if (!advice.isEmpty()) {
                 woven = weaver().weave(name, woven != null ? woven : classFile, loader, advice);

@@ -1,6 +1,6 @@
 package dev.jwtagent.instrument;
 
-import net.bytebuddy.asm.Advice;
+import dev.jwtagent.bootstrap.AgentBridge;
 
 /**
  * Class loaders that do not hand unknown packages to their parent (an OSGi bundle's, which sees
@@ -13,7 +13,9 @@ import net.bytebuddy.asm.Advice;
  *
  * <p>Every class loader outside the JDK that declares {@code loadClass(String, boolean)} or
  * {@code loadClass(String)} answers a name in that package with the bootstrap loader's class
- * before doing anything else; any other name goes as before.
+ * before doing anything else ({@link BootDelegation}); any other name goes as before. Written with
+ * ASM, not Byte Buddy's advice: a container's web application loader is among these classes, and
+ * advice would load Byte Buddy's several hundred classes as every such service starts.
  */
 public final class ClassLoaderInstrumentation implements AgentInstrumentation {
     @Override
@@ -29,32 +31,6 @@ public final class ClassLoaderInstrumentation implements AgentInstrumentation {
                 .or(MethodMatch.named("loadClass").arguments(2).argument(0, String.class).argument(1, boolean.class).notAbstract());
         return rules
                 .type(TypeMatch.subtypesOf(ClassLoader.class.getName()).declaring(loadClass, "loadClass"))
-                .transform(support.advice(loadClass, ClassLoaderInstrumentation.class, "LoadClassAdvice"));
-    }
-
-    /** Inlined into {@code loadClass}: JDK types only, which every loader sees. */
-    public static final class LoadClassAdvice {
-        private LoadClassAdvice() {
-        }
-
-        /** The bootstrap loader's class for a name in the hooks' package, which skips the method; else null. */
-        @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class, suppress = Throwable.class)
-        public static Class<?> enter(@Advice.Argument(0) String name) {
-            if (name == null || !name.startsWith("dev.jwtagent.bootstrap.")) {
-                return null;
-            }
-            try {
-                return Class.forName(name, false, null);
-            } catch (ClassNotFoundException e) {
-                return null;
-            }
-        }
-
-        @Advice.OnMethodExit(suppress = Throwable.class)
-        public static void exit(@Advice.Enter Class<?> found, @Advice.Return(readOnly = false) Class<?> loaded) {
-            if (found != null) {
-                loaded = found;
-            }
-        }
+                .transform(BootDelegation.of(loadClass, AgentBridge.class.getName().substring(0, AgentBridge.class.getName().lastIndexOf('.'))));
     }
 }

@@ -43,6 +43,12 @@ public final class Rules {
         return this;
     }
 
+    /** Adds a delegation to the bootstrap loader to the rule started last. */
+    public Rules transform(BootDelegation delegation) {
+        last().delegations.add(delegation);
+        return this;
+    }
+
     /**
      * The classes of the rule started last are rewritten to call the bridge, which then reads
      * {@code packageName} of the JDK module {@code module} reflectively: that package is exported to
@@ -71,6 +77,7 @@ public final class Rules {
         final TypeMatch match;
         final List<ArgumentWrap> wraps = new ArrayList<>();
         final List<Around> arounds = new ArrayList<>();
+        final List<BootDelegation> delegations = new ArrayList<>();
         final List<AdviceSupport.AdviceRule> advice = new ArrayList<>();
         final List<Export> exports = new ArrayList<>();
 

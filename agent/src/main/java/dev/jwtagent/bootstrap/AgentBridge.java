@@ -304,16 +304,7 @@ public final class AgentBridge {
 
     /** Lets {@code to} carry the token captured with {@code from} as well (a hop of that exchange). */
     public static void shareCapturedToken(Object from, Object to) {
-        if (from == null || to == null) {
-            return;
-        }
-        synchronized (CAPTURED) {
-            Object token = CAPTURED.get(new IdentityKey(from, null));
-            if (token instanceof CarriedToken) {
-                expungeCollectedOwners();
-                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), token);
-            }
-        }
+        shareCaptured(from, to, false);
     }
 
     /**
@@ -323,6 +314,10 @@ public final class AgentBridge {
      * Netty) may have the token copied onto it.
      */
     public static void shareCapturedTokenWithRedirect(Object from, Object to) {
+        shareCaptured(from, to, true);
+    }
+
+    private static void shareCaptured(Object from, Object to, boolean asRedirectHop) {
         if (from == null || to == null) {
             return;
         }
@@ -330,7 +325,7 @@ public final class AgentBridge {
             Object token = CAPTURED.get(new IdentityKey(from, null));
             if (token instanceof CarriedToken) {
                 expungeCollectedOwners();
-                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), new RedirectHop((CarriedToken) token));
+                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), asRedirectHop ? new RedirectHop((CarriedToken) token) : token);
             }
         }
     }

@@ -337,7 +337,9 @@ public final class AgentTransformer implements ClassFileTransformer {
                 }
                 boolean atStartup = false;
                 for (Rules.Rule rule : matched) {
-                    atStartup |= rule.atStartup;
+                    // A loader delegating the hooks' package goes with the servlets and filters: on attach
+                    // theirs (a bundle's) call the hooks from the first request, before any later work runs.
+                    atStartup |= rule.atStartup || !rule.delegations.isEmpty();
                 }
                 (atStartup ? now : later).add(type);
             } catch (RuntimeException | LinkageError e) {

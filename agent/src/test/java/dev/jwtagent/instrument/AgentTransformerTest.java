@@ -381,6 +381,23 @@ class AgentTransformerTest {
     }
 
     @Test
+    void onAttachAnApplicationsClassLoaderIsRewrittenWithTheInboundClassesNotAtTheFirstToken() {
+        // A filter of a bundle, loaded before the attach, calls the hooks from the first request on: its
+        // loader must answer their package by then, or that call throws NoClassDefFoundError for good.
+        String app = Assertions.class.getName();
+        RecordingInstrumentation jvm = new RecordingInstrumentation(Thread.class, Assertions.class, example.loaders.BundleLikeLoader.class);
+        Rules rules = threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app));
+        ClassLoaderInstrumentation loaders = new ClassLoaderInstrumentation();
+        loaders.install(rules.from(loaders), null);
+        Runnable deferred = AgentTransformer.install(jvm, rules, AgentLog.logger("test"));
+
+        assertEquals(List.of(List.of(Assertions.class, example.loaders.BundleLikeLoader.class)), jvm.retransformed,
+                "the loader with the servlet-like class, at once");
+        deferred.run();
+        assertEquals(List.of(List.of(Assertions.class, example.loaders.BundleLikeLoader.class), List.of(Thread.class)), jvm.retransformed);
+    }
+
+    @Test
     void aBootstrapClassLoadingWhileTheTransformerWasRegisteredIsFoundByTheDeferredWork() {
         String app = Assertions.class.getName();
         RecordingInstrumentation jvm = new RecordingInstrumentation(String.class, Assertions.class);

@@ -1,15 +1,10 @@
 package example.jwtagent.it;
 
 import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletResponse;
 import org.junit.jupiter.api.Test;
 
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -28,47 +23,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * after it must find the agent's hooks.
  */
 class AttachWithABundleFilterTest {
-    /** A filter as a bundle declares it, importing the servlet API only. */
-    public static final class BundleFilter implements Filter {
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-            chain.doFilter(request, response);
-        }
-    }
-
-    /** Defines BundleFilter itself; java.* and the servlet API from its parent; nothing else. */
-    public static final class BundleLoader extends ClassLoader {
-        public BundleLoader() {
-            super(AttachWithABundleFilterTest.class.getClassLoader());
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded != null) {
-                    return loaded;
-                }
-                if (name.startsWith("java.") || name.startsWith("jakarta.servlet.")) {
-                    return super.loadClass(name, resolve);
-                }
-                if (name.equals(BundleFilter.class.getName())) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        byte[] classFile = in.readAllBytes();
-                        return defineClass(name, classFile, 0, classFile.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                throw new ClassNotFoundException(name + " is not visible to this bundle");
-            }
-        }
-    }
-
     /** Child: loads the filter, says READY, and on each line from its standard input runs it once. */
     public static final class Child {
         public static void main(String[] args) throws Exception {
-            Filter filter = (Filter) new BundleLoader().loadClass(BundleFilter.class.getName()).getDeclaredConstructor().newInstance();
+            Filter filter = (Filter) new BundleLikeLoader(List.of(BundleLikeLoader.PassingFilter.class.getName()))
+                    .loadClass(BundleLikeLoader.PassingFilter.class.getName()).getDeclaredConstructor().newInstance();
             System.out.println(ChildJvm.READY + "0");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             while (in.readLine() != null) {

@@ -1,17 +1,12 @@
 package example.jwtagent.it;
 
 import jakarta.servlet.Filter;
-import jakarta.servlet.FilterChain;
-import jakarta.servlet.ServletRequest;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletResponse;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.launch.Framework;
 import org.osgi.framework.launch.FrameworkFactory;
 
-import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,14 +38,6 @@ class IsolatingClassLoaderTest {
         @Override
         public Thread newThread(Runnable task) {
             return new Thread(task, "bundle-thread");
-        }
-    }
-
-    /** A filter as a bundle declares it, importing the servlet API only. */
-    public static final class BundleFilter implements Filter {
-        @Override
-        public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
-            chain.doFilter(request, response);
         }
     }
 
@@ -87,53 +74,17 @@ class IsolatingClassLoaderTest {
 
     @Test
     void aThreadFactoryInABundleStillMakesThreads() throws Exception {
-        ThreadFactory factory = (ThreadFactory) new BundleLoader(List.of(BundleThreadFactory.class.getName()))
+        ThreadFactory factory = (ThreadFactory) new BundleLikeLoader(List.of(BundleThreadFactory.class.getName()))
                 .loadClass(BundleThreadFactory.class.getName()).getDeclaredConstructor().newInstance();
         assertEquals("bundle-thread", factory.newThread(() -> { }).getName());
     }
 
     @Test
     void aFilterInABundleStillRuns() throws Exception {
-        Filter filter = (Filter) new BundleLoader(List.of(BundleFilter.class.getName()))
-                .loadClass(BundleFilter.class.getName()).getDeclaredConstructor().newInstance();
+        Filter filter = (Filter) new BundleLikeLoader(List.of(BundleLikeLoader.PassingFilter.class.getName()))
+                .loadClass(BundleLikeLoader.PassingFilter.class.getName()).getDeclaredConstructor().newInstance();
         AtomicInteger passedOn = new AtomicInteger();
         filter.doFilter(null, null, (request, response) -> passedOn.incrementAndGet());
         assertEquals(1, passedOn.get(), "the filter ran and passed the request on");
-    }
-
-    /**
-     * Defines the named classes itself from this module's class files; {@code java.*} and the
-     * servlet API (imported, in OSGi terms) come from the test's loader; anything else, the agent's
-     * packages included, cannot be found.
-     */
-    private static final class BundleLoader extends ClassLoader {
-        private final List<String> own;
-
-        BundleLoader(List<String> own) {
-            super(IsolatingClassLoaderTest.class.getClassLoader());
-            this.own = own;
-        }
-
-        @Override
-        protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            synchronized (getClassLoadingLock(name)) {
-                Class<?> loaded = findLoadedClass(name);
-                if (loaded != null) {
-                    return loaded;
-                }
-                if (name.startsWith("java.") || name.startsWith("jakarta.servlet.")) {
-                    return super.loadClass(name, resolve);
-                }
-                if (own.contains(name)) {
-                    try (InputStream in = getParent().getResourceAsStream(name.replace('.', '/') + ".class")) {
-                        byte[] classFile = in.readAllBytes();
-                        return defineClass(name, classFile, 0, classFile.length);
-                    } catch (IOException e) {
-                        throw new ClassNotFoundException(name, e);
-                    }
-                }
-                throw new ClassNotFoundException(name + " is not visible to this bundle");
-            }
-        }
     }
 }

@@ -17,12 +17,7 @@ class ReactorNettyRedirectHeadersTest {
     @Test
     void aRedirectHookThatCopiesThePreviousHeadersNeverTakesTheTokenToAHostThatIsNotAllowed() throws Exception {
         try (Downstream target = new Downstream(); Downstream redirector = new Downstream(target.notAllowedUrl("/landing"))) {
-            HttpClient client = HttpClient.create().followRedirect(true, (previous, redirect) -> {
-                String authorization = previous.get(HttpHeaderNames.AUTHORIZATION);
-                if (authorization != null) {
-                    redirect.header(HttpHeaderNames.AUTHORIZATION, authorization);
-                }
-            });
+            HttpClient client = copyingAuthorizationOnRedirects();
             String token = Tokens.valid("alice");
             CurrentToken.with(token, () -> client.get().uri(redirector.allowedUrl("/start")).responseContent().aggregate().asString().block());
             assertEquals("Bearer " + token, redirector.take().getHeaders().get("Authorization"), "the allowed first hop gets the token");
@@ -34,12 +29,7 @@ class ReactorNettyRedirectHeadersTest {
     void aRedirectHookThatCopiesTheApplicationsOwnHeaderKeepsIt() throws Exception {
         // The application's own Authorization is its business: copied by its hook, it goes.
         try (Downstream target = new Downstream(); Downstream redirector = new Downstream(target.notAllowedUrl("/landing"))) {
-            HttpClient client = HttpClient.create().followRedirect(true, (previous, redirect) -> {
-                String authorization = previous.get(HttpHeaderNames.AUTHORIZATION);
-                if (authorization != null) {
-                    redirect.header(HttpHeaderNames.AUTHORIZATION, authorization);
-                }
-            });
+            HttpClient client = copyingAuthorizationOnRedirects();
             CurrentToken.with(Tokens.valid("alice"), () -> client.post().uri(redirector.allowedUrl("/start"))
                     .send((request, out) -> {
                         request.header(HttpHeaderNames.AUTHORIZATION, "Basic b3duOmNyZWRz");
@@ -49,5 +39,15 @@ class ReactorNettyRedirectHeadersTest {
             assertEquals("Basic b3duOmNyZWRz", redirector.take().getHeaders().get("Authorization"));
             assertEquals("Basic b3duOmNyZWRz", target.take().getHeaders().get("Authorization"));
         }
+    }
+
+    /** A client whose redirect hook copies the previous hop's Authorization, as Reactor Netty's documentation shows for headers. */
+    private static HttpClient copyingAuthorizationOnRedirects() {
+        return HttpClient.create().followRedirect(true, (previous, redirect) -> {
+            String authorization = previous.get(HttpHeaderNames.AUTHORIZATION);
+            if (authorization != null) {
+                redirect.header(HttpHeaderNames.AUTHORIZATION, authorization);
+            }
+        });
     }
 }

@@ -318,8 +318,9 @@ public final class AgentConfig {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         switch (scheme) {
             case "https":
-            case "file":
                 return uri;
+            case "file":
+                return readableJwksFile(uri);
             case "http":
                 if (isLoopback(uri.getHost())) {
                     return uri;
@@ -329,6 +330,25 @@ public final class AgentConfig {
                 throw new ConfigException(ConfigKey.JWKS_URL.key(), "must be an https:, loopback http: or file: URL"
                         + (scheme.isEmpty() ? " (it has no scheme)" : " (it is " + scheme + ":)"));
         }
+    }
+
+    /**
+     * A {@code file:} key set must be readable when the JVM starts, as a PEM file must: a missing
+     * one (a volume not mounted, a typo) would otherwise start a service that refuses every token
+     * while the keys thread retries. Its path is shown: a key set's location is not a secret.
+     */
+    private static URI readableJwksFile(URI uri) {
+        Path path;
+        try {
+            path = Paths.get(uri);
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException | SecurityException e) {
+            throw new ConfigException(ConfigKey.JWKS_URL.key(), "is not a file: URL of a local file (write it as file:/path/to/jwks.json)");
+        }
+        if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+            throw new ConfigException(ConfigKey.JWKS_URL.key(), "cannot read file:" + uri.getPath()
+                    + (Files.isDirectory(path) ? " (a directory, not a file)" : ""));
+        }
+        return uri;
     }
 
     static boolean isLoopback(String host) {

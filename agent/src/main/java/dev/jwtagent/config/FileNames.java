@@ -5,7 +5,8 @@ package dev.jwtagent.config;
  * belongs, as when a secret is bound to {@code JWT_AGENT_SECRET_FILE} by mistake, must not be
  * printed: the value is quoted only when it looks like a path to a file that is missing from a
  * directory that exists (other than the root), which is what a mistyped path is, and a secret
- * almost never.
+ * almost never, or when it is itself a directory that exists (named as one: the usual mistake of
+ * giving the folder a file is mounted in).
  */
 final class FileNames {
     private FileNames() {
@@ -13,7 +14,19 @@ final class FileNames {
 
     /** {@code 'the path'} when it looks like one, otherwise words that name no value. */
     static String shown(String value) {
-        return looksLikeAPath(value) ? "'" + value + "'" : "the file it names (the value is not shown: no directory of that name exists, and it may be a secret)";
+        if (isDirectory(value)) {
+            return "'" + value + "' (a directory, not a file)";
+        }
+        return looksLikeAPath(value) ? "'" + value + "'"
+                : "the file it names (the value is not shown: it is not a path in a directory that exists, and it may be a secret)";
+    }
+
+    private static boolean isDirectory(String value) {
+        try {
+            return !value.isEmpty() && new java.io.File(value).isDirectory();
+        } catch (SecurityException e) {
+            return false;
+        }
     }
 
     static boolean looksLikeAPath(String value) {

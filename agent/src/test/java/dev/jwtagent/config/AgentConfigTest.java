@@ -316,6 +316,30 @@ class AgentConfigTest {
     }
 
     @Test
+    void aJwksFileThatCannotBeReadStopsTheJvmAsAPemFileDoes() throws IOException {
+        String missing = dir.resolve("not-mounted/jwks.json").toUri().toString();
+        assertEquals("jwt.agent.jwks-url: cannot read file:" + dir.resolve("not-mounted/jwks.json"),
+                refused(null, props("jwks-url", missing, "issuer", "https://idp.example"), Map.of()).getMessage());
+        assertEquals("jwt.agent.jwks-url: cannot read file:" + dir + "/ (a directory, not a file)",
+                refused(null, props("jwks-url", dir.toUri().toString(), "issuer", "https://idp.example"), Map.of()).getMessage());
+        assertEquals("jwt.agent.jwks-url: is not a file: URL of a local file (write it as file:/path/to/jwks.json)",
+                refused(null, props("jwks-url", "file://server/share/jwks.json", "issuer", "https://idp.example"), Map.of()).getMessage());
+        Path present = Files.writeString(dir.resolve("jwks.json"), "{\"keys\":[]}");
+        assertEquals(present.toUri(), load(null, props("jwks-url", present.toUri().toString(), "issuer", "https://idp.example"), Map.of()).jwksUrl());
+    }
+
+    @Test
+    void aDirectoryWhereAFileBelongsIsNamedAsOne() {
+        // The root and a directory of the root were described as "no directory of that name exists".
+        for (String directory : List.of("/", "/tmp", dir.toString())) {
+            for (String key : List.of("secret-file", "public-key-file", "config-file")) {
+                String message = refused(null, props(key, directory), Map.of()).getMessage();
+                assertTrue(message.startsWith("jwt.agent." + key + ": cannot read '" + directory + "' (a directory, not a file)"), message);
+            }
+        }
+    }
+
+    @Test
     void aSettingGivenTwiceInTheConfigurationFileOrTheAgentArgumentsIsRefused() throws IOException {
         Path file = Files.writeString(dir.resolve("agent.properties"), "jwt.agent.mode=monitor\nmode=enforce\n");
         assertEquals("jwt.agent.mode: set twice in the configuration file, with and without the jwt.agent. prefix",

@@ -113,6 +113,8 @@ class StartupTest {
             "-Djwt.agent.clock-skew=soon|jwt.agent.clock-skew: 'soon' is not a duration",
             "-Djwt.agent.outbound.allowed-hosts=10.0.0.0/99|jwt.agent.outbound.allowed-hosts: '10.0.0.0/99' is not a valid CIDR block",
             "-Djwt.agent.public-key-file=/no/such/file.pem|jwt.agent.public-key-file: cannot read",
+            "-Djwt.agent.jwks-url=file:/no/such/jwks.json|jwt.agent.jwks-url: cannot read file:/no/such/jwks.json",
+            "-Djwt.agent.config-file=/tmp|jwt.agent.config-file: cannot read '/tmp' (a directory, not a file)",
             "-Djwt.agent.jwks-url=http://idp.example/keys|jwt.agent.jwks-url: http: is allowed only for loopback hosts",
             "-Djwt.agent.audiance=orders|jwt.agent.audiance: unknown setting",
             "-Djwt.agent.inbound.required=maybe|jwt.agent.inbound.required: 'maybe' is not true or false",

@@ -194,14 +194,13 @@ final class JwtVerifier implements KeyedVerifier {
         if (verifiesWithAny(token, alg, candidates)) {
             return;
         }
-        if (kid != null && !keys.hasKid(kid)) {
-            // A kid the set does not name, tried on the set's keys without a kid, which failed: it
-            // may be a key published since the last fetch (a rotation). Look for it (one refetch per
-            // interval, shared) rather than refusing the new key's tokens until the next refresh.
-            KeySet newer = provider.refetchForUnknownKey(keys);
-            if (newer != keys && verifiesWithAny(token, alg, newer.candidates(kid, alg))) {
-                return;
-            }
+        // No key of the set verifies it: the token may be signed with a key published since the last
+        // fetch (a rotation), also when it names no kid, or a kid the set names whose key the provider
+        // has since replaced. Look for it (one refetch per interval, shared, as for an unknown kid)
+        // rather than refusing the new key's tokens until the next refresh.
+        KeySet newer = provider.refetchForUnknownKey(keys);
+        if (newer != keys && verifiesWithAny(token, alg, newer.candidates(kid, alg))) {
+            return;
         }
         throw new TokenRejectedException(RejectReason.BAD_SIGNATURE);
     }

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * refresh interval), and the last-known-good keys stay in use. A transition between working and
  * failing is logged once, not every attempt.
  *
- * <p>Unknown {@code kid}, single flight: a token whose key is not in the set may ask for a refetch.
+ * <p>Unknown key, single flight: a token whose key is not in the set (a {@code kid} the set lacks,
+ * or no key of the set verifies it) may ask for a refetch.
  * At most one such refetch per minimum refetch interval is started, shared by all threads (and by
  * all kids). Callers that find a fetch in flight, whether started by them, by another caller or by
  * the background refresh, wait for its result, at most the fetch timeout, and then look again; a

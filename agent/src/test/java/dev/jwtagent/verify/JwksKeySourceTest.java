@@ -6,6 +6,7 @@ import static dev.jwtagent.verify.TestSupport.jwk;
 import static dev.jwtagent.verify.TestSupport.jwks;
 import static dev.jwtagent.verify.TestSupport.sign;
 import static dev.jwtagent.verify.TestSupport.signer;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -302,6 +303,62 @@ class JwksKeySourceTest {
         verifier.verify(token(unnamed, "RS256", "not-in-the-set"));
         assertEquals(beforeUnnamed, jwksRequests.get(), "no fetch when a key without a kid verifies the token");
         assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(TestSupport.rsa("d"), "RS256", "not-in-the-set-either"));
+    }
+
+    @Test
+    void aTokenWithoutKidSignedWithANewKeyIsFetchedForAtOnce() throws Exception {
+        // Before: a token naming no kid was tried on the set's keys, which failed, and the new key's
+        // tokens were refused as bad signatures until the next background refresh (10 minutes here).
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        document = jwks(jwk(k1.getPublic(), "k1", ""), jwk(k2.getPublic(), "k2", ""));
+        int before = jwksRequests.get();
+
+        assertDoesNotThrow(() -> verifier.verify(withoutKid(k2)));
+
+        assertEquals(1, jwksRequests.get() - before, "one fetch for the token no key verified");
+    }
+
+    @Test
+    void aKidWhoseKeyTheProviderReplacedIsFetchedForAtOnce() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        document = jwks(jwk(k2.getPublic(), "k1", ""));
+
+        assertDoesNotThrow(() -> verifier.verify(token(k2, "RS256", "k1")));
+        assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(k1, "RS256", "k1"));
+    }
+
+    @Test
+    void aFloodOfBadSignaturesFetchesAtMostOncePerInterval() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofSeconds(30)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        int before = jwksRequests.get();
+        KeyPair attacker = TestSupport.rsa("c");
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        long start = System.nanoTime();
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                String forged = i % 2 == 0 ? token(attacker, "RS256", "k1") : withoutKid(attacker);
+                futures.add(pool.submit(() -> assertRejected(RejectReason.BAD_SIGNATURE, verifier, forged)));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "1000 tokens within two seconds");
+        assertTrue(jwksRequests.get() - before <= 1, "fetches during the flood: " + (jwksRequests.get() - before));
+    }
+
+    private static String withoutKid(KeyPair keys) {
+        return sign(signer("RS256", keys), "{\"alg\":\"RS256\"}",
+                "{\"sub\":\"" + UUID.randomUUID() + "\",\"exp\":" + (System.currentTimeMillis() / 1000 + 600) + "}");
     }
 
     @Test

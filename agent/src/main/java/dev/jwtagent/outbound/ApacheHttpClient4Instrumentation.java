@@ -8,9 +8,12 @@ import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
+import org.apache.http.Header;
 import org.apache.http.HttpHost;
 import org.apache.http.HttpRequest;
+import org.apache.http.HttpResponse;
 import org.apache.http.conn.routing.HttpRoute;
+import org.apache.http.message.BasicHeader;
 import org.apache.http.protocol.HttpContext;
 
 /**
@@ -85,32 +88,56 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) Object sentRequest, @Advice.Argument(2) Object sendContext) {
+        public static Object enter(@Advice.Argument(0) Object sentRequest, @Advice.Argument(2) Object sendContext) {
             HttpContext context = (HttpContext) sendContext;
             Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
             if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != Thread.currentThread()
                     || ((Object[]) noted)[1] != sentRequest || !(((Object[]) noted)[2] instanceof HttpHost)) {
                 // Not the send of a noted hop: a proxy's CONNECT, or a request sent outside the exec chain.
-                return;
+                return null;
             }
             // Taken once: a later send of the same hop (an authentication retry) goes as the client rebuilt it.
             context.removeAttribute(HOP_TARGET);
             HttpRequest request = (HttpRequest) sentRequest;
             if (TokenCarrier.current() == null) {
-                return;
+                return null;
             }
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
             // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
             if (!request.containsHeader(name)
                     && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestLine().getUri())) {
-                return;
+                return null;
             }
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
-            if (value != null) {
-                request.addHeader(name, value);
+            if (value == null) {
+                return null;
             }
+            Header added = new BasicHeader(name, value);
+            request.addHeader(added);
+            return added;
+        }
+
+        /**
+         * Sent (or failed): the agent's header goes off the request. It is the one the context holds
+         * ({@code HttpClientContext.getRequest()}), which response interceptors and the application
+         * read after the call, and may copy onto a request to another host. Not after a challenge
+         * (401, 407): the client answers it by sending this same request object again, to the same
+         * host, which a header other than {@code Authorization} went with before.
+         */
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object added, @Advice.Argument(0) Object sentRequest, @Advice.Return Object response) {
+            if (!(added instanceof Header)) {
+                return;
+            }
+            if (response instanceof HttpResponse) {
+                int status = ((HttpResponse) response).getStatusLine().getStatusCode();
+                if (status == 401 || status == 407) {
+                    return;
+                }
+            }
+            ((HttpRequest) sentRequest).removeHeader((Header) added);
         }
     }
 }

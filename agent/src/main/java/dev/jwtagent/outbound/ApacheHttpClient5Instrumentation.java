@@ -15,6 +15,7 @@ import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.core5.http.Header;
 import org.apache.hc.core5.http.HttpHost;
 import org.apache.hc.core5.http.HttpRequest;
+import org.apache.hc.core5.http.message.BasicHeader;
 import org.apache.hc.core5.http.protocol.HttpContext;
 
 /**
@@ -121,14 +122,14 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
         }
 
         @Advice.OnMethodEnter(suppress = Throwable.class)
-        public static void enter(@Advice.Argument(0) String exchangeId, @Advice.Argument(1) Object sentRequest,
+        public static Object enter(@Advice.Argument(0) String exchangeId, @Advice.Argument(1) Object sentRequest,
                                  @Advice.AllArguments Object[] arguments) {
             if (TokenCarrier.current() == null) {
-                return;
+                return null;
             }
             HttpRequest request = (HttpRequest) sentRequest;
             if ("CONNECT".equalsIgnoreCase(request.getMethod())) {
-                return;
+                return null;
             }
             HttpContext context = null;
             for (Object argument : arguments) {
@@ -139,7 +140,7 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
             if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != Thread.currentThread()
                     || exchangeId == null || !exchangeId.equals(((Object[]) noted)[1]) || !(((Object[]) noted)[2] instanceof HttpHost)) {
-                return;
+                return null;
             }
             // Taken once: a later send of the same hop (an authentication retry) goes as ProtocolExec rebuilt it.
             context.removeAttribute(HOP_TARGET);
@@ -147,12 +148,27 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             String name = AgentBridge.outboundHeader();
             // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
             if (!request.containsHeader(name) && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestUri())) {
-                return;
+                return null;
             }
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
-            if (value != null) {
-                request.addHeader(name, value);
+            if (value == null) {
+                return null;
+            }
+            Header added = new BasicHeader(name, value);
+            request.addHeader(added);
+            return added;
+        }
+
+        /**
+         * Sent (or failed): the agent's header goes off the request. It is the one the context holds
+         * ({@code HttpClientContext.getRequest()}), which response interceptors and the application
+         * read after the call, and may copy onto a request to another host.
+         */
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object added, @Advice.Argument(1) Object sentRequest) {
+            if (added instanceof Header) {
+                ((HttpRequest) sentRequest).removeHeader((Header) added);
             }
         }
     }

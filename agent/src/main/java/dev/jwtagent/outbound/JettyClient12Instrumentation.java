@@ -46,6 +46,9 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 .transform(support.advice(MethodMatch.named("copy").arguments(1).argument(0, "java.net.URI"),
                         ADVICE + "$CopyAdvice"))
                 .transform(support.advice(MethodMatch.named("notifyHeaders").arguments(0), ADVICE + "$ListenersAdvice"))
+                // Written or failed: the agent's header goes off the application's request object.
+                .transform(support.advice(MethodMatch.named("notifyCommit").arguments(0)
+                        .or(MethodMatch.named("notifyFailure").arguments(1).argument(0, "java.lang.Throwable")), ADVICE + "$DoneAdvice"))
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpConnection").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("normalizeRequest").arguments(1)
                         .argument(0, "org.eclipse.jetty.client.transport.HttpRequest"), ADVICE + "$SentAdvice"))

@@ -151,6 +151,39 @@ public final class JettyClient12Advice {
         }
     }
 
+    /**
+     * At {@code HttpRequest.notifyCommit} (the headers are written) and {@code notifyFailure} (the
+     * request will not be written), before the application's listeners: the request is the
+     * application's own object, which it may read, log, or copy onto a request to another host
+     * after the call; the agent's field (told by identity) goes off it, so nothing there shows the
+     * token as a header the application set.
+     */
+    public static final class DoneAdvice {
+        private DoneAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.This Object done) {
+            HttpRequest request = (HttpRequest) done;
+            Object added = request.getAttributes().get(ADDED_FIELD);
+            if (added == null) {
+                return;
+            }
+            request.attribute(ADDED, null);
+            request.attribute(ADDED_FIELD, null);
+            HttpFields fields = request.getHeaders();
+            if (!(fields instanceof HttpFields.Mutable)) {
+                return;
+            }
+            java.util.ListIterator<HttpField> each = ((HttpFields.Mutable) fields).listIterator();
+            while (each.hasNext()) {
+                if (each.next() == added) {
+                    each.remove();
+                }
+            }
+        }
+    }
+
     public static final class CopyAdvice {
         private CopyAdvice() {
         }

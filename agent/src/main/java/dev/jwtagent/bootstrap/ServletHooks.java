@@ -1,10 +1,12 @@
 package dev.jwtagent.bootstrap;
 
 import java.io.OutputStream;
+import java.io.Writer;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Enumeration;
@@ -319,6 +321,8 @@ public final class ServletHooks {
         try {
             ResponseMethods answer = ResponseMethods.FOR_CLASS.lookup(response.getClass());
             if (answer != null && answer.unusable == null && !(Boolean) answer.call(answer.isCommitted, response)) {
+                // Whatever the application buffered does not go out under the 401.
+                answer.call(answer.resetBuffer, response);
                 answer.call(answer.setStatus, response, 401);
                 answer.call(answer.setHeader, response, "WWW-Authenticate", AgentBridge.INTERNAL_ERROR_CHALLENGE);
                 answer.call(answer.setHeader, response, "Cache-Control", "no-store");
@@ -558,8 +562,10 @@ public final class ServletHooks {
         final Method setContentType = find("setContentType", String.class);
         final Method setContentLength = find("setContentLength", int.class);
         final Method getOutputStream = find("getOutputStream");
+        final Method getWriter = find("getWriter");
         final Method flushBuffer = find("flushBuffer");
         final Method isCommitted = find("isCommitted");
+        final Method resetBuffer = find("resetBuffer");
 
         private ResponseMethods(Class<?> api) {
             super(api);
@@ -567,12 +573,28 @@ public final class ServletHooks {
 
         void reject(Object response, InboundDecision decision) throws Throwable {
             byte[] body = decision.body();
+            // A later dispatch decided anew may find the application's output in the buffer: the answer is the JSON alone.
+            call(resetBuffer, response);
             call(setStatus, response, decision.rejectStatus());
             call(setHeader, response, "WWW-Authenticate", decision.wwwAuthenticate());
             call(setHeader, response, "Cache-Control", "no-store");
             call(setContentType, response, "application/json");
             call(setContentLength, response, body.length);
-            ((OutputStream) call(getOutputStream, response)).write(body);
+            OutputStream out;
+            try {
+                out = (OutputStream) call(getOutputStream, response);
+            } catch (ContainerFault writerInUse) {
+                if (!(writerInUse.getCause() instanceof IllegalStateException)) {
+                    throw writerInUse;
+                }
+                // The application took the writer before this dispatch: the body (ASCII) goes through it.
+                Writer writer = (Writer) call(getWriter, response);
+                writer.write(new String(body, StandardCharsets.US_ASCII));
+                writer.flush();
+                call(flushBuffer, response);
+                return;
+            }
+            out.write(body);
             call(flushBuffer, response);
         }
     }

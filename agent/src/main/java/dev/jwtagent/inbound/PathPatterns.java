@@ -7,7 +7,8 @@ import java.util.regex.Pattern;
 
 /**
  * {@code inbound.exclude-paths}: globs over the request path as the container routes it
- * (decoded and normalised). {@code *} matches within one segment, {@code **} across segments.
+ * (decoded and normalised). {@code *} matches within one segment, {@code **} across segments;
+ * {@code **} as a whole segment matches zero or more segments.
  */
 public final class PathPatterns {
     private final List<Pattern> patterns;
@@ -59,7 +60,10 @@ public final class PathPatterns {
                 if (doubleStar) {
                     i++;
                     // "/actuator/**" also covers "/actuator" itself.
-                    if (regex.length() > 0 && regex.charAt(regex.length() - 1) == '/' && i + 1 == glob.length()) {
+                    boolean wholeSegment = regex.length() > 0 && regex.charAt(regex.length() - 1) == '/'
+                            && (i + 1 == glob.length() || glob.charAt(i + 1) == '/');
+                    if (wholeSegment) {
+                        // "/a/**/b" also covers "/a/b", as Ant and Spring patterns do: zero or more segments.
                         regex.setLength(regex.length() - 1);
                         regex.append("(/.*)?");
                     } else {

@@ -25,6 +25,21 @@ class PathPatternsTest {
     }
 
     @Test
+    void doubleStarAsAMiddleSegmentCoversZeroOrMoreSegments() {
+        // Before, "/public/**/docs" did not cover "/public/docs", unlike the Ant and Spring patterns it is written as.
+        PathPatterns middle = PathPatterns.parse(List.of("/public/**/docs", "/**/ping"));
+        assertTrue(middle.matches("/public/docs"));
+        assertTrue(middle.matches("/public/v1/docs"));
+        assertTrue(middle.matches("/public/v1/en/docs"));
+        assertFalse(middle.matches("/public/docsx"));
+        assertFalse(middle.matches("/publicx/docs"));
+        assertFalse(middle.matches("/public/docs/private"));
+        assertTrue(middle.matches("/ping"));
+        assertTrue(middle.matches("/a/b/ping"));
+        assertFalse(middle.matches("/aping"));
+    }
+
+    @Test
     void singleStarStaysWithinOneSegment() {
         assertTrue(patterns.matches("/api/orders/status"));
         assertFalse(patterns.matches("/api/a/b/status"));

@@ -201,10 +201,11 @@ final class AgentHooks implements BridgeHooks {
     public void internalFault(String where, Throwable fault) {
         metrics.increment("internal_faults");
         if (AgentLog.firstTime("fault:" + where + ":" + fault.getClass().getName())) {
-            // A fault while writing the header may quote the header value: log it without the current token.
+            // A fault while writing the header may quote the header value: log it without the current token,
+            // nor one the hook writes for another thread (an I/O thread holds none): any token-shaped text.
             CarriedToken current = TokenCarrier.current();
             LOG.error("internal fault in {}; the request goes on without the token (logged once)", where,
-                    current == null ? fault : AgentLog.withoutSecrets(fault, current.value()));
+                    AgentLog.withoutTokens(current == null ? fault : AgentLog.withoutSecrets(fault, current.value())));
         }
     }
 }

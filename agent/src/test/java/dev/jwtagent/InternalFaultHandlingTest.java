@@ -100,6 +100,12 @@ class InternalFaultHandlingTest {
         }
     }
 
+    static final class HeaderWriteLeaks extends RuntimeException {
+        HeaderWriteLeaks(String message) {
+            super(message);
+        }
+    }
+
     static final class PolicyLeaks extends RuntimeException {
         PolicyLeaks(String message) {
             super(message);
@@ -288,6 +294,27 @@ class InternalFaultHandlingTest {
         String log = Stderr.capture(() -> assertNull(hooks.outboundValue("http", "localhost", 8080, false)));
         assertNoTokenMaterial(log, token);
         assertEquals(1, count(log, PolicyLeaks.class.getName() + ": refusing Bearer " + Fingerprint.of(token)), log);
+    }
+
+    /**
+     * An I/O thread (a Netty event loop, an async Apache client's dispatcher) holds no token: the hook
+     * there writes one captured on the caller's thread. A fault while writing it that quotes the
+     * value (a header store of the application's that refuses it) is logged without it.
+     */
+    @Test
+    void aFaultWritingACapturedTokenOnAThreadWithoutOneIsLoggedWithoutIt() {
+        AgentHooks hooks = hooks(new OutboundPolicy(AllowedHosts.parse(List.of("localhost")), "Authorization", System::currentTimeMillis));
+        AgentBridge.install(hooks, "Authorization", "Authorization");
+        String token = token("alice");
+        CarriedToken captured = new CarriedToken(token, Instant.now().plusSeconds(60).toEpochMilli(), Fingerprint.of(token));
+        assertNull(TokenCarrier.current(), "an I/O thread holds no token");
+        String value = AgentBridge.outboundValueFor(captured, "http", "localhost", 8080, false);
+        assertEquals("Bearer " + token, value);
+        String log = Stderr.capture(() -> AgentBridge.adviceFault(new HeaderWriteLeaks("headers are read-only, cannot add Authorization: " + value)));
+        assertNoTokenMaterial(log, token);
+        assertEquals(1, count(log, HeaderWriteLeaks.class.getName() + ": headers are read-only, cannot add Authorization: Bearer "
+                + Fingerprint.of(token)), log);
+        assertEquals(1, metrics.get("internal_faults"));
     }
 
     @Test

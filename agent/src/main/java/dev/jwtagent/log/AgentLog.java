@@ -12,6 +12,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The agent's own logging: a relocated SLF4J simple binding writing to standard error, never
@@ -162,6 +164,33 @@ public final class AgentLog {
     }
 
     /**
+     * The fault as it may be logged where the token it may quote is not known: a hook on an I/O
+     * thread, which holds no token, writes one captured on the caller's thread. Text in its
+     * messages shaped like a token is treated as {@link #withoutSecrets} treats a known one.
+     */
+    public static Throwable withoutTokens(Throwable fault) {
+        List<String> found = new ArrayList<>();
+        collectTokens(fault, found, 0);
+        return found.isEmpty() ? fault : withoutSecrets(fault, found.toArray(new String[0]));
+    }
+
+    private static void collectTokens(Throwable t, List<String> found, int depth) {
+        if (t == null || depth > MAX_CAUSE_DEPTH) {
+            return;
+        }
+        Matcher tokens = TokenShape.COMPACT_JWS.matcher(t.toString());
+        while (tokens.find()) {
+            found.add(tokens.group());
+        }
+        for (Throwable suppressed : t.getSuppressed()) {
+            collectTokens(suppressed, found, depth + 1);
+        }
+        if (t.getCause() != t) {
+            collectTokens(t.getCause(), found, depth + 1);
+        }
+    }
+
+    /**
      * The fault as it may be logged when it may quote a secret that is not known here (a request
      * wrapper's exception about a header the agent never got to read): a copy with the same class
      * names and stack traces, and no message at all, its causes' and suppressed exceptions' alike.
@@ -235,6 +264,18 @@ public final class AgentLog {
             }
         }
         return copy;
+    }
+
+    /** Compiled when a fault is first logged, not as the agent starts. */
+    private static final class TokenShape {
+        /**
+         * Text shaped like a token the agent carries: three base64url segments, none shorter than a
+         * verified token's can be (a header naming its alg, a payload with exp, an HS256 signature).
+         * Matched from the start of a run only and without backtracking into it, so that a long run
+         * of such characters in a message costs linear time, not quadratic.
+         */
+        static final Pattern COMPACT_JWS = Pattern.compile(
+                "(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{20,}+\\.[A-Za-z0-9_-]{12,}+\\.[A-Za-z0-9_-]{43,}+");
     }
 
     /** A logged stand-in for a fault whose text held a secret; prints as the original class and redacted message. */

@@ -44,6 +44,29 @@ class AgentLogTest {
         assertTrue(printed(AgentLog.withoutMessages(new NullPointerException())).startsWith(NullPointerException.class.getName()));
     }
 
+    @Test
+    void withoutTokensReplacesTextShapedLikeAVerifiedTokenButNotClassNames() {
+        // HS256: the shortest header, payload and signature a verified token has.
+        String token = "eyJhbGciOiJIUzI1NiJ9.eyJleHAiOjF9.dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        IllegalStateException fault = new IllegalStateException("cannot add Authorization: Bearer " + token,
+                new IllegalArgumentException("value " + token + " refused"));
+        String text = printed(AgentLog.withoutTokens(fault));
+        assertFalse(text.contains(token) || text.contains("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"), text);
+        assertTrue(text.contains("cannot add Authorization: Bearer sha256:"), text);
+        RuntimeException harmless = new RuntimeException("'void org.eclipse.jetty.client.transport.HttpRequest.notifyCommit()'"
+                + " in dev.jwtagent.outbound.ReactorNettyHttpClientInstrumentation.HeadersAdvice.exit");
+        assertSame(harmless, AgentLog.withoutTokens(harmless));
+    }
+
+    /** A message quoting a long value (a 1 MB header, say) is searched in linear time: it runs on the application's thread. */
+    @Test
+    void withoutTokensIsLinearInTheMessagesLength() {
+        String run = "a".repeat(1_000_000);
+        RuntimeException fault = new RuntimeException("value " + run + "." + run + " refused");
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+                () -> assertSame(fault, AgentLog.withoutTokens(fault)));
+    }
+
     /** A client that makes the agent refuse 10,000 hosts: at most 256 lines a minute and as many keys, then one for all. */
     @Test
     void detailsAClientChoosesAreRememberedUpToABoundThenShareOneKey() {

@@ -54,7 +54,7 @@ public final class AgentInstaller {
         }
         Logger log = AgentLog.logger("startup");
         for (String warning : config.warnings()) {
-            log.warn(warning);
+            AgentLog.startupWarning(log, "{}", warning);
         }
 
         AgentMetrics metrics = new AgentMetrics();
@@ -127,7 +127,7 @@ public final class AgentInstaller {
             try {
                 MetricsMBean.register(metrics);
             } catch (Exception e) {
-                log.warn("metrics are not published over JMX: {}", e.toString());
+                AgentLog.startupWarning(log, "metrics are not published over JMX: {}", e.toString());
             }
         }
     }

@@ -81,7 +81,7 @@ final class FirstRequestWork implements Runnable {
             each.run();
         } catch (RuntimeException | Error fault) {
             // The request goes on; what failed stays as it was (plain classes, no MBean).
-            AgentLog.logger("startup").warn("deferred startup work failed: {}", fault.toString());
+            AgentLog.startupWarning(AgentLog.logger("startup"), "deferred startup work failed: {}", fault.toString());
         }
     }
 }

@@ -237,7 +237,7 @@ public final class AgentTransformer implements ClassFileTransformer {
                     log.error("could not instrument {} ({}): requests that reach it through no other rewritten servlet or filter"
                             + " are NOT verified by the agent", name, t.toString());
                 } else {
-                    log.warn("could not instrument {}: {}", name, t.toString());
+                    AgentLog.startupWarning(log, "could not instrument {}: {}", name, t.toString());
                 }
                 log.debug("instrumentation failure", t);
             }
@@ -359,7 +359,7 @@ public final class AgentTransformer implements ClassFileTransformer {
                 try {
                     instrumentation.retransformClasses(type);
                 } catch (Throwable t) {
-                    log.warn("could not instrument already loaded class {}: {}", type.getName(), t.toString());
+                    AgentLog.startupWarning(log, "could not instrument already loaded class {}: {}", type.getName(), t.toString());
                 }
             }
         }

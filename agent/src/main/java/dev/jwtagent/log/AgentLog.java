@@ -43,6 +43,7 @@ public final class AgentLog {
      * the binding, so they never touch an application's own SLF4J simple settings.
      */
     public static void configure(String level) {
+        startupWarningsShown = !"error".equalsIgnoreCase(level);
         System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", level);
         if ("warn".equalsIgnoreCase(level) || "error".equalsIgnoreCase(level)) {
             // The one startup line (SPEC 6) is printed at every level: it says what the agent is doing.
@@ -53,6 +54,19 @@ public final class AgentLog {
         System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
         System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
         System.setProperty("org.slf4j.simpleLogger.showLogName", "true");
+    }
+
+    /** False at {@code log.level=error}: the startup logger is pinned to info, for the startup line alone. */
+    private static volatile boolean startupWarningsShown = true;
+
+    /**
+     * A warning of the startup logger ({@code jwt-agent.startup}), which prints at every level for
+     * the startup line's sake: left out at {@code log.level=error}, as every other warning is.
+     */
+    public static void startupWarning(Logger startupLog, String format, Object... arguments) {
+        if (startupWarningsShown) {
+            startupLog.warn(format, arguments);
+        }
     }
 
     public static Logger logger(String area) {

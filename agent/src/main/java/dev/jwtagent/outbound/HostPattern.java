@@ -25,6 +25,11 @@ abstract class HostPattern {
         if (p.equals("internal")) {
             return new Internal();
         }
+        if (p.indexOf('@') >= 0 || (p.contains("://") && p.indexOf('?') >= 0)) {
+            // User info or a URL's query may hold credentials: such an entry is not quoted.
+            throw new IllegalArgumentException("an entry holding " + (p.indexOf('@') >= 0 ? "'@'" : "a query")
+                    + " (not shown: it may hold credentials) is not a host: give the host alone (with a port if need be)");
+        }
         if (p.contains("://")) {
             throw new IllegalArgumentException("'" + text + "' is a URL: give the host alone (with a port if need be)");
         }

@@ -131,6 +131,18 @@ class AllowedHostsTest {
     }
 
     @Test
+    void aUrlWithCredentialsIsRefusedWithoutQuotingThem() {
+        for (String url : new String[] {"https://svc:p4ssw0rd@orders", "svc:p4ssw0rd@orders"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hosts(url));
+            assertEquals("an entry holding '@' (not shown: it may hold credentials) is not a host: give the host alone (with a port if need be)",
+                    e.getMessage());
+        }
+        IllegalArgumentException query = assertThrows(IllegalArgumentException.class, () -> hosts("https://orders/?key=p4ssw0rd"));
+        assertEquals("an entry holding a query (not shown: it may hold credentials) is not a host: give the host alone (with a port if need be)",
+                query.getMessage());
+    }
+
+    @Test
     void entriesAreReportedForTheStartupLine() {
         assertEquals(List.of("internal", "orders:8443"), hosts("internal", " Orders:8443 ").entries());
     }

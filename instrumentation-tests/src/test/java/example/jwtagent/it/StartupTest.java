@@ -222,6 +222,16 @@ class StartupTest {
         assertEquals(1, run.stderr.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, run.stderr);
     }
 
+    /** The startup logger prints at every level for the startup line's sake; its warnings follow log.level (at error, two were printed). */
+    @ParameterizedTest
+    @CsvSource({"warn,1", "error,0"})
+    void startupWarningsFollowTheLogLevel(String level, int warnings) throws Exception {
+        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";log.level=" + level);
+        assertEquals(0, run.exitCode, run.stderr);
+        assertEquals(warnings, run.stderr.split(" WARN jwt-agent.startup - jwt.agent.audience is not set", -1).length - 1, run.stderr);
+        assertEquals(1, run.stderr.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, run.stderr);
+    }
+
     @Test
     void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
         String secret = "startup-test-secret-0123456789-abcdef";

@@ -1,6 +1,11 @@
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
+import jakarta.servlet.GenericServlet;
+import jakarta.servlet.ServletRequest;
+import jakarta.servlet.ServletRequestWrapper;
+import jakarta.servlet.ServletResponse;
+import jakarta.servlet.ServletResponseWrapper;
 import jakarta.servlet.ServletRequestEvent;
 import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.http.HttpServlet;
@@ -147,6 +152,20 @@ public class Jetty12ServerChild {
         });
         holder.setAsyncSupported(true);
         context.addServlet(holder, "/*");
+        // Dispatches plain (not HTTP) wrappers of its request and response, to itself: not an HttpServlet, which would refuse them.
+        ServletHolder plain = new ServletHolder(new GenericServlet() {
+            @Override
+            public void service(ServletRequest request, ServletResponse response) throws IOException {
+                System.out.println("SEEN plain-servlet " + request.getDispatcherType() + " subject=" + request.getAttribute("jwt.agent.subject") + " current=" + current());
+                if (request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
+                    request.startAsync(new ServletRequestWrapper(request), new ServletResponseWrapper(response)).dispatch();
+                } else {
+                    response.getWriter().print("dispatched");
+                }
+            }
+        });
+        plain.setAsyncSupported(true);
+        context.addServlet(plain, "/plain/*");
         ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
         errors.addErrorPage(500, "/err");
         context.setErrorHandler(errors);
@@ -222,6 +241,13 @@ public class Jetty12ServerChild {
                         String answer = readAll(socket);
                         System.out.println("SEEN answer " + each[0] + " " + answer.substring(0, Math.max(0, answer.indexOf("\r\n"))));
                     }
+                }
+            } else if (scenario.equals("plain-wrappers")) {
+                try (Socket socket = new Socket("127.0.0.1", port)) {
+                    socket.setSoTimeout(4000);
+                    socket.getOutputStream().write(("GET /plain/x HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                    String answer = readAll(socket);
+                    System.out.println("SEEN answer /plain/x " + answer.substring(0, Math.max(0, answer.indexOf("\r\n"))));
                 }
             } else if (scenario.equals("virtual-pipelined")) {
                 // alice's async request, and two requests without a token pipelined behind it on her connection

@@ -49,7 +49,20 @@ public final class ServletHooks {
             RequestMethods http = RequestMethods.FOR_CLASS.lookup(request.getClass());
             ResponseMethods answer = ResponseMethods.FOR_CLASS.lookup(response.getClass());
             if (http == null || answer == null) {
-                return NOTHING_TO_CLOSE;
+                // Plain (not HTTP) wrappers, as startAsync(new ServletRequestWrapper(request), new
+                // ServletResponseWrapper(response)) hands a dispatch: decided on the HTTP request inside.
+                Object innerRequest = http == null ? httpInside(request, true) : request;
+                Object innerResponse = answer == null ? httpInside(response, false) : response;
+                if (innerRequest == null || innerResponse == null) {
+                    return NOTHING_TO_CLOSE;
+                }
+                request = innerRequest;
+                response = innerResponse;
+                if (slot.request == request) {
+                    return NOTHING_TO_CLOSE;
+                }
+                http = RequestMethods.FOR_CLASS.lookup(request.getClass());
+                answer = ResponseMethods.FOR_CLASS.lookup(response.getClass());
             }
             if (http.unusable != null || answer.unusable != null) {
                 // An HTTP request through a servlet API this agent cannot use: not let through undecided.
@@ -102,6 +115,69 @@ public final class ServletHooks {
             failClosed(response);
             return null;
         }
+    }
+
+    /**
+     * The HTTP request (or response) that a plain {@code ServletRequestWrapper} (or
+     * {@code ServletResponseWrapper}) wraps, looked through at most {@link #MAX_WRAPPERS} levels; null
+     * when there is none, or a wrapper fails to say what it wraps (then it passes as before: not HTTP).
+     */
+    private static Object httpInside(Object wrapper, boolean request) {
+        Object each = wrapper;
+        for (int depth = 0; depth < MAX_WRAPPERS; depth++) {
+            Method unwrap = request ? PLAIN_REQUEST_WRAPPED.lookup(each.getClass()) : PLAIN_RESPONSE_WRAPPED.lookup(each.getClass());
+            if (unwrap == null) {
+                return null;
+            }
+            Object wrapped;
+            try {
+                wrapped = unwrap.invoke(each);
+            } catch (InvocationTargetException | IllegalAccessException | RuntimeException e) {
+                return null;
+            }
+            if (wrapped == null || wrapped == each) {
+                return null;
+            }
+            boolean http = request ? RequestMethods.FOR_CLASS.lookup(wrapped.getClass()) != null
+                    : ResponseMethods.FOR_CLASS.lookup(wrapped.getClass()) != null;
+            if (http) {
+                return wrapped;
+            }
+            each = wrapped;
+        }
+        return null;
+    }
+
+    /** {@code ServletRequestWrapper.getRequest()} for a wrapper class, or null. */
+    private static final ByClass<Method> PLAIN_REQUEST_WRAPPED = new ByClass<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            return wrapperGetter(type, "ServletRequestWrapper", "getRequest");
+        }
+    };
+
+    /** {@code ServletResponseWrapper.getResponse()} for a wrapper class, or null. */
+    private static final ByClass<Method> PLAIN_RESPONSE_WRAPPED = new ByClass<Method>() {
+        @Override
+        protected Method computeValue(Class<?> type) {
+            return wrapperGetter(type, "ServletResponseWrapper", "getResponse");
+        }
+    };
+
+    /** {@code getter} of the javax or jakarta class {@code simpleName} that {@code type} extends, or null. */
+    static Method wrapperGetter(Class<?> type, String simpleName, String getter) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            if (c.getName().equals("jakarta.servlet." + simpleName) || c.getName().equals("javax.servlet." + simpleName)) {
+                try {
+                    Method method = c.getMethod(getter);
+                    method.setAccessible(true);
+                    return method;
+                } catch (NoSuchMethodException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     /**
@@ -288,12 +364,16 @@ public final class ServletHooks {
         Object each = request;
         RequestMethods methods = http;
         for (int depth = 0; depth < MAX_WRAPPERS; depth++) {
-            if (carriesOnlyItself(methods, each, token)) {
+            // A plain (not HTTP) wrapper has no headers to ask: the request inside it is asked.
+            if (methods != null && carriesOnlyItself(methods, each, token)) {
                 return true;
             }
-            Object wrapped = methods.getWrapped == null ? null : methods.call(methods.getWrapped, each);
-            methods = wrapped == null || wrapped == each ? null : RequestMethods.FOR_CLASS.lookup(wrapped.getClass());
-            if (methods == null || methods.unusable != null) {
+            Object wrapped = wrappedRequest(methods, each);
+            if (wrapped == null || wrapped == each) {
+                return false;
+            }
+            methods = RequestMethods.FOR_CLASS.lookup(wrapped.getClass());
+            if (methods != null && methods.unusable != null) {
                 return false;
             }
             each = wrapped;
@@ -301,9 +381,35 @@ public final class ServletHooks {
         return false;
     }
 
+    /** The request {@code request} wraps (an HTTP or a plain {@code ServletRequestWrapper}), or null. */
+    private static Object wrappedRequest(RequestMethods methods, Object request) throws Throwable {
+        if (methods != null) {
+            return methods.getWrapped == null ? null : methods.call(methods.getWrapped, request);
+        }
+        Method unwrap = PLAIN_REQUEST_WRAPPED.lookup(request.getClass());
+        if (unwrap == null) {
+            return null;
+        }
+        try {
+            return unwrap.invoke(request);
+        } catch (InvocationTargetException e) {
+            throw new ContainerFault(e.getCause());
+        }
+    }
+
     /** Whether the request's only token header ends in {@code token}'s value, as a word of its own. */
     private static boolean carriesOnlyItself(RequestMethods http, Object request, CarriedToken token) throws Throwable {
-        Enumeration<String> values = http.getHeaders(request, AgentBridge.inboundHeader());
+        Enumeration<String> values;
+        try {
+            values = http.getHeaders(request, AgentBridge.inboundHeader());
+        } catch (ContainerFault fault) {
+            if (!(fault.getCause() instanceof UnsupportedOperationException)) {
+                throw fault;
+            }
+            // A container's HTTP adapter of a plain wrapper (Jetty's ServletRequestHttpWrapper) has no
+            // headers: the request it wraps is asked instead.
+            return false;
+        }
         if (values == null || !values.hasMoreElements()) {
             return false;
         }
@@ -532,18 +638,7 @@ public final class ServletHooks {
         }
 
         private static Method wrappedRequest(Class<?> requestClass) {
-            for (Class<?> c = requestClass; c != null; c = c.getSuperclass()) {
-                if (c.getName().equals("jakarta.servlet.ServletRequestWrapper") || c.getName().equals("javax.servlet.ServletRequestWrapper")) {
-                    try {
-                        Method method = c.getMethod("getRequest");
-                        method.setAccessible(true);
-                        return method;
-                    } catch (NoSuchMethodException | RuntimeException e) {
-                        return null;
-                    }
-                }
-            }
-            return null;
+            return wrapperGetter(requestClass, "ServletRequestWrapper", "getRequest");
         }
     }
 

@@ -21,6 +21,13 @@ import dev.jwtagent.instrument.TypeMatch;
  * would carry the caller's token to the listeners run after the dispatch. A dispatch itself, and an
  * error dispatch run inline, decide their own request's token. An implementation whose class name
  * does not contain {@code AsyncContext} is not instrumented.
+ *
+ * <p>{@code ServletOutputStream.setWriteListener} and {@code ServletInputStream.setReadListener} run
+ * with no token too: called off the request's thread (a task of the application's, which carries the
+ * request's token), they hand the connection to the container's pool, and Tomcat serves the requests
+ * pipelined behind it on that connection inside that same task (its valves and request listeners run
+ * before any decision). The containers' streams are named after what they are ({@code CoyoteOutputStream},
+ * Jetty's {@code HttpOutput}); one whose name has neither {@code Output} nor {@code Input} is not instrumented.
  */
 public final class AsyncContextInstrumentation implements AgentInstrumentation {
     @Override
@@ -35,7 +42,16 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
                 .type(asyncContexts())
                 .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("start").onlyArgument(Runnable.class).notAbstract()))
                 .transform(Around.hidingToken(MethodMatch.named("complete").arguments(0).notAbstract()))
-                .transform(Around.hidingToken(MethodMatch.named("dispatch").notAbstract()));
+                .transform(Around.hidingToken(MethodMatch.named("dispatch").notAbstract()))
+                .type(servletStreams())
+                .transform(Around.hidingToken(MethodMatch.named("setWriteListener", "setReadListener").arguments(1).notAbstract()));
+    }
+
+    private static TypeMatch servletStreams() {
+        return TypeMatch.subtypesOf("javax.servlet.ServletOutputStream", "jakarta.servlet.ServletOutputStream",
+                        "javax.servlet.ServletInputStream", "jakarta.servlet.ServletInputStream")
+                .namesContaining("Output", "Input")
+                .inLoadersWithAnyOf("javax.servlet.ServletOutputStream", "jakarta.servlet.ServletOutputStream");
     }
 
     /**

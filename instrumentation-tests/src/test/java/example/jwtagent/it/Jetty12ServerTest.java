@@ -112,6 +112,18 @@ class Jetty12ServerTest {
                 "the forged token reached the servlet");
     }
 
+    /**
+     * A servlet starts async with plain (not HTTP) wrappers of its request and response and
+     * dispatches them: the async dispatch restores the request's token (SPEC 3), as for HTTP wrappers.
+     */
+    @Test
+    void anAsyncDispatchOfPlainWrappersRunsWithTheRequestsToken() throws Exception {
+        List<String> seen = run("plain-wrappers");
+        assertTrue(seen.contains("answer /plain/x HTTP/1.1 200 OK"), seen.toString());
+        assertTrue(seen.contains("plain-servlet REQUEST subject=alice current=alice"), seen.toString());
+        assertTrue(seen.contains("plain-servlet ASYNC subject=alice current=alice"), seen.toString());
+    }
+
     private static List<String> run(String scenario) throws Exception {
         Path work = Files.createTempDirectory("jetty12-server");
         String libraries = ChildJvm.libs("jetty12server").stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));

@@ -38,6 +38,10 @@ rm -rf "$RUN" && mkdir -p "$RUN"
 
 # --- start and stop ----------------------------------------------------------------------------
 PIDS=()
+# The jars of a build that has not finished: an interrupted or failed build can leave one written
+# but incomplete (the agent's before shading, a demo jar before its lib/), newer than its sources,
+# which the next run would then take as built. Removed, so that the next run builds them again.
+BUILDING=()
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -47,6 +51,7 @@ cleanup() {
     wait "$pid" 2>/dev/null || true
   done
   PIDS=()
+  if [ ${#BUILDING[@]} -gt 0 ]; then rm -f "${BUILDING[@]}"; fi
 }
 trap cleanup EXIT
 trap 'say ""; say "Interrupted: stopping the demo services."; exit 130' INT
@@ -72,6 +77,12 @@ if [ ${#modules[@]} -gt 0 ]; then
   command -v mvn >/dev/null || die "Maven is needed to build: ${modules[*]}"
   say "Building: ${modules[*]} ..."
   t0=$SECONDS
+  for m in "${modules[@]}"; do
+    case $m in
+      agent) BUILDING+=("$AGENT") ;;
+      demo-apps/*) BUILDING+=("$m/target/demo-${m#demo-apps/}.jar") ;;
+    esac
+  done
   # In the background and waited for, so that Ctrl-C stops the script at once (bash skips the INT
   # trap when a foreground java exits on its own after SIGINT) and cleanup stops the build.
   mvn -B -ntp -Dstyle.color=never -pl "$(IFS=,; printf '%s' "${modules[*]}")" package -Dmaven.test.skip=true \
@@ -84,6 +95,7 @@ if [ ${#modules[@]} -gt 0 ]; then
     grep -E 'ERROR|FAIL' "$RUN/build.log" | head -20 >&2 || true # none when the build was stopped
     die "the build failed (log: $RUN/build.log)"
   fi
+  BUILDING=()
   say "Built in $((SECONDS - t0)) s."
 fi
 

@@ -20,7 +20,8 @@
 # load on the machine). Load: wrk on one core, the service on the other, fixed concurrency, a
 # valid token on every request. Then per arm: heap after a forced GC, thread count, and heap after
 # 10,000 distinct valid tokens. Prints medians over rounds per arm and ratios to "none" as a markdown
-# table, also written to benchmarks/results/latest.md. About 7 to 10 minutes per round with every arm.
+# table, also written to benchmarks/results/latest.md (each slice and timed launch beside it, in
+# latest-slices.tsv and latest-starts.tsv). About 7 to 10 minutes per round with every arm.
 #
 # Usage: benchmarks/run-process-bench.sh
 # Settings (environment): ROUNDS=3 WARMUP_MIN=15 WARMUP_MAX=45 SLICES=4 SLICE_SECONDS=3 SETTLE_SECONDS=1 CONNECTIONS=16 PORT=18123 (the first
@@ -303,4 +304,8 @@ header="$work/header.md"
   echo "Medians over $rounds rounds; × is the ratio to the arm 'none' (for rs256: to 'none-rs256', the same requests without the agent), Δ the difference."
 } > "$header"
 java -cp "$bench_jar" dev.jwtagent.bench.ProcessBenchReport "$runs" "$header" "$results" "$slices_file" "$starts_file"
-log "per-launch figures: $runs; table: $results"
+# Beside the tables (latest-slices.tsv, latest-starts.tsv), where PooledRuns can pool them with
+# other runs: target/ is gone at the next clean.
+cp "$slices_file" "${results%.md}-slices.tsv"
+cp "$starts_file" "${results%.md}-starts.tsv"
+log "per-launch figures: $runs; table: $results; slices and timed launches: ${results%.md}-slices.tsv, ${results%.md}-starts.tsv"

@@ -72,7 +72,15 @@ final class CommandLine {
     /** Exit status 0 when the agent started in the JVM (or was disabled there by its settings), 1 otherwise. */
     private static int attach(String pid, String arguments) throws Exception {
         File jar = new File(JwtAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        com.sun.tools.attach.VirtualMachine vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        com.sun.tools.attach.VirtualMachine vm;
+        try {
+            vm = com.sun.tools.attach.VirtualMachine.attach(pid);
+        } catch (com.sun.tools.attach.AttachNotSupportedException | java.io.IOException e) {
+            // A mistyped pid, a process that has ended or that is no JVM: one line, not a stack trace.
+            System.err.println("jwt-agent: cannot attach to " + pid + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return 1;
+        }
         String outcome;
         try {
             vm.loadAgent(jar.getAbsolutePath(), arguments);

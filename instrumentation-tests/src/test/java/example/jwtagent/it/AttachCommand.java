@@ -10,8 +10,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 record AttachCommand(int exitCode, String output) {
 
     static AttachCommand run(long pid, String arguments) throws Exception {
+        return runWithPid(String.valueOf(pid), arguments);
+    }
+
+    /** The pid as typed, which may be no number at all. */
+    static AttachCommand runWithPid(String pid, String arguments) throws Exception {
         Process attach = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", System.getProperty("agent.jar"), "attach", String.valueOf(pid), arguments)
+                "-jar", System.getProperty("agent.jar"), "attach", pid, arguments)
                 .redirectErrorStream(true).start();
         String output = new String(attach.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(attach.waitFor(60, TimeUnit.SECONDS), "the attach command did not end");

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -43,6 +44,28 @@ public final class TokenTasks {
             return task;
         }
         return new TokenPropagatingRunnable(token, task);
+    }
+
+    /**
+     * A task given to {@code execute} of an executor of the application's own: wrapped with the token
+     * current now, and also with none when none is, so that it runs with exactly that. Such an
+     * executor may hand the task on later from another thread (a serial executor handing each next
+     * task to a pool from inside the task before it), where the hand-off would otherwise carry that
+     * thread's token, another caller's. Handed over as it is: a task already wrapped, a
+     * {@code FutureTask} (whose work carries its creator's token, and whose identity the executor's
+     * {@code shutdownNow()} or {@code remove} may need), a {@code ForkJoinTask}, and a
+     * {@code Comparable} task, which a queue that orders tasks compares with others. A subclass of
+     * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
+     * {@code execute} hands it to theirs, which decide (a pool whose queue orders its tasks gets them
+     * unwrapped).
+     */
+    public static Runnable forApplicationExecutor(Runnable task, Object executor) {
+        if (task == null || task instanceof TokenPropagatingRunnable || task instanceof FutureTask
+                || task instanceof ForkJoinTask || task instanceof Comparable
+                || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
+            return task;
+        }
+        return new TokenPropagatingRunnable(TokenCarrier.current(), task);
     }
 
     /**

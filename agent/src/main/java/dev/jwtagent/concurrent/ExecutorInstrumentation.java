@@ -31,6 +31,11 @@ import java.util.concurrent.Callable;
  * serve every caller (the request timeouts of all requests waiting for a connection share one),
  * and each task schedules the next from the scheduler's thread, so a token the first was given
  * would run other callers' timeouts, and the listeners of their failed requests, with it.
+ * {@code execute(Runnable)} of an executor of the application's own (any class implementing
+ * {@code Executor} outside the JDK and the {@link #RUNTIME_PACKAGES}): the task is wrapped with the
+ * caller's token, or with none, when it is given ({@code TokenTasks.forApplicationExecutor}). Such
+ * an executor may queue it and hand it to a pool later from another task's thread (a serial
+ * executor), where the pool's own hand-off would carry that task's token.
  * Reactor's bounded elastic scheduler ({@code Schedulers.boundedElastic()}, made when first used,
  * usually during a request) schedules its evictor when it starts ({@code init}, {@code start}) with
  * no token for the same reason: the evictor runs for as long as the scheduler lives, shutting down
@@ -59,7 +64,28 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named(JETTY_SCHEDULER).inLoadersWithAnyOf(JETTY_SCHEDULER))
                 .transform(Around.hidingToken(MethodMatch.named("schedule")))
                 .type(TypeMatch.named(REACTOR_BOUNDED_ELASTIC).inLoadersWithAnyOf(REACTOR_BOUNDED_ELASTIC))
-                .transform(Around.hidingToken(MethodMatch.named("init", "start").arguments(0)));
+                .transform(Around.hidingToken(MethodMatch.named("init", "start").arguments(0)))
+                .type(TypeMatch.subtypesOf("java.util.concurrent.Executor").outside(RUNTIME_PACKAGES)
+                        .declaring(executeRunnable(), EXECUTE_DESCRIPTOR))
+                .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", executeRunnable()));
+    }
+
+    /** {@code execute(Runnable)}'s descriptor, in the constant pool of a class that declares it. */
+    private static final String EXECUTE_DESCRIPTOR = "(Ljava/lang/Runnable;)V";
+
+    /**
+     * The packages of servers, network libraries and frameworks whose executors are event loops and
+     * worker pools serving every caller, with hand-offs of their own (handled where they matter, or
+     * starting with no token): left as they are. An executor in any other package is the application's.
+     */
+    static final String[] RUNTIME_PACKAGES = {
+        "io.netty.", "reactor.", "org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "org.eclipse.jetty.",
+        "io.undertow.", "org.xnio.", "org.jboss.", "io.vertx.", "io.grpc.", "akka.", "kotlinx.coroutines.", "scala.concurrent.",
+        "okhttp3.", "org.apache.hc.", "org.apache.http.", "org.glassfish.", "org.eclipse.osgi.", "org.apache.felix.",
+    };
+
+    private static MethodMatch executeRunnable() {
+        return MethodMatch.named("execute").onlyArgument(Runnable.class).notAbstract();
     }
 
     static final String REACTOR_BOUNDED_ELASTIC = "reactor.core.scheduler.BoundedElasticScheduler";

@@ -29,6 +29,8 @@ public final class TypeMatch {
     private final Set<String> exactNames;
     /** Otherwise: what a name must contain, one of them (none: any name). */
     private final String[] nameFragments;
+    /** Otherwise: what a name must not start with, none of them (packages left out). */
+    private final String[] excludedPrefixes;
     private final Set<String> superTypes;
     private final String[] libraryResources;
     /** What a UTF-8 constant of the class file must start with for it to be matched at all (null: no such condition). */
@@ -56,6 +58,12 @@ public final class TypeMatch {
 
     private TypeMatch(Set<String> exactNames, String[] nameFragments, Set<String> superTypes, String[] libraryResources,
                       byte[] requiredText, MethodMatch declaredMethods, boolean anyDeclaringType) {
+        this(exactNames, nameFragments, ANY_NAME, superTypes, libraryResources, requiredText, declaredMethods, anyDeclaringType);
+    }
+
+    private TypeMatch(Set<String> exactNames, String[] nameFragments, String[] excludedPrefixes, Set<String> superTypes,
+                      String[] libraryResources, byte[] requiredText, MethodMatch declaredMethods, boolean anyDeclaringType) {
+        this.excludedPrefixes = excludedPrefixes;
         this.exactNames = exactNames;
         this.nameFragments = nameFragments;
         this.superTypes = superTypes;
@@ -87,7 +95,19 @@ public final class TypeMatch {
         if (fragments.length == 0) {
             throw new IllegalArgumentException("no name fragment given");
         }
-        return new TypeMatch(exactNames, fragments.clone(), superTypes, libraryResources, requiredText, declaredMethods, anyDeclaringType);
+        return new TypeMatch(exactNames, fragments.clone(), excludedPrefixes, superTypes, libraryResources, requiredText, declaredMethods, anyDeclaringType);
+    }
+
+    /**
+     * The same match, leaving out classes whose binary names start with one of {@code prefixes}
+     * (packages, written with their trailing dot): decided with the name, before anything else.
+     */
+    public TypeMatch outside(String... prefixes) {
+        if (exactNames != null) {
+            throw new IllegalStateException("a match by exact names has no other names to leave out");
+        }
+        return new TypeMatch(exactNames, nameFragments, prefixes.clone(), superTypes, libraryResources, requiredText, declaredMethods,
+                anyDeclaringType);
     }
 
     /** The same match, only in class loaders that can load one of {@code classNames} (the library is there). */
@@ -96,7 +116,7 @@ public final class TypeMatch {
         for (int i = 0; i < classNames.length; i++) {
             resources[i] = classNames[i].replace('.', '/') + ".class";
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, resources, requiredText, declaredMethods, anyDeclaringType);
+        return new TypeMatch(exactNames, nameFragments, excludedPrefixes, superTypes, resources, requiredText, declaredMethods, anyDeclaringType);
     }
 
     /**
@@ -107,8 +127,8 @@ public final class TypeMatch {
      * come before any super type is read, which would read their class files.
      */
     public TypeMatch declaring(MethodMatch methods, String text) {
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII), methods,
-                anyDeclaringType);
+        return new TypeMatch(exactNames, nameFragments, excludedPrefixes, superTypes, libraryResources, text.getBytes(StandardCharsets.US_ASCII),
+                methods, anyDeclaringType);
     }
 
     /**
@@ -122,7 +142,7 @@ public final class TypeMatch {
         if (declaredMethods == null) {
             throw new IllegalStateException("no declared methods to match by");
         }
-        return new TypeMatch(exactNames, nameFragments, superTypes, libraryResources, requiredText, declaredMethods, true);
+        return new TypeMatch(exactNames, nameFragments, excludedPrefixes, superTypes, libraryResources, requiredText, declaredMethods, true);
     }
 
     /** Whether the class file has the required text and declares the required methods, if any: checked before its super types. */
@@ -139,6 +159,11 @@ public final class TypeMatch {
     boolean acceptsName(String binaryName) {
         if (exactNames != null) {
             return exactNames.contains(binaryName);
+        }
+        for (String prefix : excludedPrefixes) {
+            if (binaryName.startsWith(prefix)) {
+                return false;
+            }
         }
         if (nameFragments.length == 0) {
             return true;

@@ -86,6 +86,44 @@ class TokenTasksTest {
     }
 
     @Test
+    void anApplicationsExecutorWrapsEachTaskWithItsCallersTokenOrWithNone() {
+        java.util.concurrent.Executor own = Runnable::run;
+        AtomicReference<CarriedToken> seen = new AtomicReference<>();
+        Runnable tokenless = TokenTasks.forApplicationExecutor(seen(seen), own);
+        TokenCarrier.swap(BOB);
+        Runnable bobs = TokenTasks.forApplicationExecutor(seen(seen), own);
+
+        // Run on a thread that holds alice's token, as a pool thread running her task would be.
+        TokenCarrier.swap(ALICE);
+        tokenless.run();
+        assertNull(seen.get(), "the task of a caller without a token runs with none");
+        bobs.run();
+        assertSame(BOB, seen.get());
+        assertSame(ALICE, TokenCarrier.current(), "the thread gets back what it held");
+        assertSame(bobs, TokenTasks.forApplicationExecutor(bobs, own), "a wrapper is not wrapped again");
+    }
+
+    @Test
+    void anApplicationsExecutorHandsOverFuturesComparableTasksAndTheJdkPoolsTasksAsTheyAre() {
+        java.util.concurrent.Executor own = Runnable::run;
+        Runnable plain = () -> { };
+        FutureTask<String> future = new FutureTask<>(() -> "x");
+        Prioritised ordered = new Prioritised(1);
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        try {
+            TokenCarrier.swap(ALICE);
+            assertSame(future, TokenTasks.forApplicationExecutor(future, own));
+            assertSame(ordered, TokenTasks.forApplicationExecutor(ordered, own));
+            assertSame(plain, TokenTasks.forApplicationExecutor(plain, pool), "a ThreadPoolExecutor subclass's execute hands it to the pool's");
+            assertSame(plain, TokenTasks.forApplicationExecutor(plain, java.util.concurrent.ForkJoinPool.commonPool()));
+            assertTrue(TokenTasks.forApplicationExecutor(plain, own) instanceof TokenPropagatingRunnable);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void withoutATokenEveryTaskIsHandedOverUnchanged() {
         Runnable runnable = () -> { };
         Callable<String> callable = () -> "x";

@@ -1,0 +1,177 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An executor of the application's own that runs its queue one task at a time on a pool: the
+ * {@code SerialExecutor} of {@code Executor}'s Javadoc, which hands each next task to the pool from
+ * inside the task before it, and a draining one (Guava's {@code SequentialExecutor} by design), whose
+ * one worker runs the queued tasks one after another. Alice's task holds the queue while a caller
+ * without a token and then bob queue theirs: each call goes with its own caller's token, or none.
+ * Before, the pool's hand-off was made on the pool thread while alice's task ran, and the tasks
+ * behind hers went out with alice's token. In this JVM, with the tokens made current as a
+ * request's own code would have them.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SerialExecutorTest {
+    private ExecutorService pool;
+
+    @BeforeAll
+    void start() {
+        pool = Executors.newFixedThreadPool(1);
+    }
+
+    @AfterAll
+    void stop() {
+        pool.shutdownNow();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"serial", "draining"})
+    void eachQueuedTaskCallsWithItsOwnCallersToken(String design) throws Exception {
+        Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
+        String alice = Tokens.valid("alice");
+        String bob = Tokens.valid("bob");
+        try (Downstream downstream = new Downstream()) {
+            String url = downstream.allowedUrl("/orders");
+            CountDownLatch aliceStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(3);
+            CurrentToken.with(alice, () -> {
+                executor.execute(() -> {
+                    aliceStarted.countDown();
+                    await(release);
+                    call(url, done);
+                });
+                return null;
+            });
+            assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
+            CurrentToken.with(null, () -> {
+                executor.execute(() -> call(url, done));
+                return null;
+            });
+            CurrentToken.with(bob, () -> {
+                executor.execute(() -> call(url, done));
+                return null;
+            });
+            release.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                List<String> authorization = downstream.takeAuthorization();
+                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
+                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
+            }
+            assertEquals(Arrays.asList("alice", "none", "bob"), seen);
+        }
+    }
+
+    private static void call(String url, CountDownLatch done) {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+            connection.getResponseCode();
+            connection.getInputStream().readAllBytes();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The design of {@code Executor}'s Javadoc: the next task is handed to the pool from inside the one before it. */
+    static final class SerialExecutor implements Executor {
+        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private final Executor executor;
+        private Runnable active;
+
+        SerialExecutor(Executor executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public synchronized void execute(Runnable r) {
+            tasks.add(() -> {
+                try {
+                    r.run();
+                } finally {
+                    scheduleNext();
+                }
+            });
+            if (active == null) {
+                scheduleNext();
+            }
+        }
+
+        private synchronized void scheduleNext() {
+            active = tasks.poll();
+            if (active != null) {
+                executor.execute(active);
+            }
+        }
+    }
+
+    /** One worker at a time, handed to the pool by whichever caller finds none running, runs every queued task. */
+    static final class DrainingExecutor implements Executor {
+        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private final Executor executor;
+        private boolean running;
+
+        DrainingExecutor(Executor executor) {
+            this.executor = executor;
+        }
+
+        @Override
+        public void execute(Runnable r) {
+            synchronized (this) {
+                tasks.add(r);
+                if (running) {
+                    return;
+                }
+                running = true;
+            }
+            executor.execute(this::drain);
+        }
+
+        private void drain() {
+            while (true) {
+                Runnable next;
+                synchronized (this) {
+                    next = tasks.poll();
+                    if (next == null) {
+                        running = false;
+                        return;
+                    }
+                }
+                next.run();
+            }
+        }
+    }
+}

@@ -24,6 +24,11 @@ public final class TokenPropagatingRunnable implements Runnable {
         }
     }
 
+    /** The task as it was handed over, for a queue that orders the application's tasks among themselves. */
+    Runnable task() {
+        return task;
+    }
+
     @Override
     public String toString() {
         return task.toString();

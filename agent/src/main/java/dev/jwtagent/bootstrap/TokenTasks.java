@@ -54,7 +54,8 @@ public final class TokenTasks {
      * thread's token, another caller's. Handed over as it is: a task already wrapped, a
      * {@code FutureTask} (whose work carries its creator's token, and whose identity the executor's
      * {@code shutdownNow()} or {@code remove} may need), a {@code ForkJoinTask}, and a
-     * {@code Comparable} task, which a queue that orders tasks compares with others. A subclass of
+     * {@code Comparable} task, which a queue that orders tasks compares with others, and every task
+     * of an executor that keeps its tasks in such a queue ({@link TaskOrderingExecutors}). A subclass of
      * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
      * {@code execute} hands it to theirs, which decide (a pool whose queue orders its tasks gets them
      * unwrapped).
@@ -65,6 +66,14 @@ public final class TokenTasks {
                 || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
             return task;
         }
+        try {
+            if (TaskOrderingExecutors.ordersItsTasks(executor)) {
+                return task;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            AgentBridge.adviceFault(e);
+            return task;
+        }
         return new TokenPropagatingRunnable(TokenCarrier.current(), task);
     }
 
@@ -73,15 +82,18 @@ public final class TokenTasks {
      * handed over as it is, and carrying no token, when the pool's queue orders its tasks (a
      * {@link PriorityBlockingQueue} compares them with one another, by its comparator or as
      * {@link Comparable}) or when the task is {@code Comparable}: a wrapper made such a queue throw
-     * {@code ClassCastException} from {@code execute}, in the application.
+     * {@code ClassCastException} from {@code execute}, in the application. Such a queue also gets back
+     * the application's own task from a wrapper an executor in front of the pool made
+     * ({@link #forApplicationExecutor}, which wraps also when no token is current).
      */
     public static Runnable forPoolExecute(Runnable task, Object pool) {
-        if (TokenCarrier.current() == null || task instanceof Comparable) {
+        boolean wrapped = task instanceof TokenPropagatingRunnable;
+        if (!wrapped && (TokenCarrier.current() == null || task instanceof Comparable)) {
             return task;
         }
         try {
             if (pool instanceof ThreadPoolExecutor && ((ThreadPoolExecutor) pool).getQueue() instanceof PriorityBlockingQueue) {
-                return task;
+                return wrapped ? ((TokenPropagatingRunnable) task).task() : task;
             }
         } catch (RuntimeException | LinkageError e) {
             // A subclass's getQueue that fails: not known to order its tasks, so the usual hand-off.

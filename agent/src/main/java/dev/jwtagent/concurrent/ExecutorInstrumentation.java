@@ -76,9 +76,11 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
     /**
      * The packages of servers, network libraries and frameworks whose executors are event loops and
      * worker pools serving every caller, with hand-offs of their own (handled where they matter, or
-     * starting with no token): left as they are. An executor in any other package is the application's.
+     * starting with no token), and the JDK's own (its pools have rules of their own): left as they are.
+     * An executor in any other package is the application's.
      */
     static final String[] RUNTIME_PACKAGES = {
+        "java.", "javax.", "jdk.", "sun.", "com.sun.",
         "io.netty.", "reactor.", "org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "org.eclipse.jetty.",
         "io.undertow.", "org.xnio.", "org.jboss.", "io.vertx.", "io.grpc.", "akka.", "kotlinx.coroutines.", "scala.concurrent.",
         "okhttp3.", "org.apache.hc.", "org.apache.http.", "org.glassfish.", "org.eclipse.osgi.", "org.apache.felix.",

@@ -86,6 +86,29 @@ class TokenTasksTest {
     }
 
     @Test
+    void aPoolThatOrdersItsTasksGetsThemBackFromTheWrapperOfAnExecutorInFrontOfIt() {
+        java.util.concurrent.ThreadPoolExecutor priorityPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.PriorityBlockingQueue<>(11,
+                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
+        java.util.concurrent.ThreadPoolExecutor plainPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        java.util.concurrent.Executor front = Runnable::run;
+        try {
+            Runnable job = () -> { };
+            // The executor in front wraps with no token current too: the pool's hand-off sees a wrapper either way.
+            Runnable tokenless = TokenTasks.forApplicationExecutor(job, front);
+            assertSame(job, TokenTasks.forPoolExecute(tokenless, priorityPool), "no token current");
+            TokenCarrier.swap(ALICE);
+            Runnable alices = TokenTasks.forApplicationExecutor(job, front);
+            assertSame(job, TokenTasks.forPoolExecute(alices, priorityPool), "a token current");
+            assertSame(alices, TokenTasks.forPoolExecute(alices, plainPool), "a pool whose queue does not order its tasks");
+        } finally {
+            priorityPool.shutdown();
+            plainPool.shutdown();
+        }
+    }
+
+    @Test
     void anApplicationsExecutorWrapsEachTaskWithItsCallersTokenOrWithNone() {
         java.util.concurrent.Executor own = Runnable::run;
         AtomicReference<CarriedToken> seen = new AtomicReference<>();
@@ -121,6 +144,32 @@ class TokenTasksTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** An executor of the application's own that queues its tasks itself, in whatever queue it was given. */
+    static final class QueueingExecutor implements java.util.concurrent.Executor {
+        private final java.util.concurrent.BlockingQueue<Runnable> queue;
+
+        QueueingExecutor(java.util.concurrent.BlockingQueue<Runnable> queue) {
+            this.queue = queue;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            queue.add(task);
+        }
+    }
+
+    @Test
+    void anApplicationsExecutorThatKeepsItsTasksInAnOrderingQueueGetsThemAsThemselves() {
+        Runnable plain = () -> { };
+        QueueingExecutor ordering = new QueueingExecutor(new java.util.concurrent.PriorityBlockingQueue<>(11,
+                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
+        QueueingExecutor fifo = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
+        assertSame(plain, TokenTasks.forApplicationExecutor(plain, ordering), "no token current");
+        TokenCarrier.swap(ALICE);
+        assertSame(plain, TokenTasks.forApplicationExecutor(plain, ordering), "a token current");
+        assertTrue(TokenTasks.forApplicationExecutor(plain, fifo) instanceof TokenPropagatingRunnable, "a queue that keeps their order");
     }
 
     @Test

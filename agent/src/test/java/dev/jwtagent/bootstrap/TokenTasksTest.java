@@ -52,13 +52,18 @@ class TokenTasksTest {
         }
     }
 
+    /** An application's comparator: it casts the tasks to its own class. */
+    private static final java.util.Comparator<Runnable> BY_PRIORITY =
+            (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority);
+
+    private static java.util.concurrent.ThreadPoolExecutor pool(java.util.concurrent.BlockingQueue<Runnable> queue) {
+        return new java.util.concurrent.ThreadPoolExecutor(1, 1, 1, java.util.concurrent.TimeUnit.SECONDS, queue);
+    }
+
     @Test
     void aPoolThatOrdersItsTasksGetsThemAsThemselves() {
-        java.util.concurrent.ThreadPoolExecutor priorityPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.PriorityBlockingQueue<>(11,
-                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
-        java.util.concurrent.ThreadPoolExecutor plainPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        java.util.concurrent.ThreadPoolExecutor priorityPool = pool(new java.util.concurrent.PriorityBlockingQueue<>(11, BY_PRIORITY));
+        java.util.concurrent.ThreadPoolExecutor plainPool = pool(new java.util.concurrent.LinkedBlockingQueue<>());
         try {
             Prioritised low = new Prioritised(5);
             Prioritised high = new Prioritised(1);
@@ -87,11 +92,8 @@ class TokenTasksTest {
 
     @Test
     void aPoolThatOrdersItsTasksGetsThemBackFromTheWrapperOfAnExecutorInFrontOfIt() {
-        java.util.concurrent.ThreadPoolExecutor priorityPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.PriorityBlockingQueue<>(11,
-                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
-        java.util.concurrent.ThreadPoolExecutor plainPool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        java.util.concurrent.ThreadPoolExecutor priorityPool = pool(new java.util.concurrent.PriorityBlockingQueue<>(11, BY_PRIORITY));
+        java.util.concurrent.ThreadPoolExecutor plainPool = pool(new java.util.concurrent.LinkedBlockingQueue<>());
         java.util.concurrent.Executor front = Runnable::run;
         try {
             Runnable job = () -> { };
@@ -132,8 +134,7 @@ class TokenTasksTest {
         Runnable plain = () -> { };
         FutureTask<String> future = new FutureTask<>(() -> "x");
         Prioritised ordered = new Prioritised(1);
-        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(1, 1, 1,
-                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>());
+        java.util.concurrent.ThreadPoolExecutor pool = pool(new java.util.concurrent.LinkedBlockingQueue<>());
         try {
             TokenCarrier.swap(ALICE);
             assertSame(future, TokenTasks.forApplicationExecutor(future, own));
@@ -163,8 +164,7 @@ class TokenTasksTest {
     @Test
     void anApplicationsExecutorThatKeepsItsTasksInAnOrderingQueueGetsThemAsThemselves() {
         Runnable plain = () -> { };
-        QueueingExecutor ordering = new QueueingExecutor(new java.util.concurrent.PriorityBlockingQueue<>(11,
-                (a, b) -> Integer.compare(((Prioritised) a).priority, ((Prioritised) b).priority)));
+        QueueingExecutor ordering = new QueueingExecutor(new java.util.concurrent.PriorityBlockingQueue<>(11, BY_PRIORITY));
         QueueingExecutor fifo = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
         assertSame(plain, TokenTasks.forApplicationExecutor(plain, ordering), "no token current");
         TokenCarrier.swap(ALICE);

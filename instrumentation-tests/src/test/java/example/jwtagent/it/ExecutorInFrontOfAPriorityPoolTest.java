@@ -5,8 +5,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.scheduling.concurrent.ConcurrentTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -18,8 +16,12 @@ import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import example.jwtagent.it.QueuedJobs.Job;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static example.jwtagent.it.QueuedJobs.await;
+import static example.jwtagent.it.QueuedJobs.call;
 
 /**
  * A priority pool (a {@code ThreadPoolExecutor} whose {@code PriorityBlockingQueue} orders the
@@ -80,46 +82,7 @@ class ExecutorInFrontOfAPriorityPoolTest {
         }
     }
 
-    private static void call(String url) {
-        try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-            connection.getResponseCode();
-            connection.getInputStream().readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** The application's job: not {@code Comparable}, its pool's comparator reads its priority. */
-    static final class Job implements Runnable {
-        final int priority;
-        private final Runnable work;
-
-        Job(int priority, Runnable work) {
-            this.priority = priority;
-            this.work = work;
-        }
-
-        @Override
-        public void run() {
-            work.run();
-        }
-    }
-
-    private static final Comparator<Runnable> BY_PRIORITY = new Comparator<Runnable>() {
-        @Override
-        public int compare(Runnable a, Runnable b) {
-            return Integer.compare(((Job) a).priority, ((Job) b).priority);
-        }
-    };
+    private static final Comparator<Runnable> BY_PRIORITY = QueuedJobs::byPriority;
 
     /** The application's own executor in front of a pool: it counts what it hands over. */
     static final class CountingExecutor implements Executor {

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
 
+import example.jwtagent.it.QueuedJobs.Job;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
@@ -34,24 +36,9 @@ class OwnPriorityExecutorTest {
         assertEquals(List.of(1, 5, 9), order);
     }
 
-    static final class Job implements Runnable {
-        final int priority;
-        private final Runnable work;
-
-        Job(int priority, Runnable work) {
-            this.priority = priority;
-            this.work = work;
-        }
-
-        @Override
-        public void run() {
-            work.run();
-        }
-    }
-
     static final class PriorityExecutor implements Executor {
         private final PriorityBlockingQueue<Runnable> jobs = new PriorityBlockingQueue<>(11,
-                (a, b) -> Integer.compare(((Job) a).priority, ((Job) b).priority));
+                QueuedJobs::byPriority);
 
         @Override
         public void execute(Runnable job) {

@@ -6,8 +6,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.HttpURLConnection;
-import java.net.URL;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,18 +58,18 @@ class SerialExecutorTest {
             CurrentToken.with(alice, () -> {
                 executor.execute(() -> {
                     aliceStarted.countDown();
-                    await(release);
-                    call(url, done);
+                    QueuedJobs.await(release);
+                    callThenCount(url, done);
                 });
                 return null;
             });
             assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
             CurrentToken.with(null, () -> {
-                executor.execute(() -> call(url, done));
+                executor.execute(() -> callThenCount(url, done));
                 return null;
             });
             CurrentToken.with(bob, () -> {
-                executor.execute(() -> call(url, done));
+                executor.execute(() -> callThenCount(url, done));
                 return null;
             });
             release.countDown();
@@ -86,23 +84,11 @@ class SerialExecutorTest {
         }
     }
 
-    private static void call(String url, CountDownLatch done) {
+    private static void callThenCount(String url, CountDownLatch done) {
         try {
-            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-            connection.getResponseCode();
-            connection.getInputStream().readAllBytes();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
+            QueuedJobs.call(url);
         } finally {
             done.countDown();
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            latch.await(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

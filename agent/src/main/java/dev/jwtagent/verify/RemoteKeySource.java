@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -95,8 +96,31 @@ final class RemoteKeySource implements KeySource {
         }
         RemoteKeySource source = new RemoteKeySource("jwks", "jwks " + KeyFetcher.describe(url), algorithms,
                 settings, url, null);
+        if ("file".equalsIgnoreCase(url.getScheme())) {
+            source.single.keys = source.readKeyFileAtStart(url);
+        }
         source.start();
         return source;
+    }
+
+    /**
+     * A {@code file:} key set is read before the agent starts, as a PEM file is, and stops the JVM
+     * when it is no key set or holds no key usable here: otherwise the service would start and
+     * refuse every token. Its keys are in place for the first request; the refreshes read it again.
+     */
+    private KeySet readKeyFileAtStart(URI url) {
+        List<VerificationKey> loaded;
+        try {
+            loaded = KeyMaterial.parseJwks(fetcher.fetch(url), algorithms, false);
+        } catch (IOException | RuntimeException e) {
+            // The reasons name the document's shape or size, never its text.
+            throw new IllegalArgumentException("jwks-url: " + KeyFetcher.describe(url) + ": " + e.getMessage());
+        }
+        if (loaded.isEmpty()) {
+            throw new IllegalArgumentException("jwks-url: " + KeyFetcher.describe(url) + " holds no signing key usable with "
+                    + String.join(", ", new TreeSet<>(algorithms)));
+        }
+        return new KeySet(loaded);
     }
 
     /** Keys from OIDC discovery of each issuer; the first fetches are started in the background. */

@@ -530,7 +530,33 @@ class JwksKeySourceTest {
         Path file = dir.resolve("jwks.json");
         Files.write(file, document.getBytes(StandardCharsets.UTF_8));
         KeyedVerifier verifier = verifier(VerifierSettings.builder().jwksUrl(file.toUri()));
-        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        assertTrue(accepts(verifier, token(k1, "RS256", "k1")), "the file's keys verify from the start, without waiting for a fetch");
+    }
+
+    /**
+     * A {@code file:} key set that is no key set, or holds no key usable with the allowed algorithms,
+     * stops the agent at startup as a PEM file without a key does, naming the file and not its text.
+     */
+    @Test
+    void fileJwksUrlWithoutAUsableKeyIsRefusedAtStart() throws Exception {
+        Path rsaOnly = dir.resolve("rsa-only.json");
+        Files.write(rsaOnly, jwks(jwk(k1.getPublic(), "k1", "")).getBytes(StandardCharsets.UTF_8));
+        IllegalArgumentException onlyOthers = assertThrows(IllegalArgumentException.class, () -> verifier(
+                VerifierSettings.builder().jwksUrl(rsaOnly.toUri()).algorithms(List.of("ES256"))));
+        assertEquals("jwks-url: file:" + rsaOnly.toUri().getPath() + " holds no signing key usable with ES256", onlyOthers.getMessage());
+
+        Path empty = dir.resolve("empty.json");
+        Files.write(empty, "{\"keys\":[]}".getBytes(StandardCharsets.UTF_8));
+        IllegalArgumentException none = assertThrows(IllegalArgumentException.class,
+                () -> verifier(VerifierSettings.builder().jwksUrl(empty.toUri())));
+        assertTrue(none.getMessage().startsWith("jwks-url: file:" + empty.toUri().getPath() + " holds no signing key usable with "),
+                none.getMessage());
+
+        Path notAKeySet = dir.resolve("secret.txt");
+        Files.write(notAKeySet, "s3cr3t-not-json".getBytes(StandardCharsets.UTF_8));
+        IllegalArgumentException notJson = assertThrows(IllegalArgumentException.class,
+                () -> verifier(VerifierSettings.builder().jwksUrl(notAKeySet.toUri())));
+        assertEquals("jwks-url: file:" + notAKeySet.toUri().getPath() + ": not a JSON object with unique member names", notJson.getMessage());
     }
 
     /**

@@ -130,6 +130,17 @@ class StartupTest {
     }
 
     @Test
+    void aKeySetFileWithoutAUsableKeyStopsTheJvm(@TempDir Path directory) throws Exception {
+        Path keys = Files.writeString(directory.resolve("jwks.json"), "{\"keys\":[]}");
+        Run run = launch(null, "-Djwt.agent.jwks-url=" + keys.toUri(), "-Djwt.agent.issuer=https://issuer.test");
+        assertNotEquals(0, run.exitCode, "the JVM must not start a service that refuses every token");
+        assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+        assertEquals(1, run.agentLines().size(), run.stderr);
+        assertTrue(run.agentLines().get(0).contains("refusing to start: jwt.agent.jwks-url: file:" + keys.toUri().getPath()
+                + " holds no signing key usable with "), run.stderr);
+    }
+
+    @Test
     void missingKeySourceStopsTheJvmNamingTheSettings() throws Exception {
         Run run = launch(null, "-Djwt.agent.audience=orders");
         assertNotEquals(0, run.exitCode);
@@ -158,6 +169,8 @@ class StartupTest {
             {null, "-Djwt.agent.secret-file=Q7xp/" + secret},
             {null, "-Djwt.agent.config-file=" + secret},
             {null, "-Djwt.agent.public-key-file=" + secret},
+            // The secret's file given as the key set: refused for what it is not, its text not shown.
+            {null, "-Djwt.agent.jwks-url=" + mistake.toUri(), "-Djwt.agent.issuer=https://issuer.test"},
         };
         for (String[] launch : launches) {
             Run run = launch(launch[0], Arrays.copyOfRange(launch, 1, launch.length));

@@ -8,6 +8,7 @@ import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 
+import java.util.concurrent.Callable;
 import java.util.concurrent.ThreadFactory;
 
 /**
@@ -28,6 +29,9 @@ import java.util.concurrent.ThreadFactory;
  * a lambda included), and while a virtual thread's continuation is handed to its scheduler. The
  * JDK's own runnables (pool workers, cleaners) are never wrapped.
  * <p>
+ * A subtask forked by a {@code StructuredTaskScope} (a preview API from Java 21) carries the forking
+ * thread's token, as a task given to an executor does.
+ * <p>
  * Not covered: a {@code Thread} subclass that overrides {@code run()} instead of taking a target,
  * and a thread the application makes itself through a {@code ThreadFactory} (it counts as a pool's).
  * A pool of another kind whose factory is a lambda still makes its threads with the token current.
@@ -43,6 +47,8 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
 
     /** Starts each event loop's thread of Netty's event loop groups through the group's factory. */
     private static final String NETTY_THREAD_PER_TASK_EXECUTOR = "io.netty.util.concurrent.ThreadPerTaskExecutor";
+
+    private static final String STRUCTURED_TASK_SCOPE = "java.util.concurrent.StructuredTaskScope";
 
     @Override
     public String name() {
@@ -77,7 +83,13 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("org.eclipse.jetty.util.thread.VirtualThreadPool"))
                 .transform(Around.hidingToken(MethodMatch.named("execute", "tryExecute").onlyArgument(Runnable.class)))
                 .type(threadFactories())
-                .transform(Around.hidingToken(newThread()));
+                .transform(Around.hidingToken(newThread()))
+                // Structured concurrency (a preview API from Java 21): a subtask runs on a thread the
+                // scope's factory makes, with the token hidden as every factory's is; the subtask itself
+                // carries the forking thread's token (the class up to Java 24, the implementation from 25).
+                .type(TypeMatch.named(STRUCTURED_TASK_SCOPE, STRUCTURED_TASK_SCOPE + "Impl"))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("fork").argument(0, Callable.class)))
+                .transform(ArgumentWrap.of(0, "forExecutor", MethodMatch.named("fork").argument(0, Runnable.class)));
     }
 
     /**

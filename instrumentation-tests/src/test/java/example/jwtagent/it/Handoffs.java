@@ -117,6 +117,9 @@ public final class Handoffs {
                 });
             case "virtual-executor":
                 return unwrap(() -> VirtualExecutor.POOL.submit(task).get());
+            // Not in NAMES: a preview API, which needs a JVM started with --enable-preview (StructuredTaskScopeTest).
+            case "structured-task-scope":
+                return unwrap(() -> Structured.fork(task));
             // Loops, not in NAMES: a task handed to them carries no token, and their thread must hold none.
             case "own-loop":
                 return unwrap(() -> OwnLoop.INSTANCE.submit(task));
@@ -356,6 +359,24 @@ public final class Handoffs {
                 throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
             }
             return result.get();
+        }
+    }
+
+    /**
+     * Java 25's structured concurrency (a preview API), through reflection: {@code try (var scope =
+     * StructuredTaskScope.open()) { var subtask = scope.fork(task); scope.join(); return subtask.get(); }}.
+     */
+    private static final class Structured {
+        static int fork(Callable<Integer> task) throws Exception {
+            Class<?> scopeType = Class.forName("java.util.concurrent.StructuredTaskScope");
+            Class<?> subtaskType = Class.forName("java.util.concurrent.StructuredTaskScope$Subtask");
+            try (AutoCloseable scope = (AutoCloseable) scopeType.getMethod("open").invoke(null)) {
+                Object subtask = scopeType.getMethod("fork", Callable.class).invoke(scope, task);
+                scopeType.getMethod("join").invoke(scope);
+                return (Integer) subtaskType.getMethod("get").invoke(subtask);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception ? (Exception) e.getCause() : e;
+            }
         }
     }
 

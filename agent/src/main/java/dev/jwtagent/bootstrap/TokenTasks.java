@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.FutureTask;
@@ -53,7 +54,9 @@ public final class TokenTasks {
      * task to a pool from inside the task before it), where the hand-off would otherwise carry that
      * thread's token, another caller's. Handed over as it is: a task already wrapped, a
      * {@code FutureTask} (whose work carries its creator's token, and whose identity the executor's
-     * {@code shutdownNow()} or {@code remove} may need), a {@code ForkJoinTask}, and a
+     * {@code shutdownNow()} or {@code remove} may need), a {@code ForkJoinTask} other than a
+     * {@code CompletableFuture}'s own (whose function carries its caller's token only when one was
+     * current: given with none, it would run with the token of whichever task hands it on), and a
      * {@code Comparable} task, which a queue that orders tasks compares with others, and every task
      * of an executor that keeps its tasks in such a queue ({@link TaskOrderingExecutors}). A subclass of
      * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
@@ -62,8 +65,8 @@ public final class TokenTasks {
      */
     public static Runnable forApplicationExecutor(Runnable task, Object executor) {
         if (task == null || task instanceof TokenPropagatingRunnable || task instanceof FutureTask
-                || task instanceof ForkJoinTask || task instanceof Comparable
-                || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
+                || (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask))
+                || task instanceof Comparable || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
             return task;
         }
         try {

@@ -147,6 +147,20 @@ class TokenTasksTest {
         }
     }
 
+    @Test
+    void anApplicationsExecutorWrapsACompletableFuturesOwnTaskWithItsCallersTokenOrWithNone() {
+        QueueingExecutor own = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
+        AtomicReference<CarriedToken> seen = new AtomicReference<>();
+        java.util.concurrent.CompletableFuture.runAsync(seen(seen), own);
+        Runnable tokenless = TokenTasks.forApplicationExecutor(own.queue.poll(), own);
+
+        // Run on a thread that holds alice's token, as a serial executor's pool thread running her task would be.
+        TokenCarrier.swap(ALICE);
+        tokenless.run();
+        assertNull(seen.get(), "the stage of a caller without a token runs with none");
+        assertSame(ALICE, TokenCarrier.current(), "the thread gets back what it held");
+    }
+
     /** An executor of the application's own that queues its tasks itself, in whatever queue it was given. */
     static final class QueueingExecutor implements java.util.concurrent.Executor {
         private final java.util.concurrent.BlockingQueue<Runnable> queue;

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -72,6 +73,41 @@ class SerialExecutorTest {
                 executor.execute(() -> callThenCount(url, done));
                 return null;
             });
+            release.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                List<String> authorization = downstream.takeAuthorization();
+                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
+                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
+            }
+            assertEquals(Arrays.asList("alice", "none", "bob"), seen);
+        }
+    }
+
+    /**
+     * The same with {@code CompletableFuture.runAsync(task, executor)}: the future's own task is a
+     * {@code ForkJoinTask}. Before, the one given by the caller without a token ran with alice's.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"serial", "draining"})
+    void eachQueuedAsyncStageCallsWithItsOwnCallersToken(String design) throws Exception {
+        Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
+        String alice = Tokens.valid("alice");
+        String bob = Tokens.valid("bob");
+        try (Downstream downstream = new Downstream()) {
+            String url = downstream.allowedUrl("/orders");
+            CountDownLatch aliceStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(3);
+            CurrentToken.with(alice, () -> CompletableFuture.runAsync(() -> {
+                aliceStarted.countDown();
+                QueuedJobs.await(release);
+                callThenCount(url, done);
+            }, executor));
+            assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
+            CurrentToken.with(null, () -> CompletableFuture.runAsync(() -> callThenCount(url, done), executor));
+            CurrentToken.with(bob, () -> CompletableFuture.runAsync(() -> callThenCount(url, done), executor));
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
             List<String> seen = new ArrayList<>();

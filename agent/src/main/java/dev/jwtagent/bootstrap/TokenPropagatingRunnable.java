@@ -3,9 +3,10 @@ package dev.jwtagent.bootstrap;
 /**
  * A task that runs with the token that was current when it was handed over, and puts back
  * whatever its worker thread held before once it ends (normally, by exception or interrupted).
- * {@link #toString()} is the task's own: a wrapper never shows the token.
+ * {@link #toString()} is the task's own: a wrapper never shows the token. A task that is also a
+ * {@code Future} gets the subclass that stays one ({@link TokenPropagatingFuture}).
  */
-public final class TokenPropagatingRunnable implements Runnable {
+public class TokenPropagatingRunnable implements Runnable {
     private final CarriedToken token;
     private final Runnable task;
 
@@ -15,7 +16,7 @@ public final class TokenPropagatingRunnable implements Runnable {
     }
 
     @Override
-    public void run() {
+    public final void run() {
         CarriedToken previous = TokenCarrier.swap(token);
         try {
             task.run();
@@ -30,7 +31,7 @@ public final class TokenPropagatingRunnable implements Runnable {
     }
 
     @Override
-    public String toString() {
+    public final String toString() {
         return task.toString();
     }
 }

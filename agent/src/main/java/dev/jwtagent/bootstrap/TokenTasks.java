@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -44,7 +45,12 @@ public final class TokenTasks {
                 || task instanceof FutureTask || task instanceof ForkJoinTask) {
             return task;
         }
-        return new TokenPropagatingRunnable(token, task);
+        return propagating(token, task);
+    }
+
+    /** The wrapper of {@code task}: one that is still a {@code Future} when the task is one. */
+    private static Runnable propagating(CarriedToken token, Runnable task) {
+        return task instanceof Future ? new TokenPropagatingFuture(token, task) : new TokenPropagatingRunnable(token, task);
     }
 
     /**
@@ -77,7 +83,7 @@ public final class TokenTasks {
             AgentBridge.adviceFault(e);
             return task;
         }
-        return new TokenPropagatingRunnable(TokenCarrier.current(), task);
+        return propagating(TokenCarrier.current(), task);
     }
 
     /**

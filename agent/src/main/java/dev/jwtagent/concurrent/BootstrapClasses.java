@@ -21,6 +21,7 @@ final class BootstrapClasses {
             "dev.jwtagent.bootstrap.TokenCarrier",
             "dev.jwtagent.bootstrap.TokenTasks",
             "dev.jwtagent.bootstrap.TokenPropagatingRunnable",
+            "dev.jwtagent.bootstrap.TokenPropagatingFuture",
             "dev.jwtagent.bootstrap.TokenPropagatingCallable",
     };
     /** Pairs: when the first class is there (already loaded at startup), the second is loaded too, before the agent's transformer. */

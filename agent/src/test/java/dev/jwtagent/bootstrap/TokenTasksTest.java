@@ -161,6 +161,33 @@ class TokenTasksTest {
         assertSame(ALICE, TokenCarrier.current(), "the thread gets back what it held");
     }
 
+    /** A task that is its own future, as the task Guava's {@code listeningDecorator(...).submit} queues is. */
+    static final class OwnFutureTask extends java.util.concurrent.CompletableFuture<Void> implements Runnable {
+        @Override
+        public void run() {
+            complete(null);
+        }
+    }
+
+    @Test
+    void aWrappedTaskThatIsAFutureStaysOneThatCancelsIt() {
+        java.util.concurrent.Executor own = Runnable::run;
+        OwnFutureTask tokenless = new OwnFutureTask();
+        Runnable forOwn = TokenTasks.forApplicationExecutor(tokenless, own);
+        TokenCarrier.swap(ALICE);
+        OwnFutureTask alices = new OwnFutureTask();
+        Runnable forPool = TokenTasks.forExecutor(alices);
+
+        // What an application does with the tasks a pool's shutdownNow() hands back.
+        for (Runnable left : Arrays.asList(forOwn, forPool)) {
+            assertTrue(left instanceof TokenPropagatingRunnable, "wrapped");
+            assertTrue(((java.util.concurrent.Future<?>) left).cancel(false));
+            assertTrue(((java.util.concurrent.Future<?>) left).isCancelled());
+        }
+        assertTrue(tokenless.isCancelled(), "the application's task is cancelled");
+        assertTrue(alices.isCancelled(), "the application's task is cancelled");
+    }
+
     /** An executor of the application's own that queues its tasks itself, in whatever queue it was given. */
     static final class QueueingExecutor implements java.util.concurrent.Executor {
         private final java.util.concurrent.BlockingQueue<Runnable> queue;

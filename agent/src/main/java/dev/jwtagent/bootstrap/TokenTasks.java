@@ -67,23 +67,41 @@ public final class TokenTasks {
      * of an executor that keeps its tasks in such a queue ({@link TaskOrderingExecutors}). A subclass of
      * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
      * {@code execute} hands it to theirs, which decide (a pool whose queue orders its tasks gets them
-     * unwrapped).
+     * unwrapped). A task handed over as it is comes with {@link #hideForTaskAsItIs}.
      */
     public static Runnable forApplicationExecutor(Runnable task, Object executor) {
+        return takesTaskAsItIs(task, executor) ? task : propagating(TokenCarrier.current(), task);
+    }
+
+    /**
+     * Before {@code execute(Runnable)} of an executor of the application's own that is given the task
+     * as it is ({@link #forApplicationExecutor}), other than a subclass of the JDK's pools: no token is
+     * current while it runs. Such a task cannot carry the caller's token, and what the executor hands
+     * on meanwhile would: a worker that drains its queue, started by the first caller, ran every task
+     * queued behind with that caller's token, also the tasks of callers without one or with another.
+     * Returns what to give back to {@link #unhide}.
+     */
+    public static CarriedToken hideForTaskAsItIs(Object executor, Runnable task) {
+        if (TokenCarrier.current() == null || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool
+                || !takesTaskAsItIs(task, executor)) {
+            return null;
+        }
+        return hide();
+    }
+
+    /** Whether an executor of the application's own is given {@code task} as it is, not wrapped. */
+    private static boolean takesTaskAsItIs(Runnable task, Object executor) {
         if (task == null || task instanceof TokenPropagatingRunnable || task instanceof FutureTask
                 || (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask))
                 || task instanceof Comparable || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
-            return task;
+            return true;
         }
         try {
-            if (TaskOrderingExecutors.ordersItsTasks(executor)) {
-                return task;
-            }
+            return TaskOrderingExecutors.ordersItsTasks(executor);
         } catch (RuntimeException | LinkageError e) {
             AgentBridge.adviceFault(e);
-            return task;
+            return true;
         }
-        return propagating(TokenCarrier.current(), task);
     }
 
     /**

@@ -35,7 +35,9 @@ import java.util.concurrent.Callable;
  * {@code Executor} outside the JDK and the {@link #RUNTIME_PACKAGES}): the task is wrapped with the
  * caller's token, or with none, when it is given ({@code TokenTasks.forApplicationExecutor}). Such
  * an executor may queue it and hand it to a pool later from another task's thread (a serial
- * executor), where the pool's own hand-off would carry that task's token.
+ * executor), where the pool's own hand-off would carry that task's token. A task it must get as it
+ * is (one that orders its tasks, a {@code Comparable} or {@code FutureTask}) cannot carry the token:
+ * while such an {@code execute} runs, none is current ({@code TokenTasks.hideForTaskAsItIs}).
  * Reactor's bounded elastic scheduler ({@code Schedulers.boundedElastic()}, made when first used,
  * usually during a request) schedules its evictor when it starts ({@code init}, {@code start}) with
  * no token for the same reason: the evictor runs for as long as the scheduler lives, shutting down
@@ -67,7 +69,8 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("init", "start").arguments(0)))
                 .type(TypeMatch.subtypesOf("java.util.concurrent.Executor").outside(RUNTIME_PACKAGES)
                         .declaring(executeRunnable(), EXECUTE_DESCRIPTOR))
-                .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", executeRunnable()));
+                .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", executeRunnable()))
+                .transform(Around.hidingTokenForTaskAsItIs(executeRunnable()));
     }
 
     /** {@code execute(Runnable)}'s descriptor, in the constant pool of a class that declares it. */

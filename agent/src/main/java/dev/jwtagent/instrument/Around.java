@@ -25,9 +25,16 @@ public final class Around {
     final String stateType;
     /** A void method returns at once, without the exit hook, when the enter hook returns null. */
     final boolean skipWhenNull;
+    /** Whether the enter hook gets the method's receiver ({@code this}) before the arguments it takes. */
+    final boolean withReceiver;
 
     private Around(MethodMatch methods, Class<?> hooks, String enter, String enterDescriptor, int enterArguments,
                    String exit, String exitDescriptor, Class<?> stateType, boolean skipWhenNull) {
+        this(methods, hooks, enter, enterDescriptor, enterArguments, exit, exitDescriptor, stateType, skipWhenNull, false);
+    }
+
+    private Around(MethodMatch methods, Class<?> hooks, String enter, String enterDescriptor, int enterArguments,
+                   String exit, String exitDescriptor, Class<?> stateType, boolean skipWhenNull, boolean withReceiver) {
         this.methods = methods;
         this.hooks = internalName(hooks);
         this.enter = enter;
@@ -37,6 +44,7 @@ public final class Around {
         this.exitDescriptor = exitDescriptor;
         this.stateType = internalName(stateType);
         this.skipWhenNull = skipWhenNull;
+        this.withReceiver = withReceiver;
     }
 
     /** No token is current while the method runs ({@code TokenTasks.hide}); it is back when the method returns or throws. */
@@ -53,6 +61,18 @@ public final class Around {
     public static Around hidingTokenWhileJoining(MethodMatch methods) {
         return new Around(methods, TokenTasks.class, "hideForJoin", "()Ljava/lang/Object;", 0,
                 "unhideAfterJoin", "(Ljava/lang/Object;)V", Object.class, false);
+    }
+
+    /**
+     * {@code execute(Runnable)} of an executor of the application's own: no token is current while it
+     * runs when the task is handed over as it is, not wrapped ({@code TokenTasks.hideForTaskAsItIs}),
+     * so that what the executor hands on meanwhile (a worker that drains its queue) carries none;
+     * it is back when the method returns or throws. Instance methods only.
+     */
+    public static Around hidingTokenForTaskAsItIs(MethodMatch methods) {
+        String carried = "L" + internalName(CarriedToken.class) + ";";
+        return new Around(methods, TokenTasks.class, "hideForTaskAsItIs", "(Ljava/lang/Object;Ljava/lang/Runnable;)" + carried, 1,
+                "unhide", "(" + carried + ")V", CarriedToken.class, false, true);
     }
 
     /** {@code WorkQueue.tryRemoveAndExec}: the joined task runs with the token its joiner's join kept aside. */

@@ -73,13 +73,17 @@ final class AroundWeaver {
         return byMethod;
     }
 
-    /** The first around that applies to a method, or null: only methods with code and, to skip, void ones. */
+    /**
+     * The first around that applies to a method, or null: only methods with code, to skip, void
+     * ones, and for a hook that gets the receiver, instance methods.
+     */
     static Around applying(List<Around> arounds, int access, String name, String descriptor) {
         if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0 || name.startsWith("<")) {
             return null;
         }
+        boolean isStatic = (access & Opcodes.ACC_STATIC) != 0;
         for (Around around : arounds) {
-            if (around.methods.matches(access, name, descriptor)
+            if (around.methods.matches(access, name, descriptor) && !(around.withReceiver && isStatic)
                     && (!around.skipWhenNull || Type.getReturnType(descriptor).getSort() == Type.VOID)) {
                 return around;
             }
@@ -140,6 +144,9 @@ final class AroundWeaver {
         public void visitCode() {
             super.visitCode();
             int slot = isStatic ? 0 : 1;
+            if (around.withReceiver) {
+                super.visitVarInsn(Opcodes.ALOAD, 0);
+            }
             for (int i = 0; i < around.enterArguments; i++) {
                 super.visitVarInsn(arguments[i].getOpcode(Opcodes.ILOAD), slot);
                 slot += arguments[i].getSize();
@@ -191,7 +198,7 @@ final class AroundWeaver {
             }
             super.visitTryCatchBlock(start, end, handler, null);
             // At a return the state goes on top of the returned value; the handler holds the throwable and the state.
-            super.visitMaxs(Math.max(maxStack + 1, Math.max(around.enterArguments, 2)), stateSlot + 1);
+            super.visitMaxs(Math.max(maxStack + 1, Math.max(around.enterArguments + 1, 2)), stateSlot + 1);
         }
 
         private void callExit() {

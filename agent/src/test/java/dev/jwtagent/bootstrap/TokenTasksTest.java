@@ -202,6 +202,38 @@ class TokenTasksTest {
         }
     }
 
+    /**
+     * While an application's executor that takes a task as it is runs, no token is current: what it
+     * hands on meanwhile (a worker that drains its queue) must not carry the caller's token. A task
+     * it wraps, and any task of a subclass of the JDK's pools (whose own hand-off decides), leave the
+     * token in place.
+     */
+    @Test
+    void theTokenIsHiddenOnlyWhileAnApplicationsExecutorTakesATaskAsItIs() {
+        QueueingExecutor ordering = new QueueingExecutor(new java.util.concurrent.PriorityBlockingQueue<>());
+        QueueingExecutor plainQueue = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
+        java.util.concurrent.ThreadPoolExecutor pool = pool(new java.util.concurrent.LinkedBlockingQueue<>());
+        Runnable plain = () -> { };
+        try {
+            assertNull(TokenTasks.hideForTaskAsItIs(ordering, plain), "nothing to hide without a token");
+
+            TokenCarrier.swap(ALICE);
+            for (Object[] asItIs : new Object[][] {{ordering, plain}, {plainQueue, new Prioritised(1)},
+                {plainQueue, new FutureTask<>(() -> "x")}}) {
+                CarriedToken hidden = TokenTasks.hideForTaskAsItIs(asItIs[0], (Runnable) asItIs[1]);
+                assertSame(ALICE, hidden, "hidden for " + asItIs[1]);
+                assertNull(TokenCarrier.current());
+                TokenTasks.unhide(hidden);
+                assertSame(ALICE, TokenCarrier.current(), "back after");
+            }
+            assertNull(TokenTasks.hideForTaskAsItIs(plainQueue, plain), "a task it wraps carries the token: nothing hidden");
+            assertNull(TokenTasks.hideForTaskAsItIs(pool, new Prioritised(1)), "a ThreadPoolExecutor subclass's execute hands it to the pool's");
+            assertSame(ALICE, TokenCarrier.current());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void anApplicationsExecutorThatKeepsItsTasksInAnOrderingQueueGetsThemAsThemselves() {
         Runnable plain = () -> { };

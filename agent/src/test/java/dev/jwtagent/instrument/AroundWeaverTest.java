@@ -184,6 +184,48 @@ class AroundWeaverTest {
                 java.lang.reflect.Modifier.PUBLIC, "addWorker", "(Z)Z") != null);
     }
 
+    /** An application's executor that orders its tasks (the agent hands it them as they are) and runs them at once. */
+    public static class OrderingExecutor implements java.util.concurrent.Executor {
+        private final java.util.concurrent.PriorityBlockingQueue<Runnable> queue = new java.util.concurrent.PriorityBlockingQueue<>();
+        public Object seenInside = "not called";
+
+        @Override
+        public void execute(Runnable task) {
+            seenInside = TokenCarrier.current();
+            task.run();
+        }
+
+        /** A static method of the same shape: the hook that takes the receiver is not written into it. */
+        public static Object execute(Runnable task, Object other) {
+            return TokenCarrier.current();
+        }
+    }
+
+    /**
+     * The hook given the receiver: an executor that takes its task as it is runs with no token, and
+     * the caller's is back after; a task it would wrap leaves the token in place.
+     */
+    @Test
+    void anExecutorThatTakesItsTaskAsItIsRunsWithoutTheToken() throws Exception {
+        MethodMatch execute = MethodMatch.named("execute").argument(0, Runnable.class);
+        assertNull(AroundWeaver.applying(List.of(Around.hidingTokenForTaskAsItIs(execute)),
+                java.lang.reflect.Modifier.PUBLIC | java.lang.reflect.Modifier.STATIC, "execute",
+                "(Ljava/lang/Runnable;Ljava/lang/Object;)Ljava/lang/Object;"), "not written into a static method");
+        byte[] woven = AroundWeaver.weave(WovenClasses.classFile(OrderingExecutor.class),
+                List.of(Around.hidingTokenForTaskAsItIs(execute.arguments(1))));
+        assertNotNull(woven);
+        Class<?> type = WovenClasses.define(OrderingExecutor.class.getName(), woven);
+        Object executor = type.getConstructor().newInstance();
+        java.lang.reflect.Method run = type.getMethod("execute", Runnable.class);
+        TokenCarrier.swap(TOKEN);
+
+        Object[] seenByTask = new Object[1];
+        run.invoke(executor, (Runnable) () -> seenByTask[0] = TokenCarrier.current());
+        assertNull(seenInside(executor), "a task taken as it is cannot carry the token: none while execute runs");
+        assertNull(seenByTask[0]);
+        assertSame(TOKEN, TokenCarrier.current(), "the caller's token is back after");
+    }
+
     private static Class<?> woven() throws IOException {
         byte[] woven = AroundWeaver.weave(WovenClasses.classFile(Pool.class),
                 List.of(Around.hidingToken(MethodMatch.named("addWorker", "loopFirst", "drainFirst", "withOwnHandler", "staticWide"))));

@@ -68,15 +68,25 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             // Noted for every hop with the thread that runs it and the request copy it sends: only that
             // copy's send on that thread takes it, so a context shared by requests running at once, or a
-            // nested call on the same context, never uses another request's target.
-            Object[] note = {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost()};
+            // nested call on the same context, never uses another request's target. The last slot holds
+            // the header the send added while it is still on the request.
+            Object[] note = {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost(), null};
             ((HttpContext) hopContext).setAttribute(HOP_TARGET, note);
             return note;
         }
 
-        /** A hop that never reached its send (its connection failed, say) leaves no note in the application's context. */
+        /**
+         * A hop that never reached its send (its connection failed, say) leaves no note in the
+         * application's context. A header the send left on the request for the client's answer to a
+         * challenge (401, 407) goes off now: the client is done with this request object, which the
+         * context keeps for response interceptors and the application.
+         */
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object note, @Advice.Argument(2) Object hopContext) {
+        public static void exit(@Advice.Enter Object note, @Advice.Argument(1) Object hopRequest, @Advice.Argument(2) Object hopContext) {
+            if (note instanceof Object[] && ((Object[]) note)[3] instanceof Header) {
+                ((HttpRequest) hopRequest).removeHeader((Header) ((Object[]) note)[3]);
+                ((Object[]) note)[3] = null;
+            }
             if (note != null && ((HttpContext) hopContext).getAttribute(HOP_TARGET) == note) {
                 ((HttpContext) hopContext).removeAttribute(HOP_TARGET);
             }
@@ -91,7 +101,7 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
         public static Object enter(@Advice.Argument(0) Object sentRequest, @Advice.Argument(2) Object sendContext) {
             HttpContext context = (HttpContext) sendContext;
             Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
-            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != Thread.currentThread()
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 4 || ((Object[]) noted)[0] != Thread.currentThread()
                     || ((Object[]) noted)[1] != sentRequest || !(((Object[]) noted)[2] instanceof HttpHost)) {
                 // Not the send of a noted hop: a proxy's CONNECT, or a request sent outside the exec chain.
                 return null;
@@ -116,19 +126,21 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             Header added = new BasicHeader(name, value);
             request.addHeader(added);
-            return added;
+            ((Object[]) noted)[3] = added;
+            return noted;
         }
 
         /**
          * Sent (or failed): the agent's header goes off the request. It is the one the context holds
          * ({@code HttpClientContext.getRequest()}), which response interceptors and the application
-         * read after the call, and may copy onto a request to another host. Not after a challenge
-         * (401, 407): the client answers it by sending this same request object again, to the same
-         * host, which a header other than {@code Authorization} went with before.
+         * read after the call, and may copy onto a request to another host. After a challenge (401,
+         * 407) it goes off as the hop's exec step returns instead: the client may answer the challenge
+         * by sending this same request object again, to the same host, which a header other than
+         * {@code Authorization} went with before.
          */
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object added, @Advice.Argument(0) Object sentRequest, @Advice.Return Object response) {
-            if (!(added instanceof Header)) {
+        public static void exit(@Advice.Enter Object sent, @Advice.Argument(0) Object sentRequest, @Advice.Return Object response) {
+            if (!(sent instanceof Object[]) || !(((Object[]) sent)[3] instanceof Header)) {
                 return;
             }
             if (response instanceof HttpResponse) {
@@ -137,7 +149,8 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
                     return;
                 }
             }
-            ((HttpRequest) sentRequest).removeHeader((Header) added);
+            ((HttpRequest) sentRequest).removeHeader((Header) ((Object[]) sent)[3]);
+            ((Object[]) sent)[3] = null;
         }
     }
 }

@@ -57,6 +57,56 @@ class ApacheClassicSentRequestTest {
         }
     }
 
+    /**
+     * The downstream refuses the token (401, {@code WWW-Authenticate: Bearer error="invalid_token"}),
+     * an answer the client does not retry: the request it sent still must not show the token, to a
+     * response interceptor that logs the failed exchange or to a replay to another instance. The
+     * client never sends the agent's {@code Authorization} again after a challenge (it takes it off
+     * itself before answering one), so nothing is gained by leaving it there.
+     */
+    @Test
+    void apache4ContextShowsNoTokenAfterA401() throws Exception {
+        String alice = Tokens.valid("alice");
+        try (mockwebserver3.MockWebServer refusing = new mockwebserver3.MockWebServer(); Downstream other = new Downstream()) {
+            refusing.enqueue(new mockwebserver3.MockResponse.Builder().code(401)
+                    .setHeader("WWW-Authenticate", "Bearer error=\"invalid_token\"").build());
+            refusing.start(java.net.InetAddress.getByName("127.0.0.1"), 0);
+            List<String> seen = new ArrayList<>();
+            org.apache.http.client.protocol.HttpClientContext context = org.apache.http.client.protocol.HttpClientContext.create();
+            try (org.apache.http.impl.client.CloseableHttpClient client = org.apache.http.impl.client.HttpClients.custom()
+                    .addInterceptorLast((org.apache.http.HttpResponseInterceptor) (response, exchange) -> {
+                        for (org.apache.http.Header header : org.apache.http.protocol.HttpCoreContext.adapt(exchange).getRequest().getAllHeaders()) {
+                            seen.add("response interceptor " + header);
+                        }
+                    }).build()) {
+                int status = CurrentToken.with(alice, () -> {
+                    try (org.apache.http.client.methods.CloseableHttpResponse response = client.execute(
+                            new org.apache.http.client.methods.HttpGet("http://localhost:" + refusing.getPort() + "/orders"), context)) {
+                        return response.getStatusLine().getStatusCode();
+                    }
+                });
+                assertEquals(401, status);
+                for (org.apache.http.Header header : context.getRequest().getAllHeaders()) {
+                    seen.add("context " + header);
+                }
+                org.apache.http.client.methods.HttpGet replay = new org.apache.http.client.methods.HttpGet(other.notAllowedUrl("/orders"));
+                for (org.apache.http.Header header : context.getRequest().getAllHeaders()) {
+                    if (!header.getName().equalsIgnoreCase("Host")) {
+                        replay.addHeader(header);
+                    }
+                }
+                CurrentToken.with(alice, () -> {
+                    try (org.apache.http.client.methods.CloseableHttpResponse response = client.execute(replay)) {
+                        return response.getStatusLine().getStatusCode();
+                    }
+                });
+            }
+            assertEquals(List.of("Bearer " + alice), refusing.takeRequest(10, java.util.concurrent.TimeUnit.SECONDS).getHeaders().values("Authorization"));
+            assertEquals(List.of(), other.takeAuthorization(), "the replay took the token to a host not allowed");
+            assertEquals(List.of(), seen.stream().filter(line -> line.contains(alice)).map(line -> line.replace(alice, "<alice>")).toList());
+        }
+    }
+
     @Test
     void apache5ContextShowsNoTokenAfterTheSend() throws Exception {
         String alice = Tokens.valid("alice");

@@ -82,11 +82,20 @@ public final class JettyClient12Advice {
             HttpRequest request = (HttpRequest) sent;
             Object expiresAt = request.getAttributes().get(ADDED);
             if (expiresAt instanceof Long && AgentBridge.outboundExpiredBeforeSent(((Long) expiresAt).longValue())) {
+                // Only the agent's field, told by identity: a value of the header the application added
+                // while the request was queued (an onRequestQueued listener) is its own and goes.
+                Object added = request.getAttributes().get(ADDED_FIELD);
                 HttpFields fields = request.getHeaders();
-                if (fields instanceof HttpFields.Mutable) {
-                    ((HttpFields.Mutable) fields).remove(AgentBridge.outboundHeader());
+                if (added != null && fields instanceof HttpFields.Mutable) {
+                    java.util.ListIterator<HttpField> each = ((HttpFields.Mutable) fields).listIterator();
+                    while (each.hasNext()) {
+                        if (each.next() == added) {
+                            each.remove();
+                        }
+                    }
                 }
                 request.attribute(ADDED, null);
+                request.attribute(ADDED_FIELD, null);
                 // Counted as expired here, not again as the headers are written.
                 request.attribute(UNCOUNTED, null);
             }

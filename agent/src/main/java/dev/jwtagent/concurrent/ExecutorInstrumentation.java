@@ -85,7 +85,7 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
     static final String[] RUNTIME_PACKAGES = {
         "java.", "javax.", "jdk.", "sun.", "com.sun.",
         "io.netty.", "reactor.", "org.apache.tomcat.", "org.apache.catalina.", "org.apache.coyote.", "org.eclipse.jetty.",
-        "io.undertow.", "org.xnio.", "org.jboss.", "io.vertx.", "io.grpc.", "akka.", "kotlinx.coroutines.", "scala.concurrent.",
+        "io.undertow.", "org.xnio.", "org.jboss.", "io.vertx.", "io.grpc.", "akka.", "org.apache.pekko.", "kotlinx.coroutines.", "scala.concurrent.",
         "okhttp3.", "org.apache.hc.", "org.apache.http.", "org.glassfish.", "org.eclipse.osgi.", "org.apache.felix.",
     };
 

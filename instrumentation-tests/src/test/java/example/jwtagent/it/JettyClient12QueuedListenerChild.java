@@ -12,7 +12,9 @@ import java.util.concurrent.TimeUnit;
  * destination, with the token current as a request's own code and carried as expiring in one
  * second, it sends {@code slowUrl + "-first"} and then, without waiting, {@code slowUrl}, whose
  * {@code onRequestQueued} listener adds the application's own {@code Authorization: Basic dTpw}. The
- * second waits in the queue past the token's expiry. Prints {@code READY 0} when done.
+ * second waits in the queue past the token's expiry. With a third argument {@code ensure}, the
+ * listener merges its value into the header ({@code HttpFields.Mutable.ensureField}) instead of
+ * adding a field of its own. Prints {@code READY 0} when done.
  */
 public final class JettyClient12QueuedListenerChild {
     public static void main(String[] args) throws Exception {
@@ -23,7 +25,11 @@ public final class JettyClient12QueuedListenerChild {
         Method newRequest = clientType.getMethod("newRequest", String.class);
         Method send = requestType.getMethod("send");
         Method addHeader = requestType.getMethod("headers", java.util.function.Consumer.class);
-        Method put = Class.forName("org.eclipse.jetty.http.HttpFields$Mutable").getMethod("add", String.class, String.class);
+        Class<?> mutable = Class.forName("org.eclipse.jetty.http.HttpFields$Mutable");
+        Class<?> fieldType = Class.forName("org.eclipse.jetty.http.HttpField");
+        boolean merge = args.length > 2 && args[2].equals("ensure");
+        Method put = merge ? mutable.getMethod("ensureField", fieldType) : mutable.getMethod("add", String.class, String.class);
+        Object basic = fieldType.getConstructor(String.class, String.class).newInstance("Authorization", "Basic dTpw");
         Object client = clientType.getConstructor().newInstance();
         clientType.getMethod("setMaxConnectionsPerDestination", int.class).invoke(client, 1);
         clientType.getMethod("start").invoke(client);
@@ -32,7 +38,11 @@ public final class JettyClient12QueuedListenerChild {
                     if (method.getName().equals("onQueued")) {
                         addHeader.invoke(arguments[0], (java.util.function.Consumer<Object>) fields -> {
                             try {
-                                put.invoke(fields, "Authorization", "Basic dTpw");
+                                if (merge) {
+                                    put.invoke(fields, basic);
+                                } else {
+                                    put.invoke(fields, "Authorization", "Basic dTpw");
+                                }
                             } catch (ReflectiveOperationException e) {
                                 throw new IllegalStateException(e);
                             }

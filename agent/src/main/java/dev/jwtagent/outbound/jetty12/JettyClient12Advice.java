@@ -83,14 +83,31 @@ public final class JettyClient12Advice {
             Object expiresAt = request.getAttributes().get(ADDED);
             if (expiresAt instanceof Long && AgentBridge.outboundExpiredBeforeSent(((Long) expiresAt).longValue())) {
                 // Only the agent's field, told by identity: a value of the header the application added
-                // while the request was queued (an onRequestQueued listener) is its own and goes.
+                // while the request was queued (an onRequestQueued listener) is its own and goes. A
+                // field the application merged its value into (ensureField) replaced the agent's: it
+                // goes with the application's values only, never with the expired token.
                 Object added = request.getAttributes().get(ADDED_FIELD);
                 HttpFields fields = request.getHeaders();
-                if (added != null && fields instanceof HttpFields.Mutable) {
+                if (added instanceof HttpField && fields instanceof HttpFields.Mutable) {
+                    String agents = ((HttpField) added).getValue();
                     java.util.ListIterator<HttpField> each = ((HttpFields.Mutable) fields).listIterator();
                     while (each.hasNext()) {
-                        if (each.next() == added) {
+                        HttpField field = each.next();
+                        if (field == added) {
                             each.remove();
+                        } else if (field.is(((HttpField) added).getName()) && field.getValue() != null
+                                && field.getValue().contains(agents)) {
+                            java.util.List<String> kept = new java.util.ArrayList<>();
+                            for (String value : field.getValues()) {
+                                if (!agents.equals(value)) {
+                                    kept.add(value);
+                                }
+                            }
+                            if (kept.isEmpty()) {
+                                each.remove();
+                            } else {
+                                each.set(new HttpField(field.getHeader(), field.getName(), String.join(", ", kept)));
+                            }
                         }
                     }
                 }

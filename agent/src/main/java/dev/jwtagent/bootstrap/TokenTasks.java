@@ -62,7 +62,8 @@ public final class TokenTasks {
      * {@code FutureTask} (whose work carries its creator's token, and whose identity the executor's
      * {@code shutdownNow()} or {@code remove} may need), a {@code ForkJoinTask} other than a
      * {@code CompletableFuture}'s own (whose function carries its caller's token only when one was
-     * current: given with none, it would run with the token of whichever task hands it on), and a
+     * current: given with none, it would run with the token of whichever task hands it on; a
+     * {@code SubmissionPublisher}'s consumer task is as it is), and a
      * {@code Comparable} task, which a queue that orders tasks compares with others, and every task
      * of an executor that keeps its tasks in such a queue ({@link TaskOrderingExecutors}). A subclass of
      * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
@@ -92,7 +93,7 @@ public final class TokenTasks {
     /** Whether an executor of the application's own is given {@code task} as it is, not wrapped. */
     private static boolean takesTaskAsItIs(Runnable task, Object executor) {
         if (task == null || task instanceof TokenPropagatingRunnable || task instanceof FutureTask
-                || (task instanceof ForkJoinTask && !(task instanceof CompletableFuture.AsynchronousCompletionTask))
+                || (task instanceof ForkJoinTask && !isCompletableFuturesOwn(task))
                 || task instanceof Comparable || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
             return true;
         }
@@ -102,6 +103,17 @@ public final class TokenTasks {
             AgentBridge.adviceFault(e);
             return true;
         }
+    }
+
+    /**
+     * A stage task of {@code CompletableFuture} itself, which runs one stage. Not every
+     * {@code AsynchronousCompletionTask}: {@code SubmissionPublisher}'s consumer task is one too, and
+     * delivers every item any caller submits while it runs, so it must not carry the token of the
+     * caller whose submit started it.
+     */
+    private static boolean isCompletableFuturesOwn(Runnable task) {
+        return task instanceof CompletableFuture.AsynchronousCompletionTask && task.getClass().getClassLoader() == null
+                && task.getClass().getName().startsWith("java.util.concurrent.CompletableFuture$");
     }
 
     /**

@@ -188,6 +188,27 @@ class TokenTasksTest {
         assertTrue(alices.isCancelled(), "the application's task is cancelled");
     }
 
+    /**
+     * A {@code SubmissionPublisher}'s consumer task is an {@code AsynchronousCompletionTask} too, but it
+     * delivers every item submitted while it runs, by any caller: it goes as it is, with no token
+     * current while the executor takes it, not with the token of the caller whose submit started it.
+     */
+    @Test
+    void anApplicationsExecutorTakesASubmissionPublishersConsumerTaskAsItIs() {
+        QueueingExecutor own = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
+        try (java.util.concurrent.SubmissionPublisher<String> publisher = new java.util.concurrent.SubmissionPublisher<>(own, 16)) {
+            publisher.consume(item -> { });
+            Runnable consumer = own.queue.poll();
+            assertTrue(consumer instanceof java.util.concurrent.CompletableFuture.AsynchronousCompletionTask, "the publisher's consumer task");
+
+            TokenCarrier.swap(ALICE);
+            assertSame(consumer, TokenTasks.forApplicationExecutor(consumer, own), "not wrapped with alice's token");
+            assertSame(ALICE, TokenTasks.hideForTaskAsItIs(own, consumer), "none current while the executor takes it");
+            assertNull(TokenCarrier.current());
+            TokenTasks.unhide(ALICE);
+        }
+    }
+
     /** An executor of the application's own that queues its tasks itself, in whatever queue it was given. */
     static final class QueueingExecutor implements java.util.concurrent.Executor {
         private final java.util.concurrent.BlockingQueue<Runnable> queue;

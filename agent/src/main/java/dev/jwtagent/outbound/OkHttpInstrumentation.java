@@ -179,14 +179,25 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             Call call = ((Interceptor.Chain) chain).call();
             Request callRequest = call == null ? null : call.request();
             CarriedToken token = callRequest == null ? null : callRequest.tag(CarriedToken.class);
+            Request request = (Request) hopRequest;
+            String name = AgentBridge.outboundHeader();
+            DecidedHop decided = request.tag(DecidedHop.class);
+            if (decided != null && decided.token != token) {
+                // A hop of an earlier call (its networkResponse().request()) an interceptor of this call sends
+                // again: the agent's header there is that call's token, neither this call's nor the application's.
+                Request.Builder fresh = request.newBuilder().tag(DecidedHop.class, null);
+                if (AgentBridge.isOutboundValueOf(request.header(name), decided.token)) {
+                    fresh.removeHeader(name);
+                }
+                request = fresh.build();
+                hopRequest = request;
+                decided = null;
+            }
             if (token == null) {
                 return;
             }
-            Request request = (Request) hopRequest;
-            String name = AgentBridge.outboundHeader();
             String present = request.header(name);
             HttpUrl url = request.url();
-            DecidedHop decided = request.tag(DecidedHop.class);
             if (decided != null && decided.token == token) {
                 if (AgentBridge.isOutboundValueOf(present, token) && !AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port())) {
                     hopRequest = request.newBuilder().removeHeader(name).build();

@@ -2,7 +2,6 @@ package example.jwtagent.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -30,7 +29,7 @@ class DrainingPriorityExecutorTest {
     @Test
     void noQueuedJobCallsWithAnotherCallersToken() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(1);
-        DrainingPriorityExecutor executor = new DrainingPriorityExecutor(pool);
+        Executor executor = new SerialExecutorTest.DrainingExecutor(pool, new PriorityBlockingQueue<>(11, QueuedJobs::byPriority));
         String alice = Tokens.valid("alice");
         String bob = Tokens.valid("bob");
         try (Downstream downstream = new Downstream()) {
@@ -42,74 +41,25 @@ class DrainingPriorityExecutorTest {
                 executor.execute(new Job(1, () -> {
                     aliceStarted.countDown();
                     QueuedJobs.await(release);
-                    callThenCount(url, done);
+                    QueuedJobs.callThenCount(url, done);
                 }));
                 return null;
             });
             assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's job runs");
             CurrentToken.with(null, () -> {
-                executor.execute(new Job(2, () -> callThenCount(url, done)));
+                executor.execute(new Job(2, () -> QueuedJobs.callThenCount(url, done)));
                 return null;
             });
             CurrentToken.with(bob, () -> {
-                executor.execute(new Job(3, () -> callThenCount(url, done)));
+                executor.execute(new Job(3, () -> QueuedJobs.callThenCount(url, done)));
                 return null;
             });
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                List<String> authorization = downstream.takeAuthorization();
-                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
-                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
-            }
+            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
             assertEquals(Arrays.asList("none", "none", "none"), seen, "a job this executor takes as it is carries no token");
         } finally {
             pool.shutdownNow();
-        }
-    }
-
-    private static void callThenCount(String url, CountDownLatch done) {
-        try {
-            QueuedJobs.call(url);
-        } finally {
-            done.countDown();
-        }
-    }
-
-    static final class DrainingPriorityExecutor implements Executor {
-        private final PriorityBlockingQueue<Runnable> jobs = new PriorityBlockingQueue<>(11, QueuedJobs::byPriority);
-        private final Executor pool;
-        private boolean running;
-
-        DrainingPriorityExecutor(Executor pool) {
-            this.pool = pool;
-        }
-
-        @Override
-        public void execute(Runnable job) {
-            jobs.add(job);
-            synchronized (this) {
-                if (running) {
-                    return;
-                }
-                running = true;
-            }
-            pool.execute(this::drain);
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (this) {
-                    next = jobs.poll();
-                    if (next == null) {
-                        running = false;
-                        return;
-                    }
-                }
-                next.run();
-            }
         }
     }
 }

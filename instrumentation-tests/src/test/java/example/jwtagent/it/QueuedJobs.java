@@ -1,6 +1,8 @@
 package example.jwtagent.it;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -37,6 +39,29 @@ final class QueuedJobs {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@link #call}, then one count off {@code done}, also when the call failed. */
+    static void callThenCount(String url, CountDownLatch done) {
+        try {
+            call(url);
+        } finally {
+            done.countDown();
+        }
+    }
+
+    /**
+     * Who the next {@code calls} requests {@code downstream} received came from, in order of arrival:
+     * "alice", "bob", "none" (no token) or "another value".
+     */
+    static List<String> callers(Downstream downstream, int calls, String alice, String bob) throws InterruptedException {
+        List<String> seen = new ArrayList<>();
+        for (int i = 0; i < calls; i++) {
+            List<String> authorization = downstream.takeAuthorization();
+            seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
+                    : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
+        }
+        return seen;
     }
 
     /** Waits for {@code latch} at most ten seconds, as a job holding its queue does. */

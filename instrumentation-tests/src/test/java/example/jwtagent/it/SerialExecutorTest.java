@@ -7,7 +7,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Queue;
@@ -60,27 +59,22 @@ class SerialExecutorTest {
                 executor.execute(() -> {
                     aliceStarted.countDown();
                     QueuedJobs.await(release);
-                    callThenCount(url, done);
+                    QueuedJobs.callThenCount(url, done);
                 });
                 return null;
             });
             assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
             CurrentToken.with(null, () -> {
-                executor.execute(() -> callThenCount(url, done));
+                executor.execute(() -> QueuedJobs.callThenCount(url, done));
                 return null;
             });
             CurrentToken.with(bob, () -> {
-                executor.execute(() -> callThenCount(url, done));
+                executor.execute(() -> QueuedJobs.callThenCount(url, done));
                 return null;
             });
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                List<String> authorization = downstream.takeAuthorization();
-                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
-                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
-            }
+            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
             assertEquals(Arrays.asList("alice", "none", "bob"), seen);
         }
     }
@@ -103,30 +97,18 @@ class SerialExecutorTest {
             CurrentToken.with(alice, () -> CompletableFuture.runAsync(() -> {
                 aliceStarted.countDown();
                 QueuedJobs.await(release);
-                callThenCount(url, done);
+                QueuedJobs.callThenCount(url, done);
             }, executor));
             assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
-            CurrentToken.with(null, () -> CompletableFuture.runAsync(() -> callThenCount(url, done), executor));
-            CurrentToken.with(bob, () -> CompletableFuture.runAsync(() -> callThenCount(url, done), executor));
+            CurrentToken.with(null, () -> CompletableFuture.runAsync(() -> QueuedJobs.callThenCount(url, done), executor));
+            CurrentToken.with(bob, () -> CompletableFuture.runAsync(() -> QueuedJobs.callThenCount(url, done), executor));
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                List<String> authorization = downstream.takeAuthorization();
-                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
-                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
-            }
+            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
             assertEquals(Arrays.asList("alice", "none", "bob"), seen);
         }
     }
 
-    private static void callThenCount(String url, CountDownLatch done) {
-        try {
-            QueuedJobs.call(url);
-        } finally {
-            done.countDown();
-        }
-    }
 
     /** The design of {@code Executor}'s Javadoc: the next task is handed to the pool from inside the one before it. */
     static final class SerialExecutor implements Executor {
@@ -160,14 +142,22 @@ class SerialExecutorTest {
         }
     }
 
-    /** One worker at a time, handed to the pool by whichever caller finds none running, runs every queued task. */
+    /**
+     * One worker at a time, handed to the pool by whichever caller finds none running, runs every
+     * queued task, in the order of its queue (first in, first out unless given another queue).
+     */
     static final class DrainingExecutor implements Executor {
-        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private final Queue<Runnable> tasks;
         private final Executor executor;
         private boolean running;
 
         DrainingExecutor(Executor executor) {
+            this(executor, new ArrayDeque<>());
+        }
+
+        DrainingExecutor(Executor executor, Queue<Runnable> tasks) {
             this.executor = executor;
+            this.tasks = tasks;
         }
 
         @Override

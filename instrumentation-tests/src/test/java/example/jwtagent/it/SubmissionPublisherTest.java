@@ -2,7 +2,6 @@ package example.jwtagent.it;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -74,12 +73,7 @@ class SubmissionPublisherTest {
             CurrentToken.with(bob, () -> publisher.submit("bob's"));
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = new ArrayList<>();
-            for (int i = 0; i < 3; i++) {
-                List<String> authorization = downstream.takeAuthorization();
-                seen.add(authorization.isEmpty() ? "none" : authorization.get(0).equals("Bearer " + alice) ? "alice"
-                        : authorization.get(0).equals("Bearer " + bob) ? "bob" : "another value");
-            }
+            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
             assertEquals(Arrays.asList("none", "none"), seen.subList(1, 3),
                     "the items of a caller without a token and of bob: " + seen);
         } finally {

@@ -41,7 +41,8 @@ import java.util.List;
  *       is allowed; given to a new call ({@code networkResponse().request()}), it loses it. A hop the
  *       header was added to is counted as it is written (at the {@code CallServerInterceptor}, after
  *       the network interceptors): propagated when the agent's value goes, the header already set
- *       when another went in its place, expired only when it was taken off as expired.</li>
+ *       when another went in its place, expired only when it was taken off as expired. A hop marked
+ *       for another call's token there (a network interceptor that kept it) loses the agent's value.</li>
  *   <li>An enqueued call's callback runs with the token current at {@code enqueue}, whichever
  *       thread hands the call to the executor (a waiting call is handed over by the thread that
  *       ends another call, which holds that call's caller's token).</li>
@@ -150,6 +151,26 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
                 }
                 String name = AgentBridge.outboundHeader();
                 List<String> values = ((Request) hopRequest).headers(name);
+                Call call = ((Interceptor.Chain) chain).call();
+                Request callRequest = call == null ? null : call.request();
+                if (callRequest == null || callRequest.tag(CarriedToken.class) != hop.token) {
+                    // A hop of an earlier call a network interceptor kept and sends again from this call (after
+                    // the CacheInterceptor, so never decided for it): the agent's value there is the earlier
+                    // caller's token. It goes off; the application's own values stay; nothing is counted.
+                    Request.Builder own = ((Request) hopRequest).newBuilder().removeHeader(name);
+                    boolean dropped = false;
+                    for (String value : values) {
+                        if (AgentBridge.isOutboundValueOf(value, hop.token)) {
+                            dropped = true;
+                        } else {
+                            own.addHeader(name, value);
+                        }
+                    }
+                    if (dropped) {
+                        hopRequest = own.build();
+                    }
+                    return;
+                }
                 boolean ours = values.size() == 1 && AgentBridge.isOutboundValueOf(values.get(0), hop.token);
                 if (ours && AgentBridge.outboundExpiredBeforeSent(hop.token.expiresAtMillis())) {
                     hop.takenOffExpired();

@@ -83,7 +83,7 @@ public final class DownstreamClients {
             CLIENTS.put("okhttp-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withInterceptor(kind), url, auth));
             CLIENTS.put("okhttp-async-interceptor-" + kind, (url, auth) -> OkHttpClients.enqueue(OkHttpClients.withInterceptor(kind), url, auth));
         }
-        for (String kind : List.of("adds-credentials", "sets-credentials", "slow")) {
+        for (String kind : List.of("adds-credentials", "sets-credentials", "slow", "replays-the-first-hop")) {
             CLIENTS.put("okhttp-network-interceptor-" + kind, (url, auth) -> OkHttpClients.execute(OkHttpClients.withNetworkInterceptor(kind), url, auth));
         }
         for (String factory : List.of("simple", "jdk", "apache5", "okhttp", "reactor")) {

@@ -94,6 +94,23 @@ abstract class OkHttpAtSendContractTest {
     }
 
     /**
+     * A network interceptor that keeps alice's hop (with the agent's header) and sends it again from
+     * later calls, to the same allowed host: a later caller without a token, or bob, never sends
+     * alice's token. Bob's own hop was replaced after the agent decided it, so his goes without one.
+     */
+    @org.junit.jupiter.api.Test
+    void aHopANetworkInterceptorKeptFromAnEarlierCallCarriesNoneOfItsTokenInALaterCall() throws Exception {
+        String client = "okhttp-network-interceptor-replays-the-first-hop";
+        String alice = Tokens.valid("alice");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), alice, null);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "alice's call");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), null, null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "a later call without a token, with alice's hop");
+        ClientContractTest.call(service, client, downstream.allowedUrl("/orders"), Tokens.valid("bob"), null);
+        assertEquals(List.of(), downstream.takeAuthorization(), "bob's later call, with alice's hop");
+    }
+
+    /**
      * One call per host at a time: a waiting call is started by the thread that ends the one
      * before, another caller's, and the call's callback then calls downstream again. The call and
      * the callback's call both carry their own caller's token, or none.

@@ -130,7 +130,9 @@ final class OkHttpClients {
      * it is written, by kind: {@code adds-credentials} adds the service's own Basic credentials
      * ({@link ApacheClients#SERVICE_CREDENTIALS}) as a value of {@code Authorization} of their own;
      * {@code sets-credentials} sets them in place of any value there; {@code slow} takes four
-     * seconds and changes nothing.
+     * seconds and changes nothing; {@code replays-the-first-hop} keeps the first request it is handed
+     * (the agent's header on it) and sends it in place of every later call's, as one that caches the
+     * last request it signed does.
      */
     static OkHttpClient withNetworkInterceptor(String kind) {
         return WITH_NETWORK_INTERCEPTOR.computeIfAbsent(kind, name -> {
@@ -152,6 +154,13 @@ final class OkHttpClients {
                             Thread.currentThread().interrupt();
                         }
                         return chain.proceed(chain.request());
+                    };
+                    break;
+                case "replays-the-first-hop":
+                    java.util.concurrent.atomic.AtomicReference<Request> first = new java.util.concurrent.atomic.AtomicReference<>();
+                    interceptor = chain -> {
+                        first.compareAndSet(null, chain.request());
+                        return chain.proceed(first.get());
                     };
                     break;
                 default:

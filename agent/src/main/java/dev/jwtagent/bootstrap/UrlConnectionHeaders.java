@@ -162,6 +162,41 @@ public final class UrlConnectionHeaders {
     }
 
     /**
+     * The JDK is about to hand {@code requests}, the header list of {@code connection}, to the
+     * application's {@code CookieHandler} (before a redirect it follows or a retry that answers a
+     * challenge, when the list still holds the agent's value of a header that is not
+     * {@code Authorization}, which the JDK leaves out itself): the agent's value is taken out, and
+     * returned to be put back by {@link #shownAgain}. Null when there was none.
+     */
+    public static String hidingFromCookieHandler(Object connection, Object requests) {
+        try {
+            String name = AgentBridge.outboundHeader();
+            if (requests == null || "Authorization".equalsIgnoreCase(name)) {
+                return null;
+            }
+            Decided decided = decidedFor(connection);
+            if (decided == null || decided.value == null || !decided.value.equals(call(findValueMethod(requests), requests, name))) {
+                return null;
+            }
+            call(removeMethod(requests), requests, name);
+            return decided.value;
+        } catch (Throwable fault) {
+            AgentBridge.internalFault("HttpURLConnection headers", fault);
+            return null;
+        }
+    }
+
+    /** The cookie handler has been asked: the value {@link #hidingFromCookieHandler} took out goes back for the write. */
+    public static void shownAgain(Object requests, String value) {
+        try {
+            setHeader(requests, AgentBridge.outboundHeader(), value);
+        } catch (Throwable fault) {
+            // The hop goes without the token.
+            AgentBridge.internalFault("HttpURLConnection headers", fault);
+        }
+    }
+
+    /**
      * What {@code getRequestProperty(key)} of {@code connection} answers the application: {@code value},
      * unless it is the agent's own header, which the application did not set (the JDK hides
      * {@code Authorization} there itself, but not a header of the service's own).

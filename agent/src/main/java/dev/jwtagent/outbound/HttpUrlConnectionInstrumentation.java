@@ -39,6 +39,10 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
                         HttpUrlConnectionInstrumentation.class, "WriteAdvice"))
                 .transform(support.advice(MethodMatch.named("followRedirect0").arguments(3),
                         HttpUrlConnectionInstrumentation.class, "RedirectAdvice"))
+                // Before a redirect or a retry the JDK hands the request's headers, the agent's among them, to the
+                // application's CookieHandler; it hides Authorization there itself, but not a header of the service's own.
+                .transform(support.advice(MethodMatch.named("setCookieHeader").arguments(0),
+                        HttpUrlConnectionInstrumentation.class, "CookieHandlerAdvice"))
                 // The JDK hides Authorization from these itself, but not a header of the service's own.
                 .transform(support.advice(MethodMatch.named("getRequestProperty").arguments(1),
                         HttpUrlConnectionInstrumentation.class, "PropertyAdvice"))
@@ -96,6 +100,30 @@ public final class HttpUrlConnectionInstrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.Argument(0) Object requests) {
             UrlConnectionHeaders.writingHeaders(requests);
+        }
+    }
+
+    /**
+     * The JDK asks the application's {@code CookieHandler} for the request's cookies, handing it the
+     * request's headers: the agent's value is out of them while it does, and back for the write.
+     */
+    public static final class CookieHandlerAdvice {
+        private CookieHandlerAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static String enter(@Advice.This Object connection,
+                                   @Advice.FieldValue("cookieHandler") Object cookieHandler,
+                                   @Advice.FieldValue("requests") Object requests) {
+            // No handler (the usual case): the JDK asks nobody, and nothing is looked up.
+            return cookieHandler == null ? null : UrlConnectionHeaders.hidingFromCookieHandler(connection, requests);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter String hidden, @Advice.FieldValue("requests") Object requests) {
+            if (hidden != null) {
+                UrlConnectionHeaders.shownAgain(requests, hidden);
+            }
         }
     }
 

@@ -112,6 +112,24 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public boolean outboundSchemeAllowed(CarriedToken token, String callScheme, String scheme, String host) {
+        try {
+            if (!OutboundPolicy.downgraded(callScheme, scheme, host)) {
+                return true;
+            }
+            metrics.increment("skipped.not_allowed");
+            if (AgentLog.rateLimited("downgraded", host)) {
+                LOG.info("not sending token {} to {}: plain http on a call made over https (logged at most once a minute per host;"
+                        + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), host);
+            }
+            return false;
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return false;
+        }
+    }
+
+    @Override
     public void inboundRefusedAfterCommit() {
         if (AgentLog.rateLimited("refused-after-commit")) {
             AgentLog.logger("inbound").warn("refused a request whose response was already committed (a later dispatch, or a container component wrote it first):"

@@ -392,6 +392,12 @@ public final class AgentBridge {
         return h != null && token != null && h.outboundRedirectAllowed(token, scheme, host, port);
     }
 
+    /** See {@link BridgeHooks#outboundSchemeAllowed}; false before the agent is installed. */
+    public static boolean outboundSchemeAllowed(CarriedToken token, String callScheme, String scheme, String host) {
+        BridgeHooks h = hooks;
+        return h != null && token != null && h.outboundSchemeAllowed(token, callScheme, scheme, host);
+    }
+
     /** See {@link BridgeHooks#inboundRefusedAfterCommit}; never throws. */
     public static void inboundRefusedAfterCommit() {
         BridgeHooks h = hooks;

@@ -60,6 +60,15 @@ public interface BridgeHooks {
     }
 
     /**
+     * Whether {@code token} may go on a hop to {@code scheme}://{@code host} of a call made to a
+     * {@code callScheme} URL: not over plain HTTP to a host that is not loopback when the call was made
+     * over HTTPS; when not, it is logged and counted as not allowed.
+     */
+    default boolean outboundSchemeAllowed(CarriedToken token, String callScheme, String scheme, String host) {
+        return false;
+    }
+
+    /**
      * A later dispatch of a request, decided anew, was refused after the application had committed
      * its response: nothing was written, and the dispatch's servlet or filter was not called.
      */

@@ -351,7 +351,8 @@ public final class AgentConfig {
         return uri;
     }
 
-    static boolean isLoopback(String host) {
+    /** {@code localhost}, {@code 127.x.y.z} or {@code ::1}, by the name alone. */
+    public static boolean isLoopback(String host) {
         if (host == null) {
             return false;
         }

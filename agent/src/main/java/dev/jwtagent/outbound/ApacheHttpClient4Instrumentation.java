@@ -34,6 +34,8 @@ import org.apache.http.protocol.HttpContext;
 public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
     /** The context attribute that carries a hop's target from the exec step to its send. */
     static final String HOP_TARGET = "dev.jwtagent.hop-target";
+    /** The context attribute that carries the scheme of the call's first hop to the sends of its redirects. */
+    static final String CALL_SCHEME = "dev.jwtagent.call-scheme";
 
     @Override
     public String name() {
@@ -48,12 +50,51 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
                                 .argument(0, "org.apache.http.conn.routing.HttpRoute")
                                 .argument(1, "org.apache.http.client.methods.HttpRequestWrapper"),
                         ApacheHttpClient4Instrumentation.class, "HopAdvice"))
+                // The call as the application made it, before its redirects: an https call's token goes over plain http to loopback only.
+                .type(TypeMatch.named("org.apache.http.impl.execchain.RedirectExec").inLoadersWithAnyOf("org.apache.http.impl.execchain.ClientExecChain"))
+                .transform(support.advice(MethodMatch.named("execute").arguments(4)
+                                .argument(0, "org.apache.http.conn.routing.HttpRoute")
+                                .argument(2, "org.apache.http.client.protocol.HttpClientContext"),
+                        ApacheHttpClient4Instrumentation.class, "CallAdvice"))
                 // In whatever loader holds httpcore, which may be a parent of httpclient's: its advice names httpcore's types only.
                 .type(TypeMatch.named("org.apache.http.protocol.HttpRequestExecutor").inLoadersWithAnyOf("org.apache.http.protocol.HttpRequestExecutor"))
                 .transform(support.advice(MethodMatch.named("execute").arguments(3)
                                 .argument(0, "org.apache.http.HttpRequest")
                                 .argument(2, "org.apache.http.protocol.HttpContext"),
                         ApacheHttpClient4Instrumentation.class, "SendAdvice"));
+    }
+
+    /**
+     * The call, before the client follows its redirects: the scheme it was made with is noted in the
+     * context for the thread that runs it (a classic call runs on one), for the sends of its hops.
+     * Returns what the context held before (a call made on it from within this one restores it).
+     */
+    public static final class CallAdvice {
+        private CallAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.Argument(0) Object callRoute, @Advice.Argument(2) Object callContext) {
+            if (TokenCarrier.current() == null || callContext == null) {
+                return null;
+            }
+            HttpContext context = (HttpContext) callContext;
+            Object[] previous = {context.getAttribute(CALL_SCHEME)};
+            context.setAttribute(CALL_SCHEME, new Object[] {Thread.currentThread(), ((HttpRoute) callRoute).getTargetHost().getSchemeName()});
+            return previous;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object previous, @Advice.Argument(2) Object callContext) {
+            if (previous instanceof Object[]) {
+                Object earlier = ((Object[]) previous)[0];
+                if (earlier == null) {
+                    ((HttpContext) callContext).removeAttribute(CALL_SCHEME);
+                } else {
+                    ((HttpContext) callContext).setAttribute(CALL_SCHEME, earlier);
+                }
+            }
+        }
     }
 
     public static final class HopAdvice {
@@ -114,6 +155,13 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            Object call = context.getAttribute(CALL_SCHEME);
+            if (call instanceof Object[] && ((Object[]) call)[0] == Thread.currentThread() && !request.containsHeader(name)
+                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), (String) ((Object[]) call)[1],
+                    target.getSchemeName(), target.getHostName())) {
+                // A redirect of a call made over https, to plain http on a host that is not loopback.
+                return null;
+            }
             // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
             if (!request.containsHeader(name)
                     && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestLine().getUri())) {

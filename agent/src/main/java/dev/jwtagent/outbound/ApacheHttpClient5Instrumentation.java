@@ -56,6 +56,11 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .transform(support.advice(MethodMatch.named("execute").arguments(3)
                                 .argument(1, "org.apache.hc.client5.http.classic.ExecChain$Scope"),
                         ApacheHttpClient5Instrumentation.class, "ClassicHopAdvice"))
+                // The call as the application made it, before its redirects: an https call's token goes over plain http to loopback only.
+                .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.RedirectExec").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
+                .transform(support.advice(MethodMatch.named("execute").arguments(3)
+                                .argument(1, "org.apache.hc.client5.http.classic.ExecChain$Scope"),
+                        ApacheHttpClient5Instrumentation.class, "ClassicCallAdvice"))
                 .type(TypeMatch.named("org.apache.hc.client5.http.impl.classic.InternalExecRuntime").inLoadersWithAnyOf("org.apache.hc.client5.http.classic.ExecChain"))
                 .transform(support.advice(MethodMatch.named("execute").argument(1, "org.apache.hc.core5.http.ClassicHttpRequest"),
                         ApacheHttpClient5Instrumentation.class, "ClassicSendAdvice"))
@@ -88,6 +93,41 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
 
     /** The context attribute that carries a classic hop's target from {@code ProtocolExec} to the send. */
     static final String HOP_TARGET = "dev.jwtagent.hop-target";
+    /** The context attribute that carries the scheme of a classic call's first hop to the sends of its redirects. */
+    static final String CALL_SCHEME = "dev.jwtagent.call-scheme";
+
+    /**
+     * A classic call, before the client follows its redirects: the scheme it was made with is noted in
+     * the context for the thread that runs it, for the sends of its hops. Returns what the context held
+     * before (a call made on it from within this one restores it).
+     */
+    public static final class ClassicCallAdvice {
+        private ClassicCallAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.Argument(1) Object callScope) {
+            if (TokenCarrier.current() == null) {
+                return null;
+            }
+            ExecChain.Scope scope = (ExecChain.Scope) callScope;
+            Object[] previous = {scope.clientContext.getAttribute(CALL_SCHEME)};
+            scope.clientContext.setAttribute(CALL_SCHEME, new Object[] {Thread.currentThread(), scope.route.getTargetHost().getSchemeName()});
+            return previous;
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object previous, @Advice.Argument(1) Object callScope) {
+            if (previous instanceof Object[]) {
+                Object earlier = ((Object[]) previous)[0];
+                if (earlier == null) {
+                    ((ExecChain.Scope) callScope).clientContext.removeAttribute(CALL_SCHEME);
+                } else {
+                    ((ExecChain.Scope) callScope).clientContext.setAttribute(CALL_SCHEME, earlier);
+                }
+            }
+        }
+    }
 
     public static final class ClassicHopAdvice {
         private ClassicHopAdvice() {
@@ -146,6 +186,13 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             context.removeAttribute(HOP_TARGET);
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            Object call = context.getAttribute(CALL_SCHEME);
+            if (call instanceof Object[] && ((Object[]) call)[0] == Thread.currentThread() && !request.containsHeader(name)
+                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), (String) ((Object[]) call)[1],
+                    target.getSchemeName(), target.getHostName())) {
+                // A redirect of a call made over https, to plain http on a host that is not loopback.
+                return null;
+            }
             // Through a proxy the request line's absolute URI, not the route's target, says where it is forwarded.
             if (!request.containsHeader(name) && !AgentBridge.outboundRequestLineAllowed(TokenCarrier.current(), request.getRequestUri())) {
                 return null;

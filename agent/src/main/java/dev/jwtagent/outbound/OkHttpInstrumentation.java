@@ -219,14 +219,19 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             }
             String present = request.header(name);
             HttpUrl url = request.url();
+            // A call made over https that a redirect or an interceptor moved to plain http: the token goes on to loopback only.
+            boolean downgrade = !url.isHttps() && callRequest.url().isHttps();
             if (decided != null && decided.token == token) {
-                if (AgentBridge.isOutboundValueOf(present, token) && !AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port())) {
+                if (AgentBridge.isOutboundValueOf(present, token)
+                        && (downgrade && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host())
+                        || !AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port()))) {
                     hopRequest = request.newBuilder().removeHeader(name).build();
                 }
                 return;
             }
             // Counted as the hop is written (above): a network interceptor may put its own value in its place.
-            String value = AgentBridge.outboundValueCountedWhenSentFor(token, url.scheme(), url.host(), url.port(), present != null);
+            String value = downgrade && present == null && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host()) ? null
+                    : AgentBridge.outboundValueCountedWhenSentFor(token, url.scheme(), url.host(), url.port(), present != null);
             Request.Builder marked = request.newBuilder().tag(DecidedHop.class, new DecidedHop(token, value != null));
             if (value != null) {
                 marked.header(name, value);

@@ -1,6 +1,7 @@
 package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.config.AgentConfig;
 
 import java.util.function.LongSupplier;
 
@@ -41,6 +42,15 @@ public final class OutboundPolicy {
     /** Whether {@code host} (and port) is a destination the token may go to, whatever the token. */
     public boolean allowsHost(String scheme, String host, int port) {
         return allowedHosts.allows(scheme, host, port);
+    }
+
+    /**
+     * Whether a hop to {@code scheme}://{@code host} of a call made to a {@code callScheme} URL is a
+     * downgrade the token may not take: a call made over HTTPS sends it over plain HTTP to a loopback
+     * host only (by the name, as for {@code jwks-url}), wherever a redirect or an interceptor moved it.
+     */
+    public static boolean downgraded(String callScheme, String scheme, String host) {
+        return "https".equalsIgnoreCase(callScheme) && "http".equalsIgnoreCase(scheme) && !AgentConfig.isLoopback(host);
     }
 
     /** Whether a token that expires at {@code expiresAtMillis} has expired: no skew is allowed. */

@@ -48,6 +48,18 @@ class OutboundPolicyTest {
     }
 
     @Test
+    void aCallMadeOverHttpsSendsTheTokenOverPlainHttpToALoopbackHostOnly() {
+        assertEquals(true, OutboundPolicy.downgraded("https", "http", "orders"));
+        assertEquals(true, OutboundPolicy.downgraded("HTTPS", "HTTP", "10.0.0.7"));
+        assertEquals(false, OutboundPolicy.downgraded("https", "http", "localhost"));
+        assertEquals(false, OutboundPolicy.downgraded("https", "http", "127.0.0.1"));
+        assertEquals(false, OutboundPolicy.downgraded("https", "http", "[::1]"));
+        assertEquals(false, OutboundPolicy.downgraded("https", "https", "orders"));
+        assertEquals(false, OutboundPolicy.downgraded("http", "http", "orders"));
+        assertEquals(false, OutboundPolicy.downgraded(null, "http", "orders"));
+    }
+
+    @Test
     void customHeaderCarriesTheBareToken() {
         OutboundPolicy custom = new OutboundPolicy(internal, "X-Forwarded-Token", () -> NOW);
         assertEquals("aaa.bbb.ccc", custom.headerValue(live));

@@ -45,7 +45,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** A child that runs {@code mainClass}. */
     public static Builder main(Class<?> mainClass) {
-        return new Builder(mainClass.getName());
+        return new Builder(mainClass.getName(), null);
+    }
+
+    /** A child that runs an executable jar ({@code java -jar}), as a Spring Boot service is run. */
+    public static Builder executableJar(Path jar) {
+        return new Builder(null, jar);
     }
 
     /** The jars in the directory Maven copied child class path set {@code name} into ({@code child-libs/<name>}). */
@@ -76,13 +81,15 @@ public final class ChildJvm implements AutoCloseable {
 
     public static final class Builder {
         private final String mainClass;
+        private final Path jar;
         private final Map<String, String> agentSettings = new LinkedHashMap<>();
         private final List<String> jvmArguments = new ArrayList<>();
         private final List<String> arguments = new ArrayList<>();
         private String classPath = System.getProperty("java.class.path");
 
-        private Builder(String mainClass) {
+        private Builder(String mainClass, Path jar) {
             this.mainClass = mainClass;
+            this.jar = jar;
             for (String name : System.getProperties().stringPropertyNames()) {
                 if (name.startsWith("jwt.agent.")) {
                     agentSettings.put(name.substring("jwt.agent.".length()), System.getProperty(name));
@@ -127,9 +134,14 @@ public final class ChildJvm implements AutoCloseable {
             command.add("-XX:+UseSerialGC");
             command.add("-Xmx256m");
             command.addAll(jvmArguments);
-            command.add("-cp");
-            command.add(classPath);
-            command.add(mainClass);
+            if (jar != null) {
+                command.add("-jar");
+                command.add(jar.toString());
+            } else {
+                command.add("-cp");
+                command.add(classPath);
+                command.add(mainClass);
+            }
             command.addAll(arguments);
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
             builder.environment().keySet().removeIf(variable -> variable.startsWith("JWT_AGENT_"));
@@ -138,7 +150,7 @@ public final class ChildJvm implements AutoCloseable {
                 child.port.get(60, TimeUnit.SECONDS);
             } catch (Exception e) {
                 child.close();
-                throw new AssertionError("child JVM " + mainClass + " did not get ready: " + e + "\n" + child.output(), e);
+                throw new AssertionError("child JVM " + (jar != null ? jar : mainClass) + " did not get ready: " + e + "\n" + child.output(), e);
             }
             return child;
         }

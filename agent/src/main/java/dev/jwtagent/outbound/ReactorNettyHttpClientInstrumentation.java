@@ -100,8 +100,10 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
 
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object operations,
-                                @Advice.FieldValue("requestHeaders") Iterable<?> headers,
-                                @Advice.FieldValue("resourceUrl") String resourceUrl) {
+                                @Advice.FieldValue("requestHeaders") Iterable<?> headers) {
+            // The method, not the field: 1.3 (Spring Boot 4's) has no resourceUrl field, and a field
+            // advice that names it fails to apply, leaving the client without the token.
+            String resourceUrl = ((HttpClientRequest) operations).resourceUrl();
             CarriedToken token = AgentBridge.takeCapturedToken(operations);
             if (token == null) {
                 CarriedToken copied = AgentBridge.takeRedirectHopToken(operations);

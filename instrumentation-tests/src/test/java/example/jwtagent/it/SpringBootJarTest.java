@@ -2,8 +2,11 @@ package example.jwtagent.it;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -24,10 +27,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of the application and its libraries loads from a nested jar through Spring Boot's launcher
  * class loader, where the agent finds servlets, executors and clients by reading class files
  * through that loader. The service calls downstream with RestClient (on Apache HttpClient 5, which
- * it has, and on the JDK client), with the JDK HttpClient, from an {@code @Async} method, from the
+ * it has, on the JDK client, and on Reactor Netty 1.3, which Spring Boot 4 brings), with the JDK HttpClient, from an {@code @Async} method, from the
  * task executor Spring Boot configures, and from Spring MVC's async request processing.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SpringBootJarTest {
     private ChildJvm service;
     private Downstream downstream;
@@ -58,7 +62,7 @@ class SpringBootJarTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"rest-client", "rest-client-on-jdk-client", "jdk-client", "async-rest-client", "async-jdk-client", "task-executor"})
+    @ValueSource(strings = {"rest-client", "rest-client-on-jdk-client", "rest-client-on-reactor-netty", "jdk-client", "async-rest-client", "async-jdk-client", "task-executor"})
     void aValidTokenGoesDownstreamToAnAllowedHostOnly(String via) throws Exception {
         RawHttp.Response allowed = RawHttp.get(service.baseUrl(), "/call?via=" + via + "&to=" + downstream.allowedUrl("/" + via),
                 RawHttp.bearer(alice));
@@ -126,7 +130,9 @@ class SpringBootJarTest {
         assertEquals(downstreamBefore, downstream.requestCount(), "a call went downstream");
     }
 
+    /** Last: after every client and executor was loaded and used. */
     @Test
+    @Order(Integer.MAX_VALUE)
     void theLogHasOneStartupLineNoAgentWarningOrFaultAndNoToken() throws Exception {
         RawHttp.get(service.baseUrl(), "/whoami", RawHttp.bearer(alice));
         String output = service.output();

@@ -32,6 +32,8 @@ public class CallController {
                 return downstream.withRestClient(to);
             case "rest-client-on-jdk-client":
                 return downstream.withRestClientOnJdkClient(to);
+            case "rest-client-on-reactor-netty":
+                return downstream.withRestClientOnReactorNetty(to);
             case "jdk-client":
                 return downstream.withJdkClient(to);
             case "async-rest-client":

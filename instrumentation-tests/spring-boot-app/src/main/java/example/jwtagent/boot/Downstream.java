@@ -2,6 +2,7 @@ package example.jwtagent.boot;
 
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.http.client.ReactorClientHttpRequestFactory;
 import org.springframework.stereotype.Service;
 import org.springframework.web.client.RestClient;
 
@@ -17,6 +18,7 @@ public class Downstream {
     /** With Apache HttpClient 5 on the class path, RestClient's default request factory uses it. */
     private final RestClient restClient = RestClient.create();
     private final RestClient restClientOnJdkClient = RestClient.builder().requestFactory(new JdkClientHttpRequestFactory()).build();
+    private final RestClient restClientOnReactorNetty = RestClient.builder().requestFactory(new ReactorClientHttpRequestFactory()).build();
     private final HttpClient httpClient = HttpClient.newHttpClient();
 
     public String withRestClient(String url) {
@@ -25,6 +27,10 @@ public class Downstream {
 
     public String withRestClientOnJdkClient(String url) {
         return restClientOnJdkClient.get().uri(url).retrieve().toEntity(String.class).getStatusCode().value() + " " + Thread.currentThread().getName();
+    }
+
+    public String withRestClientOnReactorNetty(String url) {
+        return restClientOnReactorNetty.get().uri(url).retrieve().toEntity(String.class).getStatusCode().value() + " " + Thread.currentThread().getName();
     }
 
     public String withJdkClient(String url) throws Exception {

@@ -23,6 +23,11 @@ public final class JettyClient12Advice {
     /** Request attribute: the header field the agent added (the object itself, told apart by identity). */
     static final String ADDED_FIELD = "dev.jwtagent.outbound-header-field";
     /**
+     * Request attribute of a copy (a redirect): the call it continues was made over HTTPS, so the
+     * token goes over plain HTTP to loopback only, on whichever thread Jetty sends the copy.
+     */
+    static final String CALL_OVER_HTTPS = "dev.jwtagent.call-over-https";
+    /**
      * Request attribute: the value the agent added is not counted yet. It is counted as the request's
      * headers are written: the client may put its own credentials in its place before that.
      */
@@ -47,6 +52,11 @@ public final class JettyClient12Advice {
             HttpDestination destination = (HttpDestination) resolved;
             String name = AgentBridge.outboundHeader();
             boolean alreadySet = request.getHeaders().contains(name);
+            if (!alreadySet && request.getAttributes().get(CALL_OVER_HTTPS) != null
+                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), "https", destination.getScheme(), destination.getHost())) {
+                // A redirect of a call made over https, to plain http on a host that is not loopback.
+                return;
+            }
             if (!alreadySet && "Authorization".equalsIgnoreCase(name) && sendingClient instanceof HttpClient) {
                 // Credentials in the client's authentication store for this destination (kept after a
                 // challenge, or put there to go preemptively) are added when the request is sent, after
@@ -218,7 +228,14 @@ public final class JettyClient12Advice {
         public static void exit(@Advice.This Object copied, @Advice.Return Object copyOfRequest) {
             HttpRequest original = (HttpRequest) copied;
             HttpRequest copy = (HttpRequest) copyOfRequest;
-            if (copy == null || original.getAttributes().get(ADDED) == null) {
+            if (copy == null) {
+                return;
+            }
+            if ("https".equalsIgnoreCase(original.getScheme()) || original.getAttributes().get(CALL_OVER_HTTPS) != null) {
+                // Jetty may send the copy from a thread that holds the caller's token, where it is decided anew.
+                copy.attribute(CALL_OVER_HTTPS, Boolean.TRUE);
+            }
+            if (original.getAttributes().get(ADDED) == null) {
                 return;
             }
             String name = AgentBridge.outboundHeader();

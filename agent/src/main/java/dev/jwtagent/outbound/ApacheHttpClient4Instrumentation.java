@@ -1,6 +1,7 @@
 package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
+import dev.jwtagent.bootstrap.ClassicCallSchemes;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -34,8 +35,6 @@ import org.apache.http.protocol.HttpContext;
 public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
     /** The context attribute that carries a hop's target from the exec step to its send. */
     static final String HOP_TARGET = "dev.jwtagent.hop-target";
-    /** The context attribute that carries the scheme of the call's first hop to the sends of its redirects. */
-    static final String CALL_SCHEME = "dev.jwtagent.call-scheme";
 
     @Override
     public String name() {
@@ -65,9 +64,9 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * The call, before the client follows its redirects: the scheme it was made with is noted in the
-     * context for the thread that runs it (a classic call runs on one), for the sends of its hops.
-     * Returns what the context held before (a call made on it from within this one restores it).
+     * The call, before the client follows its redirects: the scheme it was made with is noted for the
+     * thread that runs it (a classic call runs on one) and its context, for the sends of its hops;
+     * never in the context, which the application may share between threads.
      */
     public static final class CallAdvice {
         private CallAdvice() {
@@ -78,21 +77,13 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             if (TokenCarrier.current() == null || callContext == null) {
                 return null;
             }
-            HttpContext context = (HttpContext) callContext;
-            Object[] previous = {context.getAttribute(CALL_SCHEME)};
-            context.setAttribute(CALL_SCHEME, new Object[] {Thread.currentThread(), ((HttpRoute) callRoute).getTargetHost().getSchemeName()});
-            return previous;
+            return ClassicCallSchemes.began(callContext, ((HttpRoute) callRoute).getTargetHost().getSchemeName());
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object previous, @Advice.Argument(2) Object callContext) {
-            if (previous instanceof Object[]) {
-                Object earlier = ((Object[]) previous)[0];
-                if (earlier == null) {
-                    ((HttpContext) callContext).removeAttribute(CALL_SCHEME);
-                } else {
-                    ((HttpContext) callContext).setAttribute(CALL_SCHEME, earlier);
-                }
+        public static void exit(@Advice.Enter Object previous) {
+            if (previous != null) {
+                ClassicCallSchemes.ended(previous);
             }
         }
     }
@@ -155,10 +146,9 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
-            Object call = context.getAttribute(CALL_SCHEME);
-            if (call instanceof Object[] && ((Object[]) call)[0] == Thread.currentThread() && !request.containsHeader(name)
-                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), (String) ((Object[]) call)[1],
-                    target.getSchemeName(), target.getHostName())) {
+            String callScheme = ClassicCallSchemes.schemeOf(context);
+            if (callScheme != null && !request.containsHeader(name)
+                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), callScheme, target.getSchemeName(), target.getHostName())) {
                 // A redirect of a call made over https, to plain http on a host that is not loopback.
                 return null;
             }

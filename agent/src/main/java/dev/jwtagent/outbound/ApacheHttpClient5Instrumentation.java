@@ -2,6 +2,7 @@ package dev.jwtagent.outbound;
 
 import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.ClassicCallSchemes;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -93,13 +94,11 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
 
     /** The context attribute that carries a classic hop's target from {@code ProtocolExec} to the send. */
     static final String HOP_TARGET = "dev.jwtagent.hop-target";
-    /** The context attribute that carries the scheme of a classic call's first hop to the sends of its redirects. */
-    static final String CALL_SCHEME = "dev.jwtagent.call-scheme";
 
     /**
-     * A classic call, before the client follows its redirects: the scheme it was made with is noted in
-     * the context for the thread that runs it, for the sends of its hops. Returns what the context held
-     * before (a call made on it from within this one restores it).
+     * A classic call, before the client follows its redirects: the scheme it was made with is noted
+     * for the thread that runs it and its context, for the sends of its hops; never in the context,
+     * which the application may share between threads.
      */
     public static final class ClassicCallAdvice {
         private ClassicCallAdvice() {
@@ -111,20 +110,13 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return null;
             }
             ExecChain.Scope scope = (ExecChain.Scope) callScope;
-            Object[] previous = {scope.clientContext.getAttribute(CALL_SCHEME)};
-            scope.clientContext.setAttribute(CALL_SCHEME, new Object[] {Thread.currentThread(), scope.route.getTargetHost().getSchemeName()});
-            return previous;
+            return ClassicCallSchemes.began(scope.clientContext, scope.route.getTargetHost().getSchemeName());
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object previous, @Advice.Argument(1) Object callScope) {
-            if (previous instanceof Object[]) {
-                Object earlier = ((Object[]) previous)[0];
-                if (earlier == null) {
-                    ((ExecChain.Scope) callScope).clientContext.removeAttribute(CALL_SCHEME);
-                } else {
-                    ((ExecChain.Scope) callScope).clientContext.setAttribute(CALL_SCHEME, earlier);
-                }
+        public static void exit(@Advice.Enter Object previous) {
+            if (previous != null) {
+                ClassicCallSchemes.ended(previous);
             }
         }
     }
@@ -186,10 +178,9 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             context.removeAttribute(HOP_TARGET);
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
-            Object call = context.getAttribute(CALL_SCHEME);
-            if (call instanceof Object[] && ((Object[]) call)[0] == Thread.currentThread() && !request.containsHeader(name)
-                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), (String) ((Object[]) call)[1],
-                    target.getSchemeName(), target.getHostName())) {
+            String callScheme = ClassicCallSchemes.schemeOf(context);
+            if (callScheme != null && !request.containsHeader(name)
+                    && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), callScheme, target.getSchemeName(), target.getHostName())) {
                 // A redirect of a call made over https, to plain http on a host that is not loopback.
                 return null;
             }

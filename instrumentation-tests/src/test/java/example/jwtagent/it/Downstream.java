@@ -62,6 +62,11 @@ public final class Downstream implements AutoCloseable {
         return new Downstream(redirectTo, 302, false, 0, false, false, TestTls.server().getSocketFactory());
     }
 
+    /** As {@link #https(String)}, each 302 sent {@code millis} after its request arrived. */
+    public static Downstream httpsSlow(String redirectTo, int millis) throws Exception {
+        return new Downstream(redirectTo, 302, false, millis, false, false, TestTls.server().getSocketFactory());
+    }
+
     private Downstream(String redirectTo, int status, boolean http2Only, int delayMillis) throws IOException {
         this(redirectTo, status, http2Only, delayMillis, false, false);
     }
@@ -95,7 +100,8 @@ public final class Downstream implements AutoCloseable {
                     }).build();
                 }
                 if (redirectTo != null) {
-                    return new MockResponse.Builder().code(status).setHeader("Location", redirectTo).build();
+                    return new MockResponse.Builder().code(status).setHeader("Location", redirectTo)
+                            .headersDelay(delayMillis, TimeUnit.MILLISECONDS).build();
                 }
                 MockResponse.Builder ok = new MockResponse.Builder().code(200).body("ok").headersDelay(delayMillis, TimeUnit.MILLISECONDS);
                 if (cacheable) {

@@ -101,13 +101,17 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
         @Advice.OnMethodExit(suppress = Throwable.class)
         public static void exit(@Advice.This Object operations,
                                 @Advice.FieldValue("requestHeaders") Iterable<?> headers) {
-            // The method, not the field: 1.3 (Spring Boot 4's) has no resourceUrl field, and a field
-            // advice that names it fails to apply, leaving the client without the token.
-            String resourceUrl = ((HttpClientRequest) operations).resourceUrl();
             CarriedToken token = AgentBridge.takeCapturedToken(operations);
+            CarriedToken copied = token == null ? AgentBridge.takeRedirectHopToken(operations) : null;
+            if (token == null && copied == null) {
+                return;
+            }
+            // The method, not the field: 1.3 (Spring Boot 4's) has no resourceUrl field, and a field
+            // advice that names it fails to apply, leaving the client without the token. Read only for a
+            // hop with a token: 1.3 builds it by asking the application's remote address supplier again.
+            String resourceUrl = ((HttpClientRequest) operations).resourceUrl();
             if (token == null) {
-                CarriedToken copied = AgentBridge.takeRedirectHopToken(operations);
-                if (copied == null || resourceUrl == null) {
+                if (resourceUrl == null) {
                     return;
                 }
                 // A redirect hop the application's hook (followRedirect(boolean, BiConsumer)) copied the

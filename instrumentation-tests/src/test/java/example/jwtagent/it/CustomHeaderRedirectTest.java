@@ -9,7 +9,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,9 +58,7 @@ class CustomHeaderRedirectTest {
         if (started == null) {
             ChildJvm.Builder child = ChildJvm.main(RelayChild.class).agentSetting("outbound.header", HEADER);
             if (!libraries.equals(MODULE)) {
-                List<Path> classPath = new ArrayList<>(ChildJvm.libs(libraries));
-                classPath.add(ChildJvm.testClasses());
-                child.classPath(classPath);
+                child.classPath(ChildJvm.libsAndTestClasses(libraries));
             }
             started = ClientContractTest.childService(child.start());
             services.put(libraries, started);

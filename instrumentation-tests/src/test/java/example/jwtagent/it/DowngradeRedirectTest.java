@@ -14,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,9 +63,7 @@ class DowngradeRedirectTest {
                 child.jvmArgument(argument);
             }
             if (!libraries.equals(MODULE)) {
-                List<Path> classPath = new ArrayList<>(ChildJvm.libs(libraries));
-                classPath.add(ChildJvm.testClasses());
-                child.classPath(classPath);
+                child.classPath(ChildJvm.libsAndTestClasses(libraries));
             }
             started = ClientContractTest.childService(child.start());
             services.put(libraries, started);

@@ -559,6 +559,8 @@ public final class ServletHooks {
         final Method getContextPath = find("getContextPath");
         /** Tomcat's header bytes for the request class, or null for any other container. */
         final TomcatHeaders tomcat;
+        /** Where Tomcat keeps the agent's attributes for the request class, or null for any other container. */
+        final TomcatAttributes tomcatAttributes;
         /** {@code ServletRequestWrapper.getRequest()} for a wrapper class, or null. */
         final Method getWrapped;
         /** Whether the class's API is the one {@link DirectServletApi} calls directly (else reflection). */
@@ -567,6 +569,7 @@ public final class ServletHooks {
         private RequestMethods(Class<?> api, Class<?> requestClass) {
             super(api);
             tomcat = TomcatHeaders.forRequestClass(requestClass);
+            tomcatAttributes = unusable == null ? TomcatAttributes.forRequestClass(requestClass) : null;
             getWrapped = wrappedRequest(requestClass);
             direct = unusable == null && DirectServletApi.binds(api);
         }
@@ -582,7 +585,16 @@ public final class ServletHooks {
             return call(getAttribute, request, name);
         }
 
+        /** Sets one of the agent's attributes: on Tomcat where {@link TomcatAttributes} keeps them. */
         void setAttribute(Object request, String name, Object value) throws Throwable {
+            if (tomcatAttributes != null) {
+                try {
+                    tomcatAttributes.put(request, name, value);
+                    return;
+                } catch (Throwable fault) {
+                    throw new ContainerFault(fault);
+                }
+            }
             if (direct) {
                 try {
                     DirectServletApi.Bound.SET_ATTRIBUTE.invokeExact(request, name, value);

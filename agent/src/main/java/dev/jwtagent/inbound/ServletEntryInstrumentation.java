@@ -3,7 +3,9 @@ package dev.jwtagent.inbound;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
 import dev.jwtagent.instrument.Around;
+import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
+import dev.jwtagent.instrument.TypeMatch;
 
 /**
  * Captures and verifies the bearer token at the outermost filter or servlet call of a request,
@@ -13,6 +15,9 @@ import dev.jwtagent.instrument.Rules;
  * hooks are the same for both.
  */
 public final class ServletEntryInstrumentation implements AgentInstrumentation {
+    /** Tomcat's servlet-side request, whose attribute methods see the attributes the hooks keep elsewhere. */
+    private static final String TOMCAT_REQUEST = "org.apache.catalina.connector.Request";
+
     private final String name;
     private final String apiPackage;
 
@@ -43,6 +48,11 @@ public final class ServletEntryInstrumentation implements AgentInstrumentation {
     public Rules install(Rules rules, AdviceSupport support) {
         return rules
                 .type(ServletMatchers.servletsAndFilters(apiPackage))
-                .transform(Around.servletEntry(ServletMatchers.entryMethods(apiPackage)));
+                .transform(Around.servletEntry(ServletMatchers.entryMethods(apiPackage)))
+                // Where the hooks keep a Tomcat request's attributes: see dev.jwtagent.bootstrap.TomcatAttributes.
+                .type(TypeMatch.named(TOMCAT_REQUEST).inLoadersWithAnyOf(apiPackage + ".http.HttpServletRequest"))
+                .transform(Around.surfacingAttribute(MethodMatch.named("removeAttribute").onlyArgument(String.class).notAbstract()))
+                .transform(Around.surfacingAttribute(MethodMatch.named("setAttribute").argument(0, String.class).arguments(2).notAbstract()))
+                .transform(Around.surfacingAttributes(MethodMatch.named("getAttributeNames").arguments(0).notAbstract()));
     }
 }

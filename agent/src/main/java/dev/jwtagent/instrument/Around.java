@@ -3,6 +3,7 @@ package dev.jwtagent.instrument;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.ServletHooks;
 import dev.jwtagent.bootstrap.TokenTasks;
+import dev.jwtagent.bootstrap.TomcatAttributes;
 
 /**
  * Advice of the shape "call a hook before the method, keep what it returns, hand that to another
@@ -90,6 +91,21 @@ public final class Around {
     public static Around servletEntry(MethodMatch methods) {
         return new Around(methods, ServletHooks.class, "enter", "(Ljava/lang/Object;Ljava/lang/Object;)Ljava/lang/Object;", 2,
                 "exit", "(Ljava/lang/Object;)V", Object.class, true);
+    }
+
+    /**
+     * Tomcat's servlet-side request, {@code removeAttribute(name)} and {@code setAttribute(name, value)}:
+     * {@link TomcatAttributes#surface} moves the agent's entry of that name into Tomcat's own map first.
+     */
+    public static Around surfacingAttribute(MethodMatch methods) {
+        return new Around(methods, TomcatAttributes.class, "surface", "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;", 1,
+                "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);
+    }
+
+    /** Tomcat's servlet-side request, {@code getAttributeNames()}: {@link TomcatAttributes#surfaceAll} first. */
+    public static Around surfacingAttributes(MethodMatch methods) {
+        return new Around(methods, TomcatAttributes.class, "surfaceAll", "(Ljava/lang/Object;)Ljava/lang/Object;", 0,
+                "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);
     }
 
     private static String internalName(Class<?> type) {

@@ -9,12 +9,15 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Collections;
+import java.util.TreeSet;
 
 /**
  * Main of a {@link ChildJvm} whose class path has Tomcat 9 (javax) instead of this module's Tomcat
  * 11: one servlet answering with the subject the agent found and whether Tomcat has decoded the
  * {@code Authorization} header into a String for anyone, served by a single worker thread, so that
- * every request comes after the previous one on the same thread. Tomcat's own API is called by
+ * every request comes after the previous one on the same thread. On {@code /attributes} it answers
+ * with the agent's attributes it lists, before and after removing the subject. Tomcat's own API is called by
  * reflection: this module compiles against Tomcat 11, whose classes have the same names.
  */
 public final class Tomcat9Child {
@@ -51,10 +54,26 @@ public final class Tomcat9Child {
         @Override
         protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
             Object subject = request.getAttribute("jwt.agent.subject");
-            byte[] body = ((subject == null ? "anonymous" : subject) + " decoded=" + headerDecoded(request) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
+            String answer = (subject == null ? "anonymous" : subject) + " decoded=" + headerDecoded(request);
+            if (request.getRequestURI().equals("/attributes")) {
+                // What an application sees of the agent's attributes when it lists them and removes one.
+                answer = "subject=" + subject + " names=" + agentNames(request);
+                request.removeAttribute("jwt.agent.subject");
+                answer += " after removal: subject=" + request.getAttribute("jwt.agent.subject") + " names=" + agentNames(request);
+            }
+            byte[] body = (answer + "\n").getBytes(StandardCharsets.UTF_8);
             response.setContentType("text/plain");
             response.getOutputStream().write(body);
+        }
+
+        private static TreeSet<String> agentNames(HttpServletRequest request) {
+            TreeSet<String> names = new TreeSet<>();
+            for (String name : Collections.list(request.getAttributeNames())) {
+                if (name.startsWith("jwt.agent.")) {
+                    names.add(name);
+                }
+            }
+            return names;
         }
 
         /** Whether Tomcat holds the Authorization header's value as a decoded String (its MessageBytes.strValue). */

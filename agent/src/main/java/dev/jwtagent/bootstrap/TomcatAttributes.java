@@ -1,0 +1,195 @@
+package dev.jwtagent.bootstrap;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Where the servlet hooks put a Tomcat request's attributes ({@code jwt.agent.subject},
+ * {@code jwt.agent.claims}, the decision of a request without claims): in the attribute map of the
+ * request's protocol side (Coyote's {@code Request}, a plain {@code HashMap} that Tomcat clears
+ * when it recycles the request), not in the servlet side's {@code ConcurrentHashMap}. Tomcat's
+ * {@code getAttribute} looks there for any name its own map lacks, so the application, a forward or
+ * a later dispatch finds them as before. Putting two entries into the concurrent map and clearing
+ * it again when the request was recycled (atomic updates and a lock per entry) was the largest cost
+ * the agent added to a request on Tomcat.
+ *
+ * <p>Tomcat lists ({@code getAttributeNames}) and removes only what its own map holds, so the
+ * servlet entry instrumentation calls {@link #surface} first from the servlet side's
+ * {@code getAttributeNames}, {@code removeAttribute} and {@code setAttribute}: the agent's entries
+ * move into Tomcat's map, through its {@code setAttribute}, before the application lists, removes or
+ * replaces them, and from then on everything is as if they had been put there at the start (an
+ * application's attribute listener hears of them then).
+ *
+ * <p>Reaches the protocol side through the facade's protected field {@code request}, found by
+ * reflection for the first request of the facade class; refused or missing (another layout, Tomcat
+ * on the module path without its package opened), the hooks call {@code setAttribute} as on any
+ * other container.
+ */
+public final class TomcatAttributes {
+    private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
+    /** The names the hooks put; any other name passes {@link #surface} untouched. */
+    private static final String[] NAMES = {AgentBridge.SUBJECT_ATTRIBUTE, AgentBridge.CLAIMS_ATTRIBUTE, AgentBridge.DECISION_ATTRIBUTE};
+
+    /** The accessor {@link Direct} is to hold, set before it is initialized. */
+    private static final AtomicReference<TomcatAttributes> TO_BIND = new AtomicReference<>();
+
+    /** (facade, name, value) -> the protocol side's {@code setAttribute}. */
+    private final MethodHandle put;
+    private boolean direct;
+
+    private TomcatAttributes(MethodHandle put) {
+        this.put = put;
+    }
+
+    /** The accessor for requests of {@code requestClass}, or null when it is not Tomcat's facade or cannot be reached. */
+    static TomcatAttributes forRequestClass(Class<?> requestClass) {
+        if (!requestClass.getName().equals(FACADE)) {
+            return null;
+        }
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            Field connectorRequest = requestClass.getDeclaredField("request");
+            connectorRequest.setAccessible(true);
+            Method coyoteRequest = connectorRequest.getType().getMethod("getCoyoteRequest");
+            Method setAttribute = coyoteRequest.getReturnType().getMethod("setAttribute", String.class, Object.class);
+            MethodHandle coyoteOf = MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflect(coyoteRequest));
+            MethodHandle put = MethodHandles.filterArguments(lookup.unreflect(setAttribute), 0, coyoteOf)
+                    .asType(MethodType.methodType(void.class, Object.class, String.class, Object.class));
+            TomcatAttributes attributes = new TomcatAttributes(put);
+            TO_BIND.compareAndSet(null, attributes);
+            attributes.direct = Direct.holds(attributes);
+            return attributes;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            AgentBridge.shortcutOff("tomcat-attributes", "Tomcat's request (" + requestClass.getName()
+                    + ") cannot be reached directly (" + e.getClass().getName()
+                    + "); the request attributes are set through the servlet API, which costs more per request");
+            return null;
+        }
+    }
+
+    /** Puts an attribute where Tomcat's {@code getAttribute} finds it; what Tomcat throws propagates. */
+    void put(Object facade, String name, Object value) throws Throwable {
+        if (direct) {
+            Direct.PUT.invokeExact(facade, name, value);
+        } else {
+            put.invokeExact(facade, name, value);
+        }
+    }
+
+    /**
+     * Called by Tomcat's servlet-side request ({@code org.apache.catalina.connector.Request}) before
+     * {@code removeAttribute(name)} and {@code setAttribute(name, value)}: when {@code name} is one of
+     * the agent's, its entry moves into Tomcat's own map, unless the application has already put a
+     * value of its own there, which then stays. Never throws.
+     */
+    public static Object surface(Object connectorRequest, String name) {
+        if (name != null && isAgents(name)) {
+            move(connectorRequest, name);
+        }
+        return null;
+    }
+
+    /** Before {@code getAttributeNames()}: every entry of the agent's moves into Tomcat's own map. Never throws. */
+    public static Object surfaceAll(Object connectorRequest) {
+        move(connectorRequest, null);
+        return null;
+    }
+
+    /** The exit of the methods {@link #surface} runs before: nothing to do. */
+    public static void surfaced(Object nothing) {
+    }
+
+    private static boolean isAgents(String name) {
+        for (String each : NAMES) {
+            if (each.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Moves the agent's entry {@code only} (all of them when null) from the protocol side's map into Tomcat's. */
+    private static void move(Object connectorRequest, String only) {
+        try {
+            ConnectorMethods methods = ConnectorMethods.FOR_CLASS.get(connectorRequest.getClass());
+            if (methods == null) {
+                return;
+            }
+            Object coyote = methods.getCoyoteRequest.invoke(connectorRequest);
+            if (coyote == null) {
+                return;
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> kept = (Map<String, Object>) methods.coyoteAttributes.invoke(coyote);
+            if (kept == null || kept.isEmpty()) {
+                return;
+            }
+            for (String name : NAMES) {
+                if (only != null && !only.equals(name)) {
+                    continue;
+                }
+                Object value = kept.remove(name);
+                // Tomcat's getAttribute answers from its own map first: null there means the application put none.
+                if (value != null && methods.getAttribute.invoke(connectorRequest, name) == null) {
+                    methods.setAttribute.invoke(connectorRequest, name, value);
+                }
+            }
+        } catch (InvocationTargetException | IllegalAccessException | RuntimeException | LinkageError e) {
+            // Only the listing of an attribute can be wrong; Tomcat's message is not logged (it may quote a value).
+            AgentBridge.shortcutOff("tomcat-attributes-move", "the agent's request attributes could not be moved into"
+                    + " Tomcat's own map (" + e.getClass().getName() + "); getAttributeNames may not list them");
+        }
+    }
+
+    /** What {@link #move} calls on a servlet-side request class, or null when it is not Tomcat's. */
+    private static final class ConnectorMethods {
+        static final ClassValue<ConnectorMethods> FOR_CLASS = new ClassValue<ConnectorMethods>() {
+            @Override
+            protected ConnectorMethods computeValue(Class<?> type) {
+                try {
+                    return new ConnectorMethods(type);
+                } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                    return null;
+                }
+            }
+        };
+
+        final Method getCoyoteRequest;
+        final Method coyoteAttributes;
+        final Method getAttribute;
+        final Method setAttribute;
+
+        private ConnectorMethods(Class<?> type) throws ReflectiveOperationException {
+            getCoyoteRequest = type.getMethod("getCoyoteRequest");
+            coyoteAttributes = getCoyoteRequest.getReturnType().getMethod("getAttributes");
+            getAttribute = type.getMethod("getAttribute", String.class);
+            setAttribute = type.getMethod("setAttribute", String.class, Object.class);
+        }
+    }
+
+    /**
+     * The handle of the first facade class reached (a JVM runs one Tomcat), in a static final field,
+     * which the JIT compiles like a direct call (see {@code TomcatHeaders}).
+     */
+    private static final class Direct {
+        private static final TomcatAttributes BOUND = TO_BIND.get();
+        private static final MethodHandle PUT = BOUND.put;
+
+        private Direct() {
+        }
+
+        static boolean holds(TomcatAttributes attributes) {
+            try {
+                return BOUND == attributes;
+            } catch (LinkageError e) {
+                return false;
+            }
+        }
+    }
+}

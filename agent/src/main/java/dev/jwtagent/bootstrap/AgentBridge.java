@@ -24,6 +24,8 @@ public final class AgentBridge {
     private static volatile BridgeHooks hooks;
     private static volatile String inboundHeader = "Authorization";
     private static volatile String outboundHeader = "Authorization";
+    /** The installed hooks' answer, kept here: asked on every request, and fixed once they are installed. */
+    private static volatile boolean inboundReadsPath = true;
     private static volatile Method jdkSetSystemHeader;
     private static volatile Method jdkHeadersMap;
     /**
@@ -39,6 +41,7 @@ public final class AgentBridge {
     public static void install(BridgeHooks installed, String inboundHeaderName, String outboundHeaderName) {
         inboundHeader = inboundHeaderName;
         outboundHeader = outboundHeaderName;
+        inboundReadsPath = readsPath(installed);
         hooks = installed;
     }
 
@@ -56,8 +59,16 @@ public final class AgentBridge {
     }
 
     public static boolean inboundReadsPath() {
-        BridgeHooks h = hooks;
-        return h == null || h.inboundReadsPath();
+        return inboundReadsPath;
+    }
+
+    /** Whether {@code installed} decides on paths; when it cannot say, the path is read (the safe side). */
+    private static boolean readsPath(BridgeHooks installed) {
+        try {
+            return installed == null || installed.inboundReadsPath();
+        } catch (RuntimeException | Error e) {
+            return true;
+        }
     }
 
     public static InboundDecision decideInbound(Enumeration<String> headerValues, String servletPath, String pathInfo, String queryString) {

@@ -30,6 +30,24 @@ class AgentBridgeFaultTest {
                     throw new NoClassDefFoundError("dev/jwtagent/log/AgentLog");
                 });
         AgentBridge.install(failing, "Authorization", "Authorization");
+        // Installing asks the hooks what they decide on once (and keeps the safe answer when they fail).
+        called.clear();
+    }
+
+    /** Asked once when the hooks are installed; hooks that fail to answer get the path read (exclusions still apply). */
+    @Test
+    void whetherTheHooksReadThePathIsAskedOnceAtInstallation() {
+        BridgeHooks noPaths = (BridgeHooks) Proxy.newProxyInstance(BridgeHooks.class.getClassLoader(),
+                new Class<?>[] {BridgeHooks.class}, (proxy, method, arguments) -> {
+                    called.add(method.getName());
+                    return false;
+                });
+        AgentBridge.install(noPaths, "Authorization", "Authorization");
+        assertEquals(false, AgentBridge.inboundReadsPath());
+        assertEquals(false, AgentBridge.inboundReadsPath());
+        assertEquals(List.of("inboundReadsPath"), called);
+        installHooksThatFailToLog();
+        assertEquals(true, AgentBridge.inboundReadsPath());
     }
 
     @Test

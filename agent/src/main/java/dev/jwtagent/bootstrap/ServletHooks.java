@@ -585,14 +585,20 @@ public final class ServletHooks {
             return call(getAttribute, request, name);
         }
 
-        /** Sets one of the agent's attributes: on Tomcat where {@link TomcatAttributes} keeps them. */
+        /**
+         * Sets one of the agent's attributes: on Tomcat where {@link TomcatAttributes} keeps them, unless
+         * Tomcat's own map holds the name already, whose entry the servlet API then replaces.
+         */
         void setAttribute(Object request, String name, Object value) throws Throwable {
             if (tomcatAttributes != null) {
+                boolean kept;
                 try {
-                    tomcatAttributes.put(request, name, value);
-                    return;
+                    kept = tomcatAttributes.put(request, name, value);
                 } catch (Throwable fault) {
                     throw new ContainerFault(fault);
+                }
+                if (kept) {
+                    return;
                 }
             }
             if (direct) {

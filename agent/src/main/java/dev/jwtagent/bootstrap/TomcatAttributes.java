@@ -41,10 +41,13 @@ public final class TomcatAttributes {
 
     /** (facade, name, value) -> the protocol side's {@code setAttribute}. */
     private final MethodHandle put;
+    /** (facade) -> Tomcat's own attribute map, whose entry of a name hides the protocol side's. */
+    private final MethodHandle own;
     private boolean direct;
 
-    private TomcatAttributes(MethodHandle put) {
+    private TomcatAttributes(MethodHandle put, MethodHandle own) {
         this.put = put;
+        this.own = own;
     }
 
     /** The accessor for requests of {@code requestClass}, or null when it is not Tomcat's facade or cannot be reached. */
@@ -61,7 +64,11 @@ public final class TomcatAttributes {
             MethodHandle coyoteOf = MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflect(coyoteRequest));
             MethodHandle put = MethodHandles.filterArguments(lookup.unreflect(setAttribute), 0, coyoteOf)
                     .asType(MethodType.methodType(void.class, Object.class, String.class, Object.class));
-            TomcatAttributes attributes = new TomcatAttributes(put);
+            Field ownAttributes = connectorRequest.getType().getDeclaredField("attributes");
+            ownAttributes.setAccessible(true);
+            MethodHandle own = MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflectGetter(ownAttributes))
+                    .asType(MethodType.methodType(Map.class, Object.class));
+            TomcatAttributes attributes = new TomcatAttributes(put, own);
             TO_BIND.compareAndSet(null, attributes);
             attributes.direct = Direct.holds(attributes);
             return attributes;
@@ -73,13 +80,26 @@ public final class TomcatAttributes {
         }
     }
 
-    /** Puts an attribute where Tomcat's {@code getAttribute} finds it; what Tomcat throws propagates. */
-    void put(Object facade, String name, Object value) throws Throwable {
+    /**
+     * Puts an attribute where Tomcat's {@code getAttribute} finds it and returns true; what Tomcat throws
+     * propagates. Returns false, putting nothing, when Tomcat's own map already holds the name (a later
+     * dispatch decided anew, after the application replaced the attribute or the agent's entry moved
+     * there): that entry would hide this one, so the caller sets it through the servlet API, which
+     * replaces it.
+     */
+    boolean put(Object facade, String name, Object value) throws Throwable {
         if (direct) {
+            if (((Map<?, ?>) Direct.OWN.invokeExact(facade)).containsKey(name)) {
+                return false;
+            }
             Direct.PUT.invokeExact(facade, name, value);
         } else {
+            if (((Map<?, ?>) own.invokeExact(facade)).containsKey(name)) {
+                return false;
+            }
             put.invokeExact(facade, name, value);
         }
+        return true;
     }
 
     /**
@@ -180,6 +200,7 @@ public final class TomcatAttributes {
     private static final class Direct {
         private static final TomcatAttributes BOUND = TO_BIND.get();
         private static final MethodHandle PUT = BOUND.put;
+        private static final MethodHandle OWN = BOUND.own;
 
         private Direct() {
         }

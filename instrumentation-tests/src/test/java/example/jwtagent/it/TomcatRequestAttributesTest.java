@@ -1,6 +1,8 @@
 package example.jwtagent.it;
 
 import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletRequestEvent;
+import jakarta.servlet.ServletRequestListener;
 import jakarta.servlet.ServletRequestAttributeEvent;
 import jakarta.servlet.ServletRequestAttributeListener;
 import jakarta.servlet.http.HttpServlet;
@@ -52,10 +54,13 @@ class TomcatRequestAttributesTest {
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", null);
         context.addApplicationListener(EventsListener.class.getName());
+        context.addApplicationListener(RestoringListener.class.getName());
         Tomcat.addServlet(context, "attributes", new AttributesServlet());
         context.addServletMappingDecoded("/attrs/*", "attributes");
         Tomcat.addServlet(context, "forward", new ForwardingServlet());
         context.addServletMappingDecoded("/forward/*", "forward");
+        Tomcat.addServlet(context, "copy", new CopyingServlet());
+        context.addServletMappingDecoded("/copy/*", "copy");
         tomcat.start();
         baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
     }
@@ -107,6 +112,47 @@ class TomcatRequestAttributesTest {
             assertEquals("names=[jwt.agent.claims, jwt.agent.subject] subject=erin", ask("/attrs/names", Tokens.valid("erin")));
             assertEquals("subject=null claims.sub=null", ask("/attrs/read", null));
             assertEquals("names=[] subject=null", ask("/attrs/names", null));
+        }
+    }
+
+    /**
+     * The application's request listener puts claims it kept from another request (from a session, say) on
+     * grace's request before any filter runs: the agent decides grace's request anew on her token, and she
+     * then finds her claims, as when the agent set them with setAttribute; not frank's, with her subject.
+     */
+    @Test
+    void claimsTheApplicationPutBeforeTheDecisionAreReplacedByTheVerifiedOnes() throws Exception {
+        assertEquals("kept", ask("/copy/keep", Tokens.valid("frank")));
+        assertEquals("subject=grace claims.sub=grace", ask("/copy/restored", Tokens.valid("grace")));
+    }
+
+    /** Puts the claims {@link CopyingServlet} kept on a request to {@code /copy/restored}, when the request starts. */
+    public static final class RestoringListener implements ServletRequestListener {
+        @Override
+        public void requestInitialized(ServletRequestEvent event) {
+            HttpServletRequest request = (HttpServletRequest) event.getServletRequest();
+            if (request.getRequestURI().equals("/copy/restored") && CopyingServlet.kept != null) {
+                request.setAttribute("jwt.agent.claims", CopyingServlet.kept);
+            }
+        }
+    }
+
+    /** {@code /copy/keep} keeps the request's claims; {@code /copy/restored} answers with the subject and claims it finds. */
+    static final class CopyingServlet extends HttpServlet {
+        private static final long serialVersionUID = 1L;
+        private static volatile Object kept;
+
+        @Override
+        protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            if (request.getPathInfo().equals("/restored")) {
+                Object claims = request.getAttribute("jwt.agent.claims");
+                String answer = "subject=" + request.getAttribute("jwt.agent.subject")
+                        + " claims.sub=" + (claims == null ? null : ((Map<?, ?>) claims).get("sub")) + "\n";
+                response.getOutputStream().write(answer.getBytes(StandardCharsets.UTF_8));
+                return;
+            }
+            kept = request.getAttribute("jwt.agent.claims");
+            response.getOutputStream().write("kept\n".getBytes(StandardCharsets.UTF_8));
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code getAttributeNames}, {@code removeAttribute} and {@code setAttribute}: the agent's entries
  * move into Tomcat's map, through its {@code setAttribute}, before the application lists, removes or
  * replaces them, and from then on everything is as if they had been put there at the start (an
- * application's attribute listener hears of them then).
+ * application's attribute listener hears of them then). Listing copies them and leaves the protocol
+ * side's entries, hidden from then on, so that another thread reading one meanwhile always finds it.
  *
  * <p>Reaches the protocol side through the facade's protected field {@code request}, found by
  * reflection for the first request of the facade class; refused or missing (another layout, Tomcat
@@ -35,6 +36,9 @@ public final class TomcatAttributes {
     private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
     /** The names the hooks put; any other name passes {@link #surface} untouched. */
     private static final String[] NAMES = {AgentBridge.SUBJECT_ATTRIBUTE, AgentBridge.CLAIMS_ATTRIBUTE, AgentBridge.DECISION_ATTRIBUTE};
+
+    /** The name whose entry this thread is moving into Tomcat's map, through Tomcat's setAttribute, or null. */
+    private static final ThreadLocal<String> MOVING = new ThreadLocal<>();
 
     /** The accessor {@link Direct} is to hold, set before it is initialized. */
     private static final AtomicReference<TomcatAttributes> TO_BIND = new AtomicReference<>();
@@ -115,7 +119,7 @@ public final class TomcatAttributes {
         return null;
     }
 
-    /** Before {@code getAttributeNames()}: every entry of the agent's moves into Tomcat's own map. Never throws. */
+    /** Before {@code getAttributeNames()}: every entry of the agent's is copied into Tomcat's own map. Never throws. */
     public static Object surfaceAll(Object connectorRequest) {
         move(connectorRequest, null);
         return null;
@@ -134,7 +138,10 @@ public final class TomcatAttributes {
         return false;
     }
 
-    /** Moves the agent's entry {@code only} (all of them when null) from the protocol side's map into Tomcat's. */
+    /**
+     * Copies the agent's entry {@code only} (all of them when null) from the protocol side's map into
+     * Tomcat's; for one name (a removal or replacement follows) it also leaves the protocol side's map.
+     */
     private static void move(Object connectorRequest, String only) {
         try {
             ConnectorMethods methods = ConnectorMethods.FOR_CLASS.get(connectorRequest.getClass());
@@ -150,14 +157,30 @@ public final class TomcatAttributes {
             if (kept == null || kept.isEmpty()) {
                 return;
             }
+            Map<?, ?> own = (Map<?, ?>) methods.ownAttributes.get(connectorRequest);
+            String moving = MOVING.get();
             for (String name : NAMES) {
-                if (only != null && !only.equals(name)) {
+                if ((only != null && !only.equals(name)) || name.equals(moving)) {
+                    // Not asked for, or this thread is moving it: called from that setAttribute (or a listener it ran).
                     continue;
                 }
-                Object value = kept.remove(name);
-                // Tomcat's getAttribute answers from its own map first: null there means the application put none.
-                if (value != null && methods.getAttribute.invoke(connectorRequest, name) == null) {
-                    methods.setAttribute.invoke(connectorRequest, name, value);
+                Object value = kept.get(name);
+                if (value == null) {
+                    continue;
+                }
+                // An entry in Tomcat's own map is the application's, or one moved before: it stays.
+                if (!own.containsKey(name)) {
+                    MOVING.set(name);
+                    try {
+                        methods.setAttribute.invoke(connectorRequest, name, value);
+                    } finally {
+                        MOVING.set(moving);
+                    }
+                }
+                // Listing leaves the entry where it was, hidden now, so that a reader on another thread never finds
+                // neither; a removal or replacement, which follows now, takes it away, or it would show again.
+                if (only != null) {
+                    kept.remove(name);
                 }
             }
         } catch (InvocationTargetException | IllegalAccessException | RuntimeException | LinkageError e) {
@@ -182,13 +205,15 @@ public final class TomcatAttributes {
 
         final Method getCoyoteRequest;
         final Method coyoteAttributes;
-        final Method getAttribute;
+        /** Tomcat's own attribute map, which getAttribute reads first. */
+        final Field ownAttributes;
         final Method setAttribute;
 
         private ConnectorMethods(Class<?> type) throws ReflectiveOperationException {
             getCoyoteRequest = type.getMethod("getCoyoteRequest");
             coyoteAttributes = getCoyoteRequest.getReturnType().getMethod("getAttributes");
-            getAttribute = type.getMethod("getAttribute", String.class);
+            ownAttributes = getCoyoteRequest.getDeclaringClass().getDeclaredField("attributes");
+            ownAttributes.setAccessible(true);
             setAttribute = type.getMethod("setAttribute", String.class, Object.class);
         }
     }

@@ -33,7 +33,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * other container.
  */
 public final class TomcatAttributes {
-    private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
     /** The names the hooks put; any other name passes {@link #surface} untouched. */
     private static final String[] NAMES = {AgentBridge.SUBJECT_ATTRIBUTE, AgentBridge.CLAIMS_ATTRIBUTE, AgentBridge.DECISION_ATTRIBUTE};
 
@@ -56,21 +55,18 @@ public final class TomcatAttributes {
 
     /** The accessor for requests of {@code requestClass}, or null when it is not Tomcat's facade or cannot be reached. */
     static TomcatAttributes forRequestClass(Class<?> requestClass) {
-        if (!requestClass.getName().equals(FACADE)) {
+        if (!requestClass.getName().equals(TomcatFacade.CLASS_NAME)) {
             return null;
         }
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            Field connectorRequest = requestClass.getDeclaredField("request");
-            connectorRequest.setAccessible(true);
-            Method coyoteRequest = connectorRequest.getType().getMethod("getCoyoteRequest");
-            Method setAttribute = coyoteRequest.getReturnType().getMethod("setAttribute", String.class, Object.class);
-            MethodHandle coyoteOf = MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflect(coyoteRequest));
-            MethodHandle put = MethodHandles.filterArguments(lookup.unreflect(setAttribute), 0, coyoteOf)
+            TomcatFacade facade = TomcatFacade.of(requestClass, lookup);
+            Method setAttribute = facade.coyoteType.getMethod("setAttribute", String.class, Object.class);
+            MethodHandle put = MethodHandles.filterArguments(lookup.unreflect(setAttribute), 0, facade.coyoteOf)
                     .asType(MethodType.methodType(void.class, Object.class, String.class, Object.class));
-            Field ownAttributes = connectorRequest.getType().getDeclaredField("attributes");
+            Field ownAttributes = facade.connectorRequest.getType().getDeclaredField("attributes");
             ownAttributes.setAccessible(true);
-            MethodHandle own = MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflectGetter(ownAttributes))
+            MethodHandle own = MethodHandles.filterReturnValue(facade.connectorOf, lookup.unreflectGetter(ownAttributes))
                     .asType(MethodType.methodType(Map.class, Object.class));
             TomcatAttributes attributes = new TomcatAttributes(put, own);
             TO_BIND.compareAndSet(null, attributes);

@@ -3,7 +3,6 @@ package dev.jwtagent.bootstrap;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
@@ -23,8 +22,6 @@ import java.util.concurrent.atomic.AtomicReference;
  * no accessor, and the hooks use the servlet API alone; one info line says so.
  */
 final class TomcatHeaders {
-    private static final String FACADE = "org.apache.catalina.connector.RequestFacade";
-
     /** The accessor {@link Direct} is to hold, set before it is initialized (outside it, so that setting it does not initialize it). */
     private static final AtomicReference<TomcatHeaders> TO_BIND = new AtomicReference<>();
 
@@ -63,22 +60,18 @@ final class TomcatHeaders {
 
     /** The accessor for requests of {@code requestClass}, or null when it is not Tomcat's facade or cannot be read. */
     static TomcatHeaders forRequestClass(Class<?> requestClass) {
-        if (!requestClass.getName().equals(FACADE)) {
+        if (!requestClass.getName().equals(TomcatFacade.CLASS_NAME)) {
             return null;
         }
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
-            Field connectorRequest = requestClass.getDeclaredField("request");
-            connectorRequest.setAccessible(true);
-            Method coyoteRequest = connectorRequest.getType().getMethod("getCoyoteRequest");
-            Method mimeHeaders = coyoteRequest.getReturnType().getMethod("getMimeHeaders");
+            TomcatFacade facade = TomcatFacade.of(requestClass, lookup);
+            Method mimeHeaders = facade.coyoteType.getMethod("getMimeHeaders");
             Method unique = mimeHeaders.getReturnType().getMethod("getUniqueValue", String.class);
             Class<?> value = unique.getReturnType();
             Class<?> chunk = value.getMethod("getByteChunk").getReturnType();
 
-            MethodHandle headersOf = MethodHandles.filterReturnValue(
-                    MethodHandles.filterReturnValue(lookup.unreflectGetter(connectorRequest), lookup.unreflect(coyoteRequest)),
-                    lookup.unreflect(mimeHeaders));
+            MethodHandle headersOf = MethodHandles.filterReturnValue(facade.coyoteOf, lookup.unreflect(mimeHeaders));
             MethodHandle uniqueValue = MethodHandles.filterArguments(lookup.unreflect(unique), 0, headersOf)
                     .asType(MethodType.methodType(Object.class, Object.class, String.class));
             TomcatHeaders headers = new TomcatHeaders(value, chunk, uniqueValue, lookup);

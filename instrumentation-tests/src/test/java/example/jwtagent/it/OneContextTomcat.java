@@ -29,6 +29,12 @@ final class OneContextTomcat implements AutoCloseable {
         context = tomcat.addContext("", dir.getAbsolutePath());
     }
 
+    /** A property of the connector (its worker pool's size, say). */
+    OneContextTomcat connectorProperty(String name, String value) {
+        connector.setProperty(name, value);
+        return this;
+    }
+
     /** {@code servlet} mapped to every path. */
     OneContextTomcat servlet(HttpServlet servlet, boolean asyncSupported) {
         Tomcat.addServlet(context, "app", servlet).setAsyncSupported(asyncSupported);

@@ -4,14 +4,10 @@ import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
-import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.Collections;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -28,18 +24,8 @@ class TomcatAttributesWhileListedTest {
 
     @Test
     void aWorkerReadingTheSubjectWhileTheRequestListsItAlwaysFindsIt() throws Exception {
-        Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat-listed").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
-        Tomcat.addServlet(context, "racing", new RacingServlet()).setAsyncSupported(true);
-        context.addServletMappingDecoded("/race", "racing");
-        tomcat.start();
-        try {
-            String base = "http://127.0.0.1:" + connector.getLocalPort();
+        try (OneContextTomcat tomcat = new OneContextTomcat("tomcat-listed").servlet(new RacingServlet(), true)) {
+            String base = tomcat.start();
             int missed = 0;
             for (int i = 0; i < 200; i++) {
                 RawHttp.Response response = RawHttp.get(base, "/race", RawHttp.bearer(Tokens.valid("racer")));
@@ -47,9 +33,6 @@ class TomcatAttributesWhileListedTest {
                 missed += Integer.parseInt(response.body.trim());
             }
             assertEquals(0, missed, "reads of jwt.agent.subject that found none");
-        } finally {
-            tomcat.stop();
-            tomcat.destroy();
         }
     }
 

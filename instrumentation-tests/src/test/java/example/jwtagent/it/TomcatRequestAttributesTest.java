@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.catalina.Context;
-import org.apache.catalina.connector.Connector;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.startup.Tomcat;
 import org.junit.jupiter.api.AfterAll;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.TestInstance;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,21 +36,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TomcatRequestAttributesTest {
-    private Tomcat tomcat;
+    private OneContextTomcat tomcat;
     private String baseUrl;
 
     @BeforeAll
     void start() throws Exception {
-        tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat-attributes").toString());
-        Connector connector = new Connector();
-        connector.setPort(0);
-        connector.setProperty("address", "127.0.0.1");
         // One worker: each request is served after the previous one, by the same request objects.
-        connector.setProperty("minSpareThreads", "1");
-        connector.setProperty("maxThreads", "1");
-        tomcat.setConnector(connector);
-        Context context = tomcat.addContext("", null);
+        tomcat = new OneContextTomcat("tomcat-attributes").connectorProperty("minSpareThreads", "1").connectorProperty("maxThreads", "1");
+        Context context = tomcat.context;
         context.addApplicationListener(EventsListener.class.getName());
         context.addApplicationListener(RestoringListener.class.getName());
         Tomcat.addServlet(context, "attributes", new AttributesServlet());
@@ -61,14 +52,12 @@ class TomcatRequestAttributesTest {
         context.addServletMappingDecoded("/forward/*", "forward");
         Tomcat.addServlet(context, "copy", new CopyingServlet());
         context.addServletMappingDecoded("/copy/*", "copy");
-        tomcat.start();
-        baseUrl = "http://127.0.0.1:" + connector.getLocalPort();
+        baseUrl = tomcat.start();
     }
 
     @AfterAll
     void stop() throws Exception {
-        tomcat.stop();
-        tomcat.destroy();
+        tomcat.close();
     }
 
     private String ask(String path, String token) throws Exception {

@@ -34,6 +34,15 @@ abstract class InboundContractTest {
 
     abstract TestServer startServer() throws Exception;
 
+    /**
+     * Whether the container hands a header value's tab to the application as it was sent. Undertow
+     * folds every run of spaces and tabs in a header value into one space while it parses the request,
+     * so {@code Bearer<TAB>token} reaches the agent, and the application, as {@code Bearer token}.
+     */
+    boolean keepsTabsInHeaderValues() {
+        return true;
+    }
+
     @BeforeAll
     void start() throws Exception {
         server = startServer();
@@ -174,8 +183,10 @@ abstract class InboundContractTest {
     @Test
     void malformedBearerHeaderGets400() throws Exception {
         String token = Tokens.valid("alice");
-        RawHttp.Response tab = get("/echo", "Authorization: Bearer\t" + token);
-        assertEquals(400, tab.status, tab.toString());
+        if (keepsTabsInHeaderValues()) {
+            RawHttp.Response tab = get("/echo", "Authorization: Bearer\t" + token);
+            assertEquals(400, tab.status, tab.toString());
+        }
         RawHttp.Response twoTokens = get("/echo", "Authorization: Bearer " + token + " " + token);
         assertEquals(400, twoTokens.status, twoTokens.toString());
         assertApplicationNotCalled();
@@ -189,6 +200,9 @@ abstract class InboundContractTest {
         countBefore();
         for (String header : new String[] {"Authorization: Bearer\t" + token, "Authorization: Bearer " + token + " " + token,
                 "Authorization: Bearer " + token + "\"", "Authorization: Bearer " + token + " x"}) {
+            if (header.contains("\t") && !keepsTabsInHeaderValues()) {
+                continue;
+            }
             RawHttp.Response response = get("/echo", header);
             assertEquals(400, response.status, header + " -> " + response);
             assertTrue(response.header("WWW-Authenticate").contains("error=\"invalid_request\""), response.toString());

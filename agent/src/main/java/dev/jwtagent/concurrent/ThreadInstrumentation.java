@@ -48,6 +48,10 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
     /** Starts each event loop's thread of Netty's event loop groups through the group's factory. */
     private static final String NETTY_THREAD_PER_TASK_EXECUTOR = "io.netty.util.concurrent.ThreadPerTaskExecutor";
 
+    private static final String UNDERTOW_HTTP_READ_LISTENER = "io.undertow.server.protocol.http.HttpReadListener";
+
+    private static final String UNDERTOW_AJP_READ_LISTENER = "io.undertow.server.protocol.ajp.AjpReadListener";
+
     private static final String STRUCTURED_TASK_SCOPE = "java.util.concurrent.StructuredTaskScope";
 
     @Override
@@ -82,6 +86,13 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 // requests ran their handlers and request listeners with the completed request's token.
                 .type(TypeMatch.named("org.eclipse.jetty.util.thread.VirtualThreadPool"))
                 .transform(Around.hidingToken(MethodMatch.named("execute", "tryExecute").onlyArgument(Runnable.class)))
+                // Undertow starts the request pipelined behind a completed one on its connection from the
+                // thread that completed it (a servlet that wrote its Content-Length or closed its output,
+                // inside service() or an async task), through the deployment's or the XNIO worker's
+                // executor: a JDK pool or virtual threads there carried that request's token to the next
+                // request's listeners and handlers, which run before its decision.
+                .type(TypeMatch.named(UNDERTOW_HTTP_READ_LISTENER, UNDERTOW_AJP_READ_LISTENER))
+                .transform(Around.hidingToken(MethodMatch.named("exchangeComplete").arguments(1)))
                 .type(threadFactories())
                 .transform(Around.hidingToken(newThread()))
                 // Structured concurrency (a preview API from Java 21): a subtask runs on a thread the

@@ -24,8 +24,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code getAttributeNames}, {@code removeAttribute} and {@code setAttribute}: the agent's entries
  * move into Tomcat's map, through its {@code setAttribute}, before the application lists, removes or
  * replaces them, and from then on everything is as if they had been put there at the start (an
- * application's attribute listener hears of them then). Listing copies them and leaves the protocol
- * side's entries, hidden from then on, so that another thread reading one meanwhile always finds it.
+ * application's attribute listener hears of them then). Listing and replacing copy them and leave the
+ * protocol side's entries, hidden from then on, so that another thread reading one meanwhile always
+ * finds one; only a removal takes them out of the protocol side's map.
  *
  * <p>Reaches the protocol side through the facade's protected field {@code request}, found by
  * reflection for the first request of the facade class; refused or missing (another layout, Tomcat
@@ -104,20 +105,34 @@ public final class TomcatAttributes {
 
     /**
      * Called by Tomcat's servlet-side request ({@code org.apache.catalina.connector.Request}) before
-     * {@code removeAttribute(name)} and {@code setAttribute(name, value)}: when {@code name} is one of
-     * the agent's, its entry moves into Tomcat's own map, unless the application has already put a
-     * value of its own there, which then stays. Never throws.
+     * {@code removeAttribute(name)}: when {@code name} is one of the agent's, its entry moves into
+     * Tomcat's own map, unless the application has already put a value of its own there, which then
+     * stays, and leaves the protocol side's map, or it would show again once removed. Never throws.
      */
     public static Object surface(Object connectorRequest, String name) {
         if (name != null && isAgents(name)) {
-            move(connectorRequest, name);
+            move(connectorRequest, name, true);
+        }
+        return null;
+    }
+
+    /**
+     * Before {@code setAttribute(name, value)}: as {@link #surface}, but the protocol side's entry stays,
+     * hidden by the value about to replace it, so that another thread reading the attribute meanwhile
+     * finds the old value or the new one, never none (as in Tomcat's concurrent map). A null value is a
+     * removal: Tomcat's {@code setAttribute} then calls {@code removeAttribute}, which takes it away.
+     * Never throws.
+     */
+    public static Object surfaceReplaced(Object connectorRequest, String name) {
+        if (name != null && isAgents(name)) {
+            move(connectorRequest, name, false);
         }
         return null;
     }
 
     /** Before {@code getAttributeNames()}: every entry of the agent's is copied into Tomcat's own map. Never throws. */
     public static Object surfaceAll(Object connectorRequest) {
-        move(connectorRequest, null);
+        move(connectorRequest, null, false);
         return null;
     }
 
@@ -136,9 +151,9 @@ public final class TomcatAttributes {
 
     /**
      * Copies the agent's entry {@code only} (all of them when null) from the protocol side's map into
-     * Tomcat's; for one name (a removal or replacement follows) it also leaves the protocol side's map.
+     * Tomcat's; when {@code removing} (a removal follows) it also leaves the protocol side's map.
      */
-    private static void move(Object connectorRequest, String only) {
+    private static void move(Object connectorRequest, String only, boolean removing) {
         try {
             ConnectorMethods methods = ConnectorMethods.FOR_CLASS.get(connectorRequest.getClass());
             if (methods == null) {
@@ -173,9 +188,9 @@ public final class TomcatAttributes {
                         MOVING.set(moving);
                     }
                 }
-                // Listing leaves the entry where it was, hidden now, so that a reader on another thread never finds
-                // neither; a removal or replacement, which follows now, takes it away, or it would show again.
-                if (only != null) {
+                // Listing or replacing leaves the entry where it was, hidden now, so that a reader on another thread
+                // never finds neither; a removal, which follows now, takes it away, or it would show again.
+                if (removing) {
                     kept.remove(name);
                 }
             }

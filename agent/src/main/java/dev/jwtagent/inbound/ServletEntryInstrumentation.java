@@ -52,7 +52,7 @@ public final class ServletEntryInstrumentation implements AgentInstrumentation {
                 // Where the hooks keep a Tomcat request's attributes: see dev.jwtagent.bootstrap.TomcatAttributes.
                 .type(TypeMatch.named(TOMCAT_REQUEST).inLoadersWithAnyOf(apiPackage + ".http.HttpServletRequest"))
                 .transform(Around.surfacingAttribute(MethodMatch.named("removeAttribute").onlyArgument(String.class).notAbstract()))
-                .transform(Around.surfacingAttribute(MethodMatch.named("setAttribute").argument(0, String.class).arguments(2).notAbstract()))
+                .transform(Around.surfacingReplacedAttribute(MethodMatch.named("setAttribute").argument(0, String.class).arguments(2).notAbstract()))
                 .transform(Around.surfacingAttributes(MethodMatch.named("getAttributeNames").arguments(0).notAbstract()));
     }
 }

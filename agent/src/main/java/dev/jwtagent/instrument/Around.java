@@ -94,11 +94,20 @@ public final class Around {
     }
 
     /**
-     * Tomcat's servlet-side request, {@code removeAttribute(name)} and {@code setAttribute(name, value)}:
-     * {@link TomcatAttributes#surface} moves the agent's entry of that name into Tomcat's own map first.
+     * Tomcat's servlet-side request, {@code removeAttribute(name)}: {@link TomcatAttributes#surface} moves
+     * the agent's entry of that name into Tomcat's own map first.
      */
     public static Around surfacingAttribute(MethodMatch methods) {
         return new Around(methods, TomcatAttributes.class, "surface", "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;", 1,
+                "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);
+    }
+
+    /**
+     * Tomcat's servlet-side request, {@code setAttribute(name, value)}: {@link TomcatAttributes#surfaceReplaced}
+     * copies the agent's entry of that name into Tomcat's own map first, leaving the original hidden.
+     */
+    public static Around surfacingReplacedAttribute(MethodMatch methods) {
+        return new Around(methods, TomcatAttributes.class, "surfaceReplaced", "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;", 1,
                 "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);
     }
 

@@ -81,6 +81,14 @@ class TomcatRequestAttributesTest {
                 ask("/attrs/remove", Tokens.valid("bob")));
     }
 
+    /** Tomcat's setAttribute with a null value is a removal: the agent's original, kept hidden on a replacement, goes too. */
+    @Test
+    void anAttributeSetToNullIsGone() throws Exception {
+        assertEquals("subject=null names=[jwt.agent.claims] events=[added jwt.agent.subject=bob, removed jwt.agent.subject=bob]",
+                ask("/attrs/set-null", Tokens.valid("bob")));
+        assertEquals("subject=null names=[jwt.agent.claims]", ask("/attrs/replace-then-remove", Tokens.valid("bob")));
+    }
+
     @Test
     void aReplacedAttributeHoldsTheApplicationsValueAndTheListenerHearsOfAReplacement() throws Exception {
         assertEquals("subject=someone-else events=[added jwt.agent.subject=carol, replaced jwt.agent.subject=carol]",
@@ -203,6 +211,15 @@ class TomcatRequestAttributesTest {
                 case "/remove":
                     request.removeAttribute("jwt.agent.subject");
                     answer = "subject=" + request.getAttribute("jwt.agent.subject") + " names=" + agentNames(request) + " events=" + events;
+                    break;
+                case "/set-null":
+                    request.setAttribute("jwt.agent.subject", null);
+                    answer = "subject=" + request.getAttribute("jwt.agent.subject") + " names=" + agentNames(request) + " events=" + events;
+                    break;
+                case "/replace-then-remove":
+                    request.setAttribute("jwt.agent.subject", "someone-else");
+                    request.removeAttribute("jwt.agent.subject");
+                    answer = "subject=" + request.getAttribute("jwt.agent.subject") + " names=" + agentNames(request);
                     break;
                 case "/replace":
                 case "/replace-without-reading":

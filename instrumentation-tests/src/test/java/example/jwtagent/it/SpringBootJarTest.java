@@ -130,6 +130,99 @@ class SpringBootJarTest {
         assertEquals(downstreamBefore, downstream.requestCount(), "a call went downstream");
     }
 
+    private RawHttp.Response ask(String pathAndQuery, String token) throws Exception {
+        RawHttp.Response response = token == null ? RawHttp.get(service.baseUrl(), pathAndQuery)
+                : RawHttp.get(service.baseUrl(), pathAndQuery, RawHttp.bearer(token));
+        assertEquals(pathAndQuery.startsWith("/attrs/fail") ? 418 : 200, response.status, response + "\n" + service.output());
+        return response;
+    }
+
+    /**
+     * What a Spring MVC handler finds of the attributes the agent sets (on Tomcat kept beside Tomcat's own
+     * map): {@code @RequestAttribute} binds them; {@code RequestContextHolder} reads, lists and removes
+     * them; an include of another handler (DispatcherServlet's snapshot and restore of the attributes)
+     * leaves them as they were; the next request without a token finds none.
+     */
+    @Test
+    void springMvcBindsListsRemovesAndIncludesTheAttributes() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertEquals("subject=alice claims.sub=alice", ask("/attrs/bound", alice).body);
+            assertEquals("subject=null claims.sub=null", ask("/attrs/bound", null).body);
+            assertEquals("subject=alice names=[jwt.agent.claims, jwt.agent.subject] | removed: subject=null names=[jwt.agent.claims]",
+                    ask("/attrs/holder", alice).body);
+            assertEquals("subject=null names=[] | removed: subject=null names=[]", ask("/attrs/holder", null).body);
+            assertEquals("before: subject=alice | included: subject=alice names=[jwt.agent.claims, jwt.agent.subject]"
+                    + " | after: subject=alice names=[jwt.agent.claims, jwt.agent.subject]", ask("/attrs/include", alice).body);
+            assertEquals("before: subject=null | included: subject=null names=[] | after: subject=null names=[]", ask("/attrs/include", null).body);
+        }
+    }
+
+    /**
+     * Spring MVC's async processing: the handler's {@code Callable} (also in a {@code WebAsyncTask}) reads
+     * and lists the attributes on Spring's thread and calls downstream with the token; a filter in the async
+     * dispatch finds the subject and calls with the token too; a request without a token finds and sends none.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"/attrs/callable", "/attrs/web-async-task", "/attrs/deferred"})
+    void springMvcAsyncThreadsAndTheAsyncDispatchSeeTheAttributesAndCarryTheToken(String path) throws Exception {
+        String query = path + "?to=" + downstream.allowedUrl(path) + "&dispatch-to=" + downstream.allowedUrl(path + "/dispatch");
+        boolean lists = !path.equals("/attrs/deferred");
+        RawHttp.Response answer = ask(query, alice);
+        assertTrue(answer.body.startsWith("subject=alice" + (lists ? " names=[jwt.agent.claims, jwt.agent.subject]" : "") + " downstream=200 "), answer.toString());
+        assertEquals("alice", answer.header("X-Dispatch-Subject"), answer.toString());
+        assertTrue(answer.header("X-Dispatch-Downstream").startsWith("200 "), answer.toString());
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "from Spring's async thread");
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "from the async dispatch");
+
+        RawHttp.Response without = ask(query, null);
+        assertTrue(without.body.startsWith("subject=null" + (lists ? " names=[]" : "") + " downstream=200 "), without.toString());
+        assertEquals("null", without.header("X-Dispatch-Subject"), without.toString());
+        assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+        assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+    }
+
+    /** Spring Boot's error handling (Tomcat's error dispatch to /error): its error attributes find the subject, and the token is current. */
+    @Test
+    void springBootsErrorHandlingFindsTheSubjectAndTheToken() throws Exception {
+        RawHttp.Response failed = ask("/attrs/fail?error-to=" + downstream.allowedUrl("/error-page"), alice);
+        assertTrue(failed.body.contains("\"subject\":\"alice\""), failed.toString());
+        assertTrue(failed.body.contains("\"downstream\":\"200 "), failed.toString());
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "from the error dispatch");
+
+        RawHttp.Response without = ask("/attrs/fail?error-to=" + downstream.allowedUrl("/error-page"), null);
+        assertTrue(without.body.contains("\"subject\":\"null\""), without.toString());
+        assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+    }
+
+    /**
+     * Behind Spring Security, which authenticates the user from the agent's subject attribute and wraps the
+     * request: the handler finds that user, the attributes and the token, also in Spring MVC's async
+     * processing of the wrapped request; a request without a token gets Spring Security's 401, one with a
+     * bad token the agent's, before Spring Security runs.
+     */
+    @Test
+    void behindSpringSecurityTheUserIsTheVerifiedSubjectAndTheTokenGoesDownstream() throws Exception {
+        String to = downstream.allowedUrl("/secured");
+        RawHttp.Response me = ask("/secured/me?to=" + to, alice);
+        assertTrue(me.body.startsWith("user=alice remote-user=alice subject=alice downstream=200 "), me.toString());
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+
+        RawHttp.Response async = ask("/secured/callable?to=" + to + "&dispatch-to=" + downstream.allowedUrl("/secured/dispatch"), alice);
+        assertTrue(async.body.startsWith("user=alice subject=alice names=[jwt.agent.claims, jwt.agent.subject] downstream=200 "), async.toString());
+        assertEquals("alice", async.header("X-Dispatch-Subject"), async.toString());
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "from Spring's async thread");
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "from the async dispatch");
+
+        int downstreamBefore = downstream.requestCount();
+        RawHttp.Response anonymous = RawHttp.get(service.baseUrl(), "/secured/me?to=" + to);
+        assertEquals(401, anonymous.status, anonymous.toString());
+        String forged = alice.substring(0, alice.lastIndexOf('.') + 1) + "AAAA" + alice.substring(alice.lastIndexOf('.') + 5);
+        RawHttp.Response refused = RawHttp.get(service.baseUrl(), "/secured/me?to=" + to, RawHttp.bearer(forged));
+        assertEquals(401, refused.status, refused.toString());
+        assertTrue(refused.header("WWW-Authenticate").startsWith("Bearer error=\"invalid_token\""), refused.toString());
+        assertEquals(downstreamBefore, downstream.requestCount(), "a call went downstream");
+    }
+
     /** Last: after every client and executor was loaded and used. */
     @Test
     @Order(Integer.MAX_VALUE)
@@ -139,6 +232,8 @@ class SpringBootJarTest {
         assertEquals(1, output.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, output);
         List<String> agentTrouble = output.lines()
                 .filter(line -> line.matches(".* (WARN|ERROR) jwt-agent\\..*") || line.contains("Exception") || line.contains("Error:"))
+                // The debug line naming a class the agent rewrote (Spring Security's ExceptionTranslationFilter) is no fault.
+                .filter(line -> !line.matches(".* DEBUG jwt-agent\\.startup - instrumented [\\w.$]+"))
                 .collect(Collectors.toList());
         assertEquals(List.of(), agentTrouble, output);
         assertFalse(output.contains(alice.substring(alice.lastIndexOf('.') + 1)), "a token's signature in the output");

@@ -1,10 +1,7 @@
 package example.jwtagent.it;
 
-import io.undertow.Undertow;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
-import io.undertow.servlet.api.DeploymentManager;
-import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
@@ -22,7 +19,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -39,8 +35,7 @@ class UndertowAsyncDispatchOfWrappersTest {
     private static volatile String calls;
 
     private Downstream downstream;
-    private DeploymentManager manager;
-    private Undertow undertow;
+    private UndertowServer server;
     private String base;
 
     @BeforeAll
@@ -56,19 +51,13 @@ class UndertowAsyncDispatchOfWrappersTest {
                 .addFilterUrlMapping("wrapping", "/*", DispatcherType.REQUEST)
                 .addServlet(Servlets.servlet("app", AppServlet.class, new ImmediateInstanceFactory<>(new AppServlet()))
                         .addMapping("/*").setAsyncSupported(true));
-        manager = ServletContainer.Factory.newInstance().addDeployment(deployment);
-        manager.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(2)
-                .setHandler(manager.start()).build();
-        undertow.start();
-        base = "http://localhost:" + ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        server = new UndertowServer(deployment, 2);
+        base = server.baseUrl();
     }
 
     @AfterAll
     void stop() throws Exception {
-        undertow.stop();
-        manager.stop();
-        manager.undeploy();
+        server.close();
         downstream.close();
     }
 

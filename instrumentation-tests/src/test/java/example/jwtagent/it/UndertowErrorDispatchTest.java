@@ -1,10 +1,7 @@
 package example.jwtagent.it;
 
-import io.undertow.Undertow;
 import io.undertow.servlet.Servlets;
 import io.undertow.servlet.api.DeploymentInfo;
-import io.undertow.servlet.api.DeploymentManager;
-import io.undertow.servlet.api.ServletContainer;
 import io.undertow.servlet.util.ImmediateInstanceFactory;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServlet;
@@ -17,7 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Collections;
 import java.util.List;
 
@@ -33,8 +29,7 @@ class UndertowErrorDispatchTest {
     private static volatile String errorPageCalls;
 
     private Downstream downstream;
-    private DeploymentManager manager;
-    private Undertow undertow;
+    private UndertowServer server;
     private String base;
 
     @BeforeAll
@@ -48,19 +43,13 @@ class UndertowErrorDispatchTest {
                 .addErrorPage(Servlets.errorPage("/error-page"))
                 .addServlet(Servlets.servlet("app", AppServlet.class, new ImmediateInstanceFactory<>(new AppServlet()))
                         .addMapping("/*").setAsyncSupported(true));
-        manager = ServletContainer.Factory.newInstance().addDeployment(deployment);
-        manager.deploy();
-        undertow = Undertow.builder().addHttpListener(0, "127.0.0.1").setIoThreads(1).setWorkerThreads(1)
-                .setHandler(manager.start()).build();
-        undertow.start();
-        base = "http://localhost:" + ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+        server = new UndertowServer(deployment, 1);
+        base = server.baseUrl();
     }
 
     @AfterAll
     void stop() throws Exception {
-        undertow.stop();
-        manager.stop();
-        manager.undeploy();
+        server.close();
         downstream.close();
     }
 

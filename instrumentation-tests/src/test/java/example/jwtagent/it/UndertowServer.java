@@ -22,7 +22,26 @@ public final class UndertowServer implements TestServer {
     private final int port;
 
     public UndertowServer(int workerThreads) throws Exception {
-        DeploymentInfo deployment = Servlets.deployment()
+        this(relayDeployment(), workerThreads);
+    }
+
+    /** Any deployment of a test's own, started on one IO thread and {@code workerThreads} worker threads. */
+    public UndertowServer(DeploymentInfo deployment, int workerThreads) throws Exception {
+        // A container of its own: Servlets.defaultContainer() is one per JVM, and deployment names must differ in it.
+        manager = ServletContainer.Factory.newInstance().addDeployment(deployment);
+        manager.deploy();
+        undertow = Undertow.builder()
+                .addHttpListener(0, "127.0.0.1")
+                .setIoThreads(1)
+                .setWorkerThreads(workerThreads)
+                .setHandler(manager.start())
+                .build();
+        undertow.start();
+        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
+    }
+
+    private static DeploymentInfo relayDeployment() {
+        return Servlets.deployment()
                 .setClassLoader(UndertowServer.class.getClassLoader())
                 .setContextPath("/")
                 .setDeploymentName("relay")
@@ -37,17 +56,6 @@ public final class UndertowServer implements TestServer {
                         new ImmediateInstanceFactory<>(new TomcatJakartaServer.CountingFilter())).setAsyncSupported(true))
                 .addFilterUrlMapping("counting", "/*", DispatcherType.REQUEST)
                 .addFilterUrlMapping("counting", "/*", DispatcherType.ASYNC);
-        // A container of its own: Servlets.defaultContainer() is one per JVM, and deployment names must differ in it.
-        manager = ServletContainer.Factory.newInstance().addDeployment(deployment);
-        manager.deploy();
-        undertow = Undertow.builder()
-                .addHttpListener(0, "127.0.0.1")
-                .setIoThreads(1)
-                .setWorkerThreads(workerThreads)
-                .setHandler(manager.start())
-                .build();
-        undertow.start();
-        port = ((InetSocketAddress) undertow.getListenerInfo().get(0).getAddress()).getPort();
     }
 
     @Override

@@ -181,9 +181,8 @@ final class JwtVerifier implements KeyedVerifier {
         KeySet keys = provider.current();
         List<VerificationKey> candidates = keys.candidates(kid, alg);
         if (candidates.isEmpty()) {
-            if (kid != null && keys.hasKid(kid)) {
-                throw new TokenRejectedException(RejectReason.ALGORITHM_NOT_ALLOWED);
-            }
+            // Also for a kid the set names for other algorithms only: the provider may have replaced its
+            // key with one of another type or alg (a rotation), as for a kid whose key no longer verifies.
             keys = provider.refetchForUnknownKey(keys);
             candidates = keys.candidates(kid, alg);
             if (candidates.isEmpty()) {

@@ -331,6 +331,42 @@ class JwksKeySourceTest {
         assertRejected(RejectReason.BAD_SIGNATURE, verifier, token(k1, "RS256", "k1"));
     }
 
+    /**
+     * The provider replaced a kid's key with one for another algorithm (another key type, or a JWK
+     * that now names another {@code alg}): the kid is known, but bound to algorithms the token does
+     * not use. Before, such a token was refused as "algorithm not allowed" at once, without the
+     * shared refetch, until the next background refresh (10 minutes here).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"EC key, ES256", "RSA key naming PS256"})
+    void aKidWhoseKeyTheProviderReplacedForAnotherAlgorithmIsFetchedForAtOnce(String replacement) throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofMillis(1)));
+        document = jwks(jwk(k1.getPublic(), "k1", "\"alg\":\"RS256\""));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        boolean ec = replacement.startsWith("EC");
+        document = ec ? jwks(jwk(this.ec.getPublic(), "k1", "")) : jwks(jwk(k2.getPublic(), "k1", "\"alg\":\"PS256\""));
+        int before = jwksRequests.get();
+
+        assertDoesNotThrow(() -> verifier.verify(ec ? token(this.ec, "ES256", "k1") : token(k2, "PS256", "k1")));
+
+        assertEquals(1, jwksRequests.get() - before, "one fetch for the kid's new key");
+        assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, token(k1, "RS256", "k1"));
+    }
+
+    @Test
+    void aFloodOfKnownKidsWithAnotherAlgorithmFetchesAtMostOncePerInterval() throws Exception {
+        KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))
+                .jwksMinRefetchInterval(Duration.ofSeconds(30)));
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        int before = jwksRequests.get();
+        for (int i = 0; i < 200; i++) {
+            // k1 is an RSA key: an ES256 token naming it is refused, whatever its signature.
+            assertRejected(RejectReason.ALGORITHM_NOT_ALLOWED, verifier, token(ec, "ES256", "k1"));
+        }
+        assertTrue(jwksRequests.get() - before <= 1, "fetches during the flood: " + (jwksRequests.get() - before));
+    }
+
     @Test
     void aFloodOfBadSignaturesFetchesAtMostOncePerInterval() throws Exception {
         KeyedVerifier verifier = verifier(settings().jwksRefreshInterval(Duration.ofMinutes(10))

@@ -17,4 +17,4 @@ if [ -z "$jdk25" ]; then
   exit 0
 fi
 echo "run-tests: instrumentation tests again on $("$jdk25/bin/java" -version 2>&1 | head -1)"
-mvn -B -ntp -pl instrumentation-tests verify -Djvm="$jdk25/bin/java"
+mvn -B -ntp -pl instrumentation-tests,instrumentation-tests/jetty12 verify -Djvm="$jdk25/bin/java"

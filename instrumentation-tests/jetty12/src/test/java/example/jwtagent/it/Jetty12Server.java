@@ -1,0 +1,56 @@
+package example.jwtagent.it;
+
+import jakarta.servlet.DispatcherType;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+import java.util.EnumSet;
+
+/**
+ * Embedded Jetty 12 (ee10, jakarta.servlet) running the same application as {@link TomcatJakartaServer}
+ * (its servlet and filters) on a small, fixed worker pool. The counting filter also runs on async
+ * dispatches, so that a dispatch's outermost call is Jetty's filter chain, as for a request.
+ */
+public final class Jetty12Server implements TestServer {
+    private final Server server;
+    private final int port;
+
+    public Jetty12Server(int workerThreads) throws Exception {
+        // Jetty needs threads of its own (acceptor, selector) besides the workers. Workers start as
+        // needed, some of them during requests (AsyncContext.start): they must not keep a token.
+        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, 3);
+        pool.setReservedThreads(0);
+        server = new Server(pool);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath("/");
+        ServletHolder relay = new ServletHolder(new TomcatJakartaServer.RelayServlet());
+        relay.setAsyncSupported(true);
+        context.addServlet(relay, "/*");
+        // For /gate only, and ahead of the counting filter (see TomcatJakartaServer.GateFilter).
+        context.addFilter(new FilterHolder(new TomcatJakartaServer.GateFilter()), "/gate", EnumSet.of(DispatcherType.REQUEST));
+        FilterHolder counting = new FilterHolder(new TomcatJakartaServer.CountingFilter());
+        counting.setAsyncSupported(true);
+        context.addFilter(counting, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
+        server.setHandler(context);
+        server.start();
+        port = connector.getLocalPort();
+    }
+
+    @Override
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}

@@ -6,7 +6,9 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.eclipse.jetty.util.thread.ThreadPool;
 
 import java.util.EnumSet;
 
@@ -20,10 +22,27 @@ public final class Jetty12Server implements TestServer {
     private final int port;
 
     public Jetty12Server(int workerThreads) throws Exception {
+        this(workerThreads, false);
+    }
+
+    /**
+     * {@code jdkPool}: Jetty's ExecutorThreadPool, a JDK ThreadPoolExecutor, instead of its
+     * QueuedThreadPool: the agent carries tokens through that one, so whatever Jetty hands it from a
+     * request's thread carries that request's token.
+     */
+    public Jetty12Server(int workerThreads, boolean jdkPool) throws Exception {
         // Jetty needs threads of its own (acceptor, selector) besides the workers. Workers start as
         // needed, some of them during requests (AsyncContext.start): they must not keep a token.
-        QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, 3);
-        pool.setReservedThreads(0);
+        ThreadPool pool;
+        if (jdkPool) {
+            ExecutorThreadPool executor = new ExecutorThreadPool(workerThreads + 3, 3);
+            executor.setReservedThreads(0);
+            pool = executor;
+        } else {
+            QueuedThreadPool queued = new QueuedThreadPool(workerThreads + 3, 3);
+            queued.setReservedThreads(0);
+            pool = queued;
+        }
         server = new Server(pool);
         ServerConnector connector = new ServerConnector(server, 1, 1);
         connector.setHost("127.0.0.1");

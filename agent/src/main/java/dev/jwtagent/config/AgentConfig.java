@@ -60,8 +60,8 @@ public final class AgentConfig {
             throw new ConfigException(ConfigKey.MODE.key(), "'" + modeText + "' is not a mode (use enforce or monitor)");
         }
         mode = modeText.equals("enforce") ? Mode.ENFORCE : Mode.MONITOR;
-        issuers = list(raw, ConfigKey.ISSUER);
-        audiences = list(raw, ConfigKey.AUDIENCE);
+        issuers = givenList(raw, ConfigKey.ISSUER);
+        audiences = givenList(raw, ConfigKey.AUDIENCE);
         algorithms = algorithms(raw);
         secret = secret(raw);
         publicKeyFile = readableFile(raw, ConfigKey.PUBLIC_KEY_FILE);
@@ -70,12 +70,12 @@ public final class AgentConfig {
         jwksMinRefetchInterval = atLeastASecond(raw, ConfigKey.JWKS_MIN_REFETCH_INTERVAL);
         jwksTimeout = positiveDuration(raw, ConfigKey.JWKS_TIMEOUT);
         clockSkew = duration(raw, ConfigKey.CLOCK_SKEW);
-        requiredClaims = list(raw, ConfigKey.REQUIRED_CLAIMS);
+        requiredClaims = givenList(raw, ConfigKey.REQUIRED_CLAIMS);
         maxTokenSize = positiveInt(raw, ConfigKey.MAX_TOKEN_SIZE);
         inboundHeader = headerName(raw, ConfigKey.INBOUND_HEADER);
         inboundRequired = bool(raw, ConfigKey.INBOUND_REQUIRED);
         try {
-            excludedPaths = PathPatterns.parse(list(raw, ConfigKey.INBOUND_EXCLUDE_PATHS));
+            excludedPaths = PathPatterns.parse(givenList(raw, ConfigKey.INBOUND_EXCLUDE_PATHS));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(ConfigKey.INBOUND_EXCLUDE_PATHS.key(), e.getMessage());
         }
@@ -221,9 +221,22 @@ public final class AgentConfig {
         return Collections.unmodifiableList(out);
     }
 
+    /**
+     * A list that is set must name something: an empty value (an environment variable a template
+     * left empty, say) read as unset would override the file's issuer or audience and switch
+     * that check off without a word.
+     */
+    private static List<String> givenList(RawSettings raw, ConfigKey key) {
+        List<String> items = list(raw, key);
+        if (items.isEmpty() && raw.get(key.key()) != null) {
+            throw new ConfigException(key.key(), "is set but names nothing (leave it unset for none)");
+        }
+        return items;
+    }
+
     private static List<String> algorithms(RawSettings raw) {
         List<String> out = new ArrayList<>();
-        for (String alg : list(raw, ConfigKey.ALGORITHMS)) {
+        for (String alg : givenList(raw, ConfigKey.ALGORITHMS)) {
             String upper = alg.toUpperCase(Locale.ROOT);
             if (!KNOWN_ALGORITHMS.contains(upper)) {
                 throw new ConfigException(ConfigKey.ALGORITHMS.key(), "'" + alg + "' is not a supported algorithm (use " + String.join(", ", KNOWN_ALGORITHMS) + ")");

@@ -389,6 +389,27 @@ class AgentConfigTest {
                 "an issuer beside a secret is the accepted iss, not a key source left unused");
     }
 
+    /**
+     * A list given but naming nothing is refused, not read as unset: an empty JWT_AGENT_ISSUER above
+     * a file that names the issuer dropped the issuer check without a word.
+     */
+    @Test
+    void aListSettingGivenButEmptyIsRefusedNamingTheKey() throws IOException {
+        Path file = Files.writeString(dir.resolve("agent.properties"), "issuer=https://idp.example\naudience=orders\n"
+                + "algorithms=HS256\nrequired-claims=sub\ninbound.exclude-paths=/health\n");
+        for (String key : List.of("issuer", "audience", "algorithms", "required-claims", "inbound.exclude-paths")) {
+            for (String empty : List.of("", " ", ",", " , ")) {
+                Map<String, String> environment = Map.of("JWT_AGENT_SECRET", SECRET, "JWT_AGENT_CONFIG_FILE", file.toString(),
+                        ConfigKey.environmentName(key), empty);
+                ConfigException e = refused(null, Map.of(), environment);
+                assertTrue(e.getMessage().startsWith("jwt.agent." + key + ": "), e.getMessage());
+                assertEquals("jwt.agent." + key, "jwt.agent." + e.key());
+            }
+        }
+        assertEquals(List.of("https://idp.example"), load(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).issuers(),
+                "left unset, the file's value holds");
+    }
+
     @Test
     void missingAudienceAndStarHostsGetWarnings() {
         AgentConfig config = withSecret("outbound.allowed-hosts", "*");

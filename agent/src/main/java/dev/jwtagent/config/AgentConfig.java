@@ -271,7 +271,21 @@ public final class AgentConfig {
         if (secret.length < MIN_SECRET_BYTES) {
             throw new ConfigException(key.key(), "the secret must be at least " + MIN_SECRET_BYTES + " bytes (it has " + secret.length + ")");
         }
+        if (isKeyDocument(secret)) {
+            throw new ConfigException(key.key(), "holds a PEM block or a JWK, not a shared secret (anybody holding a public key could"
+                    + " sign tokens with it as an HMAC key): give keys as public-key-file or jwks-url (the text is not quoted)");
+        }
         return secret;
+    }
+
+    /**
+     * Whether a secret is a key document: a PEM block (a public key, a certificate, a private key) or
+     * a JWK or JWKS. The identity provider's public key given as the secret by mistake makes every
+     * reader of that public key able to sign HS256 tokens the agent accepts.
+     */
+    static boolean isKeyDocument(byte[] secret) {
+        String text = new String(secret, StandardCharsets.ISO_8859_1).strip();
+        return text.contains("-----BEGIN ") || text.startsWith("{") && text.contains("\"kty\"");
     }
 
     /**

@@ -367,6 +367,24 @@ class AgentConfigTest {
         assertTrue(e.getMessage().startsWith("jwt.agent.public-key-file: cannot read"), e.getMessage());
     }
 
+    /** The identity provider's public key given as the HMAC secret: anybody holding it could sign tokens. */
+    @Test
+    void aKeyDocumentGivenAsTheSecretIsRefusedWithoutQuotingIt() throws IOException {
+        String body = "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAko7QQQJ0Lqhi6XsV54X";
+        String pem = "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
+        String certificate = "-----BEGIN CERTIFICATE-----\n" + body + "\n-----END CERTIFICATE-----\n";
+        String jwks = "{\"keys\":[{\"kty\":\"RSA\",\"n\":\"" + body + "\",\"e\":\"AQAB\"}]}";
+        for (String document : List.of(pem, certificate, jwks)) {
+            ConfigException inline = refused(null, Map.of(), Map.of("JWT_AGENT_SECRET", document));
+            assertTrue(inline.getMessage().startsWith("jwt.agent.secret: holds a PEM block or a JWK"), inline.getMessage());
+            Path file = Files.writeString(dir.resolve("secret-" + document.length()), document);
+            ConfigException fromFile = refused(null, props("secret-file", file.toString()), Map.of());
+            assertTrue(fromFile.getMessage().startsWith("jwt.agent.secret-file: holds a PEM block or a JWK"), fromFile.getMessage());
+            assertFalse(inline.getMessage().contains("MIIB") || fromFile.getMessage().contains("MIIB"), fromFile.getMessage());
+        }
+        assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), load(null, Map.of(), Map.of("JWT_AGENT_SECRET", SECRET)).secret());
+    }
+
     @Test
     void secretOnTheCommandLineGetsAWarning() {
         AgentConfig config = load(null, props("secret", SECRET), Map.of());

@@ -224,8 +224,13 @@ public final class RawSettings {
         } catch (java.nio.charset.CharacterCodingException notUtf8) {
             charset = java.nio.charset.StandardCharsets.ISO_8859_1;
         }
+        String text = new String(bytes, charset);
+        if (text.startsWith("\uFEFF")) {
+            // A UTF-8 byte order mark (Windows editors write one): else part of the first key, which names no setting.
+            text = text.substring(1);
+        }
         Properties properties = new Properties();
-        properties.load(new java.io.StringReader(new String(bytes, charset)));
+        properties.load(new java.io.StringReader(text));
         return properties;
     }
 

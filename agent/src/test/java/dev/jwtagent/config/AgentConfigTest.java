@@ -361,6 +361,17 @@ class AgentConfigTest {
         assertEquals(List.of("bestellungen-ä"), load(null, props("config-file", latin1.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).audiences());
     }
 
+    /** A UTF-8 file that starts with a byte order mark, as Windows editors and PowerShell write one, is read as UTF-8. */
+    @Test
+    void aConfigurationFileWithAByteOrderMarkIsReadAsUtf8() throws IOException {
+        for (String first : List.of("audience=orders\n", "# agent settings\naudience=orders\n")) {
+            Path file = Files.write(dir.resolve("bom.properties"), ("\uFEFF" + first + "secret=" + SECRET + "\n").getBytes(StandardCharsets.UTF_8));
+            AgentConfig config = load(null, props("config-file", file.toString()), Map.of());
+            assertEquals(List.of("orders"), config.audiences());
+            assertArrayEquals(SECRET.getBytes(StandardCharsets.UTF_8), config.secret());
+        }
+    }
+
     @Test
     void unreadableFileIsRefused() {
         ConfigException e = refused(null, props("public-key-file", dir.resolve("missing.pem").toString()), Map.of());

@@ -29,10 +29,19 @@ final class FileNames {
         }
     }
 
+    private static boolean onlySeparators(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            if (path.charAt(i) != '/' && path.charAt(i) != java.io.File.separatorChar) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static boolean looksLikeAPath(String value) {
         int slash = Math.max(value.lastIndexOf('/'), value.lastIndexOf(java.io.File.separatorChar));
-        if (slash <= 0) {
-            // No directory, or the root alone: a base64 secret may well start with '/'.
+        if (slash <= 0 || onlySeparators(value.substring(0, slash))) {
+            // No directory, or the root alone ('/', '//'): a base64 secret may well start with '/' or '//'.
             return false;
         }
         try {

@@ -315,6 +315,22 @@ class AgentConfigTest {
         assertEquals("jwt.agent.secret-file: cannot read '" + mistyped + "'", refused(null, props("secret-file", mistyped), Map.of()).getMessage());
     }
 
+    /**
+     * A base64 secret that starts with "//" (bytes 0xff 0xfX, one secret in 4096) is a name in the root
+     * directory only by the look of it: the root is not a directory that makes a value a mistyped path.
+     */
+    @Test
+    void aSecretStartingWithTwoSlashesWhereAFilesPathBelongsIsNotQuoted() {
+        String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
+        for (String key : List.of("secret-file", "public-key-file", "config-file")) {
+            for (String value : List.of("//" + secret, "///" + secret)) {
+                ConfigException e = refused(null, props(key, value), Map.of());
+                assertTrue(e.getMessage().startsWith("jwt.agent." + key + ": cannot read the file it names"), e.getMessage());
+                assertFalse(e.getMessage().contains("Q7xp"), e.getMessage());
+            }
+        }
+    }
+
     @Test
     void aJwksFileThatCannotBeReadStopsTheJvmAsAPemFileDoes() throws IOException {
         String missing = dir.resolve("not-mounted/jwks.json").toUri().toString();

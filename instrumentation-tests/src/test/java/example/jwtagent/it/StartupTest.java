@@ -167,6 +167,8 @@ class StartupTest {
             // A secret where a file's path belongs (bound to JWT_AGENT_SECRET_FILE by mistake, say).
             {null, "-Djwt.agent.secret-file=" + secret},
             {null, "-Djwt.agent.secret-file=Q7xp/" + secret},
+            // A base64 secret may start with "//": in the root directory only by the look of it.
+            {null, "-Djwt.agent.secret-file=//" + secret},
             {null, "-Djwt.agent.config-file=" + secret},
             {null, "-Djwt.agent.public-key-file=" + secret},
             // The secret's file given as the key set: refused for what it is not, its text not shown.

@@ -54,6 +54,11 @@ final class CommandLine {
             }
         }
         try {
+            if (!switchedOn(arguments, properties)) {
+                // As the agent decides (StartGate): switched off, it would install nothing and check no value.
+                System.out.println("ok: disabled by jwt.agent.enabled=false; the agent would install nothing");
+                return 0;
+            }
             AgentConfig config = AgentConfig.load(arguments, properties, System.getenv(), Instrumentations.names());
             try (KeyedVerifier verifier = TokenVerifiers.create(AgentInstaller.verifierSettings(config))) {
                 System.out.println("ok: mode=" + config.mode().name().toLowerCase(java.util.Locale.ROOT)
@@ -66,6 +71,15 @@ final class CommandLine {
         } catch (ConfigException | IllegalArgumentException e) {
             System.out.println("invalid: " + AgentInstaller.refusal(e.getMessage()));
             return 1;
+        }
+    }
+
+    /** The master switch as the agent reads it; a setting it cannot read is left to the full check to report. */
+    private static boolean switchedOn(String arguments, Map<String, String> properties) {
+        try {
+            return AgentConfig.isEnabled(arguments, properties, System.getenv(), Instrumentations.names());
+        } catch (ConfigException | IllegalArgumentException e) {
+            return true;
         }
     }
 

@@ -408,6 +408,27 @@ class StartupTest {
         assertTrue(output.contains("invalid: jwt.agent.mode: 'audit' is not a mode"), output);
     }
 
+    /**
+     * check-config says what the agent would do: with enabled=false (here in the environment) it would
+     * install nothing, so "ok: mode=enforce" is not the answer, nor is "invalid" for a switched-off agent
+     * that names no key source (it said both).
+     */
+    @Test
+    void commandLineSaysASwitchedOffAgentWouldInstallNothing() throws Exception {
+        for (String arguments : List.of("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders", "audience=orders")) {
+            ProcessBuilder builder = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-jar", System.getProperty("agent.jar"), "check-config", arguments).redirectErrorStream(true);
+            builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
+            builder.environment().put("JWT_AGENT_ENABLED", "false");
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(0, process.exitValue(), output);
+            assertTrue(output.contains("disabled by jwt.agent.enabled=false"), output);
+            assertFalse(output.contains("mode=enforce"), output);
+        }
+    }
+
     @Test
     void attachToARunningJvmInstallsTheAgentIntoLoadedClasses() throws Exception {
         Downstream downstream = new Downstream();

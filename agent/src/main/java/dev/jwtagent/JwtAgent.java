@@ -39,7 +39,10 @@ public final class JwtAgent {
                 // An earlier attach's outcome is not this one's.
                 System.clearProperty(ATTACH_OUTCOME_PROPERTY);
             }
-            if (!(Boolean) Class.forName("dev.jwtagent.StartGate").getMethod("enabled", String.class).invoke(null, arguments)) {
+            // A copy already running is refused by the installer whatever this one's switch says: "disabled,
+            // nothing installed" would be untrue of a JVM whose first copy goes on enforcing.
+            if (!alreadyInstalled()
+                    && !(Boolean) Class.forName("dev.jwtagent.StartGate").getMethod("enabled", String.class).invoke(null, arguments)) {
                 tellAttacher(attached, ATTACH_DISABLED);
                 return;
             }
@@ -62,6 +65,17 @@ public final class JwtAgent {
             }
             tellAttacher(true, line);
         }
+    }
+
+    /** Whether a copy of the agent has installed its hooks in this JVM (its bridge is on the bootstrap class path). */
+    private static boolean alreadyInstalled() throws ReflectiveOperationException {
+        Class<?> bridge;
+        try {
+            bridge = Class.forName("dev.jwtagent.bootstrap.AgentBridge", false, null);
+        } catch (ClassNotFoundException notAppended) {
+            return false;
+        }
+        return (Boolean) bridge.getMethod("installed").invoke(null);
     }
 
     /**

@@ -48,6 +48,11 @@ class AttachToAJvmWithTheAgentTest {
                     + ": refusing to start: the agent is already installed in this JVM; the running agent is left as it is"), attach.output());
             Thread.sleep(1000);
             assertEquals(1, keysThreads(service.pid()), "after a second install by attach");
+
+            // Switched off in the attach: the running agent goes on enforcing, so neither "disabled" nor status 0.
+            AttachCommand switchedOff = AttachCommand.run(service.pid(), "enabled=false");
+            assertEquals(1, switchedOff.exitCode(), "the running agent is not switched off: " + switchedOff.output());
+            assertTrue(switchedOff.output().contains("the agent is already installed in this JVM"), switchedOff.output());
         } finally {
             service.destroy();
             service.waitFor(10, TimeUnit.SECONDS);

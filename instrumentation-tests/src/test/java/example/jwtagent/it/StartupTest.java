@@ -228,6 +228,21 @@ class StartupTest {
                 run.stderr);
     }
 
+    /**
+     * The second copy switched off (a service opting out of a platform's JAVA_TOOL_OPTIONS agent): the
+     * first goes on enforcing, so the JVM must not run with a line saying "disabled ... nothing installed".
+     */
+    @Test
+    void theAgentGivenTwiceTheSecondSwitchedOffStopsTheJvm() throws Exception {
+        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
+                "-javaagent:" + System.getProperty("agent.jar") + "=enabled=false");
+        assertNotEquals(0, run.exitCode, run.stderr);
+        assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+        assertFalse(run.stderr.contains("nothing installed"), run.stderr);
+        assertEquals(1, run.agentLines().stream().filter(line -> line.contains("refusing to start: the agent is already installed")).count(),
+                run.stderr);
+    }
+
     /** SPEC 6: startup prints one line, also when the log level leaves info lines out (it printed none). */
     @ParameterizedTest
     @CsvSource({"warn", "error"})

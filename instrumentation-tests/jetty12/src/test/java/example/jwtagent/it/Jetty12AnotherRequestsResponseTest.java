@@ -10,9 +10,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import mockwebserver3.RecordedRequest;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ThreadPool;
@@ -49,20 +47,12 @@ class Jetty12AnotherRequestsResponseTest {
         String route = poolAndRoute.split(" ")[1];
         try (Downstream downstream = new Downstream()) {
             calls = downstream.allowedUrl("/from-bob");
-            Server server = new Server(pool);
-            ServerConnector connector = new ServerConnector(server, 1, 1);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler();
-            context.setContextPath("/");
+            ServletContextHandler context = Jetty12Server.context("/", new AppServlet());
             context.addEventListener(new CallingListener());
-            ServletHolder holder = new ServletHolder(new AppServlet());
-            holder.setAsyncSupported(true);
-            context.addServlet(holder, "/*");
-            server.setHandler(context);
-            server.start();
+            Server server = Jetty12Server.started(pool, context);
+            int port = Jetty12Server.portOf(server);
             parked = null;
-            try (Socket bob = new Socket("127.0.0.1", connector.getLocalPort())) {
+            try (Socket bob = new Socket("127.0.0.1", port)) {
                 bob.setSoTimeout(5000);
                 OutputStream out = bob.getOutputStream();
                 out.write(("GET /park HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + Tokens.valid("bob") + "\r\n\r\n"
@@ -71,7 +61,7 @@ class Jetty12AnotherRequestsResponseTest {
                 while (parked == null && System.nanoTime() < deadline) {
                     Thread.sleep(10);
                 }
-                RawHttp.Response alices = RawHttp.get("http://localhost:" + connector.getLocalPort(), route, RawHttp.bearer(Tokens.valid("alice")));
+                RawHttp.Response alices = RawHttp.get("http://localhost:" + port, route, RawHttp.bearer(Tokens.valid("alice")));
                 assertEquals(200, alices.status, alices.toString());
                 String answers = readAll(bob.getInputStream());
                 assertTrue(answers.contains("for bob"), answers);

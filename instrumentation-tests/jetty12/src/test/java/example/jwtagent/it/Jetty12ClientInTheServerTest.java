@@ -6,10 +6,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Result;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -51,23 +48,13 @@ class Jetty12ClientInTheServerTest {
         }
         // Enough threads for every caller's blocked request and the client's own work beside them.
         QueuedThreadPool pool = new QueuedThreadPool(64, 3);
-        Server server = new Server(pool);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder holder = new ServletHolder(new CallingServlet());
-        holder.setAsyncSupported(true);
-        context.addServlet(holder, "/*");
-        server.setHandler(context);
-        server.start();
+        Server server = Jetty12Server.started(pool, Jetty12Server.context("/", new CallingServlet()));
         // Started with the server, on its pool, with few connections: requests queue for them.
         client = new HttpClient();
         client.setExecutor(pool);
         client.setMaxConnectionsPerDestination(2);
         client.start();
-        String base = "http://localhost:" + connector.getLocalPort();
+        String base = "http://localhost:" + Jetty12Server.portOf(server);
         try (ExpectingDownstream downstream = new ExpectingDownstream(tokens)) {
             ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
             ExecutorService callers = Executors.newFixedThreadPool(CALLERS);

@@ -7,9 +7,7 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,25 +37,12 @@ class Jetty12CrossContextTest {
     void start() throws Exception {
         downstream = new Downstream();
         calls = downstream.allowedUrl("/from-the-other-context");
-        server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler a = new ServletContextHandler();
-        a.setContextPath("/a");
+        ServletContextHandler a = Jetty12Server.context("/a", new Front());
         a.setCrossContextDispatchSupported(true);
-        ServletHolder front = new ServletHolder(new Front());
-        front.setAsyncSupported(true);
-        a.addServlet(front, "/*");
-        ServletContextHandler b = new ServletContextHandler();
-        b.setContextPath("/b");
+        ServletContextHandler b = Jetty12Server.context("/b", new Back());
         b.setCrossContextDispatchSupported(true);
-        ServletHolder back = new ServletHolder(new Back());
-        back.setAsyncSupported(true);
-        b.addServlet(back, "/*");
-        server.setHandler(new ContextHandlerCollection(a, b));
-        server.start();
-        base = "http://localhost:" + connector.getLocalPort();
+        server = Jetty12Server.started(null, new ContextHandlerCollection(a, b));
+        base = "http://localhost:" + Jetty12Server.portOf(server);
     }
 
     @AfterAll

@@ -8,9 +8,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ErrorPageErrorHandler;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ThreadPool;
@@ -135,22 +133,13 @@ class Jetty12DispatchesTest {
         final String base;
 
         Running(ThreadPool pool) throws Exception {
-            server = new Server(pool);
-            ServerConnector connector = new ServerConnector(server, 1, 1);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
-            ServletContextHandler context = new ServletContextHandler();
-            context.setContextPath("/");
+            ServletContextHandler context = Jetty12Server.context("/", new AppServlet());
             context.addEventListener(new CallingListener());
-            ServletHolder app = new ServletHolder(new AppServlet());
-            app.setAsyncSupported(true);
-            context.addServlet(app, "/*");
             ErrorPageErrorHandler errors = new ErrorPageErrorHandler();
             errors.addErrorPage(ErrorPageErrorHandler.GLOBAL_ERROR_PAGE, "/error-page");
             context.setErrorHandler(errors);
-            server.setHandler(context);
-            server.start();
-            port = connector.getLocalPort();
+            server = Jetty12Server.started(pool, context);
+            port = Jetty12Server.portOf(server);
             base = "http://localhost:" + port;
         }
 

@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -38,10 +37,6 @@ class Jetty12LazyServletInitTest {
         initialized = false;
         try (Downstream downstream = new Downstream()) {
             calls = downstream.allowedUrl("/from-init");
-            Server server = new Server();
-            ServerConnector connector = new ServerConnector(server);
-            connector.setHost("127.0.0.1");
-            server.addConnector(connector);
             ServletContextHandler context = new ServletContextHandler();
             context.setContextPath("/");
             // As web.xml declares a servlet: by class, no load-on-startup.
@@ -49,11 +44,10 @@ class Jetty12LazyServletInitTest {
             if (filter) {
                 context.addFilter(PassingFilter.class, "/*", EnumSet.of(DispatcherType.REQUEST));
             }
-            server.setHandler(context);
-            server.start();
+            Server server = Jetty12Server.started(null, context);
             try {
                 assertEquals(false, initialized, "the servlet is initialized by the first request for it, not at start");
-                RawHttp.Response first = RawHttp.get("http://localhost:" + connector.getLocalPort(), "/orders", RawHttp.bearer(Tokens.valid("alice")));
+                RawHttp.Response first = RawHttp.get("http://localhost:" + Jetty12Server.portOf(server), "/orders", RawHttp.bearer(Tokens.valid("alice")));
                 assertEquals(200, first.status, first.toString());
                 assertEquals("alice", first.body.trim(), "the request itself has alice's token");
                 assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "the servlet's init(), run as alice's request came");

@@ -1,9 +1,11 @@
 package example.jwtagent.it;
 
 import jakarta.servlet.DispatcherType;
+import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
@@ -43,24 +45,41 @@ public final class Jetty12Server implements TestServer {
             queued.setReservedThreads(0);
             pool = queued;
         }
-        server = new Server(pool);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler();
-        context.setContextPath("/");
-        ServletHolder relay = new ServletHolder(new TomcatJakartaServer.RelayServlet());
-        relay.setAsyncSupported(true);
-        context.addServlet(relay, "/*");
+        ServletContextHandler context = context("/", new TomcatJakartaServer.RelayServlet());
         // For /gate only, and ahead of the counting filter (see TomcatJakartaServer.GateFilter).
         context.addFilter(new FilterHolder(new TomcatJakartaServer.GateFilter()), "/gate", EnumSet.of(DispatcherType.REQUEST));
         FilterHolder counting = new FilterHolder(new TomcatJakartaServer.CountingFilter());
         counting.setAsyncSupported(true);
         context.addFilter(counting, "/*", EnumSet.of(DispatcherType.REQUEST, DispatcherType.ASYNC));
-        server.setHandler(context);
+        server = started(pool, context);
+        port = portOf(server);
+    }
+
+    /** A context at {@code path} with {@code servlet}, async supported, for every path under it. */
+    static ServletContextHandler context(String path, Servlet servlet) {
+        ServletContextHandler context = new ServletContextHandler();
+        context.setContextPath(path);
+        ServletHolder holder = new ServletHolder(servlet);
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, "/*");
+        return context;
+    }
+
+    /** A Jetty 12 server on 127.0.0.1 (any free port) with {@code handler}, started on {@code pool}, or Jetty's own when null. */
+    static Server started(ThreadPool pool, Handler handler) throws Exception {
+        Server server = pool == null ? new Server() : new Server(pool);
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        server.setHandler(handler);
         server.start();
-        port = connector.getLocalPort();
+        return server;
+    }
+
+    /** The port a server from {@link #started} listens on. */
+    static int portOf(Server server) {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Override

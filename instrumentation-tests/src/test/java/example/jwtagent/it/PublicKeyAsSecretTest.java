@@ -3,17 +3,13 @@ package example.jwtagent.it;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPublicKey;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -46,41 +42,14 @@ class PublicKeyAsSecretTest {
                 List.of("", "secret"));
         for (List<String> launch : launches) {
             Map<String, String> environment = launch.get(0).isEmpty() ? Map.of("JWT_AGENT_SECRET", pemText) : Map.of();
-            String[] run = launch(launch.get(0), environment);
-            String output = run[1] + run[2];
-            assertNotEquals("0", run[0], launch + " let the JVM start: " + run[2]);
-            assertFalse(run[1].contains("hello from the application"), run[1]);
-            List<String> agentLines = new ArrayList<>();
-            for (String line : run[2].split("\n")) {
-                if (line.contains("jwt-agent")) {
-                    agentLines.add(line);
-                }
-            }
-            assertEquals(1, agentLines.size(), run[2]);
-            assertTrue(agentLines.get(0).contains("refusing to start: jwt.agent." + launch.get(1) + ": "), run[2]);
+            AgentLaunch run = launch.get(0).isEmpty() ? AgentLaunch.run(StartupTest.Hello.class, null, environment)
+                    : AgentLaunch.run(StartupTest.Hello.class, null, environment, launch.get(0));
+            String output = run.stdout + run.stderr;
+            assertNotEquals(0, run.exitCode, launch + " let the JVM start: " + run.stderr);
+            assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+            assertEquals(1, run.agentLines().size(), run.stderr);
+            assertTrue(run.agentLines().get(0).contains("refusing to start: jwt.agent." + launch.get(1) + ": "), run.stderr);
             assertFalse(output.contains(keyText) || output.contains("BEGIN"), "no key text: " + output);
         }
-    }
-
-    /** {exit code, standard output, standard error} of {@link StartupTest.Hello} with the agent. */
-    private static String[] launch(String systemProperty, Map<String, String> environment) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-javaagent:" + System.getProperty("agent.jar"));
-        if (!systemProperty.isEmpty()) {
-            command.add(systemProperty);
-        }
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(StartupTest.Hello.class.getName());
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM must end");
-        return new String[] {String.valueOf(process.exitValue()), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8)};
     }
 }

@@ -15,6 +15,7 @@ import java.security.KeyPairGenerator;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarFile;
@@ -57,54 +58,18 @@ class StartupTest {
         }
     }
 
-    private static final class Run {
-        final int exitCode;
-        final String stdout;
-        final String stderr;
-
-        Run(int exitCode, String stdout, String stderr) {
-            this.exitCode = exitCode;
-            this.stdout = stdout;
-            this.stderr = stderr;
-        }
-
-        List<String> agentLines() {
-            List<String> lines = new ArrayList<>();
-            for (String line : stderr.split("\n")) {
-                if (line.contains("jwt-agent")) {
-                    lines.add(line);
-                }
-            }
-            return lines;
-        }
-    }
-
-    private static Run launch(String agentArguments, String... systemProperties) throws IOException, InterruptedException {
+    private static AgentLaunch launch(String agentArguments, String... systemProperties) throws IOException, InterruptedException {
         return launchWithClassPath(System.getProperty("java.class.path"), agentArguments, systemProperties);
     }
 
-    private static Run launchWithClassPath(String classPath, String agentArguments, String... systemProperties)
+    private static AgentLaunch launchWithClassPath(String classPath, String agentArguments, String... systemProperties)
             throws IOException, InterruptedException {
         return launchMain(Hello.class, classPath, agentArguments, systemProperties);
     }
 
-    private static Run launchMain(Class<?> main, String classPath, String agentArguments, String... systemProperties)
+    private static AgentLaunch launchMain(Class<?> main, String classPath, String agentArguments, String... systemProperties)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-javaagent:" + System.getProperty("agent.jar") + (agentArguments == null ? "" : "=" + agentArguments));
-        command.addAll(Arrays.asList(systemProperties));
-        command.add("-cp");
-        command.add(classPath);
-        command.add(main.getName());
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(name -> name.startsWith("JWT_AGENT_"));
-        Process process = builder.start();
-        process.getOutputStream().close();
-        byte[] out = process.getInputStream().readAllBytes();
-        byte[] err = process.getErrorStream().readAllBytes();
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "the JVM must end");
-        return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+        return AgentLaunch.run(main, classPath, agentArguments, Map.of(), systemProperties);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -122,7 +87,7 @@ class StartupTest {
             "-Djwt.agent.jwks.timeout=3000000h|jwt.agent.jwks.timeout: '3000000h' is longer than 30 days",
             "-Djwt.agent.outbound.allowed-hosts=010.0.0.1|jwt.agent.outbound.allowed-hosts: '010.0.0.1' is neither a host name nor a canonical IP address"})
     void badSettingStopsTheJvmWithOneLineNamingTheKey(String setting, String expected) throws Exception {
-        Run run = launch(null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), setting);
+        AgentLaunch run = launch(null, "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file"), setting);
         assertNotEquals(0, run.exitCode, "the JVM must not start the application");
         assertFalse(run.stdout.contains("hello from the application"), run.stdout);
         assertEquals(1, run.agentLines().size(), run.stderr);
@@ -132,7 +97,7 @@ class StartupTest {
     @Test
     void aKeySetFileWithoutAUsableKeyStopsTheJvm(@TempDir Path directory) throws Exception {
         Path keys = Files.writeString(directory.resolve("jwks.json"), "{\"keys\":[]}");
-        Run run = launch(null, "-Djwt.agent.jwks-url=" + keys.toUri(), "-Djwt.agent.issuer=https://issuer.test");
+        AgentLaunch run = launch(null, "-Djwt.agent.jwks-url=" + keys.toUri(), "-Djwt.agent.issuer=https://issuer.test");
         assertNotEquals(0, run.exitCode, "the JVM must not start a service that refuses every token");
         assertFalse(run.stdout.contains("hello from the application"), run.stdout);
         assertEquals(1, run.agentLines().size(), run.stderr);
@@ -142,7 +107,7 @@ class StartupTest {
 
     @Test
     void missingKeySourceStopsTheJvmNamingTheSettings() throws Exception {
-        Run run = launch(null, "-Djwt.agent.audience=orders");
+        AgentLaunch run = launch(null, "-Djwt.agent.audience=orders");
         assertNotEquals(0, run.exitCode);
         assertEquals(1, run.agentLines().size(), run.stderr);
         assertTrue(run.agentLines().get(0).contains("jwt.agent.issuer: no key source"), run.stderr);
@@ -150,7 +115,7 @@ class StartupTest {
 
     @Test
     void weakSecretStopsTheJvm() throws Exception {
-        Run run = launch("secret=short");
+        AgentLaunch run = launch("secret=short");
         assertNotEquals(0, run.exitCode);
         assertTrue(run.stderr.contains("jwt.agent.secret: the secret must be at least 32 bytes"), run.stderr);
     }
@@ -175,7 +140,7 @@ class StartupTest {
             {null, "-Djwt.agent.jwks-url=" + mistake.toUri(), "-Djwt.agent.issuer=https://issuer.test"},
         };
         for (String[] launch : launches) {
-            Run run = launch(launch[0], Arrays.copyOfRange(launch, 1, launch.length));
+            AgentLaunch run = launch(launch[0], Arrays.copyOfRange(launch, 1, launch.length));
             assertNotEquals(0, run.exitCode, run.stderr);
             assertEquals(1, run.agentLines().size(), run.stderr);
             assertTrue(run.agentLines().get(0).contains("refusing to start: "), run.stderr);
@@ -187,7 +152,7 @@ class StartupTest {
     @Test
     void aMistypedPathInAnExistingDirectoryIsShownInTheRefusal(@TempDir Path directory) throws Exception {
         String missing = directory.resolve("secert.txt").toString();
-        Run run = launch(null, "-Djwt.agent.secret-file=" + missing);
+        AgentLaunch run = launch(null, "-Djwt.agent.secret-file=" + missing);
         assertNotEquals(0, run.exitCode);
         assertEquals(1, run.agentLines().size(), run.stderr);
         assertTrue(run.agentLines().get(0).contains("jwt.agent.secret-file: cannot read '" + missing + "'"), run.stderr);
@@ -195,7 +160,7 @@ class StartupTest {
 
     @Test
     void theStartupLineShowsIssuersWithoutUserInfoOrQuery() throws Exception {
-        Run run = launch("secret=startup-test-secret-0123456789-abcdef;audience=orders;"
+        AgentLaunch run = launch("secret=startup-test-secret-0123456789-abcdef;audience=orders;"
                 + "issuer=https://issuer.test,https://svc:S3cr3tPw@idp.example/realm?api_key=K3Y");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stderr.contains("issuers=https://issuer.test,https://idp.example/realm,"), run.stderr);
@@ -204,7 +169,7 @@ class StartupTest {
 
     @Test
     void aSecretWithASemicolonInTheAgentArgumentsStopsTheJvmWithoutShowingIt() throws Exception {
-        Run run = launch("secret=Q7xpZr2vK9mWc4tLs8;nBd1fHg6jYe3uTa5oPi0");
+        AgentLaunch run = launch("secret=Q7xpZr2vK9mWc4tLs8;nBd1fHg6jYe3uTa5oPi0");
         assertNotEquals(0, run.exitCode);
         assertEquals(1, run.agentLines().size(), run.stderr);
         assertTrue(run.agentLines().get(0).contains("refusing to start: jwt.agent.secret: "), run.stderr);
@@ -218,7 +183,7 @@ class StartupTest {
      */
     @Test
     void theAgentGivenTwiceStopsTheJvm() throws Exception {
-        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
+        AgentLaunch run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
                 "-javaagent:" + System.getProperty("agent.jar") + "=secret-file=" + System.getProperty("it.secret.file")
                         + ";audience=orders;mode=monitor");
         assertNotEquals(0, run.exitCode, run.stderr);
@@ -234,7 +199,7 @@ class StartupTest {
      */
     @Test
     void theAgentGivenTwiceTheSecondSwitchedOffStopsTheJvm() throws Exception {
-        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
+        AgentLaunch run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders",
                 "-javaagent:" + System.getProperty("agent.jar") + "=enabled=false");
         assertNotEquals(0, run.exitCode, run.stderr);
         assertFalse(run.stdout.contains("hello from the application"), run.stdout);
@@ -247,7 +212,7 @@ class StartupTest {
     @ParameterizedTest
     @CsvSource({"warn", "error"})
     void theStartupLineIsPrintedAtEveryLogLevel(String level) throws Exception {
-        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders;log.level=" + level);
+        AgentLaunch run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders;log.level=" + level);
         assertEquals(0, run.exitCode, run.stderr);
         assertEquals(1, run.stderr.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, run.stderr);
     }
@@ -256,7 +221,7 @@ class StartupTest {
     @ParameterizedTest
     @CsvSource({"warn,1", "error,0"})
     void startupWarningsFollowTheLogLevel(String level, int warnings) throws Exception {
-        Run run = launch("secret-file=" + System.getProperty("it.secret.file") + ";log.level=" + level);
+        AgentLaunch run = launch("secret-file=" + System.getProperty("it.secret.file") + ";log.level=" + level);
         assertEquals(0, run.exitCode, run.stderr);
         assertEquals(warnings, run.stderr.split(" WARN jwt-agent.startup - jwt.agent.audience is not set", -1).length - 1, run.stderr);
         assertEquals(1, run.stderr.split(" INFO jwt-agent.startup - jwt-agent .* started in ", -1).length - 1, run.stderr);
@@ -265,7 +230,7 @@ class StartupTest {
     @Test
     void goodSettingsPrintOneStartupLineWithoutTheSecret() throws Exception {
         String secret = "startup-test-secret-0123456789-abcdef";
-        Run run = launch("secret=" + secret + ";audience=orders;issuer=https://issuer.test");
+        AgentLaunch run = launch("secret=" + secret + ";audience=orders;issuer=https://issuer.test");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stdout.contains("hello from the application"));
         List<String> started = new ArrayList<>();
@@ -292,7 +257,7 @@ class StartupTest {
         Files.writeString(pem, "-----BEGIN PUBLIC KEY-----\n"
                 + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPublic().getEncoded())
                 + "\n-----END PUBLIC KEY-----\n");
-        Run run = launch(null, "-Djwt.agent.public-key-file=" + pem, "-Djwt.agent.issuer=https://issuer.test", "-verbose:class");
+        AgentLaunch run = launch(null, "-Djwt.agent.public-key-file=" + pem, "-Djwt.agent.issuer=https://issuer.test", "-verbose:class");
         assertEquals(0, run.exitCode, run.stderr);
         assertEquals(1, run.agentLines().stream().filter(line -> line.contains(" started in ")).count(), run.stderr);
         // -verbose:class lists each class as it is loaded, on standard output, before the application's line.
@@ -306,7 +271,7 @@ class StartupTest {
     void theAgentLoadsNoExecutorClassNorClientAdviceThatTheApplicationDoesNotUse() throws Exception {
         // Loaded before the agent's transformer, such a class would have to be rewritten again on the
         // first request with a token (tens of milliseconds); loaded by the application, it is rewritten as it loads.
-        Run run = launch("secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class");
+        AgentLaunch run = launch("secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stderr.contains(" started in "), run.stderr);
         String beforeApplication = run.stdout.substring(0, run.stdout.indexOf("hello from the application"));
@@ -324,7 +289,7 @@ class StartupTest {
     void weavingTheApplicationsThreadPoolLoadsNoByteBuddyClassButItsAsm() throws Exception {
         // Byte Buddy's own classes (its class file version table among them) are for the HTTP clients'
         // advice; the executors are rewritten with the ASM it carries, and nothing else of it loads.
-        Run run = launchMain(PoolUser.class, System.getProperty("java.class.path"),
+        AgentLaunch run = launchMain(PoolUser.class, System.getProperty("java.class.path"),
                 "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test", "-verbose:class",
                 "-Djwt.agent.log.level=debug");
         assertEquals(0, run.exitCode, run.stderr);
@@ -339,7 +304,7 @@ class StartupTest {
     @Test
     void theJdkHeaderPackageIsExportedToTheAgentOnlyWhenTheApplicationUsesTheClient() throws Exception {
         // The module update costs a starting JVM about ten milliseconds; most services never use HttpURLConnection.
-        Run run = launchMain(ExportProbe.class, System.getProperty("java.class.path"),
+        AgentLaunch run = launchMain(ExportProbe.class, System.getProperty("java.class.path"),
                 "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stdout.contains("exported at startup: false"), run.stdout);
@@ -355,7 +320,7 @@ class StartupTest {
                 "dev.jwtagent.shaded.slf4j.simpleLogger.levelInBrackets=true",
                 "dev.jwtagent.shaded.slf4j.simpleLogger.warnLevelString=CAUTION",
                 ""));
-        Run run = launchWithClassPath(application + java.io.File.pathSeparator + System.getProperty("java.class.path"),
+        AgentLaunch run = launchWithClassPath(application + java.io.File.pathSeparator + System.getProperty("java.class.path"),
                 "secret=startup-test-secret-0123456789-abcdef;issuer=https://issuer.test");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stderr.contains(" INFO jwt-agent.startup - jwt-agent "), run.stderr);
@@ -380,7 +345,7 @@ class StartupTest {
 
     @Test
     void disabledAgentInstallsNothing() throws Exception {
-        Run run = launch("enabled=false");
+        AgentLaunch run = launch("enabled=false");
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stdout.contains("hello from the application"));
         assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);
@@ -391,7 +356,7 @@ class StartupTest {
     void disabledBySystemPropertyOrConfigurationFileInstallsNothing(@TempDir Path directory) throws Exception {
         Path file = directory.resolve("jwt-agent.properties");
         Files.writeString(file, "jwt.agent.enabled=false\n");
-        for (Run run : List.of(launch(null, "-Djwt.agent.enabled=false"), launch(null, "-Djwt.agent.config-file=" + file))) {
+        for (AgentLaunch run : List.of(launch(null, "-Djwt.agent.enabled=false"), launch(null, "-Djwt.agent.config-file=" + file))) {
             assertEquals(0, run.exitCode, run.stderr);
             assertTrue(run.stdout.contains("hello from the application"));
             assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);
@@ -406,7 +371,7 @@ class StartupTest {
      */
     @Test
     void disabledAboveAnUnreadableConfigurationFileStillLetsTheApplicationRun(@TempDir Path directory) throws Exception {
-        Run run = launch(null, "-Djwt.agent.enabled=false", "-Djwt.agent.config-file=" + directory.resolve("missing/jwt-agent.properties"));
+        AgentLaunch run = launch(null, "-Djwt.agent.enabled=false", "-Djwt.agent.config-file=" + directory.resolve("missing/jwt-agent.properties"));
         assertEquals(0, run.exitCode, run.stderr);
         assertTrue(run.stdout.contains("hello from the application"));
         assertTrue(run.stderr.contains("disabled by jwt.agent.enabled=false"), run.stderr);

@@ -23,6 +23,7 @@ final class BootstrapClasses {
             "dev.jwtagent.bootstrap.TokenPropagatingRunnable",
             "dev.jwtagent.bootstrap.TokenPropagatingFuture",
             "dev.jwtagent.bootstrap.TokenPropagatingCallable",
+            "dev.jwtagent.bootstrap.ForkedTasks",
     };
     /** Pairs: when the first class is there (already loaded at startup), the second is loaded too, before the agent's transformer. */
     private static final String[][] LOADED_WHILE_RELINKING = {

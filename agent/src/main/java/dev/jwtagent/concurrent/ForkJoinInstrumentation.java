@@ -10,6 +10,7 @@ import dev.jwtagent.instrument.TypeMatch;
 
 import java.util.Collection;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ForkJoinTask;
 import java.util.function.Consumer;
 
 /**
@@ -17,9 +18,11 @@ import java.util.function.Consumer;
  * {@code invokeAny} and, on Java 25, {@code invokeAllUninterruptibly}, {@code schedule*} and {@code submitWithTimeout}, wherever they
  * take a {@code Runnable}, a {@code Callable} or a collection of callables, and the timeout
  * action {@code submitWithTimeout} takes, which the pool's delay scheduler runs. A {@code ForkJoinTask}
- * handed over as such (or as a {@code Runnable}) is not wrapped: the pool and the caller rely on its
- * identity ({@code invoke}, {@code join}, {@code fork} inside it), so it runs with whatever its
- * worker holds, which is no token. A thread that waits for the pool to go quiet
+ * is not wrapped: the pool and the caller rely on its identity ({@code invoke}, {@code join},
+ * {@code fork} inside it). Forked ({@code fork()}, as a parallel stream's subtasks are) or given to the
+ * pool as such ({@code execute}, {@code submit}, {@code invoke}), it goes with the caller's token,
+ * kept beside it, and runs with that token ({@code doExec}) wherever it runs; handed over as a
+ * {@code Runnable}, it runs with whatever its worker holds, which is no token. A thread that waits for the pool to go quiet
  * ({@code awaitQuiescence}, {@code awaitTermination} of the common pool, {@code ForkJoinTask.helpQuiesce})
  * and a worker that joins a task another worker stole ({@code helpJoin}) run other queued tasks
  * themselves: with their token hidden, each runs with its own or none.
@@ -50,10 +53,17 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 // runs with the joiner's token: before helpJoin on Java 17, inside it on Java 21+
                 // (WorkQueue.tryRemoveAndExec, below).
                 .transform(Around.hidingTokenWhileJoining(MethodMatch.named("helpJoin").arguments(3)))
+                // A ForkJoinTask given to the pool as such goes with the caller's token, beside it.
+                .transform(Around.handingOverForkJoinTask(MethodMatch.named("execute", "submit", "invoke")
+                        .onlyArgument(ForkJoinTask.class).publicOnly(), false))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool$WorkQueue"))
                 .transform(Around.showingJoinersToken(MethodMatch.named("tryRemoveAndExec").arguments(2)))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))
-                .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)));
+                .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)))
+                // A forked task (a parallel stream's subtasks among them) goes with the forker's token,
+                // and every task runs with the token it went with, on whichever thread runs it.
+                .transform(Around.handingOverForkJoinTask(MethodMatch.named("fork").arguments(0), true))
+                .transform(Around.runningForkJoinTask(MethodMatch.named("doExec").arguments(0)));
     }
 
     private static MethodMatch handOff() {

@@ -1,6 +1,7 @@
 package dev.jwtagent.instrument;
 
 import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.ForkedTasks;
 import dev.jwtagent.bootstrap.ServletHooks;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.bootstrap.TomcatAttributes;
@@ -81,6 +82,22 @@ public final class Around {
         String carried = "L" + internalName(CarriedToken.class) + ";";
         return new Around(methods, TokenTasks.class, "showJoinersToken", "()" + carried, 0, "hideJoinersToken", "(" + carried + ")V",
                 CarriedToken.class, false);
+    }
+
+    /**
+     * {@code ForkJoinTask.fork()} ({@code receiver}: the task is {@code this}) and a
+     * {@code ForkJoinPool}'s {@code execute}, {@code submit} and {@code invoke} given a task (its first
+     * argument): the task goes with the current token ({@link ForkedTasks#handedOver}).
+     */
+    public static Around handingOverForkJoinTask(MethodMatch methods, boolean receiver) {
+        return new Around(methods, ForkedTasks.class, "handedOver", "(Ljava/lang/Object;)Ljava/lang/Object;", receiver ? 0 : 1,
+                "handOverDone", "(Ljava/lang/Object;)V", Object.class, false, receiver);
+    }
+
+    /** {@code ForkJoinTask.doExec()}: the task runs with the token it was handed over with ({@link ForkedTasks#running}). */
+    public static Around runningForkJoinTask(MethodMatch methods) {
+        return new Around(methods, ForkedTasks.class, "running", "(Ljava/lang/Object;)Ljava/lang/Object;", 0,
+                "ran", "(Ljava/lang/Object;)V", Object.class, false, true);
     }
 
     /**

@@ -9,14 +9,19 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.ForkJoinTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 
 /**
  * How a test service hands its downstream call to other threads, by name. {@code direct} calls
@@ -27,7 +32,8 @@ public final class Handoffs {
     /** Every hand-off; {@link #available} tells which this JVM has. */
     public static final List<String> NAMES = Collections.unmodifiableList(Arrays.asList(
             "direct", "executor-execute", "executor-submit", "executor-own-factory", "invoke-all", "invoke-any", "scheduled",
-            "fork-join-common", "fork-join-pool", "fork-join-invoke-all", "fork-join-timeout-action", "cf-supply-async",
+            "fork-join-common", "fork-join-pool", "fork-join-invoke-all", "fork-join-timeout-action", "fork-join-fork",
+            "fork-join-pool-task", "parallel-stream", "cf-supply-async",
             "cf-run-async-executor", "cf-then-apply-async", "cf-delayed-executor", "new-thread", "virtual-thread", "virtual-executor"));
 
     private static final int THREADS = 2;
@@ -81,6 +87,12 @@ public final class Handoffs {
                 return unwrap(() -> ForkJoin.POOL.submit(task).get());
             case "fork-join-timeout-action":
                 return unwrap(() -> ForkJoin.callAsTimeoutAction(task));
+            case "fork-join-fork":
+                return unwrap(() -> ForkJoin.forkOntoTheCommonPool(task));
+            case "fork-join-pool-task":
+                return unwrap(() -> ForkJoin.POOL.submit(ForkJoinTask.adapt(task)).get());
+            case "parallel-stream":
+                return unwrap(() -> ForkJoin.callFromAParallelStream(task));
             case "fork-join-invoke-all":
                 return unwrap(() -> ForkJoin.POOL.invokeAll(Collections.singletonList(task)).get(0).get());
             case "cf-supply-async":
@@ -338,6 +350,59 @@ public final class Handoffs {
 
     private static final class ForkJoin {
         static final ForkJoinPool POOL = new ForkJoinPool(THREADS);
+
+        /**
+         * {@code fork-join-fork}: the request's thread forks a task that calls onto the common pool, and
+         * waits until a worker has started it before joining, so that the worker, not the joiner, runs it.
+         */
+        static int forkOntoTheCommonPool(Callable<Integer> call) throws Exception {
+            CountDownLatch started = new CountDownLatch(1);
+            ForkJoinTask<Integer> forked = ForkJoinTask.adapt(() -> {
+                started.countDown();
+                return call.call();
+            });
+            forked.fork();
+            if (!started.await(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("no common-pool worker ran the forked task");
+            }
+            return forked.get();
+        }
+
+        /**
+         * {@code parallel-stream}: a parallel stream of two elements; the one a common-pool worker
+         * takes makes the call, while the request's thread, on the other, waits for it.
+         */
+        static int callFromAParallelStream(Callable<Integer> call) throws Exception {
+            Thread caller = Thread.currentThread();
+            CountDownLatch called = new CountDownLatch(1);
+            AtomicBoolean taken = new AtomicBoolean();
+            AtomicReference<Object> outcome = new AtomicReference<>();
+            IntStream.range(0, 2).parallel().forEach(element -> {
+                if (Thread.currentThread() == caller) {
+                    try {
+                        called.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                } else if (taken.compareAndSet(false, true)) {
+                    try {
+                        outcome.set(call.call());
+                    } catch (Exception e) {
+                        outcome.set(e);
+                    } finally {
+                        called.countDown();
+                    }
+                }
+            });
+            Object result = outcome.get();
+            if (result instanceof Exception) {
+                throw (Exception) result;
+            }
+            if (result == null) {
+                throw new IllegalStateException("no element of the stream ran on a common-pool worker");
+            }
+            return (Integer) result;
+        }
 
         /**
          * Java 25's {@code submitWithTimeout}: a task that waits for its timeout action, which makes

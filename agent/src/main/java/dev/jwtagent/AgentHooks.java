@@ -6,6 +6,7 @@ import dev.jwtagent.bootstrap.InboundDecision;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.inbound.InboundPolicy;
 import dev.jwtagent.log.AgentLog;
+import dev.jwtagent.log.OneLine;
 import dev.jwtagent.metrics.AgentMetrics;
 import dev.jwtagent.outbound.OutboundPolicy;
 import org.slf4j.Logger;
@@ -118,9 +119,10 @@ final class AgentHooks implements BridgeHooks {
                 return true;
             }
             metrics.increment("skipped.not_allowed");
-            if (AgentLog.rateLimited("downgraded", host)) {
+            String shown = shown(host);
+            if (AgentLog.rateLimited("downgraded", shown)) {
                 LOG.info("not sending token {} to {}: plain http on a call made over https (logged at most once a minute per host;"
-                        + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), host);
+                        + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), shown);
             }
             return false;
         } catch (RuntimeException | Error fault) {
@@ -173,9 +175,10 @@ final class AgentHooks implements BridgeHooks {
                 return;
             case NOT_ALLOWED:
                 metrics.increment("skipped.not_allowed");
-                if (AgentLog.rateLimited("not-allowed", host)) {
+                String shown = shown(host);
+                if (AgentLog.rateLimited("not-allowed", shown)) {
                     LOG.info("not sending token {} to {}{}: host is not in outbound.allowed-hosts (logged at most once a minute per host;"
-                            + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), host, when);
+                            + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), shown, when);
                 }
                 return;
             case EXPIRED:
@@ -186,6 +189,18 @@ final class AgentHooks implements BridgeHooks {
                 metrics.increment("skipped.already_set");
         }
     }
+
+    /**
+     * A host as the log names it: the URL's host is the caller's to choose (a webhook URL), and a client
+     * may let any character through to a proxy; escaped, and cut at the longest DNS name, also as the
+     * rate limit's key, so that neither a line nor the remembered keys grow with it.
+     */
+    private static String shown(String host) {
+        return OneLine.of(host, MAX_HOST_SHOWN);
+    }
+
+    /** The longest DNS name (RFC 1035), in characters. */
+    private static final int MAX_HOST_SHOWN = 253;
 
     @Override
     public void shortcutOff(String kind, String detail) {

@@ -92,6 +92,7 @@ public final class InboundPolicy {
         String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
         if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
             metrics.increment("excluded");
+            LOG.debug("excluded path: not verified, goes on without a token");
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
         if (queryString != null && carriesAccessToken(queryString)) {
@@ -129,6 +130,7 @@ public final class InboundPolicy {
             if (tokenRequired) {
                 return refuseRequest("missing_required", "no token where one is required", missingToken());
             }
+            LOG.debug("no bearer token in the {} header: goes on without a token", headerName);
             return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
         return decideToken(header.token);
@@ -228,6 +230,9 @@ public final class InboundPolicy {
         if (AgentLog.rateLimited("reject:" + counter)) {
             LOG.info("{} request: {} (logged at most once a minute per reason; see the rejected.{} counter)",
                     enforce ? "rejected" : "monitor mode: accepted invalid", description, counter);
+        } else if (LOG.isDebugEnabled()) {
+            // One line per decision at debug, as for refused tokens.
+            LOG.debug("{} request: {}", enforce ? "rejected" : "monitor mode: accepted invalid", description);
         }
         return refuse(counter, answer);
     }

@@ -1,0 +1,66 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * README, Logging and metrics: {@code log.level=debug} adds one line per decision, so that an
+ * operator can tell what the agent did to each request. A JVM of its own at debug level (the test
+ * JVM's settings: {@code /health} excluded), and requests that the agent lets through without a
+ * token or refuses for their headers, each twice within the minute in which the info line of a
+ * refusal is printed only once.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DebugLinePerDecisionTest {
+    private ChildJvm child;
+
+    @BeforeAll
+    void start() throws Exception {
+        child = ChildJvm.main(RelayChild.class).agentSetting("log.level", "debug").start();
+    }
+
+    @AfterAll
+    void stop() {
+        child.close();
+    }
+
+    private int inboundLines() {
+        int count = 0;
+        for (String line : child.output().split("\n")) {
+            if (line.contains(" jwt-agent.inbound - ")) {
+                count++;
+            }
+        }
+        return count;
+    }
+
+    /** Sends the request twice; each time the agent's inbound log must gain a line. */
+    private void eachDecisionIsLogged(String what, int status, String path, String... headers) throws Exception {
+        for (int i = 1; i <= 2; i++) {
+            int before = inboundLines();
+            RawHttp.Response response = RawHttp.get(child.baseUrl(), path, headers);
+            assertEquals(status, response.status, what + ": " + response);
+            // The log is read from the child's output: give its pump a moment.
+            long deadline = System.nanoTime() + 2_000_000_000L;
+            while (inboundLines() == before && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(before + 1, inboundLines(), what + ", request " + i + ": one debug line per decision\n" + child.output());
+        }
+    }
+
+    @Test
+    void everyDecisionGetsALineAtDebugLevel() throws Exception {
+        eachDecisionIsLogged("a valid token", 200, "/echo", RawHttp.bearer(Tokens.valid("alice")));
+        eachDecisionIsLogged("a refused token", 401, "/echo", RawHttp.bearer("not.a.token"));
+        eachDecisionIsLogged("no token", 200, "/echo");
+        eachDecisionIsLogged("another scheme", 200, "/echo", "Authorization: Basic YWxpY2U6c2VjcmV0");
+        eachDecisionIsLogged("an excluded path", 200, "/health", RawHttp.bearer(Tokens.valid("alice")));
+        eachDecisionIsLogged("two Authorization headers", 400, "/echo", RawHttp.bearer(Tokens.valid("x")), RawHttp.bearer(Tokens.valid("y")));
+        eachDecisionIsLogged("a malformed header", 400, "/echo", "Authorization: Bearer\t" + Tokens.valid("z"));
+    }
+}

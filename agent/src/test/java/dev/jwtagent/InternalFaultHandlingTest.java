@@ -232,6 +232,41 @@ class InternalFaultHandlingTest {
         assertEquals(1, count(log, ClockBroke.class.getName() + ": clock broke on purpose"), log);
     }
 
+    /**
+     * README, Internal faults: a verifier or clock that throws is counted in internal_faults, the
+     * counter an operator watches for the agent's own faults, whichever layer caught it: also when
+     * the verifier itself turns the fault into the "internal error" refusal (in monitor mode too,
+     * where the request goes on without a token).
+     */
+    @Test
+    void aFaultCaughtInsideTheVerifierIsCountedAsAnInternalFault() {
+        Clock broken = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                throw new ClockBroke("counted");
+            }
+        };
+        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(broken).build());
+        Stderr.capture(() -> {
+            assertEquals(INTERNAL_ERROR, inbound(verifier, true).decide(bearer(token("alice")), "/orders", null, null).wwwAuthenticate());
+            InboundDecision monitored = inbound(verifier, false).decide(bearer(token("bob")), "/orders", null, null);
+            assertFalse(monitored.rejects());
+            assertNull(monitored.token());
+        });
+        assertEquals(2, metrics.get("internal_faults"), metrics.snapshot().toString());
+    }
+
     private AgentHooks hooks(OutboundPolicy outbound) {
         InboundPolicy inbound = inbound(token -> {
             throw new AssertionError("not used");

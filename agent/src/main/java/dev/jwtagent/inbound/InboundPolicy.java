@@ -214,6 +214,10 @@ public final class InboundPolicy {
     }
 
     private InboundDecision refuse(RejectReason reason, String token) {
+        if (reason == RejectReason.INTERNAL_ERROR) {
+            // A fault the verifier caught itself (its clock, its key source): the agent's fault, not the token's.
+            metrics.increment("internal_faults");
+        }
         String description = reason.description();
         if (AgentLog.rateLimited("reject:" + reason)) {
             LOG.info("{} token{}: {} (logged at most once a minute per reason; see the rejected.{} counter)",

@@ -140,6 +140,16 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public boolean outboundHostAllowed(String scheme, String host, int port) {
+        try {
+            return outbound.allowsHost(scheme, host, port);
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return false;
+        }
+    }
+
+    @Override
     public boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         try {
             if (outbound.allowsHost(scheme, host, port)) {

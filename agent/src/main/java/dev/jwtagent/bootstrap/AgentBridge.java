@@ -465,6 +465,12 @@ public final class AgentBridge {
         }
     }
 
+    /** See {@link BridgeHooks#outboundHostAllowed}; false before the agent is installed. */
+    public static boolean outboundHostAllowed(String scheme, String host, int port) {
+        BridgeHooks h = hooks;
+        return h != null && h.outboundHostAllowed(scheme, host, port);
+    }
+
     /** See {@link BridgeHooks#outboundAddressAllowed}; false before the agent is installed. */
     public static boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         BridgeHooks h = hooks;

@@ -75,6 +75,11 @@ public interface BridgeHooks {
     default void inboundRefusedAfterCommit() {
     }
 
+    /** Whether {@code outbound.allowed-hosts} allows this destination; nothing is logged or counted. */
+    default boolean outboundHostAllowed(String scheme, String host, int port) {
+        return false;
+    }
+
     /**
      * Whether the address a request's connection goes to may receive {@code token}, for a client
      * whose URL and connection can name different hosts; when not, it is logged and counted as

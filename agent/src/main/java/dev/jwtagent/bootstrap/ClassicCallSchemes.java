@@ -1,9 +1,9 @@
 package dev.jwtagent.bootstrap;
 
 /**
- * The scheme of the classic Apache call (Apache 4 or 5) running on this thread, with the context it
- * runs with, from before the client follows its redirects to its end: the sends of its hops on this
- * thread and with that context read it. A classic call runs on one thread, so the note is kept
+ * The scheme and target of the classic Apache call (Apache 4 or 5) running on this thread, with the
+ * context it runs with, from before the client follows its redirects to its end: the sends of its
+ * hops on this thread and with that context read them. A classic call runs on one thread, so the note is kept
  * with the thread, not in the application's context: a context the application shares between
  * threads would let another thread's call replace or remove it while this call is on its way, and
  * could keep one after both ended.
@@ -17,12 +17,13 @@ public final class ClassicCallSchemes {
     }
 
     /**
-     * A call with {@code context} made to a {@code scheme} URL begins on this thread (a call made
-     * from within another one, on any context, is noted over it). Returns what to hand to {@link #ended}.
+     * A call with {@code context} made to a {@code scheme} URL on {@code host} and {@code port} (-1: the
+     * scheme's default) begins on this thread (a call made from within another one, on any context, is
+     * noted over it). Returns what to hand to {@link #ended}.
      */
-    public static Object began(Object context, String scheme) {
+    public static Object began(Object context, String scheme, String host, int port) {
         Object[] previous = CURRENT.get();
-        CURRENT.set(new Object[] {context, scheme});
+        CURRENT.set(new Object[] {context, scheme, host, port});
         return previous == null ? NONE : previous;
     }
 
@@ -37,7 +38,36 @@ public final class ClassicCallSchemes {
 
     /** The scheme of the call running on this thread with {@code context}; null when there is none. */
     public static String schemeOf(Object context) {
+        Object[] call = callOf(context);
+        return call == null ? null : (String) call[1];
+    }
+
+    /**
+     * Whether a hop to {@code host} and {@code port} is a redirect of the call running on this thread
+     * with {@code context} away from the host it was made to, when that host may not see the token:
+     * that host chose where the call goes next, path and query included, so no later hop of the call
+     * takes the token (the call's own first hop is decided, and counted, as any).
+     */
+    public static boolean redirectedByAHostNotAllowed(Object context, String host, int port) {
+        Object[] call = callOf(context);
+        if (call == null || call[2] == null) {
+            return false;
+        }
+        String scheme = (String) call[1];
+        String callHost = (String) call[2];
+        int callPort = portOf(scheme, (Integer) call[3]);
+        if (callHost.equalsIgnoreCase(host) && callPort == portOf(scheme, port)) {
+            return false;
+        }
+        return !AgentBridge.outboundHostAllowed(scheme, callHost, callPort);
+    }
+
+    private static Object[] callOf(Object context) {
         Object[] call = CURRENT.get();
-        return call != null && call.length == 2 && call[0] == context ? (String) call[1] : null;
+        return call != null && call.length == 4 && call[0] == context ? call : null;
+    }
+
+    private static int portOf(String scheme, int port) {
+        return port >= 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
     }
 }

@@ -77,7 +77,8 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             if (TokenCarrier.current() == null || callContext == null) {
                 return null;
             }
-            return ClassicCallSchemes.began(callContext, ((HttpRoute) callRoute).getTargetHost().getSchemeName());
+            HttpHost callTarget = ((HttpRoute) callRoute).getTargetHost();
+            return ClassicCallSchemes.began(callContext, callTarget.getSchemeName(), callTarget.getHostName(), callTarget.getPort());
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -146,6 +147,10 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             }
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            if (ClassicCallSchemes.redirectedByAHostNotAllowed(context, target.getHostName(), target.getPort())) {
+                // A redirect chosen by the host the call was made to, which may not see the token.
+                return null;
+            }
             String callScheme = ClassicCallSchemes.schemeOf(context);
             if (callScheme != null && !request.containsHeader(name)
                     && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), callScheme, target.getSchemeName(), target.getHostName())) {

@@ -110,7 +110,8 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return null;
             }
             ExecChain.Scope scope = (ExecChain.Scope) callScope;
-            return ClassicCallSchemes.began(scope.clientContext, scope.route.getTargetHost().getSchemeName());
+            HttpHost callTarget = scope.route.getTargetHost();
+            return ClassicCallSchemes.began(scope.clientContext, callTarget.getSchemeName(), callTarget.getHostName(), callTarget.getPort());
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
@@ -178,6 +179,10 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             context.removeAttribute(HOP_TARGET);
             HttpHost target = (HttpHost) ((Object[]) noted)[2];
             String name = AgentBridge.outboundHeader();
+            if (ClassicCallSchemes.redirectedByAHostNotAllowed(context, target.getHostName(), target.getPort())) {
+                // A redirect chosen by the host the call was made to, which may not see the token.
+                return null;
+            }
             String callScheme = ClassicCallSchemes.schemeOf(context);
             if (callScheme != null && !request.containsHeader(name)
                     && !AgentBridge.outboundSchemeAllowed(TokenCarrier.current(), callScheme, target.getSchemeName(), target.getHostName())) {

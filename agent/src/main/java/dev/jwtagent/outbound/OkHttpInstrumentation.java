@@ -221,16 +221,23 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             HttpUrl url = request.url();
             // A call made over https that a redirect or an interceptor moved to plain http: the token goes on to loopback only.
             boolean downgrade = !url.isHttps() && callRequest.url().isHttps();
+            // A redirect chosen by the host the call was made to, when that host may not see the token:
+            // it chose where the call goes next, path and query included, so no later hop takes it.
+            HttpUrl callUrl = callRequest.url();
+            boolean redirectedByAHostNotAllowed = !(url.host().equalsIgnoreCase(callUrl.host()) && url.port() == callUrl.port())
+                    && !AgentBridge.outboundHostAllowed(callUrl.scheme(), callUrl.host(), callUrl.port());
             if (decided != null && decided.token == token) {
                 if (AgentBridge.isOutboundValueOf(present, token)
-                        && (downgrade && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host())
+                        && (redirectedByAHostNotAllowed
+                        || downgrade && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host())
                         || !AgentBridge.outboundRedirectAllowed(token, url.scheme(), url.host(), url.port()))) {
                     hopRequest = request.newBuilder().removeHeader(name).build();
                 }
                 return;
             }
             // Counted as the hop is written (above): a network interceptor may put its own value in its place.
-            String value = downgrade && present == null && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host()) ? null
+            String value = redirectedByAHostNotAllowed
+                    || downgrade && present == null && !AgentBridge.outboundSchemeAllowed(token, "https", url.scheme(), url.host()) ? null
                     : AgentBridge.outboundValueCountedWhenSentFor(token, url.scheme(), url.host(), url.port(), present != null);
             Request.Builder marked = request.newBuilder().tag(DecidedHop.class, new DecidedHop(token, value != null));
             if (value != null) {

@@ -5,7 +5,9 @@ import org.junit.jupiter.api.Test;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The scheme a classic Apache call was made with is the sends' of that call on its own thread and
@@ -18,10 +20,10 @@ class ClassicCallSchemesTest {
 
     @Test
     void aCallOnAnotherThreadWithTheSameContextNeitherReplacesNorEndsThisThreadsNote() throws Exception {
-        Object mine = ClassicCallSchemes.began(context, "https");
+        Object mine = ClassicCallSchemes.began(context, "https", "orders", -1);
         AtomicReference<String> seenThere = new AtomicReference<>();
         Thread other = new Thread(() -> {
-            Object theirs = ClassicCallSchemes.began(context, "http");
+            Object theirs = ClassicCallSchemes.began(context, "http", "orders", -1);
             seenThere.set(ClassicCallSchemes.schemeOf(context));
             ClassicCallSchemes.ended(theirs);
         });
@@ -35,8 +37,8 @@ class ClassicCallSchemesTest {
 
     @Test
     void aCallMadeFromWithinAnotherIsNotedOverItUntilItEnds() {
-        Object outer = ClassicCallSchemes.began(context, "https");
-        Object inner = ClassicCallSchemes.began(context, "http");
+        Object outer = ClassicCallSchemes.began(context, "https", "orders", -1);
+        Object inner = ClassicCallSchemes.began(context, "http", "orders", -1);
         assertEquals("http", ClassicCallSchemes.schemeOf(context));
         ClassicCallSchemes.ended(inner);
         assertEquals("https", ClassicCallSchemes.schemeOf(context));
@@ -46,8 +48,25 @@ class ClassicCallSchemesTest {
 
     @Test
     void aSendWithAnotherContextHasNoCallScheme() {
-        Object call = ClassicCallSchemes.began(context, "https");
+        Object call = ClassicCallSchemes.began(context, "https", "orders", -1);
         assertNull(ClassicCallSchemes.schemeOf(new Object()));
         ClassicCallSchemes.ended(call);
+    }
+
+    @Test
+    void aHopAwayFromTheCallsOwnHostIsARedirectThatHostChose() {
+        Object context = new Object();
+        Object call = ClassicCallSchemes.began(context, "https", "partner.example", -1);
+        try {
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "partner.example", 443),
+                    "the call's own first hop (the default port written out) is decided as any");
+            // No agent is installed here, so no host is allowed: a hop elsewhere is a redirect by a host not allowed.
+            assertTrue(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "orders", 443));
+            assertTrue(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "partner.example", 8443));
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(new Object(), "orders", 443), "another context's call");
+        } finally {
+            ClassicCallSchemes.ended(call);
+        }
+        assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "orders", 443), "no call on this thread");
     }
 }

@@ -267,6 +267,36 @@ class InternalFaultHandlingTest {
         assertEquals(2, metrics.get("internal_faults"), metrics.snapshot().toString());
     }
 
+    @Test
+    void aFaultTheVerifierCatchesIsLoggedWithoutTheTokenItsMessageQuotes() {
+        String alices = token("alice");
+        Clock quoting = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                // A library that quotes what it was given in its message.
+                throw new ClockBroke("cannot check " + alices);
+            }
+        };
+        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(quoting).build());
+        String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR,
+                inbound(verifier, true).decide(bearer(alices), "/orders", null, null).wwwAuthenticate()));
+        assertTrue(log.contains("internal error while verifying a token"), log);
+        assertTrue(log.contains(ClockBroke.class.getSimpleName()), log);
+        assertFalse(log.contains(alices), log);
+        assertFalse(log.contains(alices.split("\\.")[2]), "not even the signature: " + log);
+    }
+
     private AgentHooks hooks(OutboundPolicy outbound) {
         InboundPolicy inbound = inbound(token -> {
             throw new AssertionError("not used");

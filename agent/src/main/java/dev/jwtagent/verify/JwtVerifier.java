@@ -60,7 +60,8 @@ final class JwtVerifier implements KeyedVerifier {
             throw e;
         } catch (RuntimeException e) {
             if (internalErrorLogged.compareAndSet(false, true)) {
-                LOG.error("internal error while verifying a token (logged once)", e);
+                // A library's message may quote what it was given: never the token itself.
+                LOG.error("internal error while verifying a token (logged once)", AgentLog.withoutSecrets(e, token));
             }
             throw new TokenRejectedException(RejectReason.INTERNAL_ERROR);
         }
@@ -88,7 +89,8 @@ final class JwtVerifier implements KeyedVerifier {
             return remembered(token);
         } catch (RuntimeException e) {
             if (internalErrorLogged.compareAndSet(false, true)) {
-                LOG.error("internal error while verifying a token (logged once)", e);
+                // A library's message may quote what it was given: never the token itself.
+                LOG.error("internal error while verifying a token (logged once)", AgentLog.withoutSecrets(e, token));
             }
             throw new TokenRejectedException(RejectReason.INTERNAL_ERROR);
         }

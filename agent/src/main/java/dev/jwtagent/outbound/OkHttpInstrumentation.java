@@ -3,6 +3,7 @@ package dev.jwtagent.outbound;
 import dev.jwtagent.bootstrap.AgentBridge;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.DecidedHop;
+import dev.jwtagent.bootstrap.FirstHops;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.instrument.AdviceSupport;
 import dev.jwtagent.instrument.AgentInstrumentation;
@@ -221,11 +222,9 @@ public final class OkHttpInstrumentation implements AgentInstrumentation {
             HttpUrl url = request.url();
             // A call made over https that a redirect or an interceptor moved to plain http: the token goes on to loopback only.
             boolean downgrade = !url.isHttps() && callRequest.url().isHttps();
-            // A redirect chosen by the host the call was made to, when that host may not see the token:
-            // it chose where the call goes next, path and query included, so no later hop takes it.
-            HttpUrl callUrl = callRequest.url();
-            boolean redirectedByAHostNotAllowed = !(url.host().equalsIgnoreCase(callUrl.host()) && url.port() == callUrl.port())
-                    && !AgentBridge.outboundHostAllowed(callUrl.scheme(), callUrl.host(), callUrl.port());
+            // A follow-up chosen by the host of the call's first hop, when that host may not see the token: it
+            // chose where the call goes next, path and query included, so no later hop takes it.
+            boolean redirectedByAHostNotAllowed = FirstHops.redirectedByAHostNotAllowed(call, url.scheme(), url.host(), url.port());
             if (decided != null && decided.token == token) {
                 if (AgentBridge.isOutboundValueOf(present, token)
                         && (redirectedByAHostNotAllowed

@@ -63,6 +63,10 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 // A forked task (a parallel stream's subtasks among them) goes with the forker's token,
                 // and every task runs with the token it went with, on whichever thread runs it.
                 .transform(Around.handingOverForkJoinTask(MethodMatch.named("fork").arguments(0), true))
+                // A task run by its caller (invoke) goes with the caller's token, or none: a task forked,
+                // taken back (tryUnfork) and computed directly keeps its entry, and when the application
+                // reuses it for another caller it must not run with the first one's token.
+                .transform(Around.handingOverForkJoinTask(MethodMatch.named("invoke", "quietlyInvoke").arguments(0), true))
                 .transform(Around.runningForkJoinTask(MethodMatch.named("doExec").arguments(0)));
     }
 

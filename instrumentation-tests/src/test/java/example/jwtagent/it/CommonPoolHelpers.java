@@ -139,6 +139,48 @@ final class CommonPoolHelpers {
         }
     }
 
+    /** A task an application keeps and runs again for later callers (see {@link #forkTakeBackAndCompute}). */
+    private static CallingTask kept;
+
+    /**
+     * {@code fj-unfork-own}: with every common-pool worker held, the request's thread forks a task
+     * that calls, takes it back ({@code tryUnfork}) and computes it itself, as the fork-then-take-back
+     * idiom does; the task is kept, to be run again by a later caller ({@code fj-reuse-invoke}).
+     */
+    static synchronized int forkTakeBackAndCompute(Callable<Integer> call) throws Exception {
+        CountDownLatch held = holdWorkers(ForkJoinPool.getCommonPoolParallelism());
+        try {
+            kept = new CallingTask(call);
+            kept.fork();
+            if (!kept.tryUnfork()) {
+                throw new IllegalStateException("a held common pool took the forked task");
+            }
+            return kept.compute();
+        } finally {
+            held.countDown();
+        }
+    }
+
+    /** {@code fj-reuse-invoke}: the kept task, reinitialized and invoked on this caller's thread. */
+    static synchronized int invokeKeptTask() {
+        kept.reinitialize();
+        return kept.invoke();
+    }
+
+    /** A task of the application's own that makes the call. */
+    private static final class CallingTask extends java.util.concurrent.RecursiveTask<Integer> {
+        private final Callable<Integer> call;
+
+        CallingTask(Callable<Integer> call) {
+            this.call = call;
+        }
+
+        @Override
+        protected Integer compute() {
+            return Handoffs.callUnchecked(call);
+        }
+    }
+
     /** {@code count} common-pool workers blocked until the returned latch is counted down. */
     private static CountDownLatch holdWorkers(int count) throws InterruptedException {
         CountDownLatch started = new CountDownLatch(count);

@@ -86,6 +86,25 @@ class CommonPoolHelpersTest {
         assertEquals(List.of("Bearer " + carol), downstream.takeAuthorization());
     }
 
+    @Test
+    void aTaskItsForkerTookBackRunsWithoutItsTokenWhenACallerWithoutOneInvokesItLater() throws Exception {
+        String alice = Tokens.valid("alice");
+        call("fj-unfork-own", alice);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+        call("fj-reuse-invoke", null);
+        assertEquals(List.of(), downstream.takeAuthorization());
+    }
+
+    @Test
+    void aTaskItsForkerTookBackRunsWithTheTokenOfAnotherCallerThatInvokesItLater() throws Exception {
+        String alice = Tokens.valid("alice");
+        String bob = Tokens.valid("bob");
+        call("fj-unfork-own", alice);
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
+        call("fj-reuse-invoke", bob);
+        assertEquals(List.of("Bearer " + bob), downstream.takeAuthorization());
+    }
+
     private static void call(String via, String token) throws Exception {
         String path = "/call?client=url-connection&url=" + URLEncoder.encode(downstream.allowedUrl("/call"), StandardCharsets.UTF_8)
                 + "&via=" + via;

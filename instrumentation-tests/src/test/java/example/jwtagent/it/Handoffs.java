@@ -168,6 +168,10 @@ public final class Handoffs {
                 return unwrap(() -> CommonPoolHelpers.forkAndJoinOwnSubtask(task));
             case "fj-request-thread-join":
                 return unwrap(() -> CommonPoolHelpers.forkOnTheCommonPoolAndJoinOnTheRequestThread(task));
+            case "fj-unfork-own":
+                return unwrap(() -> CommonPoolHelpers.forkTakeBackAndCompute(task));
+            case "fj-reuse-invoke":
+                return unwrap(CommonPoolHelpers::invokeKeptTask);
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));

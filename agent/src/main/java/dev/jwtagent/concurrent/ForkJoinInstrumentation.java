@@ -60,6 +60,10 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 .transform(Around.showingJoinersToken(MethodMatch.named("tryRemoveAndExec").arguments(2)))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))
                 .transform(Around.hidingToken(MethodMatch.named("helpQuiesce").arguments(0)))
+                // A thread that joins a task (join, get, invoke) may run it itself, or other tasks of its
+                // computation: each runs with the token it was forked with, and one forked without a
+                // token (work the application started outside a request) must not get the joiner's.
+                .transform(Around.hidingToken(MethodMatch.named("awaitDone")))
                 // A forked task (a parallel stream's subtasks among them) goes with the forker's token,
                 // and every task runs with the token it went with, on whichever thread runs it.
                 .transform(Around.handingOverForkJoinTask(MethodMatch.named("fork").arguments(0), true))

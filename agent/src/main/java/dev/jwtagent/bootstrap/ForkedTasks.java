@@ -2,8 +2,8 @@ package dev.jwtagent.bootstrap;
 
 import java.lang.ref.Reference;
 import java.lang.ref.ReferenceQueue;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The token a {@code ForkJoinTask} was handed over with ({@code fork()}, or {@code execute},
@@ -20,10 +20,19 @@ import java.util.Map;
  * never run (cancelled, its pool shut down) goes when the task is collected.
  */
 public final class ForkedTasks {
-    private static final Map<AgentBridge.IdentityKey, CarriedToken> WAITING = new HashMap<>();
+    /**
+     * Not a map behind one lock: while any task waits with a token, every fork and every run of a
+     * task in the JVM (of any caller, with a token or not, a virtual thread's too) looks here, from
+     * every thread at once.
+     */
+    private static final ConcurrentHashMap<Object, CarriedToken> WAITING = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> COLLECTED = new ReferenceQueue<>();
-    /** How many entries {@link #WAITING} holds: read without the lock, so that an empty table costs a task's run nothing more. */
-    private static volatile int waiting;
+    /**
+     * At least the number of entries: counted up before one is put and down after one is taken, so
+     * that a task that waits with a token is never missed (the map's own size is an estimate while
+     * others change it), and an empty table costs a task's run one volatile read.
+     */
+    private static final AtomicInteger WAITING_AT_LEAST = new AtomicInteger();
 
     private ForkedTasks() {
     }
@@ -38,12 +47,12 @@ public final class ForkedTasks {
         }
         CarriedToken token = TokenCarrier.current();
         if (token != null) {
-            synchronized (WAITING) {
-                dropCollected();
-                WAITING.put(new AgentBridge.IdentityKey(task, COLLECTED), token);
-                waiting = WAITING.size();
+            dropCollected();
+            WAITING_AT_LEAST.incrementAndGet();
+            if (WAITING.put(new AgentBridge.IdentityKey(task, COLLECTED), token) != null) {
+                WAITING_AT_LEAST.decrementAndGet();
             }
-        } else if (waiting != 0) {
+        } else if (WAITING_AT_LEAST.get() != 0) {
             take(task);
         }
         return null;
@@ -60,7 +69,7 @@ public final class ForkedTasks {
      * handed over with a token and runs with what its thread holds.
      */
     public static Object running(Object task) {
-        if (waiting == 0 || task == null) {
+        if (task == null || WAITING_AT_LEAST.get() == 0) {
             return null;
         }
         CarriedToken token = take(task);
@@ -79,26 +88,47 @@ public final class ForkedTasks {
 
     /** How many tasks wait with a token (for tests). */
     static int waitingCount() {
-        synchronized (WAITING) {
-            dropCollected();
-            waiting = WAITING.size();
-            return waiting;
-        }
+        dropCollected();
+        return WAITING.size();
     }
 
     private static CarriedToken take(Object task) {
-        synchronized (WAITING) {
-            CarriedToken token = WAITING.remove(new AgentBridge.IdentityKey(task, null));
-            dropCollected();
-            waiting = WAITING.size();
-            return token;
+        CarriedToken token = WAITING.remove(new Lookup(task));
+        if (token != null) {
+            WAITING_AT_LEAST.decrementAndGet();
         }
+        dropCollected();
+        return token;
     }
 
     private static void dropCollected() {
         Reference<?> gone;
         while ((gone = COLLECTED.poll()) != null) {
-            WAITING.remove(gone);
+            if (WAITING.remove(gone) != null) {
+                WAITING_AT_LEAST.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Finds a task's entry without making a reference: equal to the key of the same task (the map
+     * compares the key it is given with those it holds, in that order).
+     */
+    private static final class Lookup {
+        private final Object task;
+
+        Lookup(Object task) {
+            this.task = task;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(task);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof AgentBridge.IdentityKey && ((AgentBridge.IdentityKey) other).get() == task;
         }
     }
 

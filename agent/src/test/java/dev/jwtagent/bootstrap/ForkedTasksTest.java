@@ -89,6 +89,52 @@ class ForkedTasksTest {
         assertEquals(0, ForkedTasks.waitingCount(), "entries of collected tasks, which hold a token, must go");
     }
 
+    @Test
+    void threadsHandingOverAndRunningTasksAtOnceEachFindTheirOwnToken() throws Exception {
+        int threads = 4;
+        java.util.concurrent.atomic.AtomicInteger mismatches = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            CarriedToken own = new CarriedToken("token-" + t, Long.MAX_VALUE, "sha256:" + t);
+            workers[t] = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                for (int i = 0; i < 20_000; i++) {
+                    Object withToken = new Object();
+                    Object without = new Object();
+                    TokenCarrier.swap(own);
+                    ForkedTasks.handedOver(withToken);
+                    TokenCarrier.swap(null);
+                    ForkedTasks.handedOver(without);
+                    Object state = ForkedTasks.running(without);
+                    if (TokenCarrier.current() != null) {
+                        mismatches.incrementAndGet();
+                    }
+                    ForkedTasks.ran(state);
+                    state = ForkedTasks.running(withToken);
+                    if (TokenCarrier.current() != own) {
+                        mismatches.incrementAndGet();
+                    }
+                    ForkedTasks.ran(state);
+                    if (TokenCarrier.current() != null) {
+                        mismatches.incrementAndGet();
+                    }
+                }
+            });
+            workers[t].start();
+        }
+        start.countDown();
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        assertEquals(0, mismatches.get(), "a task ran with another's token, or without its own");
+        assertEquals(0, ForkedTasks.waitingCount());
+    }
+
     private static final class EqualToEveryOther {
         @Override
         public boolean equals(Object other) {

@@ -10,7 +10,6 @@ import dev.jwtagent.instrument.TypeMatch;
 
 import java.util.Collection;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ForkJoinTask;
 import java.util.function.Consumer;
 
 /**
@@ -55,7 +54,9 @@ public final class ForkJoinInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingTokenWhileJoining(MethodMatch.named("helpJoin").arguments(3)))
                 // A ForkJoinTask given to the pool as such goes with the caller's token, beside it.
                 .transform(Around.handingOverForkJoinTask(MethodMatch.named("execute", "submit", "invoke")
-                        .onlyArgument(ForkJoinTask.class).publicOnly(), false))
+                        // By name: a class literal would load ForkJoinTask before the transformer, which would
+                        // then rewrite it on the first request instead of as it loads.
+                        .arguments(1).argument(0, "java.util.concurrent.ForkJoinTask").publicOnly(), false))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinPool$WorkQueue"))
                 .transform(Around.showingJoinersToken(MethodMatch.named("tryRemoveAndExec").arguments(2)))
                 .type(TypeMatch.named("java.util.concurrent.ForkJoinTask"))

@@ -1,6 +1,7 @@
 package dev.jwtagent.bench;
 
 import dev.jwtagent.bootstrap.CarriedToken;
+import dev.jwtagent.bootstrap.ForkedTasks;
 import dev.jwtagent.bootstrap.RequestScope;
 import dev.jwtagent.bootstrap.TokenCarrier;
 import dev.jwtagent.bootstrap.TokenTasks;
@@ -80,6 +81,25 @@ public class CarrierBenchmark extends BenchmarkDefaults {
     @Benchmark
     public Runnable handOffNoToken() {
         return TokenTasks.forExecutor(task);
+    }
+
+    /** A {@code ForkJoinTask} forked and run with a token current: its entry put beside it, taken as it runs, the token shown and put back. */
+    @Benchmark
+    public Object forkJoinTaskForkedAndRunWithToken(TokenCurrent current) {
+        Object forked = new Object();
+        ForkedTasks.handedOver(forked);
+        Object state = ForkedTasks.running(forked);
+        ForkedTasks.ran(state);
+        return state;
+    }
+
+    /** A {@code ForkJoinTask} forked and run with no token current, while no task waits with one: the checks alone. */
+    @Benchmark
+    public Object forkJoinTaskForkedAndRunNoToken() {
+        ForkedTasks.handedOver(task);
+        Object state = ForkedTasks.running(task);
+        ForkedTasks.ran(state);
+        return state;
     }
 
     @Benchmark

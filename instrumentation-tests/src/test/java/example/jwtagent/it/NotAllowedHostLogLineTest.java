@@ -14,11 +14,14 @@ import java.net.Socket;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The line that says a token was not sent to a host names that host as the application's URL
@@ -74,10 +77,16 @@ class NotAllowedHostLogLineTest {
         }
     }
 
-    private void callThroughTheProxy(String url) throws Exception {
+    /** Whether the call went out: false when this Java's {@code URL} refuses the host (Java 25 refuses U+0085 there), so no hop reaches the agent. */
+    private boolean callThroughTheProxy(String url) throws Exception {
         RawHttp.Response response = RawHttp.get(child.baseUrl(), "/call?client=url-connection-through-proxy&url="
                 + URLEncoder.encode(url, StandardCharsets.UTF_8), RawHttp.bearer(Tokens.valid("alice")));
+        String error = response.field("downstream-error");
+        if (error != null && error.startsWith("java.net.MalformedURLException")) {
+            return false;
+        }
         assertEquals("200", response.field("downstream"), response.toString());
+        return true;
     }
 
     private List<String> notSentLines() {
@@ -92,18 +101,26 @@ class NotAllowedHostLogLineTest {
 
     @Test
     void aHostWithLineSeparatorsOrControlCharactersIsLoggedEscaped() throws Exception {
-        callThroughTheProxy("http://nel\u0085" + FORGED + "/x");
-        callThroughTheProxy("http://ls\u2028" + FORGED + "/x");
-        callThroughTheProxy("http://csi\u009b31mred.example/x");
+        Map<String, String> escapedByHost = new LinkedHashMap<>();
+        escapedByHost.put("nel\u0085" + FORGED, "nel\\u0085");
+        escapedByHost.put("ls\u2028" + FORGED, "ls\\u2028");
+        escapedByHost.put("csi\u009b31mred.example", "csi\\u009b31mred.example");
+        List<String> expected = new ArrayList<>();
+        for (Map.Entry<String, String> host : escapedByHost.entrySet()) {
+            if (callThroughTheProxy("http://" + host.getKey() + "/x")) {
+                expected.add(host.getValue());
+            }
+        }
+        assumeTrue(!expected.isEmpty(), "this Java's URL refuses every such host");
 
         String output = child.output();
         for (char raw : new char[] {'\u0085', '\u2028', '\u009b'}) {
             assertFalse(output.indexOf(raw) >= 0, String.format("a raw U+%04X in the log: %s", (int) raw, notSentLines()));
         }
         String all = String.join("\n", notSentLines());
-        assertTrue(all.contains("nel\\u0085"), "the host is named, escaped: " + all);
-        assertTrue(all.contains("ls\\u2028"), "the host is named, escaped: " + all);
-        assertTrue(all.contains("csi\\u009b31mred.example"), "the host is named, escaped: " + all);
+        for (String escaped : expected) {
+            assertTrue(all.contains(escaped), "the host is named, escaped: " + all);
+        }
     }
 
     @Test

@@ -204,24 +204,7 @@ class InternalFaultHandlingTest {
 
     @Test
     void aVerifierWhoseClockThrowsRejectsAsInternalErrorAndLogsOnce() {
-        Clock broken = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                throw new ClockBroke("clock broke on purpose");
-            }
-        };
-        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
-                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(broken).build());
+        TokenVerifier verifier = verifierWhoseClockThrows("clock broke on purpose");
         InboundPolicy policy = inbound(verifier, true);
         String log = Stderr.capture(() -> {
             for (int i = 0; i < 3; i++) {
@@ -240,6 +223,31 @@ class InternalFaultHandlingTest {
      */
     @Test
     void aFaultCaughtInsideTheVerifierIsCountedAsAnInternalFault() {
+        TokenVerifier verifier = verifierWhoseClockThrows("counted");
+        Stderr.capture(() -> {
+            assertEquals(INTERNAL_ERROR, inbound(verifier, true).decide(bearer(token("alice")), "/orders", null, null).wwwAuthenticate());
+            InboundDecision monitored = inbound(verifier, false).decide(bearer(token("bob")), "/orders", null, null);
+            assertFalse(monitored.rejects());
+            assertNull(monitored.token());
+        });
+        assertEquals(2, metrics.get("internal_faults"), metrics.snapshot().toString());
+    }
+
+    @Test
+    void aFaultTheVerifierCatchesIsLoggedWithoutTheTokenItsMessageQuotes() {
+        String alices = token("alice");
+        // A library that quotes what it was given in its message.
+        TokenVerifier verifier = verifierWhoseClockThrows("cannot check " + alices);
+        String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR,
+                inbound(verifier, true).decide(bearer(alices), "/orders", null, null).wwwAuthenticate()));
+        assertTrue(log.contains("internal error while verifying a token"), log);
+        assertTrue(log.contains(ClockBroke.class.getSimpleName()), log);
+        assertFalse(log.contains(alices), log);
+        assertFalse(log.contains(alices.split("\\.")[2]), "not even the signature: " + log);
+    }
+
+    /** A verifier (HS256, issuer https://issuer.test, audience orders) whose clock throws {@link ClockBroke} with {@code message}. */
+    private static TokenVerifier verifierWhoseClockThrows(String message) {
         Clock broken = new Clock() {
             @Override
             public ZoneId getZone() {
@@ -253,48 +261,11 @@ class InternalFaultHandlingTest {
 
             @Override
             public Instant instant() {
-                throw new ClockBroke("counted");
+                throw new ClockBroke(message);
             }
         };
-        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
+        return TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
                 .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(broken).build());
-        Stderr.capture(() -> {
-            assertEquals(INTERNAL_ERROR, inbound(verifier, true).decide(bearer(token("alice")), "/orders", null, null).wwwAuthenticate());
-            InboundDecision monitored = inbound(verifier, false).decide(bearer(token("bob")), "/orders", null, null);
-            assertFalse(monitored.rejects());
-            assertNull(monitored.token());
-        });
-        assertEquals(2, metrics.get("internal_faults"), metrics.snapshot().toString());
-    }
-
-    @Test
-    void aFaultTheVerifierCatchesIsLoggedWithoutTheTokenItsMessageQuotes() {
-        String alices = token("alice");
-        Clock quoting = new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                // A library that quotes what it was given in its message.
-                throw new ClockBroke("cannot check " + alices);
-            }
-        };
-        TokenVerifier verifier = TokenVerifiers.create(VerifierSettings.builder().secret(SECRET)
-                .issuers(List.of("https://issuer.test")).audiences(List.of("orders")).clock(quoting).build());
-        String log = Stderr.capture(() -> assertEquals(INTERNAL_ERROR,
-                inbound(verifier, true).decide(bearer(alices), "/orders", null, null).wwwAuthenticate()));
-        assertTrue(log.contains("internal error while verifying a token"), log);
-        assertTrue(log.contains(ClockBroke.class.getSimpleName()), log);
-        assertFalse(log.contains(alices), log);
-        assertFalse(log.contains(alices.split("\\.")[2]), "not even the signature: " + log);
     }
 
     private AgentHooks hooks(OutboundPolicy outbound) {

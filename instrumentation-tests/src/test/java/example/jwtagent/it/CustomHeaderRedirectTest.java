@@ -10,9 +10,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -28,42 +26,25 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CustomHeaderRedirectTest {
     private static final String HEADER = "X-Forwarded-Token";
-    /** This module's class path. */
-    private static final String MODULE = "";
+    private static final String MODULE = RelayServices.MODULE;
 
-    /** By the child class path's libraries ({@link ChildJvm#libs}), started when first needed. */
-    private final Map<String, TestServer> services = new HashMap<>();
+    private final RelayServices services = new RelayServices(child -> child.agentSetting("outbound.header", HEADER));
     private TestServer service;
     private Downstream redirectTarget;
     private Downstream redirector;
 
     @BeforeAll
     void start() throws Exception {
-        service = service(MODULE);
+        service = services.of(MODULE);
         redirectTarget = new Downstream();
         redirector = new Downstream(redirectTarget.notAllowedUrl("/landing"));
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (TestServer each : services.values()) {
-            each.close();
-        }
+        services.close();
         redirector.close();
         redirectTarget.close();
-    }
-
-    private TestServer service(String libraries) throws Exception {
-        TestServer started = services.get(libraries);
-        if (started == null) {
-            ChildJvm.Builder child = ChildJvm.main(RelayChild.class).agentSetting("outbound.header", HEADER);
-            if (!libraries.equals(MODULE)) {
-                child.classPath(ChildJvm.libsAndTestClasses(libraries));
-            }
-            started = ClientContractTest.childService(child.start());
-            services.put(libraries, started);
-        }
-        return started;
     }
 
     /** Every client the contract tests run, each from a child JVM with its class path. */
@@ -90,7 +71,7 @@ class CustomHeaderRedirectTest {
     @MethodSource("clients")
     void redirectToAHostThatIsNotAllowedCarriesNoCustomHeader(String libraries, String client) throws Exception {
         String token = Tokens.valid("alice");
-        ClientContractTest.call(service(libraries), client, redirector.allowedUrl("/start"), token, null);
+        ClientContractTest.call(services.of(libraries), client, redirector.allowedUrl("/start"), token, null);
         RecordedRequest first = redirector.take();
         assertEquals(token, first.getHeaders().get(HEADER), "the allowed first hop gets the token");
         RecordedRequest redirected = redirectTarget.take();

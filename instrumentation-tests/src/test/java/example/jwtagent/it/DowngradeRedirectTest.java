@@ -14,9 +14,7 @@ import java.nio.charset.StandardCharsets;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DowngradeRedirectTest {
-    private static final String MODULE = "";
+    private static final String MODULE = RelayServices.MODULE;
 
-    private final Map<String, TestServer> services = new HashMap<>();
+    private RelayServices services;
     private Path dir;
     private Downstream plain;
     private Downstream secureToPlain;
@@ -43,32 +41,20 @@ class DowngradeRedirectTest {
         Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n127.0.0.1 orders\n");
         plain = new Downstream();
         secureToPlain = Downstream.https(plain.allowedUrl("/landing").replace("//localhost:", "//orders:"));
+        List<String> trusting = TestTls.trustingJvmArguments(dir);
+        services = new RelayServices(child -> {
+            child.agentSetting("outbound.allowed-hosts", "localhost,orders").jvmArgument("-Djdk.net.hosts.file=" + dir.resolve("hosts"));
+            for (String argument : trusting) {
+                child.jvmArgument(argument);
+            }
+        });
     }
 
     @AfterAll
     void stop() throws Exception {
-        for (TestServer each : services.values()) {
-            each.close();
-        }
+        services.close();
         secureToPlain.close();
         plain.close();
-    }
-
-    private TestServer service(String libraries) throws Exception {
-        TestServer started = services.get(libraries);
-        if (started == null) {
-            ChildJvm.Builder child = ChildJvm.main(RelayChild.class).agentSetting("outbound.allowed-hosts", "localhost,orders")
-                    .jvmArgument("-Djdk.net.hosts.file=" + dir.resolve("hosts"));
-            for (String argument : TestTls.trustingJvmArguments(dir)) {
-                child.jvmArgument(argument);
-            }
-            if (!libraries.equals(MODULE)) {
-                child.classPath(ChildJvm.libsAndTestClasses(libraries));
-            }
-            started = ClientContractTest.childService(child.start());
-            services.put(libraries, started);
-        }
-        return started;
     }
 
     /**
@@ -91,7 +77,7 @@ class DowngradeRedirectTest {
     @MethodSource("clients")
     void anHttpsCallRedirectedToPlainHttpOnAHostThatIsNotLoopbackCarriesNoTokenThere(String libraries, String client) throws Exception {
         String token = Tokens.valid("alice");
-        RawHttp.Response response = call(service(libraries), client, secureToPlain.allowedUrl("/start"), token);
+        RawHttp.Response response = call(services.of(libraries), client, secureToPlain.allowedUrl("/start"), token);
         assertEquals(List.of("Bearer " + token), secureToPlain.take().getHeaders().values("Authorization"), "the https hop\n" + response);
         RecordedRequest redirected = plain.poll(2000);
         // HttpURLConnection and the JDK HttpClient (Redirect.NORMAL) do not follow https to http at all.
@@ -107,10 +93,10 @@ class DowngradeRedirectTest {
         String token = Tokens.valid("alice");
         try (Downstream secureToLoopback = Downstream.https(plain.allowedUrl("/landing"));
              Downstream plainToOrders = new Downstream(plain.allowedUrl("/landing").replace("//localhost:", "//orders:"))) {
-            call(service(MODULE), client, secureToLoopback.allowedUrl("/start"), token);
+            call(services.of(MODULE), client, secureToLoopback.allowedUrl("/start"), token);
             assertEquals(List.of("Bearer " + token), secureToLoopback.take().getHeaders().values("Authorization"));
             assertEquals(List.of("Bearer " + token), plain.take().getHeaders().values("Authorization"), "https to http://localhost");
-            call(service(MODULE), client, plainToOrders.allowedUrl("/start"), token);
+            call(services.of(MODULE), client, plainToOrders.allowedUrl("/start"), token);
             assertEquals(List.of("Bearer " + token), plainToOrders.take().getHeaders().values("Authorization"));
             assertEquals(List.of("Bearer " + token), plain.take().getHeaders().values("Authorization"), "http to http://orders");
         }

@@ -7,8 +7,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.util.HashMap;
-import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,9 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedirectFromAHostNotAllowedTest {
-    private static final String MODULE = "";
-
-    private final Map<String, TestServer> services = new HashMap<>();
+    private final RelayServices services = new RelayServices(child -> { });
     private Downstream redirectTarget;
     private Downstream redirector;
 
@@ -36,24 +32,9 @@ class RedirectFromAHostNotAllowedTest {
 
     @AfterAll
     void stop() throws Exception {
-        for (TestServer each : services.values()) {
-            each.close();
-        }
+        services.close();
         redirector.close();
         redirectTarget.close();
-    }
-
-    private TestServer service(String libraries) throws Exception {
-        TestServer started = services.get(libraries);
-        if (started == null) {
-            ChildJvm.Builder child = ChildJvm.main(RelayChild.class);
-            if (!libraries.equals(MODULE)) {
-                child.classPath(ChildJvm.libsAndTestClasses(libraries));
-            }
-            started = ClientContractTest.childService(child.start());
-            services.put(libraries, started);
-        }
-        return started;
     }
 
     static Stream<org.junit.jupiter.params.provider.Arguments> clients() {
@@ -64,7 +45,7 @@ class RedirectFromAHostNotAllowedTest {
     @MethodSource("clients")
     void noHopOfACallToAHostThatIsNotAllowedCarriesTheToken(String libraries, String client) throws Exception {
         String token = Tokens.valid("alice");
-        ClientContractTest.call(service(libraries), client, redirector.notAllowedUrl("/start"), token, null);
+        ClientContractTest.call(services.of(libraries), client, redirector.notAllowedUrl("/start"), token, null);
         RecordedRequest first = redirector.take();
         assertNull(first.getHeaders().get("Authorization"), "the first hop's host is not allowed");
         RecordedRequest redirected = redirectTarget.take();

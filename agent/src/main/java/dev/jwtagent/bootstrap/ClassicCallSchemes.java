@@ -44,22 +44,30 @@ public final class ClassicCallSchemes {
 
     /**
      * Whether a hop to {@code host} and {@code port} is a redirect of the call running on this thread
-     * with {@code context} away from the host it was made to, when that host may not see the token:
-     * that host chose where the call goes next, path and query included, so no later hop of the call
-     * takes the token (the call's own first hop is decided, and counted, as any).
+     * with {@code context} away from a host it went to before that may not see the token: that host
+     * chose where the call goes next, path and query included, so no later hop of the call takes the
+     * token (the hop to that host itself is decided, and counted, as any). The call's first host is
+     * noted as it begins; a hop that leaves an allowed host notes its own, so a chain allowed, not
+     * allowed, allowed is judged by the host in the middle.
      */
     public static boolean redirectedByAHostNotAllowed(Object context, String host, int port) {
         Object[] call = callOf(context);
-        if (call == null || call[2] == null) {
+        if (call == null || call[2] == null || host == null) {
             return false;
         }
         String scheme = (String) call[1];
-        String callHost = (String) call[2];
-        int callPort = portOf(scheme, (Integer) call[3]);
-        if (callHost.equalsIgnoreCase(host) && callPort == portOf(scheme, port)) {
+        String notedHost = (String) call[2];
+        int notedPort = portOf(scheme, (Integer) call[3]);
+        if (notedHost.equalsIgnoreCase(host) && notedPort == portOf(scheme, port)) {
             return false;
         }
-        return !AgentBridge.outboundHostAllowed(scheme, callHost, callPort);
+        if (!AgentBridge.outboundHostAllowed(scheme, notedHost, notedPort)) {
+            return true;
+        }
+        // Left an allowed host: the hops after this one follow what this hop's host answers.
+        call[2] = host;
+        call[3] = port;
+        return false;
     }
 
     private static Object[] callOf(Object context) {

@@ -69,4 +69,33 @@ class ClassicCallSchemesTest {
         }
         assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "orders", 443), "no call on this thread");
     }
+
+    @Test
+    void aHostThatIsNotAllowedInTheMiddleOfAChainChoosesTheHopsAfterIt() {
+        AgentBridge.install(new OutboundOnlyHooks() {
+            @Override
+            public boolean outboundHostAllowed(String scheme, String host, int port) {
+                return !host.equals("partner.example");
+            }
+        }, "Authorization", "Authorization");
+        Object context = new Object();
+        Object call = ClassicCallSchemes.began(context, "http", "gateway", 80);
+        try {
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "gateway", 80), "the first hop, allowed");
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "partner.example", 80),
+                    "a redirect to a host that is not allowed is decided (refused) as any");
+            assertTrue(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "orders", 80), "the allowed host it redirects to");
+            assertTrue(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "gateway", 80), "back to the first host");
+        } finally {
+            ClassicCallSchemes.ended(call);
+        }
+        Object allowedChain = ClassicCallSchemes.began(context, "http", "gateway", 80);
+        try {
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "orders", 80), "allowed to allowed");
+            assertFalse(ClassicCallSchemes.redirectedByAHostNotAllowed(context, "gateway", 80), "and back");
+        } finally {
+            ClassicCallSchemes.ended(allowedChain);
+            AgentBridge.install(null, "Authorization", "Authorization");
+        }
+    }
 }

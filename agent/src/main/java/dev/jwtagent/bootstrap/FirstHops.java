@@ -10,9 +10,9 @@ import java.util.Map;
  * went, and whether that host may see the token. A later hop of the call to another host follows a
  * redirect (or another follow-up) that the first hop's host chose, path and query included: when
  * that host may not see the token, neither does the hop. A hop that leaves an allowed host takes its
- * place, so a host that is not allowed later in the chain is judged the same way. The first hop is the one the client sends
- * first, after the application's interceptors, which may have moved the call to another host
- * themselves. Kept with the call, weakly, only for calls with a token; gone once the call is collected.
+ * place, so a host that is not allowed later in the chain is judged the same way. The first hop is
+ * the one the client sends first, after the application's interceptors, which may have moved the
+ * call to another host themselves. Kept with the call, weakly, only for calls with a token; gone once the call is collected.
  */
 public final class FirstHops {
     private static final Map<AgentBridge.IdentityKey, Object[]> FIRST = new HashMap<>();

@@ -449,10 +449,14 @@ public final class Handoffs {
         }
     }
 
-    /** {@code Executors.newVirtualThreadPerTaskExecutor()}, through reflection: these sources compile for Java 17. */
+    /** A new {@code Executors.newVirtualThreadPerTaskExecutor()}, through reflection: these sources compile for Java 17. */
+    static ExecutorService newVirtualThreadPerTaskExecutor() {
+        return (ExecutorService) Virtual.invoke(Virtual.method(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor"), null);
+    }
+
+    /** The shared one, for the {@code virtual-executor} hand-off. */
     private static final class VirtualExecutor {
-        static final ExecutorService POOL = (ExecutorService) Virtual.invoke(
-                Virtual.method(java.util.concurrent.Executors.class, "newVirtualThreadPerTaskExecutor"), null);
+        static final ExecutorService POOL = newVirtualThreadPerTaskExecutor();
     }
 
     /** {@code Thread.ofVirtual().start(task)}, through reflection. */

@@ -76,6 +76,24 @@ public final class RawHttp {
         }
     }
 
+    /**
+     * Everything {@code in} gives until it is closed or its socket's read timeout passes (a kept-alive
+     * connection stays open: the answers are in by then), as ISO-8859-1.
+     */
+    public static String readUntilQuiet(InputStream in) throws IOException {
+        StringBuilder all = new StringBuilder();
+        byte[] buffer = new byte[4096];
+        try {
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                all.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
+            }
+        } catch (java.net.SocketTimeoutException ignored) {
+            // the read timeout: the answers are in
+        }
+        return all.toString();
+    }
+
     public static String bearer(String token) {
         return "Authorization: Bearer " + token;
     }

@@ -17,9 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.List;
@@ -80,7 +78,7 @@ class TomcatJdkExecutorListenersTest {
                 }
                 RawHttp.Response alices = RawHttp.get(base, "/wake-writing", RawHttp.bearer(Tokens.valid("alice")));
                 assertEquals(200, alices.status, alices.toString());
-                assertEquals(1, readUntilClosed(bobs.getInputStream()).split("HTTP/1.1 200", -1).length - 1);
+                assertEquals(1, RawHttp.readUntilQuiet(bobs.getInputStream()).split("HTTP/1.1 200", -1).length - 1);
             } finally {
                 tomcat.stop();
                 tomcat.destroy();
@@ -102,7 +100,7 @@ class TomcatJdkExecutorListenersTest {
                         + "\r\n" + body;
                 String next = "GET /next HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
                 socket.getOutputStream().write((async + next).getBytes(StandardCharsets.ISO_8859_1));
-                String answers = readUntilClosed(socket.getInputStream());
+                String answers = RawHttp.readUntilQuiet(socket.getInputStream());
                 assertEquals(2, answers.split("HTTP/1.1 200", -1).length - 1, answers);
             } finally {
                 tomcat.stop();
@@ -212,20 +210,6 @@ class TomcatJdkExecutorListenersTest {
         context.addServletMappingDecoded("/*", "app");
         tomcat.start();
         return tomcat;
-    }
-
-    private static String readUntilClosed(InputStream in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                all.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-            }
-        } catch (SocketTimeoutException ignored) {
-            // the connection stays open: the answers are in by then
-        }
-        return all.toString();
     }
 
     /** Calls downstream, without a header of its own, as the pipelined request begins. */

@@ -19,16 +19,13 @@ import org.xnio.Xnio;
 import org.xnio.XnioWorker;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -68,7 +65,7 @@ class UndertowPipelinedRequestTest {
         assumeTrue(!executor.equals("worker-virtual-threads") || Runtime.version().feature() >= 21, "no virtual threads in this Java");
         try (Downstream downstream = new Downstream()) {
             listenerCalls = downstream.allowedUrl("/from-the-next-requests-listener");
-            ExecutorService pool = executor.equals("worker-virtual-threads") ? virtualThreads()
+            ExecutorService pool = executor.equals("worker-virtual-threads") ? Handoffs.newVirtualThreadPerTaskExecutor()
                     : new ThreadPoolExecutor(4, 4, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>());
             XnioWorker worker = executor.startsWith("worker-")
                     ? Xnio.getInstance(Undertow.class.getClassLoader()).createWorkerBuilder()
@@ -89,7 +86,7 @@ class UndertowPipelinedRequestTest {
                 String next = "GET /next HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
                 // One write: Undertow reads both requests at once and keeps the second for when the first is complete.
                 socket.getOutputStream().write((alices + next).getBytes(StandardCharsets.ISO_8859_1));
-                String answers = readUntilClosed(socket.getInputStream());
+                String answers = RawHttp.readUntilQuiet(socket.getInputStream());
                 assertEquals(2, answers.split("HTTP/1.1 200", -1).length - 1, answers);
             } finally {
                 undertow.stop();
@@ -118,25 +115,6 @@ class UndertowPipelinedRequestTest {
         DeploymentManager manager = ServletContainer.Factory.newInstance().addDeployment(deployment);
         manager.deploy();
         return manager;
-    }
-
-    private static ExecutorService virtualThreads() throws Exception {
-        // By reflection: this module is compiled for Java 17.
-        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-    }
-
-    private static String readUntilClosed(InputStream in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                all.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-            }
-        } catch (SocketTimeoutException ignored) {
-            // the connection stays open: the answers are in by then
-        }
-        return all.toString();
     }
 
     static final class AppServlet extends HttpServlet {

@@ -17,16 +17,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -86,7 +82,7 @@ class Jetty12DispatchesTest {
             QueuedThreadPool queued = new QueuedThreadPool(8, 3);
             if (pool.endsWith("virtual-threads")) {
                 // Jetty 12's way to run requests on virtual threads beside its own pool: the JDK's executor.
-                queued.setVirtualThreadsExecutor(virtualThreads());
+                queued.setVirtualThreadsExecutor(Handoffs.newVirtualThreadPerTaskExecutor());
             }
             threads = queued;
         }
@@ -99,31 +95,12 @@ class Jetty12DispatchesTest {
                     String next = "GET /next HTTP/1.1\r\nHost: localhost\r\n\r\n";
                     String last = "GET /next HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n";
                     socket.getOutputStream().write((alices + next + last).getBytes(StandardCharsets.ISO_8859_1));
-                    String answers = readUntilClosed(socket.getInputStream());
+                    String answers = RawHttp.readUntilQuiet(socket.getInputStream());
                     assertEquals(3, answers.split("HTTP/1.1 200", -1).length - 1, answers);
                 }
                 assertEquals(List.of(), downstream.takeAuthorization(), route + ": the listeners and servlet of the requests pipelined behind alice's");
             }
         }
-    }
-
-    private static ExecutorService virtualThreads() throws Exception {
-        // By reflection: this module is compiled for Java 17.
-        return (ExecutorService) Executors.class.getMethod("newVirtualThreadPerTaskExecutor").invoke(null);
-    }
-
-    private static String readUntilClosed(InputStream in) throws IOException {
-        StringBuilder all = new StringBuilder();
-        byte[] buffer = new byte[4096];
-        try {
-            int n;
-            while ((n = in.read(buffer)) > 0) {
-                all.append(new String(buffer, 0, n, StandardCharsets.ISO_8859_1));
-            }
-        } catch (SocketTimeoutException ignored) {
-            // answers are in by then
-        }
-        return all.toString();
     }
 
     /** A Jetty 12 server with the test's servlet, an error page and a request listener, on the given pool. */

@@ -55,19 +55,7 @@ public final class ClassicCallSchemes {
         if (call == null || call[2] == null || host == null) {
             return false;
         }
-        String scheme = (String) call[1];
-        String notedHost = (String) call[2];
-        int notedPort = portOf(scheme, (Integer) call[3]);
-        if (notedHost.equalsIgnoreCase(host) && notedPort == portOf(scheme, port)) {
-            return false;
-        }
-        if (!AgentBridge.outboundHostAllowed(scheme, notedHost, notedPort)) {
-            return true;
-        }
-        // Left an allowed host: the hops after this one follow what this hop's host answers.
-        call[2] = host;
-        call[3] = port;
-        return false;
+        return FirstHops.leavesAHostNotAllowed(call, 2, (String) call[1], host, port);
     }
 
     private static Object[] callOf(Object context) {
@@ -75,7 +63,4 @@ public final class ClassicCallSchemes {
         return call != null && call.length == 4 && call[0] == context ? call : null;
     }
 
-    private static int portOf(String scheme, int port) {
-        return port >= 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
-    }
 }

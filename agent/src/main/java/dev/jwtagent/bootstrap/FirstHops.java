@@ -44,18 +44,34 @@ public final class FirstHops {
         }
         // A call's hops run one at a time, but an interceptor may hand the call to another thread.
         synchronized (first) {
-            if (((String) first[0]).equalsIgnoreCase(host) && (Integer) first[1] == port) {
-                return false;
-            }
-            if (!AgentBridge.outboundHostAllowed(scheme, (String) first[0], (Integer) first[1])) {
-                return true;
-            }
-            // Left an allowed host: the hops after this one follow what this hop's host answers (a
-            // chain allowed, not allowed, allowed is judged by the host in the middle).
-            first[0] = host;
-            first[1] = port;
+            return leavesAHostNotAllowed(first, 0, scheme, host, port);
+        }
+    }
+
+    /**
+     * The decision on a hop to {@code host} and {@code port} of a call whose noted hop is
+     * {@code note[at]} (its host) and {@code note[at + 1]} (its port, -1 for the scheme's default): true
+     * when the hop leaves that host and that host may not see the token (it chose this hop). A hop that
+     * leaves an allowed host becomes the noted one: the hops after it follow what its host answers,
+     * so a chain allowed, not allowed, allowed is judged by the host in the middle. For OkHttp here and
+     * the classic Apache clients ({@link ClassicCallSchemes}).
+     */
+    static boolean leavesAHostNotAllowed(Object[] note, int at, String scheme, String host, int port) {
+        String notedHost = (String) note[at];
+        int notedPort = portOf(scheme, (Integer) note[at + 1]);
+        if (notedHost.equalsIgnoreCase(host) && notedPort == portOf(scheme, port)) {
             return false;
         }
+        if (!AgentBridge.outboundHostAllowed(scheme, notedHost, notedPort)) {
+            return true;
+        }
+        note[at] = host;
+        note[at + 1] = port;
+        return false;
+    }
+
+    private static int portOf(String scheme, int port) {
+        return port >= 0 ? port : "https".equalsIgnoreCase(scheme) ? 443 : 80;
     }
 
     /** How many calls are noted (for tests). */

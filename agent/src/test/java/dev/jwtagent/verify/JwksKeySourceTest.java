@@ -388,7 +388,9 @@ class JwksKeySourceTest {
         } finally {
             pool.shutdown();
         }
-        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(2), "1000 tokens within two seconds");
+        // The flood must fall within one refetch interval (30 s) for "at most one fetch" to be the rule
+        // under test; signing the 1,000 tokens is part of it, and takes seconds on a loaded machine.
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25), "1000 tokens within one refetch interval");
         assertTrue(jwksRequests.get() - before <= 1, "fetches during the flood: " + (jwksRequests.get() - before));
     }
 

@@ -158,6 +158,11 @@ public final class AgentConfig {
         if (allowedHosts.allowsEverything()) {
             warnings.add("jwt.agent.outbound.allowed-hosts contains '*': the token goes to every destination");
         }
+        String everyPath = excludedPaths.patternCoveringEveryPath();
+        if (everyPath != null) {
+            warnings.add("jwt.agent.inbound.exclude-paths holds '" + everyPath + "', which covers every path: no request is verified"
+                    + " and none carries a token");
+        }
         if (mode == Mode.MONITOR) {
             warnings.add("mode is monitor: invalid tokens are logged, not refused");
         }
@@ -259,10 +264,18 @@ public final class AgentConfig {
             key = ConfigKey.SECRET;
         } else if (file != null) {
             Path path = readableFile(raw, ConfigKey.SECRET_FILE);
+            byte[] bytes;
             try {
-                secret = secretFileKey(readAll(path));
+                bytes = readAll(path);
             } catch (IOException e) {
                 throw new ConfigException(ConfigKey.SECRET_FILE.key(), "cannot read " + FileNames.shown(file));
+            }
+            secret = secretFileKey(bytes);
+            if (startsWithByteOrderMark(bytes) && utf8Text(bytes) != null) {
+                // A text file an editor began with a byte order mark: whether the signer's key holds those three
+                // bytes cannot be known here, and guessing wrong refuses every token.
+                throw new ConfigException(ConfigKey.SECRET_FILE.key(), FileNames.shown(file) + " starts with a UTF-8 byte order mark,"
+                        + " which would be part of the key: save the file without one");
             }
             key = ConfigKey.SECRET_FILE;
         } else {
@@ -295,15 +308,25 @@ public final class AgentConfig {
      * same replacement character, and a key of such bytes one that anybody could sign with.
      */
     static byte[] secretFileKey(byte[] file) {
+        String text = utf8Text(file);
+        return text == null ? file.clone() : text.strip().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The file as text when all of it is valid UTF-8, else null. */
+    private static String utf8Text(byte[] file) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
                     .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
                     .decode(java.nio.ByteBuffer.wrap(file)).toString();
-            return text.strip().getBytes(StandardCharsets.UTF_8);
         } catch (java.nio.charset.CharacterCodingException binary) {
-            return file.clone();
+            return null;
         }
+    }
+
+    /** Whether text starts with the bytes EF BB BF that some editors write first into a UTF-8 file. */
+    private static boolean startsWithByteOrderMark(byte[] file) {
+        return file.length >= 3 && (file[0] & 0xff) == 0xEF && (file[1] & 0xff) == 0xBB && (file[2] & 0xff) == 0xBF;
     }
 
     /** A stream rather than {@code Files.readAllBytes}, whose file channel classes a JVM has not loaded at startup. */

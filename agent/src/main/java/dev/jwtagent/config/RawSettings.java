@@ -188,6 +188,10 @@ public final class RawSettings {
     private static Properties loadFile(String file) {
         try {
             return readProperties(Paths.get(file));
+        } catch (IllegalArgumentException malformed) {
+            // Properties' only complaint about a file it reads (its message quotes nothing worth showing).
+            throw new ConfigException(ConfigKey.CONFIG_FILE.key(), FileNames.shown(file) + " is not a valid properties file"
+                    + " (a malformed \\uXXXX escape)");
         } catch (IOException | RuntimeException e) {
             throw new ConfigException(ConfigKey.CONFIG_FILE.key(), "cannot read " + FileNames.shown(file) + " (" + e.getClass().getSimpleName() + ")");
         }
@@ -198,6 +202,10 @@ public final class RawSettings {
         for (String name : properties.stringPropertyNames()) {
             String key = stripPrefix(name);
             requireKnown(key, knownKeys, "an entry of the configuration file");
+            if (properties instanceof KeysNotedTwice && ((KeysNotedTwice) properties).repeated.contains(name)) {
+                // Two lines for one key: the last would win silently, and the first may be the one meant.
+                throw new ConfigException(key, "set twice in the configuration file");
+            }
             if (result.containsKey(key)) {
                 // "mode" and "jwt.agent.mode" both: which one wins would depend on a hash order.
                 throw new ConfigException(key, "set twice in the configuration file, with and without the " + PREFIX + " prefix");
@@ -229,9 +237,24 @@ public final class RawSettings {
             // A UTF-8 byte order mark (Windows editors write one): else part of the first key, which names no setting.
             text = text.substring(1);
         }
-        Properties properties = new Properties();
+        Properties properties = new KeysNotedTwice();
         properties.load(new java.io.StringReader(text));
         return properties;
+    }
+
+    /** Properties that note each key the file gives more than once ({@code load} puts every line). */
+    private static final class KeysNotedTwice extends Properties {
+        private static final long serialVersionUID = 1L;
+        final transient Set<Object> repeated = new java.util.HashSet<>();
+
+        @Override
+        public synchronized Object put(Object key, Object value) {
+            Object before = super.put(key, value);
+            if (before != null) {
+                repeated.add(key);
+            }
+            return before;
+        }
     }
 
     private static String stripPrefix(String key) {

@@ -47,6 +47,24 @@ public final class PathPatterns {
         return false;
     }
 
+    /** The first glob that covers every path (such as {@code /**}), or null. */
+    public String patternCoveringEveryPath() {
+        for (int i = 0; i < patterns.size(); i++) {
+            Pattern pattern = patterns.get(i);
+            boolean coversAll = true;
+            for (String path : ANY_PATHS) {
+                coversAll &= pattern.matcher(path).matches();
+            }
+            if (coversAll) {
+                return texts.get(i);
+            }
+        }
+        return null;
+    }
+
+    /** Paths of every shape a glob could leave out: the root, one segment, several, a dot, a trailing slash. */
+    private static final String[] ANY_PATHS = {"/", "/a", "/a/b.c/d", "/a/", "/.well-known/x"};
+
     public List<String> globs() {
         return texts;
     }

@@ -364,6 +364,54 @@ class AgentConfigTest {
                 refused("mode=enforce;mode=monitor", Map.of(), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
     }
 
+    /** Properties keeps the last of two lines for one key; the first may be the one meant (an issuer check left above a stale copy). */
+    @Test
+    void aSettingWrittenTwiceInTheConfigurationFileIsRefused() throws IOException {
+        Path file = Files.writeString(dir.resolve("twice.properties"), "issuer=https://idp.example\naudience=orders\nissuer=https://old-idp.example\n");
+        assertEquals("jwt.agent.issuer: set twice in the configuration file",
+                refused(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+        Path prefixed = Files.writeString(dir.resolve("twice-prefixed.properties"), "jwt.agent.audience=orders\njwt.agent.audience=billing\n");
+        assertEquals("jwt.agent.audience: set twice in the configuration file",
+                refused(null, props("config-file", prefixed.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+        Path once = Files.writeString(dir.resolve("once.properties"), "issuer=https://idp.example\naudience=orders\n");
+        assertEquals(List.of("https://idp.example"), load(null, props("config-file", once.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).issuers());
+    }
+
+    /** Properties refuses a malformed unicode escape; that is not a file the agent could not read. */
+    @Test
+    void aMalformedConfigurationFileIsNamedAsOne() throws IOException {
+        Path file = Files.writeString(dir.resolve("malformed.properties"), "audience=orders\\u00g1\n");
+        assertEquals("jwt.agent.config-file: '" + file + "' is not a valid properties file (a malformed \\uXXXX escape)",
+                refused(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+    }
+
+    /** A secret file an editor began with a byte order mark: refused, not a key that refuses every token. */
+    @Test
+    void aSecretFileWithAByteOrderMarkIsRefusedWithoutQuotingIt() throws IOException {
+        Path file = Files.write(dir.resolve("bom.key"), ("\uFEFF" + SECRET + "\n").getBytes(StandardCharsets.UTF_8));
+        ConfigException e = refused(null, props("secret-file", file.toString()), Map.of());
+        assertEquals("jwt.agent.secret-file: '" + file + "' starts with a UTF-8 byte order mark, which would be part of the key:"
+                + " save the file without one", e.getMessage());
+        assertFalse(e.getMessage().contains(SECRET));
+        // Binary keys are byte for byte, whatever they start with.
+        byte[] binary = new byte[40];
+        java.util.Arrays.fill(binary, (byte) 0xff);
+        binary[0] = (byte) 0xEF;
+        binary[1] = (byte) 0xBB;
+        binary[2] = (byte) 0xBF;
+        assertArrayEquals(binary, load(null, props("secret-file", Files.write(dir.resolve("binary.key"), binary).toString()), Map.of()).secret());
+    }
+
+    @Test
+    void anExclusionCoveringEveryPathIsWarnedOf() {
+        AgentConfig everything = withSecret("inbound.exclude-paths", "/health,/**");
+        assertTrue(everything.warnings().contains("jwt.agent.inbound.exclude-paths holds '/**', which covers every path: no request is"
+                + " verified and none carries a token"), everything.warnings().toString());
+        for (String some : List.of("/health", "/*", "/actuator/**", "/**/health")) {
+            assertFalse(withSecret("inbound.exclude-paths", some).warnings().toString().contains("covers every path"), some);
+        }
+    }
+
     @Test
     void theConfigurationFileIsReadAsUtf8OrElseLatin1() throws IOException {
         String secret = "Grüße-aus-München-0123456789-abcdefgh";

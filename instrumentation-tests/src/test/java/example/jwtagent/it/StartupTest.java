@@ -149,6 +149,38 @@ class StartupTest {
         }
     }
 
+    /** Files a person edits by hand: a key written twice, a broken escape, an editor's byte order mark before a secret. */
+    @Test
+    void handEditedFilesThatWouldMisleadStopTheJvmNamingWhy(@TempDir Path directory) throws Exception {
+        String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
+        Path twice = Files.writeString(directory.resolve("twice.properties"), "issuer=https://idp.example\nissuer=https://old.example\n");
+        Path malformed = Files.writeString(directory.resolve("malformed.properties"), "audience=orders\\uZZZZ\n");
+        Path bom = Files.write(directory.resolve("bom.key"), ("\uFEFF" + secret + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String secretFile = "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file");
+        String[][] launches = { // what the line says, then the settings
+            {"jwt.agent.issuer: set twice in the configuration file", secretFile, "-Djwt.agent.config-file=" + twice},
+            {"jwt.agent.config-file: '" + malformed + "' is not a valid properties file", secretFile, "-Djwt.agent.config-file=" + malformed},
+            {"jwt.agent.secret-file: '" + bom + "' starts with a UTF-8 byte order mark", "-Djwt.agent.secret-file=" + bom},
+        };
+        for (String[] launch : launches) {
+            AgentLaunch run = launch(null, Arrays.copyOfRange(launch, 1, launch.length));
+            assertNotEquals(0, run.exitCode, run.stderr);
+            assertFalse(run.stdout.contains("hello from the application"), run.stdout);
+            assertEquals(1, run.agentLines().size(), run.stderr);
+            assertTrue(run.agentLines().get(0).contains("refusing to start: " + launch[0]), run.stderr);
+            assertFalse(run.stderr.contains(secret), run.stderr);
+        }
+    }
+
+    @Test
+    void anExclusionOfEveryPathStartsWithAWarning() throws Exception {
+        AgentLaunch run = launch("secret-file=" + System.getProperty("it.secret.file") + ";audience=orders;inbound.exclude-paths=/**");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("hello from the application"), run.stdout);
+        assertTrue(run.stderr.contains(" WARN jwt-agent.startup - jwt.agent.inbound.exclude-paths holds '/**', which covers every path"),
+                run.stderr);
+    }
+
     @Test
     void aMistypedPathInAnExistingDirectoryIsShownInTheRefusal(@TempDir Path directory) throws Exception {
         String missing = directory.resolve("secert.txt").toString();

@@ -38,6 +38,12 @@ final class KeyMaterial {
      * @throws IllegalArgumentException with a message fit to follow the setting name
      */
     static List<PublicKey> readPem(String text) {
+        String privateKey = privateKeyType(text);
+        if (privateKey != null) {
+            // Also an encrypted one, whose headers make it no block to read: a signing key has no place beside a verifier.
+            throw new IllegalArgumentException("contains a " + privateKey + " block; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE"
+                    + " blocks are accepted (a private key does not belong on a service that verifies)");
+        }
         List<PublicKey> keys = new ArrayList<>();
         for (PemBlock block = PemBlock.find(text, 0); block != null; block = PemBlock.find(text, block.end)) {
             String type = block.type;
@@ -66,6 +72,22 @@ final class KeyMaterial {
             throw new IllegalArgumentException("no PEM public key or certificate found");
         }
         return keys;
+    }
+
+    /** The type of the first {@code -----BEGIN ... PRIVATE KEY-----} line in the text, or null. */
+    static String privateKeyType(String text) {
+        for (int begin = text.indexOf(BEGIN); begin >= 0; begin = text.indexOf(BEGIN, begin + 1)) {
+            int typeStart = begin + BEGIN.length();
+            int typeEnd = text.indexOf(DASHES, typeStart);
+            if (typeEnd < 0) {
+                return null;
+            }
+            String type = text.substring(typeStart, typeEnd);
+            if (type.endsWith("PRIVATE KEY") && type.length() <= 40) {
+                return type;
+            }
+        }
+        return null;
     }
 
     /**

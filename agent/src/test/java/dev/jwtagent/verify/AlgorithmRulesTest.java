@@ -299,6 +299,30 @@ class AlgorithmRulesTest {
         assertTrue(!e.getMessage().contains("MII"), "no key material in messages");
     }
 
+    /** An encrypted private key has headers in its block, which made it no block to read: it was passed over silently. */
+    @Test
+    void pemWithAnEncryptedPrivateKeyBesideThePublicKeyIsRefused() throws Exception {
+        KeyPair rsa = TestSupport.rsa("a");
+        String publicKey = "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded())
+                + "\n-----END PUBLIC KEY-----\n";
+        String body = Base64.getMimeEncoder().encodeToString(rsa.getPrivate().getEncoded());
+        String[] encrypted = {
+            "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n" + body
+                    + "\n-----END RSA PRIVATE KEY-----\n",
+            "-----BEGIN ENCRYPTED PRIVATE KEY-----\n" + body + "\n-----END ENCRYPTED PRIVATE KEY-----\n"};
+        String[] types = {"RSA PRIVATE KEY", "ENCRYPTED PRIVATE KEY"};
+        for (int i = 0; i < encrypted.length; i++) {
+            Path file = writePem(dir, "both-" + i + ".pem", publicKey + encrypted[i]);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenVerifiers.create(
+                    VerifierSettings.builder().publicKeyFile(file).build()));
+            assertTrue(e.getMessage().startsWith("public-key-file: contains a " + types[i] + " block;"), e.getMessage());
+            assertFalse(e.getMessage().contains("MII") || e.getMessage().contains("DEK-Info"), "no key material in messages");
+        }
+        // The public key alone is read as before.
+        TokenVerifiers.create(VerifierSettings.builder().publicKeyFile(writePem(dir, "public.pem", publicKey)).clock(clock).build())
+                .verify(token(signer("RS256", rsa), "RS256"));
+    }
+
     @Test
     void unreadableOrEmptyPemFileIsRefused() throws Exception {
         Path missing = dir.resolve("missing.pem");

@@ -149,18 +149,31 @@ class StartupTest {
         }
     }
 
-    /** Files a person edits by hand: a key written twice, a broken escape, an editor's byte order mark before a secret. */
+    /**
+     * Files a person edits by hand: a key written twice, a broken escape, an editor's byte order mark before a secret, a
+     * private key left beside the public one.
+     */
     @Test
     void handEditedFilesThatWouldMisleadStopTheJvmNamingWhy(@TempDir Path directory) throws Exception {
         String secret = "Q7xpZr2vK9mWc4tLs8nBd1fHg6jYe3uTa5oPi0";
         Path twice = Files.writeString(directory.resolve("twice.properties"), "issuer=https://idp.example\nissuer=https://old.example\n");
         Path malformed = Files.writeString(directory.resolve("malformed.properties"), "audience=orders\\uZZZZ\n");
         Path bom = Files.write(directory.resolve("bom.key"), ("\uFEFF" + secret + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        java.security.KeyPair rsa = generator.generateKeyPair();
+        Path keys = Files.writeString(directory.resolve("keys.pem"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n"
+                + "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,3F17F5316E2BAC89\n\n"
+                + Base64.getMimeEncoder().encodeToString(rsa.getPrivate().getEncoded()) + "\n-----END RSA PRIVATE KEY-----\n");
         String secretFile = "-Djwt.agent.secret-file=" + System.getProperty("it.secret.file");
         String[][] launches = { // what the line says, then the settings
             {"jwt.agent.issuer: set twice in the configuration file", secretFile, "-Djwt.agent.config-file=" + twice},
             {"jwt.agent.config-file: '" + malformed + "' is not a valid properties file", secretFile, "-Djwt.agent.config-file=" + malformed},
             {"jwt.agent.secret-file: '" + bom + "' starts with a UTF-8 byte order mark", "-Djwt.agent.secret-file=" + bom},
+            // An encrypted private key left in the key file: its headers made it no block to read, and it was passed over.
+            {"jwt.agent.public-key-file: contains a RSA PRIVATE KEY block", "-Djwt.agent.public-key-file=" + keys,
+                "-Djwt.agent.issuer=https://issuer.test"},
         };
         for (String[] launch : launches) {
             AgentLaunch run = launch(null, Arrays.copyOfRange(launch, 1, launch.length));

@@ -87,6 +87,9 @@ final class AgentHooks implements BridgeHooks {
                 if (countNow) {
                     metrics.increment("propagated");
                 }
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("sending token {} to {}", token.fingerprint(), shown(host));
+                }
                 return outbound.headerValue(token);
             }
             recordNotSent(outcome, token, host, "");
@@ -102,6 +105,9 @@ final class AgentHooks implements BridgeHooks {
         try {
             OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, false);
             if (outcome == OutboundPolicy.Outcome.PROPAGATE) {
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("sending token {} to {} on a redirect", token.fingerprint(), shown(host));
+                }
                 return true;
             }
             recordNotSent(outcome, token, host, " on a redirect");
@@ -197,6 +203,8 @@ final class AgentHooks implements BridgeHooks {
                 return;
             default:
                 metrics.increment("skipped.already_set");
+                LOG.debug("not sending token {}{}: the request already carries the outbound header, set by the application",
+                        token.fingerprint(), when);
         }
     }
 

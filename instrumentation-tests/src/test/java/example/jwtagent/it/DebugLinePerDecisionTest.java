@@ -5,7 +5,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * README, Logging and metrics: {@code log.level=debug} adds one line per decision, so that an
@@ -29,13 +33,25 @@ class DebugLinePerDecisionTest {
     }
 
     private int inboundLines() {
+        return lines(" jwt-agent.inbound - ");
+    }
+
+    private int lines(String containing) {
         int count = 0;
         for (String line : child.output().split("\n")) {
-            if (line.contains(" jwt-agent.inbound - ")) {
+            if (line.contains(containing)) {
                 count++;
             }
         }
         return count;
+    }
+
+    private void awaitLines(String containing, int count) throws InterruptedException {
+        // The log is read from the child's output: give its pump a moment.
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (lines(containing) < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
     }
 
     /** Sends the request twice; each time the agent's inbound log must gain a line. */
@@ -50,6 +66,35 @@ class DebugLinePerDecisionTest {
                 Thread.sleep(20);
             }
             assertEquals(before + 1, inboundLines(), what + ", request " + i + ": one debug line per decision\n" + child.output());
+        }
+    }
+
+    /** An outbound call that carries the token, or that the application gave a header of its own, says so at debug. */
+    @Test
+    void everyOutboundSendGetsALineAtDebugLevel() throws Exception {
+        String token = Tokens.valid("alice");
+        try (Downstream downstream = new Downstream()) {
+            String sent = " jwt-agent.outbound - sending token ";
+            String ownHeader = "the request already carries the outbound header, set by the application";
+            for (int i = 1; i <= 2; i++) {
+                int before = lines(sent);
+                RawHttp.Response response = RawHttp.get(child.baseUrl(), "/call?client=jdk-send&url="
+                        + java.net.URLEncoder.encode(downstream.allowedUrl("/x"), java.nio.charset.StandardCharsets.UTF_8), RawHttp.bearer(token));
+                assertEquals(200, response.status, response.toString());
+                assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+                awaitLines(sent, before + 1);
+                assertEquals(before + 1, lines(sent), "call " + i + ": one debug line per token sent\n" + child.output());
+
+                int ownBefore = lines(ownHeader);
+                response = RawHttp.get(child.baseUrl(), "/call?client=jdk-send&auth=Basic%20YWxpY2U6c2VjcmV0&url="
+                        + java.net.URLEncoder.encode(downstream.allowedUrl("/x"), java.nio.charset.StandardCharsets.UTF_8), RawHttp.bearer(token));
+                assertEquals(200, response.status, response.toString());
+                assertEquals(List.of("Basic YWxpY2U6c2VjcmV0"), downstream.takeAuthorization());
+                awaitLines(ownHeader, ownBefore + 1);
+                assertEquals(ownBefore + 1, lines(ownHeader), "call " + i + ": one debug line per header kept\n" + child.output());
+            }
+            assertTrue(child.output().contains(sent + RawJws.fingerprint(token) + " to localhost"), child.output());
+            assertFalse(child.output().contains(token), "the token itself is never logged");
         }
     }
 

@@ -158,10 +158,12 @@ final class AgentHooks implements BridgeHooks {
     @Override
     public boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         try {
-            if (outbound.allowsHost(scheme, host, port)) {
+            // The whole policy, in its order: a token that has expired is counted as such, whatever the address.
+            OutboundPolicy.Outcome outcome = outbound.decide(token, scheme, host, port, false);
+            if (outcome == OutboundPolicy.Outcome.PROPAGATE) {
                 return true;
             }
-            recordNotSent(OutboundPolicy.Outcome.NOT_ALLOWED, token, host, ", the address the request's connection goes to");
+            recordNotSent(outcome, token, host, ", the address the request's connection goes to");
             return false;
         } catch (RuntimeException | Error fault) {
             internalFault("outbound policy", fault);

@@ -170,6 +170,26 @@ class MetricsTest {
         assertNoTokenIn(after);
     }
 
+    /**
+     * A token that has expired, on its way to a host that is not allowed: both would keep it back, and every
+     * client counts it the same way, as expired (the policy's order). Reactor Netty checked the address it
+     * connected to first and counted it as not allowed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"jdk-send", "okhttp", "apache5", "webclient"})
+    void anExpiredTokenToAHostNotAllowedCountsAsExpiredWithEveryClient(String client) throws Exception {
+        String expiring = Tokens.signed("erin", b -> b.withExpiresAt(Instant.now().minusSeconds(5)));
+        tokensUsed.add(expiring);
+        Map<String, Long> before = read();
+        String path = "/call?client=" + client + "&url=" + URLEncoder.encode(downstream.notAllowedUrl("/x"), StandardCharsets.UTF_8);
+        RawHttp.Response response = get(path, RawHttp.bearer(expiring));
+        assertEquals("200", response.field("downstream"), response.toString());
+        assertEquals(List.of(), downstream.takeAuthorization());
+        Map<String, Long> after = read();
+        assertEquals(1L, after.get("skipped.expired") - before.get("skipped.expired"), "skipped.expired");
+        assertEquals(0L, after.get("skipped.not_allowed") - before.get("skipped.not_allowed"), "skipped.not_allowed");
+    }
+
     @Test
     void httpUrlConnectionCountsEachRequestOnce() throws Exception {
         Map<String, Long> before = read();

@@ -83,11 +83,21 @@ final class KeyMaterial {
                 return null;
             }
             String type = text.substring(typeStart, typeEnd);
-            if (type.endsWith("PRIVATE KEY") && type.length() <= 40) {
+            if (type.endsWith("PRIVATE KEY") && type.length() <= 40 && isLabel(type)) {
                 return type;
             }
         }
         return null;
+    }
+
+    /** Whether text is a PEM label (capitals, digits, spaces), which the refusal may quote. */
+    private static boolean isLabel(String type) {
+        for (int i = 0; i < type.length(); i++) {
+            if (!PemBlock.isTypeChar(type.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

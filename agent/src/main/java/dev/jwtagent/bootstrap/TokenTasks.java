@@ -173,15 +173,38 @@ public final class TokenTasks {
 
     /**
      * The target of a new thread. The JDK's own runnables are left alone: they are pool and
-     * infrastructure loops ({@code ThreadPoolExecutor}'s worker, cleaners) or they wrap a task that
-     * was already handed over with its token (virtual-thread executors, futures).
+     * infrastructure loops ({@code ThreadPoolExecutor}'s worker, cleaners, the dispatcher of
+     * {@code com.sun.net.httpserver.HttpServer}, which runs or hands on every later caller's
+     * exchange) or they wrap a task that was already handed over with its token (virtual-thread
+     * executors, futures). The JDK's are those of the bootstrap and the platform class loaders
+     * ({@link #isJdksOwn}).
      */
     public static Runnable forNewThread(Runnable target) {
         CarriedToken token = TokenCarrier.current();
-        if (token == null || target == null || target.getClass().getClassLoader() == null) {
+        if (token == null || target == null || isJdksOwn(target.getClass().getClassLoader())) {
             return target;
         }
         return new TokenPropagatingRunnable(token, target);
+    }
+
+    /**
+     * Whether a class of {@code loader} is the JDK's own: the bootstrap loader's (null) or the
+     * platform loader's, which defines some of the JDK's modules ({@code jdk.httpserver},
+     * {@code java.net.http}, {@code java.sql}...). No application class is defined there.
+     */
+    static boolean isJdksOwn(ClassLoader loader) {
+        return loader == null || loader == PLATFORM_LOADER;
+    }
+
+    /** The platform class loader, or null when it cannot be asked for (then only the bootstrap loader's count). */
+    private static final ClassLoader PLATFORM_LOADER = platformLoader();
+
+    private static ClassLoader platformLoader() {
+        try {
+            return ClassLoader.getPlatformClassLoader();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     public static <T> Supplier<T> forAsyncStage(Supplier<T> function) {

@@ -392,6 +392,24 @@ class TokenTasksTest {
         assertNull(TokenTasks.forNewThread(null));
     }
 
+    /**
+     * The platform class loader defines JDK modules too ({@code jdk.httpserver}, whose HTTP server
+     * starts its dispatcher thread with a runnable of its own): such a runnable is not wrapped. Here a
+     * proxy defined by that loader stands for it.
+     */
+    @Test
+    void aNewThreadLeavesTheRunnablesOfThePlatformLoadersModulesAlone() {
+        TokenCarrier.swap(ALICE);
+        Runnable platformOwn = (Runnable) java.lang.reflect.Proxy.newProxyInstance(ClassLoader.getPlatformClassLoader(),
+                new Class<?>[] {Runnable.class}, (proxy, method, arguments) -> null);
+        assertSame(ClassLoader.getPlatformClassLoader(), platformOwn.getClass().getClassLoader());
+        assertSame(platformOwn, TokenTasks.forNewThread(platformOwn));
+        assertTrue(TokenTasks.isJdksOwn(null));
+        assertTrue(TokenTasks.isJdksOwn(ClassLoader.getPlatformClassLoader()));
+        assertFalse(TokenTasks.isJdksOwn(ClassLoader.getSystemClassLoader()));
+        assertFalse(TokenTasks.isJdksOwn(TokenTasksTest.class.getClassLoader()));
+    }
+
     @Test
     void hideLeavesNoTokenUntilUnhidden() {
         assertNull(TokenTasks.hide());

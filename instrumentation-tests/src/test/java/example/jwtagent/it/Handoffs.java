@@ -172,6 +172,11 @@ public final class Handoffs {
                 return unwrap(() -> CommonPoolHelpers.forkTakeBackAndCompute(task));
             case "fj-reuse-invoke":
                 return unwrap(CommonPoolHelpers::invokeKeptTask);
+            // Not in NAMES: the call is made on the request's thread, which also starts, the first
+            // time, a JDK HTTP server of the application's (JdkHttpServerStartedDuringARequestTest).
+            case "jdk-http-server":
+                JdkHttpServer.start();
+                return task.call();
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));
@@ -281,6 +286,47 @@ public final class Handoffs {
                     thread.setDaemon(true);
                     return thread;
                 }));
+    }
+
+    /**
+     * A {@code com.sun.net.httpserver.HttpServer} the application starts lazily, in the first request
+     * that needs it (a callback or admin endpoint), with the JDK's default executor: its dispatcher
+     * thread runs every exchange. {@code /relay?url=U} calls U through {@code HttpURLConnection}.
+     */
+    static final class JdkHttpServer {
+        private static com.sun.net.httpserver.HttpServer server;
+
+        static synchronized void start() throws java.io.IOException {
+            if (server != null) {
+                return;
+            }
+            server = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/relay", exchange -> {
+                String query = exchange.getRequestURI().getRawQuery();
+                String url = java.net.URLDecoder.decode(query.substring(query.indexOf("url=") + 4), java.nio.charset.StandardCharsets.UTF_8);
+                int status = 200;
+                try {
+                    DownstreamClients.urlConnection(url, null);
+                } catch (java.io.IOException e) {
+                    status = 502;
+                }
+                exchange.sendResponseHeaders(status, -1);
+                exchange.close();
+            });
+            server.start();
+        }
+
+        /** The server's address, once started. */
+        static synchronized String baseUrl() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        static synchronized void stop() {
+            if (server != null) {
+                server.stop(0);
+                server = null;
+            }
+        }
     }
 
     /** For {@code cf-shared-register} and {@code cf-shared-complete}: one pending future at a time. */

@@ -386,6 +386,35 @@ public final class AgentBridge {
         return (Object[]) takeCaptured(owner, Object[].class);
     }
 
+    /**
+     * Remembers that the agent added {@code header} (the client's own header object) to {@code request},
+     * a request an asynchronous client writes later on an I/O thread, for {@link #takeAddedHeader} once
+     * it has been written: the request stays with the application (its exchange's context) after the
+     * call. Both are held weakly, the request compared by identity.
+     */
+    public static void rememberAddedHeader(Object request, Object header) {
+        if (request == null || header == null) {
+            return;
+        }
+        synchronized (CAPTURED) {
+            expungeCollectedOwners();
+            CAPTURED.put(new IdentityKey(request, COLLECTED_OWNERS), new AddedHeader(header));
+        }
+    }
+
+    /** Takes (and forgets) the header {@link #rememberAddedHeader} noted for {@code request}; null when none (or it is gone). */
+    public static Object takeAddedHeader(Object request) {
+        AddedHeader added = (AddedHeader) takeCaptured(request, AddedHeader.class);
+        return added == null ? null : added.get();
+    }
+
+    /** A header the agent added to a request, held weakly: while it is on the request, the request holds it. */
+    private static final class AddedHeader extends WeakReference<Object> {
+        AddedHeader(Object header) {
+            super(header);
+        }
+    }
+
     /** Takes what was captured with {@code owner} when it is of {@code kind}; leaves anything else. */
     private static Object takeCaptured(Object owner, Class<?> kind) {
         if (owner == null) {

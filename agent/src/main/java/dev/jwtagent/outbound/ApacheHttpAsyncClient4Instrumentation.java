@@ -10,9 +10,12 @@ import dev.jwtagent.instrument.MethodMatch;
 import dev.jwtagent.instrument.Rules;
 import dev.jwtagent.instrument.TypeMatch;
 import net.bytebuddy.asm.Advice;
+import org.apache.http.Header;
 import org.apache.http.HttpHost;
+import org.apache.http.HttpRequest;
 import org.apache.http.client.methods.HttpRequestWrapper;
 import org.apache.http.conn.routing.HttpRoute;
+import org.apache.http.message.BasicHeader;
 
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -57,8 +60,15 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
                 // The connection pool completes and fails waiting leases (their callbacks) on whichever
                 // thread leases or releases a connection, another caller's: with no token.
                 .type(TypeMatch.named("org.apache.http.nio.pool.AbstractNIOConnPool").inLoadersWithAnyOf("org.apache.http.nio.pool.AbstractNIOConnPool"))
-                .transform(Around.hidingToken(MethodMatch.named("fireCallbacks").arguments(0)));
+                .transform(Around.hidingToken(MethodMatch.named("fireCallbacks").arguments(0)))
+                // A request's head is written: the agent's header goes off the request object (in httpcore-nio's loader).
+                .type(TypeMatch.named(CONNECTION).inLoadersWithAnyOf(CONNECTION))
+                .transform(support.advice(MethodMatch.named("submitRequest").arguments(1).argument(0, "org.apache.http.HttpRequest"),
+                        ApacheHttpAsyncClient4Instrumentation.class, "SubmittedAdvice"));
     }
+
+    /** httpcore-nio's client connection, which writes each request's head in {@code submitRequest}. */
+    static final String CONNECTION = "org.apache.http.impl.nio.DefaultNHttpClientConnection";
 
     /**
      * The request installed after its route (the default handler): the token and the route's
@@ -110,7 +120,9 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
             String value = AgentBridge.outboundValueFor((CarriedToken) captured[0], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
             if (value != null) {
-                request.addHeader(name, value);
+                Header added = new BasicHeader(name, value);
+                request.addHeader(added);
+                AgentBridge.rememberAddedHeader(request, added);
             }
         }
     }
@@ -138,7 +150,33 @@ public final class ApacheHttpAsyncClient4Instrumentation implements AgentInstrum
             String name = AgentBridge.outboundHeader();
             String value = AgentBridge.outboundValue(target.getSchemeName(), target.getHostName(), target.getPort(), request.containsHeader(name));
             if (value != null) {
-                request.addHeader(name, value);
+                Header added = new BasicHeader(name, value);
+                request.addHeader(added);
+                AgentBridge.rememberAddedHeader(request, added);
+            }
+        }
+    }
+
+    /**
+     * A request's head has been written by its connection ({@code submitRequest}), or writing it
+     * failed: the agent's header goes off the request. It is the one the exchange's context holds
+     * ({@code HttpClientContext.getRequest()}), which response interceptors and the application read
+     * after the call, and may copy onto a request to another host.
+     */
+    public static final class SubmittedAdvice {
+        private SubmittedAdvice() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) Object submitted) {
+            // Only httpcore's types here: this class's loader may be a parent of the client's.
+            // Most requests carry no header of that name: nothing is looked up for them.
+            if (!(submitted instanceof HttpRequest) || !((HttpRequest) submitted).containsHeader(AgentBridge.outboundHeader())) {
+                return;
+            }
+            Object added = AgentBridge.takeAddedHeader(submitted);
+            if (added instanceof Header) {
+                ((HttpRequest) submitted).removeHeader((Header) added);
             }
         }
     }

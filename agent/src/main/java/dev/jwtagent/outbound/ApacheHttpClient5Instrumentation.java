@@ -84,7 +84,20 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 .type(TypeMatch.named("org.apache.hc.core5.http.protocol.DefaultHttpProcessor")
                         .inLoadersWithAnyOf("org.apache.hc.core5.http.protocol.DefaultHttpProcessor"))
                 .transform(support.advice(MethodMatch.named("process").arguments(3).argument(0, "org.apache.hc.core5.http.HttpRequest"),
-                        ApacheHttpClient5Instrumentation.class, "AsyncInterceptorsDoneAdvice"));
+                        ApacheHttpClient5Instrumentation.class, "AsyncInterceptorsDoneAdvice"))
+                // An async request's head is written (HTTP/1.1, HTTP/2): the agent's header goes off the request object.
+                .type(TypeMatch.named(HTTP1_STREAM_HANDLER).inLoadersWithAnyOf(HTTP1_STREAM_HANDLER))
+                .transform(support.advice(committed(), ApacheHttpClient5Instrumentation.class, "AsyncCommittedAdvice"))
+                .type(TypeMatch.named(H2_STREAM_HANDLER).inLoadersWithAnyOf(H2_STREAM_HANDLER))
+                .transform(support.advice(committed(), ApacheHttpClient5Instrumentation.class, "AsyncCommittedAdvice"));
+    }
+
+    static final String HTTP1_STREAM_HANDLER = "org.apache.hc.core5.http.impl.nio.ClientHttp1StreamHandler";
+    static final String H2_STREAM_HANDLER = "org.apache.hc.core5.http2.impl.nio.ClientH2StreamHandler";
+
+    /** {@code commitRequest(request, entityDetails)} of a client stream handler: the request's head is written there. */
+    private static MethodMatch committed() {
+        return MethodMatch.named("commitRequest").arguments(2).argument(0, "org.apache.hc.core5.http.HttpRequest");
     }
 
     /** {@code execute(request, entityProducer, scope, chain, callback)} of an async exec step. */
@@ -261,7 +274,9 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             String value = AgentBridge.outboundValueCountedWhenSent(target.getSchemeName(), target.getHostName(), target.getPort(),
                     request.containsHeader(name));
             if (value != null) {
-                request.addHeader(name, value);
+                Header added = new BasicHeader(name, value);
+                request.addHeader(added);
+                AgentBridge.rememberAddedHeader(request, added);
                 scope.clientContext.setAttribute(ASYNC_ADDED, new Object[] {request, token});
             }
         }
@@ -329,7 +344,34 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
             if (value != null) {
-                request.addHeader(name, value);
+                Header header = new BasicHeader(name, value);
+                request.addHeader(header);
+                AgentBridge.rememberAddedHeader(request, header);
+            }
+        }
+    }
+
+    /**
+     * An async request's head has been written by its connection ({@code commitRequest} of the
+     * HTTP/1.1 and the HTTP/2 client stream handler, after the connection's own processor), or its
+     * writing failed: the agent's header goes off the request. It is the one the exchange's context
+     * holds ({@code HttpClientContext.getRequest()}), which response interceptors and the application
+     * read after the call, and may copy onto a request to another host.
+     */
+    public static final class AsyncCommittedAdvice {
+        private AsyncCommittedAdvice() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) Object committed) {
+            // Only httpcore5's types here: this class's loader may be a parent of the client's.
+            // Most requests carry no header of that name: nothing is looked up for them.
+            if (!(committed instanceof HttpRequest) || !((HttpRequest) committed).containsHeader(AgentBridge.outboundHeader())) {
+                return;
+            }
+            Object added = AgentBridge.takeAddedHeader(committed);
+            if (added instanceof Header) {
+                ((HttpRequest) committed).removeHeader((Header) added);
             }
         }
     }

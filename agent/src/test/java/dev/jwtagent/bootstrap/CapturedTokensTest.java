@@ -27,6 +27,20 @@ class CapturedTokensTest {
     }
 
     @Test
+    void aHeaderAddedToARequestIsTakenOnceForThatRequestOnly() {
+        Object request = new Object();
+        Object header = "Authorization: Bearer alice.token.value";
+        AgentBridge.rememberAddedHeader(request, header);
+        assertNull(AgentBridge.takeAddedHeader(new Object()), "another request has none");
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(request), "not a token and target, and left in place");
+        assertSame(header, AgentBridge.takeAddedHeader(request));
+        assertNull(AgentBridge.takeAddedHeader(request), "taken once");
+        assertNull(AgentBridge.takeAddedHeader(null));
+        AgentBridge.rememberAddedHeader(request, null);
+        assertNull(AgentBridge.takeAddedHeader(request));
+    }
+
+    @Test
     void nothingIsCapturedWithoutATokenOrATarget() {
         Object request = new Object();
         assertNull(TokenCarrier.current());

@@ -196,8 +196,8 @@ public final class AgentBridge {
         synchronized (CAPTURED) {
             expungeCollectedOwners();
             // The last element turns true once the hop has been counted.
-            CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {new WeakReference<>(jdkSystemHeaders),
-                    new WeakReference<>(value), token.expiresAtMillis(), Boolean.FALSE});
+            counted(CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {new WeakReference<>(jdkSystemHeaders),
+                    new WeakReference<>(value), token.expiresAtMillis(), Boolean.FALSE}), 0);
         }
     }
 
@@ -285,7 +285,7 @@ public final class AgentBridge {
         }
         synchronized (CAPTURED) {
             expungeCollectedOwners();
-            CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token);
+            counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token), 0);
         }
     }
 
@@ -336,7 +336,7 @@ public final class AgentBridge {
             Object token = CAPTURED.get(new IdentityKey(from, null));
             if (token instanceof CarriedToken) {
                 expungeCollectedOwners();
-                CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), asRedirectHop ? new RedirectHop((CarriedToken) token) : token);
+                counted(CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), asRedirectHop ? new RedirectHop((CarriedToken) token) : token), 0);
             }
         }
     }
@@ -374,7 +374,7 @@ public final class AgentBridge {
         }
         synchronized (CAPTURED) {
             expungeCollectedOwners();
-            CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new Object[] {token, target});
+            counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new TokenAndTarget(token, target)), 1);
         }
     }
 
@@ -383,7 +383,49 @@ public final class AgentBridge {
      * ({@link CarriedToken}) and the target; null when nothing was.
      */
     public static Object[] takeCapturedTokenAndTarget(Object owner) {
-        return (Object[]) takeCaptured(owner, Object[].class);
+        if (owner == null) {
+            return null;
+        }
+        synchronized (CAPTURED) {
+            IdentityKey key = new IdentityKey(owner, null);
+            Object captured = CAPTURED.get(key);
+            if (!(captured instanceof TokenAndTarget)) {
+                return null;
+            }
+            counted(CAPTURED.remove(key), 0);
+            return new Object[] {((TokenAndTarget) captured).token, ((TokenAndTarget) captured).target};
+        }
+    }
+
+    /**
+     * Whether any {@link #captureTokenFor} capture may be waiting: false while none is, so that a hook
+     * that runs for every request of a library (its clients' and servers' alike) looks nothing up then.
+     * A capture whose request was dropped unsent keeps this true until its request is collected.
+     */
+    public static boolean mayHoldCapturesFor() {
+        return tokenAndTargetCaptures > 0;
+    }
+
+    /** How many {@link TokenAndTarget} entries {@link #CAPTURED} holds; written under its lock. */
+    private static volatile int tokenAndTargetCaptures;
+
+    /** Keeps {@link #tokenAndTargetCaptures} for an entry that left the map ({@code gone}) as one of {@code added} came in. */
+    private static void counted(Object gone, int added) {
+        int change = added - (gone instanceof TokenAndTarget ? 1 : 0);
+        if (change != 0) {
+            tokenAndTargetCaptures = tokenAndTargetCaptures + change;
+        }
+    }
+
+    /** What {@link #captureTokenFor} keeps: the token and the client's target. */
+    private static final class TokenAndTarget {
+        final CarriedToken token;
+        final Object target;
+
+        TokenAndTarget(CarriedToken token, Object target) {
+            this.token = token;
+            this.target = target;
+        }
     }
 
     /**
@@ -398,7 +440,7 @@ public final class AgentBridge {
         }
         synchronized (CAPTURED) {
             expungeCollectedOwners();
-            CAPTURED.put(new IdentityKey(request, COLLECTED_OWNERS), new AddedHeader(header));
+            counted(CAPTURED.put(new IdentityKey(request, COLLECTED_OWNERS), new AddedHeader(header)), 0);
         }
     }
 
@@ -551,7 +593,7 @@ public final class AgentBridge {
     private static void expungeCollectedOwners() {
         Object gone;
         while ((gone = COLLECTED_OWNERS.poll()) != null) {
-            CAPTURED.remove(gone);
+            counted(CAPTURED.remove(gone), 0);
         }
     }
 

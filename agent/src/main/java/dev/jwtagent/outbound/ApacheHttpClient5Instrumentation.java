@@ -230,19 +230,12 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
     }
 
     /**
-     * The context attribute that carries an async request's capture from the thread that handed it
-     * over to the step that decides it: the request (only that object takes it), the token and
-     * the hop's target. In the exchange's own context, so it goes with the exchange.
-     */
-    static final String ASYNC_CAPTURE = "dev.jwtagent.async-capture";
-
-    /**
      * An async request handed on by {@code AsyncProtocolExec} to the connect step (both the
      * HTTP/1.1 and the HTTP/2 client have one), its preemptive credentials in place. In 5.1 its
      * request interceptors have run too: it is decided now, and counted as it is written
      * ({@link #ASYNC_ADDED}). From 5.2 the main step runs them later,
-     * on an I/O thread: the token and the hop's target are captured with the request in the
-     * exchange's context, and {@link AsyncInterceptorsDoneAdvice} decides. This runs on the thread
+     * on an I/O thread: the token and the hop's target are captured with the request (keyed by the
+     * request object, weakly), and {@link AsyncInterceptorsDoneAdvice} decides. This runs on the thread
      * that called the client; for a later hop (a redirect, an authentication retry) on an I/O
      * thread, and for a retry as the client scheduled it, with no token: there nothing is added or
      * captured. The main step, which may run on any thread, even another caller's (a pooled
@@ -266,7 +259,9 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return;
             }
             if (ApacheAsync5Steps.interceptorsRunAtSend(connectStep.getClass())) {
-                scope.clientContext.setAttribute(ASYNC_CAPTURE, new Object[] {request, token, target});
+                // Kept with the request itself, not in the context: an application may share one context
+                // between calls made at once, and a later call's capture replaced an earlier one's.
+                AgentBridge.captureTokenFor(request, target);
                 return;
             }
             String name = AgentBridge.outboundHeader();
@@ -293,7 +288,7 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
      * A 5.1 request the agent added its value to ({@link #ASYNC_ADDED}), readied by its connection
      * to be written: counted, and the value taken off if its token has expired meanwhile.
      * The client's request interceptors have run on a request about to be sent (5.2 and later, on an I/O
-     * thread): a request captured in this context is decided now, once, with its default headers
+     * thread): a request captured at its hand-over is decided now, once, with its default headers
      * and credentials in place, with the captured token (the I/O thread has none of its own, and
      * no other thread's is ever used). Any other use of the processor (a server's, a tunnel's
      * {@code CONNECT}, the classic client's) finds no capture of its request and adds nothing.
@@ -332,16 +327,19 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 }
                 return;
             }
-            Object noted = exchange.getAttribute(ASYNC_CAPTURE);
-            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 3 || ((Object[]) noted)[0] != sent
-                    || !(((Object[]) noted)[1] instanceof CarriedToken) || !(((Object[]) noted)[2] instanceof HttpHost)) {
+            // Any other request processed (a server's, a tunnel's CONNECT, the classic client's) looks nothing up
+            // while no capture waits anywhere.
+            if (!AgentBridge.mayHoldCapturesFor()) {
                 return;
             }
-            exchange.removeAttribute(ASYNC_CAPTURE);
+            Object[] noted = AgentBridge.takeCapturedTokenAndTarget(sent);
+            if (noted == null || !(noted[0] instanceof CarriedToken) || !(noted[1] instanceof HttpHost)) {
+                return;
+            }
             HttpRequest request = (HttpRequest) sent;
-            HttpHost target = (HttpHost) ((Object[]) noted)[2];
+            HttpHost target = (HttpHost) noted[1];
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValueFor((CarriedToken) ((Object[]) noted)[1], target.getSchemeName(), target.getHostName(),
+            String value = AgentBridge.outboundValueFor((CarriedToken) noted[0], target.getSchemeName(), target.getHostName(),
                     target.getPort(), request.containsHeader(name));
             if (value != null) {
                 Header header = new BasicHeader(name, value);

@@ -3,8 +3,10 @@ package dev.jwtagent.bootstrap;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What an asynchronous client's request carries from the calling thread to the I/O thread that sends it. */
 class CapturedTokensTest {
@@ -24,6 +26,30 @@ class CapturedTokensTest {
         assertNull(AgentBridge.takeCapturedToken(request), "not a bare captured token, and left in place");
         assertArrayEquals(new Object[] {ALICE, target}, AgentBridge.takeCapturedTokenAndTarget(request));
         assertNull(AgentBridge.takeCapturedTokenAndTarget(request), "taken once: a retry of the request has none");
+    }
+
+    @Test
+    void capturesForTwoRequestsAreKeptApartAndCounted() {
+        Object first = new Object();
+        Object second = new Object();
+        CarriedToken bob = new CarriedToken("bob.token.value", Long.MAX_VALUE, "fp-bob");
+        assertFalse(AgentBridge.mayHoldCapturesFor(), "none waits before");
+        CarriedToken before = TokenCarrier.swap(ALICE);
+        try {
+            AgentBridge.captureTokenFor(first, "orders.internal");
+            TokenCarrier.swap(bob);
+            AgentBridge.captureTokenFor(second, "orders.internal");
+            AgentBridge.captureTokenFor(second, "billing.internal");
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        assertTrue(AgentBridge.mayHoldCapturesFor());
+        assertArrayEquals(new Object[] {bob, "billing.internal"}, AgentBridge.takeCapturedTokenAndTarget(second), "the later capture of one request");
+        assertTrue(AgentBridge.mayHoldCapturesFor(), "the first request's still waits");
+        assertArrayEquals(new Object[] {ALICE, "orders.internal"}, AgentBridge.takeCapturedTokenAndTarget(first), "not replaced by another request's");
+        assertFalse(AgentBridge.mayHoldCapturesFor(), "none waits after");
+        assertNull(AgentBridge.takeCapturedTokenAndTarget(first));
+        assertFalse(AgentBridge.mayHoldCapturesFor());
     }
 
     @Test

@@ -41,7 +41,9 @@ final class BearerHeader {
         if (value == null) {
             return new BearerHeader(Kind.MALFORMED, null);
         }
-        String trimmed = value.trim();
+        // Only spaces and tabs: String.trim() also dropped the control characters (NUL, VT, FF) that Undertow
+        // hands on as sent, and "Bearer <token>" with one of them after it passed as the token alone.
+        String trimmed = trimSpacesAndTabs(value);
         int n = trimmed.length();
         if (trimmed.regionMatches(true, 0, "bearer", 0, 6)) {
             if (n == 6) {
@@ -70,6 +72,19 @@ final class BearerHeader {
             return new BearerHeader(Kind.OTHER_SCHEME, null);
         }
         return n > 0 ? new BearerHeader(Kind.TOKEN, trimmed) : new BearerHeader(Kind.MALFORMED, null);
+    }
+
+    /** The value without the spaces and tabs around it (RFC 9110 OWS), as the containers hand it over. */
+    private static String trimSpacesAndTabs(String value) {
+        int start = 0;
+        int end = value.length();
+        while (start < end && (value.charAt(start) == ' ' || value.charAt(start) == '\t')) {
+            start++;
+        }
+        while (end > start && (value.charAt(end - 1) == ' ' || value.charAt(end - 1) == '\t')) {
+            end--;
+        }
+        return value.substring(start, end);
     }
 
     /** RFC 9110 tchar: a character an authentication scheme's name may go on with. */

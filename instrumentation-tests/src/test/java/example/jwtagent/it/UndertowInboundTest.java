@@ -32,6 +32,21 @@ class UndertowInboundTest extends InboundContractTest {
     }
 
     @Test
+    void aControlCharacterAfterTheTokenMakesTheHeaderMalformed() throws Exception {
+        // Undertow passes a NUL or VT in a header value on to the application, which reads it with the header.
+        String token = Tokens.valid("alice");
+        for (String after : new String[] {"\u000b", "\u0000", "\f"}) {
+            int calls = RelayApp.SERVLET_CALLS.get();
+            RawHttp.Response response = RawHttp.get(undertow.baseUrl(), "/echo", "Authorization: Bearer " + token + after);
+            assertEquals(400, response.status, (int) after.charAt(0) + ": " + response);
+            assertEquals("Bearer error=\"invalid_request\", error_description=\"malformed Authorization header\"",
+                    response.header("WWW-Authenticate"));
+            assertEquals(calls, RelayApp.SERVLET_CALLS.get(), "the servlet must not be called");
+        }
+        assertEquals("alice", RawHttp.get(undertow.baseUrl(), "/echo", RawHttp.bearer(token)).field("subject"));
+    }
+
+    @Test
     void aFilterThatInheritsDoFilterFromAClassThatIsNoFilterAnswersOnlyADecidedRequest() throws Exception {
         String[] parts = Tokens.valid("mallory").split("\\.");
         String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);

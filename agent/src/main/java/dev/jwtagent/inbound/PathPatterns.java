@@ -7,8 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code inbound.exclude-paths}: globs over the request path as the container routes it
- * (decoded and normalised). {@code *} matches within one segment, {@code **} across segments;
- * {@code **} as a whole segment matches zero or more segments.
+ * (decoded and normalised). {@code *} matches within one segment; {@code **} as a whole segment
+ * matches zero or more segments, and within a segment ({@code /**.html}, {@code /v**}) it is a
+ * {@code *}, as in Ant and Spring patterns.
  */
 public final class PathPatterns {
     private final List<Pattern> patterns;
@@ -85,7 +86,10 @@ public final class PathPatterns {
                         regex.setLength(regex.length() - 1);
                         regex.append("(/.*)?");
                     } else {
-                        regex.append(".*");
+                        // Not a whole segment: as in Ant and Spring, one segment only. Across segments,
+                        // "/**.html" would also cover "/orders/1.html", a path an application may route
+                        // to a handler of its own (Spring's "/orders/{id}").
+                        regex.append("[^/]*");
                     }
                 } else {
                     regex.append("[^/]*");

@@ -40,6 +40,18 @@ class PathPatternsTest {
     }
 
     @Test
+    void doubleStarWithinASegmentStaysWithinIt() {
+        PathPatterns within = PathPatterns.parse(List.of("/**.html", "/docs/v**", "/a/b**c/d"));
+        assertTrue(within.matches("/index.html"));
+        assertFalse(within.matches("/orders/1.html"));
+        assertTrue(within.matches("/docs/v2"));
+        assertTrue(within.matches("/docs/v"));
+        assertFalse(within.matches("/docs/v2/private"));
+        assertTrue(within.matches("/a/bxc/d"));
+        assertFalse(within.matches("/a/bx/yc/d"));
+    }
+
+    @Test
     void singleStarStaysWithinOneSegment() {
         assertTrue(patterns.matches("/api/orders/status"));
         assertFalse(patterns.matches("/api/a/b/status"));

@@ -62,6 +62,23 @@ class ModesTest {
     }
 
     @Test
+    void aDoubleStarWithinASegmentStaysInThatSegment() throws Exception {
+        // "/**.html" is meant for the pages at the root, as in Ant and Spring patterns, where "**" is special only as a
+        // whole segment: before, it covered every path ending ".html", and /orders/1.html (which Spring MVC's
+        // /orders/{id} takes, id "1.html") reached the application with a forged token.
+        String[] parts = Tokens.valid("mallory").split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        try (ChildJvm child = ChildJvm.main(RelayChild.class).agentSetting("inbound.exclude-paths", "/**.html,/docs/v**").start()) {
+            assertEquals(200, RawHttp.get(child.baseUrl(), "/index.html", RawHttp.bearer(forged)).status);
+            assertEquals(200, RawHttp.get(child.baseUrl(), "/docs/v2", RawHttp.bearer(forged)).status);
+            for (String path : new String[] {"/orders/1.html", "/api/orders/1.html", "/docs/v2/private"}) {
+                RawHttp.Response response = RawHttp.get(child.baseUrl(), path, RawHttp.bearer(forged));
+                assertEquals(401, response.status, path + " was let through as an excluded path: " + response);
+            }
+        }
+    }
+
+    @Test
     void customHeadersCarryTheBareToken() throws Exception {
         try (Downstream downstream = new Downstream();
              ChildJvm child = ChildJvm.main(RelayChild.class).agentSetting("inbound.header", "X-Token")

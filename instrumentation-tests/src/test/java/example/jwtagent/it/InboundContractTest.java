@@ -262,6 +262,45 @@ abstract class InboundContractTest {
         assertEquals("null", response.field("subject"));
     }
 
+    /**
+     * Requests that are not a plain GET: each is refused at the entry like any other, with the challenge,
+     * and reaches neither filter nor servlet (a WebSocket or h2c upgrade, a CORS preflight, HEAD, a body
+     * behind {@code Expect: 100-continue}, which Tomcat answers with 100 first).
+     */
+    @Test
+    void aForgedTokenIsRefusedWhateverTheMethodOrUpgrade() throws Exception {
+        String[] parts = Tokens.valid("mallory").split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        String auth = "Authorization: Bearer " + forged + "\r\n";
+        String close = "Connection: close\r\n";
+        String[] requests = {
+            "HEAD /echo HTTP/1.1\r\n" + close + auth,
+            "OPTIONS /echo HTTP/1.1\r\nOrigin: http://app.example\r\nAccess-Control-Request-Method: GET\r\n" + close + auth,
+            "POST /echo HTTP/1.1\r\nContent-Length: 5\r\nExpect: 100-continue\r\n" + close + auth,
+            "GET /echo HTTP/1.1\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + auth,
+            "GET /echo HTTP/1.1\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n" + auth,
+        };
+        java.net.URI base = java.net.URI.create(server.baseUrl());
+        for (String request : requests) {
+            countBefore();
+            String answer;
+            try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+                socket.setSoTimeout(2000);
+                String body = request.startsWith("POST") ? "hello" : "";
+                socket.getOutputStream().write((request + "Host: localhost\r\n\r\n" + body)
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                answer = RawHttp.readUntilQuiet(socket.getInputStream());
+            }
+            String line = request.substring(0, request.indexOf('\r'));
+            String finalAnswer = answer.replaceFirst("^HTTP/1.1 100[^\r]*\r\n\r\n", "");
+            assertTrue(finalAnswer.startsWith("HTTP/1.1 401"), line + ": " + answer);
+            assertTrue(finalAnswer.contains("WWW-Authenticate: Bearer error=\"invalid_token\", error_description=\"bad signature\""),
+                    line + ": " + answer);
+            assertApplicationNotCalled();
+        }
+    }
+
     @Test
     void serverAnswersNormallyAfterRejections() throws Exception {
         for (int i = 0; i < 5; i++) {

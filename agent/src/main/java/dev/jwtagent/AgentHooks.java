@@ -129,6 +129,9 @@ final class AgentHooks implements BridgeHooks {
             if (AgentLog.rateLimited("downgraded", shown)) {
                 LOG.info("not sending token {} to {}: plain http on a call made over https (logged at most once a minute per host;"
                         + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), shown);
+            } else if (LOG.isDebugEnabled()) {
+                // One line per decision at debug, as for refused inbound requests.
+                LOG.debug("not sending token {} to {}: plain http on a call made over https", token.fingerprint(), shown);
             }
             return false;
         } catch (RuntimeException | Error fault) {
@@ -197,6 +200,9 @@ final class AgentHooks implements BridgeHooks {
                 if (AgentLog.rateLimited("not-allowed", shown)) {
                     LOG.info("not sending token {} to {}{}: host is not in outbound.allowed-hosts (logged at most once a minute per host;"
                             + " beyond 256 hosts a minute, once for all others)", token.fingerprint(), shown, when);
+                } else if (LOG.isDebugEnabled()) {
+                    // One line per decision at debug, as for refused inbound requests.
+                    LOG.debug("not sending token {} to {}{}: host is not in outbound.allowed-hosts", token.fingerprint(), shown, when);
                 }
                 return;
             case EXPIRED:

@@ -98,6 +98,73 @@ class DebugLinePerDecisionTest {
         }
     }
 
+    /**
+     * A call to a host that is not allowed is logged at info once a minute per host; at debug every
+     * such call still gets its line, as a refused inbound request does (before, the second call
+     * within the minute left no line, and an operator could not tell why it went without the token).
+     */
+    @Test
+    void everyCallToAHostNotAllowedGetsALineAtDebugLevel() throws Exception {
+        String token = Tokens.valid("alice");
+        try (Downstream downstream = new Downstream()) {
+            String notSent = " jwt-agent.outbound - not sending token " + RawJws.fingerprint(token) + " to ";
+            for (int i = 1; i <= 2; i++) {
+                int before = lines(notSent);
+                RawHttp.Response response = RawHttp.get(child.baseUrl(), "/call?client=jdk-send&url="
+                        + java.net.URLEncoder.encode(downstream.notAllowedUrl("/x"), java.nio.charset.StandardCharsets.UTF_8), RawHttp.bearer(token));
+                assertEquals(200, response.status, response.toString());
+                assertEquals(List.of(), downstream.takeAuthorization());
+                awaitLines(notSent, before + 1);
+                assertEquals(before + 1, lines(notSent), "call " + i + ": one line per call not sent the token\n" + child.output());
+            }
+        }
+    }
+
+    /**
+     * The same for an https call that OkHttp's redirect takes to plain http on an allowed host that is
+     * not loopback ({@code orders}, mapped to 127.0.0.1 by the child's hosts file; see
+     * {@code DowngradeRedirectTest}): each such hop gets its line at debug, not only the first per minute.
+     */
+    @Test
+    void everyDowngradedHopGetsALineAtDebugLevel() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("debug-downgrade");
+        java.nio.file.Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n127.0.0.1 orders\n");
+        String token = Tokens.valid("alice");
+        try (Downstream plain = new Downstream();
+             Downstream secureToPlain = Downstream.https(plain.allowedUrl("/landing").replace("//localhost:", "//orders:"))) {
+            ChildJvm.Builder builder = ChildJvm.main(RelayChild.class).agentSetting("log.level", "debug")
+                    .agentSetting("outbound.allowed-hosts", "localhost,orders").jvmArgument("-Djdk.net.hosts.file=" + dir.resolve("hosts"));
+            for (String argument : TestTls.trustingJvmArguments(dir)) {
+                builder.jvmArgument(argument);
+            }
+            try (ChildJvm downgrading = builder.start()) {
+                String notSent = " jwt-agent.outbound - not sending token " + RawJws.fingerprint(token) + " to orders: plain http";
+                for (int i = 1; i <= 2; i++) {
+                    int before = count(downgrading.output(), notSent);
+                    RawHttp.Response response = RawHttp.get(downgrading.baseUrl(), "/call?client=okhttp&url="
+                            + java.net.URLEncoder.encode(secureToPlain.allowedUrl("/start"), java.nio.charset.StandardCharsets.UTF_8), RawHttp.bearer(token));
+                    assertEquals(List.of("Bearer " + token), secureToPlain.takeAuthorization(), "the https hop\n" + response);
+                    assertEquals(List.of(), plain.takeAuthorization(), "the plain http hop to orders\n" + response);
+                    long deadline = System.nanoTime() + 2_000_000_000L;
+                    while (count(downgrading.output(), notSent) == before && System.nanoTime() < deadline) {
+                        Thread.sleep(20);
+                    }
+                    assertEquals(before + 1, count(downgrading.output(), notSent), "call " + i + ": one line per hop not sent the token\n" + downgrading.output());
+                }
+            }
+        }
+    }
+
+    private static int count(String output, String containing) {
+        int count = 0;
+        for (String line : output.split("\n")) {
+            if (line.contains(containing)) {
+                count++;
+            }
+        }
+        return count;
+    }
+
     @Test
     void everyDecisionGetsALineAtDebugLevel() throws Exception {
         eachDecisionIsLogged("a valid token", 200, "/echo", RawHttp.bearer(Tokens.valid("alice")));

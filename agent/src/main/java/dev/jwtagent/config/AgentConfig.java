@@ -138,7 +138,7 @@ public final class AgentConfig {
         boolean staticKeys = secret != null || publicKeyFile != null;
         if (!staticKeys && jwksUrl == null && issuers.isEmpty()) {
             throw new ConfigException("issuer", "no key source: set jwt.agent.issuer (OIDC discovery), jwt.agent.jwks-url, "
-                    + "jwt.agent.public-key-file or jwt.agent.secret-file");
+                    + "jwt.agent.public-key-file or jwt.agent.secret-file (or the secret in JWT_AGENT_SECRET)");
         }
         if (!staticKeys && issuers.isEmpty()) {
             throw new ConfigException("issuer", "required when keys come from jwt.agent.jwks-url");

@@ -41,7 +41,7 @@ final class KeyMaterial {
         String privateKey = privateKeyType(text);
         if (privateKey != null) {
             // Also an encrypted one, whose headers make it no block to read: a signing key has no place beside a verifier.
-            throw new IllegalArgumentException("contains a " + privateKey + " block; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE"
+            throw new IllegalArgumentException("contains a PEM block of type " + privateKey + "; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE"
                     + " blocks are accepted (a private key does not belong on a service that verifies)");
         }
         List<PublicKey> keys = new ArrayList<>();
@@ -64,8 +64,8 @@ final class KeyMaterial {
                     keys.add(certificateKey(der));
                     break;
                 default:
-                    throw new IllegalArgumentException("contains a " + type
-                            + " block; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE blocks are accepted");
+                    throw new IllegalArgumentException("contains a PEM block of type " + type
+                            + "; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE blocks are accepted");
             }
         }
         if (keys.isEmpty()) {

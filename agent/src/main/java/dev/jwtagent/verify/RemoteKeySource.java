@@ -419,7 +419,7 @@ final class RemoteKeySource implements KeySource {
                 }
                 if (!Boolean.TRUE.equals(healthy)) {
                     healthy = Boolean.TRUE;
-                    LOG.info("loaded {} signing keys from {}", fresh.size(), KeyFetcher.describe(location));
+                    LOG.info("loaded {} signing {} from {}", fresh.size(), fresh.size() == 1 ? "key" : "keys", KeyFetcher.describe(location));
                 }
                 return true;
             } catch (IOException | RuntimeException e) {

@@ -15,6 +15,7 @@ class PathPatternsTest {
         assertTrue(patterns.matches("/health"));
         assertFalse(patterns.matches("/health/x"));
         assertFalse(patterns.matches("/healthz"));
+        assertFalse(patterns.matches("/health/"), "a trailing slash is another path (README)");
     }
 
     @Test

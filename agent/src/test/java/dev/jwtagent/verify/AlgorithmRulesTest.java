@@ -315,7 +315,7 @@ class AlgorithmRulesTest {
             Path file = writePem(dir, "both-" + i + ".pem", publicKey + encrypted[i]);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenVerifiers.create(
                     VerifierSettings.builder().publicKeyFile(file).build()));
-            assertTrue(e.getMessage().startsWith("public-key-file: contains a " + types[i] + " block;"), e.getMessage());
+            assertTrue(e.getMessage().startsWith("public-key-file: contains a PEM block of type " + types[i] + ";"), e.getMessage());
             assertFalse(e.getMessage().contains("MII") || e.getMessage().contains("DEK-Info"), "no key material in messages");
         }
         // The public key alone is read as before.

@@ -172,7 +172,7 @@ class StartupTest {
             {"jwt.agent.config-file: '" + malformed + "' is not a valid properties file", secretFile, "-Djwt.agent.config-file=" + malformed},
             {"jwt.agent.secret-file: '" + bom + "' starts with a UTF-8 byte order mark", "-Djwt.agent.secret-file=" + bom},
             // An encrypted private key left in the key file: its headers made it no block to read, and it was passed over.
-            {"jwt.agent.public-key-file: contains a RSA PRIVATE KEY block", "-Djwt.agent.public-key-file=" + keys,
+            {"jwt.agent.public-key-file: contains a PEM block of type RSA PRIVATE KEY;", "-Djwt.agent.public-key-file=" + keys,
                 "-Djwt.agent.issuer=https://issuer.test"},
         };
         for (String[] launch : launches) {

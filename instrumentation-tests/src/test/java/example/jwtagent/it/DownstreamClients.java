@@ -154,6 +154,17 @@ public final class DownstreamClients {
         CLIENTS.put("okhttp-answering-challenge", (url, auth) -> ChallengeAnsweringClients.okHttp(url, auth));
         CLIENTS.put("jetty12-answering-challenge", (url, auth) -> Jetty12Clients.sendAnsweringChallenge(url, auth));
         CLIENTS.put("jetty-scheduler-twice", (url, auth) -> JettySchedulers.scheduleTwiceThenCall(url, auth));
+        CLIENTS.put("jdk-async-own-executor-shared", (url, auth) -> SharedClientsWithRedirects.Jdk.sendAsync(url, auth));
+        CLIENTS.put("okhttp-async-one-connection-shared", (url, auth) -> SharedClientsWithRedirects.OkHttp.enqueue(url, auth));
+        CLIENTS.put("reactor-one-connection-shared", (url, auth) -> SharedClientsWithRedirects.Reactor.get(url, auth));
+        CLIENTS.put("reactor-one-connection-shared-retried", (url, auth) -> SharedClientsWithRedirects.Reactor.getRetried(url, auth, true));
+        CLIENTS.put("jetty12-one-connection-shared", (url, auth) -> SharedClientsWithRedirects.Jetty12.send(url, auth));
+        CLIENTS.put("jdk-async-own-executor-shared-then-nested", (url, auth) -> SharedClientsWithRedirects.Jdk.sendAsyncThenNested(url, auth));
+        CLIENTS.put("reactor-one-connection-shared-then-nested", (url, auth) -> SharedClientsWithRedirects.Reactor.getThenNested(url, auth));
+        CLIENTS.put("jetty12-one-connection-shared-then-nested", (url, auth) -> SharedClientsWithRedirects.Jetty12.sendThenNested(url, auth));
+        CLIENTS.put("jetty12-own-executor-one-connection-shared", (url, auth) -> SharedClientsWithRedirects.Jetty12OwnExecutor.send(url, auth));
+        CLIENTS.put("jetty12-own-executor-one-connection-shared-then-nested",
+                (url, auth) -> SharedClientsWithRedirects.Jetty12OwnExecutor.sendThenNested(url, auth));
         CLIENTS.put("jetty12-through-proxy", (url, auth) -> Jetty12Clients.sendThroughProxy(url, auth));
     }
 

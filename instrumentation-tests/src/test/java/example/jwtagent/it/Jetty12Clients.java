@@ -60,6 +60,51 @@ final class Jetty12Clients {
         return request;
     }
 
+    /** {@link #send} on {@code client}, started and shared by its callers. */
+    static int sendWith(Object client, String url, String authorization) throws Exception {
+        try {
+            return (Integer) STATUS.invoke(SEND.invoke(request(client, url, authorization)));
+        } catch (InvocationTargetException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    /**
+     * {@code send(CompleteListener)} on {@code client}, shared by its callers; the listener runs
+     * {@code onComplete} first, then answers the status to the waiting caller.
+     */
+    static int sendWithCompleteListener(Object client, String url, String authorization, Runnable onComplete) throws Exception {
+        Object request = request(client, url, authorization);
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Class<?> listenerType = Class.forName("org.eclipse.jetty.client.Response$CompleteListener");
+        Method getResponse = Class.forName("org.eclipse.jetty.client.Result").getMethod("getResponse");
+        Method getFailure = Class.forName("org.eclipse.jetty.client.Result").getMethod("getFailure");
+        Object listener = java.lang.reflect.Proxy.newProxyInstance(listenerType.getClassLoader(), new Class<?>[] {listenerType},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("onComplete")) {
+                        try {
+                            Throwable failure = (Throwable) getFailure.invoke(args[0]);
+                            onComplete.run();
+                            if (failure != null) {
+                                status.completeExceptionally(failure);
+                            } else {
+                                status.complete((Integer) STATUS.invoke(getResponse.invoke(args[0])));
+                            }
+                        } catch (Throwable e) {
+                            status.completeExceptionally(e);
+                        }
+                        return null;
+                    }
+                    if (method.getDeclaringClass() == Object.class) {
+                        return method.getName().equals("equals") ? proxy == args[0]
+                                : method.getName().equals("hashCode") ? System.identityHashCode(proxy) : "listener";
+                    }
+                    return method.isDefault() ? java.lang.reflect.InvocationHandler.invokeDefault(proxy, method, args) : null;
+                });
+        REQUEST.getMethod("send", listenerType).invoke(request, listener);
+        return status.get(30, TimeUnit.SECONDS);
+    }
+
     static int send(String url, String authorization) throws Exception {
         try {
             return (Integer) STATUS.invoke(SEND.invoke(request(url, authorization)));

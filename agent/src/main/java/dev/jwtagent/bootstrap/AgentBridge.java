@@ -304,7 +304,24 @@ public final class AgentBridge {
         return previous == null ? HELD_NO_TOKEN : previous;
     }
 
-    /** Puts back what {@link #swapInCaptured} replaced; nothing for null (it never ran). */
+    /**
+     * As {@link #swapInCaptured}, but the token stays remembered with {@code owner}: for a library
+     * object whose caller's code may run more than once, on whichever thread serves it (a request a
+     * client may try on a second connection).
+     */
+    public static Object swapInCapturedKept(Object owner) {
+        CarriedToken captured = null;
+        if (owner != null) {
+            synchronized (CAPTURED) {
+                Object found = CAPTURED.get(new IdentityKey(owner, null));
+                captured = found instanceof CarriedToken ? (CarriedToken) found : null;
+            }
+        }
+        CarriedToken previous = TokenCarrier.swap(captured);
+        return previous == null ? HELD_NO_TOKEN : previous;
+    }
+
+    /** Puts back what {@link #swapInCaptured} or {@link #swapInCapturedKept} replaced; nothing for null (it never ran). */
     public static void restoreAfterCaptured(Object replaced) {
         if (replaced == HELD_NO_TOKEN) {
             TokenCarrier.swap(null);

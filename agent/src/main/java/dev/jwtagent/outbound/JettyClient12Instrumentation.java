@@ -25,6 +25,12 @@ import dev.jwtagent.instrument.TypeMatch;
  * <p>An application's request listener ({@code onRequestBegin}, {@code onRequestHeaders}, per request
  * or for the client) that adds its own value of the header beside the token has its value go alone.
  *
+ * <p>A request waiting in its destination's queue is sent on whichever thread finds it a
+ * connection, which may be another caller's (one whose own request was just sent, or who read its
+ * own exchange to the end on its thread and so released the connection): the request's listeners
+ * ({@code onRequestBegin}, {@code onRequestHeaders}...) run there with the token of the caller who
+ * sent that request, or none, never that thread's.
+ *
  * <p>{@code HttpClient.stop()} ends every exchange still open and runs their listeners right there,
  * on the thread that stops the client: it runs with no token, so that a request stopping a shared
  * client does not hand its token to every other caller's listeners. {@code start()} runs with no
@@ -49,6 +55,10 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 // Written or failed: the agent's header goes off the application's request object.
                 .transform(support.advice(MethodMatch.named("notifyCommit").arguments(0)
                         .or(MethodMatch.named("notifyFailure").arguments(1).argument(0, "java.lang.Throwable")), ADVICE + "$DoneAdvice"))
+                // A queued exchange is sent on whichever thread finds it a connection, often another caller's.
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpDestination").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(MethodMatch.named("send").arguments(2)
+                        .argument(1, "org.eclipse.jetty.client.transport.HttpExchange"), ADVICE + "$QueuedSendAdvice"))
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpConnection").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("normalizeRequest").arguments(1)
                         .argument(0, "org.eclipse.jetty.client.transport.HttpRequest"), ADVICE + "$SentAdvice"))

@@ -150,4 +150,48 @@ class CapturedTokensTest {
             TokenCarrier.restore(before);
         }
     }
+
+    @Test
+    void aTokenSwappedInKeptStaysWithItsOwnerForTheNextTime() {
+        CarriedToken alice = new CarriedToken("alice.token.value", Long.MAX_VALUE, "fp-alice");
+        CarriedToken bob = new CarriedToken("bob.token.value", Long.MAX_VALUE, "fp-bob");
+        Object alicesRequest = new Object();
+        Object tokenlessRequest = new Object();
+        CarriedToken before = TokenCarrier.swap(alice);
+        try {
+            AgentBridge.captureToken(alicesRequest);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        before = TokenCarrier.swap(null);
+        try {
+            AgentBridge.captureToken(tokenlessRequest);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+
+        before = TokenCarrier.swap(bob);
+        try {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                Object replaced = AgentBridge.swapInCapturedKept(alicesRequest);
+                assertSame(alice, TokenCarrier.current(), "alice's request, sent on bob's thread, attempt " + attempt);
+                AgentBridge.restoreAfterCaptured(replaced);
+                assertSame(bob, TokenCarrier.current());
+            }
+            Object replaced = AgentBridge.swapInCapturedKept(tokenlessRequest);
+            assertNull(TokenCarrier.current(), "the request of a caller without a token, on bob's thread");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+            replaced = AgentBridge.swapInCapturedKept(null);
+            assertNull(TokenCarrier.current(), "no owner: none");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        Object replaced = AgentBridge.swapInCapturedKept(alicesRequest);
+        assertSame(alice, TokenCarrier.current(), "on a thread without a token");
+        AgentBridge.restoreAfterCaptured(replaced);
+        assertNull(TokenCarrier.current(), "the thread held none before");
+    }
 }

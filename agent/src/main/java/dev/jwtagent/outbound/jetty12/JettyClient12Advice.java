@@ -6,6 +6,7 @@ import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.AuthenticationStore;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.transport.HttpDestination;
+import org.eclipse.jetty.client.transport.HttpExchange;
 import org.eclipse.jetty.client.transport.HttpRequest;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -43,6 +44,9 @@ public final class JettyClient12Advice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static void enter(@Advice.This Object sent, @Advice.Argument(0) Object resolved,
                                  @Advice.FieldValue("client") Object sendingClient) {
+            // The request may wait in its destination's queue and be sent by another caller's thread
+            // (QueuedSendAdvice): its own caller's token, or none, goes with it.
+            AgentBridge.captureToken(sent);
             if (TokenCarrier.current() == null || !(resolved instanceof HttpDestination)) {
                 return;
             }
@@ -75,6 +79,29 @@ public final class JettyClient12Advice {
                 request.attribute(ADDED_FIELD, added);
                 request.attribute(UNCOUNTED, Boolean.TRUE);
             }
+        }
+    }
+
+    /**
+     * At {@code HttpDestination.send(IConnection, HttpExchange)}: a connection is given an exchange
+     * on whichever thread found both, often another caller's (its own request just sent, or its own
+     * exchange just read to the end and its connection released), and the exchange's request
+     * listeners ({@code onRequestBegin}, {@code onRequestHeaders}, {@code onRequestCommit}...) and a
+     * failure to send it run right there. They run with the token of the caller who sent that
+     * request ({@link SendAdvice} remembered it with the request), or none, never the thread's.
+     */
+    public static final class QueuedSendAdvice {
+        private QueuedSendAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.Argument(1) Object exchange) {
+            return AgentBridge.swapInCapturedKept(exchange == null ? null : ((HttpExchange) exchange).getRequest());
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object replaced) {
+            AgentBridge.restoreAfterCaptured(replaced);
         }
     }
 

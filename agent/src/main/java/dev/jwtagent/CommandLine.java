@@ -99,6 +99,12 @@ final class CommandLine {
         try {
             vm.loadAgent(jar.getAbsolutePath(), arguments);
             outcome = vm.getSystemProperties().getProperty(JwtAgent.ATTACH_OUTCOME_PROPERTY);
+        } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException | java.io.IOException e) {
+            // The JVM would not load the agent (Java 21+ started with -XX:-EnableDynamicAgentLoading, a system
+            // class loader that cannot take the jar) or went away meanwhile: one line, not a stack trace.
+            System.err.println("jwt-agent: cannot load the agent into " + pid + ": "
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            return 1;
         } finally {
             vm.detach();
         }

@@ -2,6 +2,10 @@ package example.jwtagent.it;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -32,6 +36,49 @@ class AttachCommandTest {
 
         assertEquals(1, attach.exitCode(), attach.output());
         assertOneLine(attach.output(), "jwt-agent: cannot attach to orders: ");
+    }
+
+    /**
+     * A JVM that refuses to load the agent (its system class loader cannot take the agent jar; on
+     * Java 21+ also one started with -XX:-EnableDynamicAgentLoading) is said in one line; before, the
+     * command died with a reflection stack trace ending in AgentLoadException.
+     */
+    @Test
+    void aJvmThatRefusesToLoadTheAgentIsSaidInOneLine() throws Exception {
+        Process target = new ProcessBuilder(Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.system.class.loader=" + LoaderThatTakesNoJar.class.getName(),
+                "-cp", System.getProperty("java.class.path"), WaitingMain.class.getName()).redirectErrorStream(true).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(target.getInputStream(), StandardCharsets.UTF_8));
+            for (String line; (line = out.readLine()) != null && !line.equals(ChildJvm.READY); ) {
+                // The JVM's own warnings about the custom system class loader.
+            }
+
+            AttachCommand attach = AttachCommand.run(target.pid(), "enabled=false");
+
+            assertEquals(1, attach.exitCode(), attach.output());
+            assertOneLine(attach.output(), "jwt-agent: cannot load the agent into " + target.pid() + ": ");
+            assertTrue(target.isAlive(), "the application goes on");
+        } finally {
+            target.destroy();
+            target.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** A system class loader without appendToClassPathForInstrumentation: the JVM cannot load an agent into it. */
+    public static final class LoaderThatTakesNoJar extends ClassLoader {
+        public LoaderThatTakesNoJar(ClassLoader parent) {
+            super(parent);
+        }
+    }
+
+    /** Says it is ready, then waits until its standard input closes. */
+    public static final class WaitingMain {
+        public static void main(String[] args) throws Exception {
+            System.out.println(ChildJvm.READY);
+            System.out.flush();
+            System.in.readAllBytes();
+        }
     }
 
     private static void assertOneLine(String output, String start) {

@@ -14,8 +14,11 @@ import java.util.Map;
  * {@code java -jar jwt-agent.jar help | version | check-config [args] | attach <pid> [args]}.
  * {@code check-config} reads the same sources as the agent (system properties given with -D,
  * environment, the argument string) and says what the agent would do, or what is wrong.
+ * Public: with the agent also started in the command's own JVM ({@code JAVA_TOOL_OPTIONS}), this
+ * class comes from the bootstrap class path and {@link JwtAgent} from the application class loader,
+ * two runtime packages.
  */
-final class CommandLine {
+public final class CommandLine {
     private CommandLine() {
     }
 
@@ -83,30 +86,42 @@ final class CommandLine {
         }
     }
 
+    /**
+     * The jar the command was started from. Asked of the launcher's copy of the entry point: with the
+     * agent also started in this JVM ({@code JAVA_TOOL_OPTIONS}), this class and the {@link JwtAgent}
+     * it links to come from the bootstrap class path, where a class has no code source.
+     */
+    private static File agentJar() throws ClassNotFoundException, java.net.URISyntaxException {
+        Class<?> entry = Class.forName(JwtAgent.class.getName(), false, ClassLoader.getSystemClassLoader());
+        return new File(entry.getProtectionDomain().getCodeSource().getLocation().toURI());
+    }
+
     /** Exit status 0 when the agent started in the JVM (or was disabled there by its settings), 1 otherwise. */
     private static int attach(String pid, String arguments) throws Exception {
-        File jar = new File(JwtAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        com.sun.tools.attach.VirtualMachine vm;
+        File jar = agentJar();
+        // Through the system class loader, by reflection: with the agent also started in this JVM
+        // (JAVA_TOOL_OPTIONS), this class comes from the bootstrap class path, which does not see jdk.attach.
+        Class<?> machines = Class.forName("com.sun.tools.attach.VirtualMachine", true, ClassLoader.getSystemClassLoader());
+        Object vm;
         try {
-            vm = com.sun.tools.attach.VirtualMachine.attach(pid);
-        } catch (com.sun.tools.attach.AttachNotSupportedException | java.io.IOException e) {
+            vm = machines.getMethod("attach", String.class).invoke(null, pid);
+        } catch (java.lang.reflect.InvocationTargetException e) {
             // A mistyped pid, a process that has ended or that is no JVM: one line, not a stack trace.
-            System.err.println("jwt-agent: cannot attach to " + pid + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            System.err.println("jwt-agent: cannot attach to " + pid + ": " + messageOf(e.getCause()));
             return 1;
         }
         String outcome;
         try {
-            vm.loadAgent(jar.getAbsolutePath(), arguments);
-            outcome = vm.getSystemProperties().getProperty(JwtAgent.ATTACH_OUTCOME_PROPERTY);
-        } catch (com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException | java.io.IOException e) {
+            machines.getMethod("loadAgent", String.class, String.class).invoke(vm, jar.getAbsolutePath(), arguments);
+            outcome = ((java.util.Properties) machines.getMethod("getSystemProperties").invoke(vm))
+                    .getProperty(JwtAgent.ATTACH_OUTCOME_PROPERTY);
+        } catch (java.lang.reflect.InvocationTargetException e) {
             // The JVM would not load the agent (Java 21+ started with -XX:-EnableDynamicAgentLoading, a system
             // class loader that cannot take the jar) or went away meanwhile: one line, not a stack trace.
-            System.err.println("jwt-agent: cannot load the agent into " + pid + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            System.err.println("jwt-agent: cannot load the agent into " + pid + ": " + messageOf(e.getCause()));
             return 1;
         } finally {
-            vm.detach();
+            machines.getMethod("detach").invoke(vm);
         }
         if (JwtAgent.ATTACH_STARTED.equals(outcome)) {
             System.out.println("attached jwt-agent to " + pid + "; its startup line is in that JVM's log");
@@ -120,5 +135,13 @@ final class CommandLine {
                 : outcome.startsWith("jwt-agent: ") ? outcome.substring("jwt-agent: ".length()) : outcome;
         System.out.println("jwt-agent did not start in " + pid + ": " + why);
         return 1;
+    }
+
+    /** What the attach API said: its message, or the exception's name when it has none. Errors are not said but thrown. */
+    private static String messageOf(Throwable fault) {
+        if (fault instanceof Error) {
+            throw (Error) fault;
+        }
+        return fault.getMessage() == null ? fault.getClass().getSimpleName() : fault.getMessage();
     }
 }

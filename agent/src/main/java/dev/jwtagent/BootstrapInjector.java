@@ -21,6 +21,11 @@ final class BootstrapInjector {
     }
 
     static void inject(Instrumentation instrumentation) throws IOException, URISyntaxException {
+        if (BootstrapInjector.class.getClassLoader() == null) {
+            // The jar is on the bootstrap class path already (also given with -Xbootclasspath/a, or added by
+            // an earlier copy), and its classes there have no code source to name it by.
+            return;
+        }
         File agentJar = new File(BootstrapInjector.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         if (!agentJar.isFile()) {
             // Running from a class directory (unit tests): the classes already share one loader.

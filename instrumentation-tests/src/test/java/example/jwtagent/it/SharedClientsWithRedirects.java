@@ -137,20 +137,25 @@ final class SharedClientsWithRedirects {
         }
     }
 
+    /** A started Jetty 12 client (reflectively), one connection per destination, on {@code executor} or (null) its own pool. */
+    private static Object startedJetty12Client(java.util.concurrent.Executor executor) {
+        try {
+            Class<?> type = Class.forName("org.eclipse.jetty.client.HttpClient");
+            Object client = type.getConstructor().newInstance();
+            type.getMethod("setMaxConnectionsPerDestination", int.class).invoke(client, 1);
+            if (executor != null) {
+                type.getMethod("setExecutor", java.util.concurrent.Executor.class).invoke(client, executor);
+            }
+            type.getMethod("start").invoke(client);
+            return client;
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Jetty 12 (reflectively: this module's class path has Jetty 9.4), one connection per destination, redirects followed. */
     static final class Jetty12 {
-        static final Object CLIENT;
-
-        static {
-            try {
-                Class<?> type = Class.forName("org.eclipse.jetty.client.HttpClient");
-                CLIENT = type.getConstructor().newInstance();
-                type.getMethod("setMaxConnectionsPerDestination", int.class).invoke(CLIENT, 1);
-                type.getMethod("start").invoke(CLIENT);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        static final Object CLIENT = startedJetty12Client(null);
 
         static int send(String url, String authorization) throws Exception {
             return Jetty12Clients.sendWith(CLIENT, url, authorization);
@@ -167,23 +172,11 @@ final class SharedClientsWithRedirects {
      * whose tasks carry the token current where they are handed over) in place of Jetty's own pool.
      */
     static final class Jetty12OwnExecutor {
-        static final Object CLIENT;
-
-        static {
-            try {
-                Class<?> type = Class.forName("org.eclipse.jetty.client.HttpClient");
-                CLIENT = type.getConstructor().newInstance();
-                type.getMethod("setMaxConnectionsPerDestination", int.class).invoke(CLIENT, 1);
-                type.getMethod("setExecutor", java.util.concurrent.Executor.class).invoke(CLIENT, Executors.newFixedThreadPool(8, runnable -> {
-                    Thread thread = new Thread(runnable, "jetty-client-own-executor");
-                    thread.setDaemon(true);
-                    return thread;
-                }));
-                type.getMethod("start").invoke(CLIENT);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
+        static final Object CLIENT = startedJetty12Client(Executors.newFixedThreadPool(8, runnable -> {
+            Thread thread = new Thread(runnable, "jetty-client-own-executor");
+            thread.setDaemon(true);
+            return thread;
+        }));
 
         static int send(String url, String authorization) throws Exception {
             return Jetty12Clients.sendWith(CLIENT, url, authorization);

@@ -253,6 +253,18 @@ class StartupTest {
                 run.stderr);
     }
 
+    /** A first copy switched off installs nothing: the second is then the only one, and starts (the safe side). */
+    @Test
+    void theAgentGivenTwiceTheFirstSwitchedOffStartsTheSecond() throws Exception {
+        AgentLaunch run = launch("enabled=false",
+                "-javaagent:" + System.getProperty("agent.jar") + "=secret-file=" + System.getProperty("it.secret.file") + ";audience=orders");
+        assertEquals(0, run.exitCode, run.stderr);
+        assertTrue(run.stdout.contains("hello from the application"), run.stdout);
+        assertTrue(run.stderr.contains("nothing installed"), run.stderr);
+        assertEquals(1, run.agentLines().stream().filter(line -> line.contains(" started in ") && line.contains("mode=enforce")).count(),
+                run.stderr);
+    }
+
     /** SPEC 6: startup prints one line, also when the log level leaves info lines out (it printed none). */
     @ParameterizedTest
     @CsvSource({"warn", "error"})

@@ -36,7 +36,7 @@ public class AttributesController {
     private final Downstream downstream;
     private final TaskExecutor taskExecutor;
 
-    public AttributesController(Downstream downstream, TaskExecutor taskExecutor) {
+    public AttributesController(Downstream downstream, @org.springframework.beans.factory.annotation.Qualifier("applicationTaskExecutor") TaskExecutor taskExecutor) {
         this.downstream = downstream;
         this.taskExecutor = taskExecutor;
     }

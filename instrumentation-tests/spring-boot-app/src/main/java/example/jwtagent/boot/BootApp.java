@@ -18,6 +18,7 @@ import java.io.IOException;
  */
 @SpringBootApplication
 @EnableAsync
+@org.springframework.scheduling.annotation.EnableScheduling
 public class BootApp {
     public static void main(String[] args) {
         ConfigurableApplicationContext context = SpringApplication.run(BootApp.class, args);

@@ -18,7 +18,7 @@ public class CallController {
     private final TaskExecutor taskExecutor;
     private final AtomicInteger calls = new AtomicInteger();
 
-    public CallController(Downstream downstream, TaskExecutor taskExecutor) {
+    public CallController(Downstream downstream, @org.springframework.beans.factory.annotation.Qualifier("applicationTaskExecutor") TaskExecutor taskExecutor) {
         this.downstream = downstream;
         this.taskExecutor = taskExecutor;
     }

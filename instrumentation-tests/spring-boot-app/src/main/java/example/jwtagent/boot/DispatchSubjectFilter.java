@@ -46,7 +46,7 @@ public class DispatchSubjectFilter extends OncePerRequestFilter {
         @Bean
         FilterRegistrationBean<DispatchSubjectFilter> dispatchSubjectFilter(Downstream downstream) {
             FilterRegistrationBean<DispatchSubjectFilter> registration = new FilterRegistrationBean<>(new DispatchSubjectFilter(downstream));
-            registration.addUrlPatterns("/attrs/*", "/secured/*");
+            registration.addUrlPatterns("/attrs/*", "/secured/*", "/stack/*");
             registration.setDispatcherTypes(DispatcherType.REQUEST, DispatcherType.ASYNC);
             return registration;
         }

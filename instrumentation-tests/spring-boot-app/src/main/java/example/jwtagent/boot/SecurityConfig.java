@@ -21,6 +21,9 @@ import org.springframework.security.web.context.RequestAttributeSecurityContextR
  */
 @Configuration
 public class SecurityConfig {
+    /** How many requests Spring Security's chain saw (counted by a filter at its start). */
+    public static final java.util.concurrent.atomic.AtomicInteger SEEN = new java.util.concurrent.atomic.AtomicInteger();
+
     @Bean
     SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
         PreAuthenticatedAuthenticationProvider provider = new PreAuthenticatedAuthenticationProvider();
@@ -33,6 +36,8 @@ public class SecurityConfig {
         fromAgent.setSecurityContextRepository(new RequestAttributeSecurityContextRepository());
         return http
                 .addFilter(fromAgent)
+                .addFilterBefore((request, response, chain) -> { SEEN.incrementAndGet(); chain.doFilter(request, response); },
+                        org.springframework.security.web.context.SecurityContextHolderFilter.class)
                 .authorizeHttpRequests(requests -> requests.requestMatchers("/secured/**").authenticated().anyRequest().permitAll())
                 .csrf(csrf -> csrf.disable())
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -118,6 +118,71 @@ public final class ServletHooks {
     }
 
     /**
+     * Before an {@code AsyncListener}'s {@code onTimeout} or {@code onError}: the container calls it for a
+     * request that went async, outside any dispatch (Tomcat on the thread serving the timeout, Jetty on a
+     * thread of its pool), where the application's fallbacks run (Spring MVC's {@code DeferredResult.onTimeout},
+     * {@code WebAsyncTask.onTimeout}). It runs with the token that request was decided on, found as an async
+     * dispatch finds it, or with none; it never decides. Returns what to hand to {@link #exit}.
+     */
+    public static Object enterListener(Object event) {
+        try {
+            Object request = event == null ? null : eventRequest(event);
+            if (request == null) {
+                return NOTHING_TO_CLOSE;
+            }
+            RequestMethods http = RequestMethods.FOR_CLASS.lookup(request.getClass());
+            if (http == null || http.unusable != null) {
+                return NOTHING_TO_CLOSE;
+            }
+            TokenCarrier.Slot slot = TokenCarrier.slot();
+            if (slot.request == request) {
+                return NOTHING_TO_CLOSE;
+            }
+            InboundDecision decision = decidedBefore(http, request);
+            if (decision == null || decision.rejects()) {
+                return NOTHING_TO_CLOSE;
+            }
+            if (slot.token == null && slot.request == null) {
+                slot.request = request;
+                slot.token = decision.token();
+                return slot;
+            }
+            return RequestScope.open(slot, request, decision.token());
+        } catch (Throwable fault) {
+            // Not a decision: the listener runs as before, with what the thread holds.
+            return NOTHING_TO_CLOSE;
+        }
+    }
+
+    /** The request of an {@code AsyncEvent}: the one it was supplied with, else its async context's; null when neither is there. */
+    private static Object eventRequest(Object event) {
+        Method[] getters = EVENT_GETTERS.lookup(event.getClass());
+        if (getters == null) {
+            return null;
+        }
+        try {
+            Object request = getters[0].invoke(event);
+            if (request == null) {
+                Object context = getters[1].invoke(event);
+                request = context == null ? null : context.getClass().getMethod("getRequest").invoke(context);
+            }
+            return request;
+        } catch (InvocationTargetException | IllegalAccessException | NoSuchMethodException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code AsyncEvent.getSuppliedRequest()} and {@code getAsyncContext()} (javax or jakarta), or null for another class. */
+    private static final ByClass<Method[]> EVENT_GETTERS = new ByClass<Method[]>() {
+        @Override
+        protected Method[] computeValue(Class<?> type) {
+            Method supplied = wrapperGetter(type, "AsyncEvent", "getSuppliedRequest");
+            Method context = wrapperGetter(type, "AsyncEvent", "getAsyncContext");
+            return supplied == null || context == null ? null : new Method[] {supplied, context};
+        }
+    };
+
+    /**
      * The HTTP request (or response) that a plain {@code ServletRequestWrapper} (or
      * {@code ServletResponseWrapper}) wraps, looked through at most {@link #MAX_WRAPPERS} levels; null
      * when there is none, or a wrapper fails to say what it wraps (then it passes as before: not HTTP).

@@ -44,7 +44,18 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("complete").arguments(0).notAbstract()))
                 .transform(Around.hidingToken(MethodMatch.named("dispatch").notAbstract()))
                 .type(servletStreams())
-                .transform(Around.hidingToken(MethodMatch.named("setWriteListener", "setReadListener").arguments(1).notAbstract()));
+                .transform(Around.hidingToken(MethodMatch.named("setWriteListener", "setReadListener").arguments(1).notAbstract()))
+                .type(asyncListeners())
+                .transform(Around.asyncListener(MethodMatch.named("onTimeout", "onError").arguments(1).notAbstract()));
+    }
+
+    /**
+     * An {@code AsyncListener}'s {@code onTimeout} and {@code onError} run with the token of the request it
+     * listens to (Spring MVC's timeout and error callbacks among them), found as an async dispatch finds it.
+     */
+    private static TypeMatch asyncListeners() {
+        return TypeMatch.subtypesOf("javax.servlet.AsyncListener", "jakarta.servlet.AsyncListener")
+                .inLoadersWithAnyOf("javax.servlet.AsyncListener", "jakarta.servlet.AsyncListener");
     }
 
     private static TypeMatch servletStreams() {

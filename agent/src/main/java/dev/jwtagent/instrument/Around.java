@@ -111,6 +111,15 @@ public final class Around {
     }
 
     /**
+     * {@code AsyncListener.onTimeout} and {@code onError}: {@link ServletHooks#enterListener} makes the token
+     * its request was decided on current (or none), {@link ServletHooks#exit} puts back what the thread held.
+     */
+    public static Around asyncListener(MethodMatch methods) {
+        return new Around(methods, ServletHooks.class, "enterListener", "(Ljava/lang/Object;)Ljava/lang/Object;", 1,
+                "exit", "(Ljava/lang/Object;)V", Object.class, false);
+    }
+
+    /**
      * Tomcat's servlet-side request, {@code removeAttribute(name)}: {@link TomcatAttributes#surface} moves
      * the agent's entry of that name into Tomcat's own map first.
      */

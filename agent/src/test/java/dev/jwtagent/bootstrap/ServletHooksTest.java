@@ -37,6 +37,19 @@ class ServletHooksTest {
         assertNotNull(ServletHooks.enter(null, null), "a null request runs the method, as with the container's own checks");
     }
 
+    /** An async listener's event that is not an AsyncEvent, or has no request: the listener runs with what the thread holds. */
+    @Test
+    void aListenerWhoseEventNamesNoDecidedRequestRunsAsBefore() {
+        TokenCarrier.swap(TOKEN);
+        for (Object event : new Object[] {null, "not an event", new Object()}) {
+            Object state = ServletHooks.enterListener(event);
+            assertNotNull(state, "the listener runs");
+            assertSame(TOKEN, TokenCarrier.current());
+            ServletHooks.exit(state);
+            assertSame(TOKEN, TokenCarrier.current());
+        }
+    }
+
     /**
      * A request and response that implement interfaces named like the servlet API's but without
      * its methods (a stripped or stub API): the agent cannot decide, so the method must not run.

@@ -157,6 +157,30 @@ class SpringBootStackTest {
         assertEquals("", failures.toString());
     }
 
+    /**
+     * Spring MVC's timeout callbacks (WebAsyncTask.onTimeout, DeferredResult.onTimeout), registered during the request, calling
+     * downstream: they run in the container's AsyncListener.onTimeout, and should carry their request's token.
+     */
+    @Test
+    void timeoutCallbacksCallWithTheirRequestsToken() throws Exception {
+        StringBuilder report = new StringBuilder();
+        StringBuilder failures = new StringBuilder();
+        for (String way : new String[] {"async-timeout", "deferred-timeout"}) {
+            for (String caller : new String[] {"alice", "none", "bob"}) {
+                RawHttp.Response answer = as(caller, "/stack/" + way + "?to=" + downstream.allowedUrl("/" + caller + "/" + way));
+                RecordedRequest request = downstream.take();
+                report.append(way).append(' ').append(caller).append(" -> ").append(who(request)).append(" | ").append(answer.status).append(' ').append(answer.body).append('\n');
+                if (!who(request).equals(caller)) {
+                    failures.append(way).append(": ").append(caller).append("'s callback sent ").append(who(request)).append('\n');
+                }
+            }
+        }
+        System.out.println("TIMEOUTS\n" + report);
+        System.out.println(service.output().lines().filter(line -> line.contains("async-timeout") || line.contains("Exception") || line.contains("ERROR"))
+                .limit(40).collect(java.util.stream.Collectors.joining("\n")));
+        assertEquals("", failures.toString(), report.toString());
+    }
+
     @Test
     void aRejectedRequestNeverReachesSpringSecurityAndAnExcludedPathsErrorDispatchIsNotDecidedAgain() throws Exception {
         String forged = tokens.get("alice").substring(0, tokens.get("alice").lastIndexOf('.') + 1) + "AAAAAAAA";

@@ -161,6 +161,29 @@ public class StackController {
         return "nobody";
     }
 
+    /** A WebAsyncTask that times out; its timeout callback calls downstream. */
+    @GetMapping("/async-timeout")
+    public org.springframework.web.context.request.async.WebAsyncTask<String> asyncTimeout(@RequestParam("to") String to) {
+        org.springframework.web.context.request.async.WebAsyncTask<String> task = new org.springframework.web.context.request.async.WebAsyncTask<>(200L, () -> {
+            try {
+                Thread.sleep(3000);
+            } catch (InterruptedException e) {
+                // cancelled by the timeout
+            }
+            return "late";
+        });
+        task.onTimeout(() -> "timeout " + downstream.withRestClient(to) + " on " + Thread.currentThread().getName());
+        return task;
+    }
+
+    /** A DeferredResult that times out; its timeout callback calls downstream and sets the result. */
+    @GetMapping("/deferred-timeout")
+    public DeferredResult<String> deferredTimeout(@RequestParam("to") String to) {
+        DeferredResult<String> result = new DeferredResult<>(200L);
+        result.onTimeout(() -> result.setResult("timeout " + downstream.withRestClient(to) + " on " + Thread.currentThread().getName()));
+        return result;
+    }
+
     @GetMapping("/fail")
     public String fail(@RequestParam("to") String to) {
         throw new IllegalStateException("failed on purpose");

@@ -55,7 +55,7 @@ class SpringBootStackTest {
 
     private static final String[] WAYS = {"/stack/deferred-scheduler", "/stack/supply-async", "/stack/emitter", "/stack/sse",
             "/stack/decorated", "/stack/security-executor", "/stack/rest-template", "/call-callable", "/call-future", "/call-deferred",
-            "/attrs/web-async-task", "/stack/fail", "/call?via=async-rest-client", "/call?via=task-executor"};
+            "/attrs/web-async-task", "/stack/fail", "/stack/callable-fail", "/stack/deferred-unhandled-timeout", "/call?via=async-rest-client", "/call?via=task-executor"};
 
     @Test
     void everyCallCarriesItsOwnCallersTokenOnlyAndTheScheduledJobNone() throws Exception {
@@ -73,7 +73,7 @@ class SpringBootStackTest {
                     answers.add(callers.submit(() -> {
                         RawHttp.Response r = who.equals("none") ? RawHttp.get(service.baseUrl(), query)
                                 : RawHttp.get(service.baseUrl(), query, RawHttp.bearer(tokens.get(who)));
-                        int expected = way.equals("/stack/fail") ? 500 : 200;
+                        int expected = way.equals("/stack/deferred-unhandled-timeout") ? 503 : way.contains("fail") ? 500 : 200;
                         return r.status == expected ? "" : way + " " + who + ": " + r + "\n";
                     }));
                 }

@@ -184,6 +184,21 @@ public class StackController {
         return result;
     }
 
+    /** A Callable that fails: Spring dispatches the failure back, and Tomcat then to /error. */
+    @GetMapping("/callable-fail")
+    public java.util.concurrent.Callable<String> callableFail(@RequestParam("to") String to) {
+        return () -> {
+            throw new IllegalStateException("failed on Spring's thread after " + downstream.withRestClient(to));
+        };
+    }
+
+    /** A DeferredResult nobody completes: Spring's own timeout handling answers 503 through /error. */
+    @GetMapping("/deferred-unhandled-timeout")
+    public DeferredResult<String> deferredUnhandledTimeout(@RequestParam("to") String to) {
+        downstream.withRestClient(to);
+        return new DeferredResult<>(200L);
+    }
+
     @GetMapping("/fail")
     public String fail(@RequestParam("to") String to) {
         throw new IllegalStateException("failed on purpose");

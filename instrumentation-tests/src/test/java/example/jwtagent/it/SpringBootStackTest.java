@@ -55,7 +55,7 @@ class SpringBootStackTest {
 
     private static final String[] WAYS = {"/stack/deferred-scheduler", "/stack/supply-async", "/stack/emitter", "/stack/sse",
             "/stack/decorated", "/stack/security-executor", "/stack/rest-template", "/call-callable", "/call-future", "/call-deferred",
-            "/attrs/web-async-task", "/stack/fail", "/stack/callable-fail", "/stack/deferred-unhandled-timeout", "/call?via=async-rest-client", "/call?via=task-executor"};
+            "/attrs/web-async-task", "/stack/mono-elastic", "/stack/mono-delay", "/stack/fail", "/stack/callable-fail", "/stack/deferred-unhandled-timeout", "/call?via=async-rest-client", "/call?via=task-executor"};
 
     @Test
     void everyCallCarriesItsOwnCallersTokenOnlyAndTheScheduledJobNone() throws Exception {

@@ -199,6 +199,19 @@ public class StackController {
         return new DeferredResult<>(200L);
     }
 
+    /** A Mono returned to Spring MVC, its call made on Reactor's bounded elastic scheduler. */
+    @GetMapping("/mono-elastic")
+    public reactor.core.publisher.Mono<String> monoElastic(@RequestParam("to") String to) {
+        return reactor.core.publisher.Mono.fromCallable(() -> downstream.withRestClient(to))
+                .subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+    }
+
+    /** A Mono returned to Spring MVC, its call made after a delay, on Reactor's parallel scheduler. */
+    @GetMapping("/mono-delay")
+    public reactor.core.publisher.Mono<String> monoDelay(@RequestParam("to") String to) {
+        return reactor.core.publisher.Mono.delay(java.time.Duration.ofMillis(20)).map(tick -> downstream.withRestClient(to));
+    }
+
     @GetMapping("/fail")
     public String fail(@RequestParam("to") String to) {
         throw new IllegalStateException("failed on purpose");

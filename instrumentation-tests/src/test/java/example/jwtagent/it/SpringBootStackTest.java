@@ -181,6 +181,30 @@ class SpringBootStackTest {
         assertEquals("", failures.toString(), report.toString());
     }
 
+    /**
+     * A long poll whose token expires while it waits: its async dispatch is not decided again (200, not 401),
+     * and a call made there no longer carries the expired token.
+     */
+    @Test
+    void aTokenThatExpiresWhileTheRequestWaitsIsNotDecidedAgainAndNoLongerSent() throws Exception {
+        String shortLived = Tokens.signed("carol", b -> b.withIssuedAt(java.time.Instant.now().minusSeconds(5))
+                .withExpiresAt(java.time.Instant.now().plusSeconds(2)));
+        ExecutorService waiter = Executors.newSingleThreadExecutor();
+        Future<RawHttp.Response> waiting = waiter.submit(() -> RawHttp.get(service.baseUrl(), "/stack/poll?id=expiring&dispatch-to="
+                + downstream.allowedUrl("/expiring/dispatch"), RawHttp.bearer(shortLived)));
+        Thread.sleep(3500);
+        RawHttp.Response published = RawHttp.get(service.baseUrl(), "/stack/publish?id=expiring&to=" + downstream.allowedUrl("/none/publish"));
+        assertEquals("done", published.body, published.toString());
+        RawHttp.Response waited = waiting.get(20, TimeUnit.SECONDS);
+        waiter.shutdown();
+        assertEquals(200, waited.status, waited.toString());
+        assertEquals("carol", waited.header("X-Dispatch-Subject"), waited.toString());
+        for (int i = 0; i < 2; i++) {
+            RecordedRequest request = downstream.take();
+            assertEquals(List.of(), request.getHeaders().values("Authorization"), request.getTarget() + " sent a token");
+        }
+    }
+
     @Test
     void aRejectedRequestNeverReachesSpringSecurityAndAnExcludedPathsErrorDispatchIsNotDecidedAgain() throws Exception {
         String forged = tokens.get("alice").substring(0, tokens.get("alice").lastIndexOf('.') + 1) + "AAAAAAAA";

@@ -28,6 +28,14 @@ import dev.jwtagent.instrument.TypeMatch;
  * pipelined behind it on that connection inside that same task (its valves and request listeners run
  * before any decision). The containers' streams are named after what they are ({@code CoyoteOutputStream},
  * Jetty's {@code HttpOutput}); one whose name has neither {@code Output} nor {@code Input} is not instrumented.
+ *
+ * <p>Jetty's {@code HttpInput} wakes a request waiting in async mode from the thread whose read meets
+ * the end of the body ({@code wake()} in 9.4, {@code scheduleReadListenerNotification()} in 12 ee10):
+ * it hands the request to the pool there, and its {@code ReadListener.onAllDataRead} runs on that
+ * hand-off, completing the request and handing on the request pipelined behind it on the connection.
+ * A task of the application's reads with its request's token, and a JDK pool (Jetty's
+ * {@code ExecutorThreadPool}) carried it to the next request, whose handlers and request listeners
+ * run before any decision: these wake-ups run with no token too.
  */
 public final class AsyncContextInstrumentation implements AgentInstrumentation {
     @Override
@@ -45,6 +53,7 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("dispatch").notAbstract()))
                 .type(servletStreams())
                 .transform(Around.hidingToken(MethodMatch.named("setWriteListener", "setReadListener").arguments(1).notAbstract()))
+                .transform(Around.hidingToken(MethodMatch.named("wake", "scheduleReadListenerNotification").arguments(0).notAbstract()))
                 .type(asyncListeners())
                 .transform(Around.asyncListener(MethodMatch.named("onTimeout", "onError").arguments(1).notAbstract()));
     }

@@ -54,17 +54,29 @@ public final class AsyncContextInstrumentation implements AgentInstrumentation {
                 .type(servletStreams())
                 .transform(Around.hidingToken(MethodMatch.named("setWriteListener", "setReadListener").arguments(1).notAbstract()))
                 .transform(Around.hidingToken(MethodMatch.named("wake", "scheduleReadListenerNotification").arguments(0).notAbstract()))
-                .type(asyncListeners())
-                .transform(Around.asyncListener(MethodMatch.named("onTimeout", "onError").arguments(1).notAbstract()));
+                .type(asyncListeners("javax"))
+                .transform(Around.asyncListener(listenerCallbacks("javax")))
+                .type(asyncListeners("jakarta"))
+                .transform(Around.asyncListener(listenerCallbacks("jakarta")));
+    }
+
+    /** {@code onTimeout(AsyncEvent)} and {@code onError(AsyncEvent)} of the {@code pkg} servlet API. */
+    private static MethodMatch listenerCallbacks(String pkg) {
+        return MethodMatch.named("onTimeout", "onError").arguments(1).argument(0, pkg + ".servlet.AsyncEvent").notAbstract();
     }
 
     /**
      * An {@code AsyncListener}'s {@code onTimeout} and {@code onError} run with the token of the request it
      * listens to (Spring MVC's timeout and error callbacks among them), found as an async dispatch finds it.
+     * Listeners have no telling name (Spring's is {@code StandardServletAsyncWebRequest}): a class is looked
+     * at only when its constant pool holds the callbacks' descriptor, before any super type is read, so the
+     * other classes of a web application cost a constant pool scan, not a type-hierarchy walk.
      */
-    private static TypeMatch asyncListeners() {
-        return TypeMatch.subtypesOf("javax.servlet.AsyncListener", "jakarta.servlet.AsyncListener")
-                .inLoadersWithAnyOf("javax.servlet.AsyncListener", "jakarta.servlet.AsyncListener");
+    private static TypeMatch asyncListeners(String pkg) {
+        String listener = pkg + ".servlet.AsyncListener";
+        return TypeMatch.subtypesOf(listener).inLoadersWithAnyOf(listener)
+                .declaring(listenerCallbacks(pkg), "(L" + pkg + "/servlet/AsyncEvent;)V")
+                .orAnyTypeDeclaringThem();
     }
 
     private static TypeMatch servletStreams() {

@@ -4,8 +4,9 @@ import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.lang.reflect.Method;
 import java.util.Enumeration;
-import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The one entry point that inlined advice and the servlet hooks call. Static, tiny and
@@ -30,9 +31,11 @@ public final class AgentBridge {
     private static volatile Method jdkHeadersMap;
     /**
      * Tokens captured by {@link #captureToken} ({@link CarriedToken}) and by {@link #captureTokenFor}
-     * (the token and a target), keyed weakly by the identity of their owner.
+     * (the token and a target), keyed weakly by the identity of their owner. A concurrent map, not one
+     * lock: asynchronous clients capture, look up and take entries for every request they send, from
+     * every calling and I/O thread at once (Jetty 12 looks each request up as it is sent).
      */
-    private static final Map<IdentityKey, Object> CAPTURED = new HashMap<>();
+    private static final Map<IdentityKey, Object> CAPTURED = new ConcurrentHashMap<>();
     private static final ReferenceQueue<Object> COLLECTED_OWNERS = new ReferenceQueue<>();
 
     private AgentBridge() {
@@ -193,12 +196,10 @@ public final class AgentBridge {
         if (token == null || hop == null || jdkSystemHeaders == null || value == null) {
             return;
         }
-        synchronized (CAPTURED) {
-            expungeCollectedOwners();
-            // The last element turns true once the hop has been counted.
-            counted(CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {new WeakReference<>(jdkSystemHeaders),
-                    new WeakReference<>(value), token.expiresAtMillis(), Boolean.FALSE}), 0);
-        }
+        expungeCollectedOwners();
+        // The last element turns true once the hop has been counted.
+        counted(CAPTURED.put(new IdentityKey(hop, COLLECTED_OWNERS), new Object[] {new WeakReference<>(jdkSystemHeaders),
+                new WeakReference<>(value), token.expiresAtMillis(), Boolean.FALSE}), 0);
     }
 
     /**
@@ -209,11 +210,8 @@ public final class AgentBridge {
      * client may write the same hop again (a retry).
      */
     public static void jdkHopWritten(Object hop) {
-        Object[] captured;
-        synchronized (CAPTURED) {
-            Object found = hop == null ? null : CAPTURED.get(new IdentityKey(hop, null));
-            captured = found instanceof Object[] && ((Object[]) found).length == 4 ? (Object[]) found : null;
-        }
+        Object found = hop == null ? null : CAPTURED.get(new IdentityKey(hop, null));
+        Object[] captured = found instanceof Object[] && ((Object[]) found).length == 4 ? (Object[]) found : null;
         if (captured == null) {
             return;
         }
@@ -283,10 +281,8 @@ public final class AgentBridge {
         if (token == null || owner == null) {
             return;
         }
-        synchronized (CAPTURED) {
-            expungeCollectedOwners();
-            counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token), 0);
-        }
+        expungeCollectedOwners();
+        counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), token), 0);
     }
 
     /** What {@link #swapInCaptured} returns when the thread held no token: put back as none. */
@@ -310,13 +306,8 @@ public final class AgentBridge {
      * client may try on a second connection).
      */
     public static Object swapInCapturedKept(Object owner) {
-        CarriedToken captured = null;
-        if (owner != null) {
-            synchronized (CAPTURED) {
-                Object found = CAPTURED.get(new IdentityKey(owner, null));
-                captured = found instanceof CarriedToken ? (CarriedToken) found : null;
-            }
-        }
+        Object found = owner == null ? null : CAPTURED.get(new IdentityKey(owner, null));
+        CarriedToken captured = found instanceof CarriedToken ? (CarriedToken) found : null;
         CarriedToken previous = TokenCarrier.swap(captured);
         return previous == null ? HELD_NO_TOKEN : previous;
     }
@@ -349,12 +340,10 @@ public final class AgentBridge {
         if (from == null || to == null) {
             return;
         }
-        synchronized (CAPTURED) {
-            Object token = CAPTURED.get(new IdentityKey(from, null));
-            if (token instanceof CarriedToken) {
-                expungeCollectedOwners();
-                counted(CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), asRedirectHop ? new RedirectHop((CarriedToken) token) : token), 0);
-            }
+        Object token = CAPTURED.get(new IdentityKey(from, null));
+        if (token instanceof CarriedToken) {
+            expungeCollectedOwners();
+            counted(CAPTURED.put(new IdentityKey(to, COLLECTED_OWNERS), asRedirectHop ? new RedirectHop((CarriedToken) token) : token), 0);
         }
     }
 
@@ -389,10 +378,8 @@ public final class AgentBridge {
         if (token == null || owner == null || target == null) {
             return;
         }
-        synchronized (CAPTURED) {
-            expungeCollectedOwners();
-            counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new TokenAndTarget(token, target)), 1);
-        }
+        expungeCollectedOwners();
+        counted(CAPTURED.put(new IdentityKey(owner, COLLECTED_OWNERS), new TokenAndTarget(token, target)), 1);
     }
 
     /**
@@ -403,15 +390,8 @@ public final class AgentBridge {
         if (owner == null) {
             return null;
         }
-        synchronized (CAPTURED) {
-            IdentityKey key = new IdentityKey(owner, null);
-            Object captured = CAPTURED.get(key);
-            if (!(captured instanceof TokenAndTarget)) {
-                return null;
-            }
-            counted(CAPTURED.remove(key), 0);
-            return new Object[] {((TokenAndTarget) captured).token, ((TokenAndTarget) captured).target};
-        }
+        TokenAndTarget captured = (TokenAndTarget) takeCaptured(owner, TokenAndTarget.class);
+        return captured == null ? null : new Object[] {captured.token, captured.target};
     }
 
     /**
@@ -420,17 +400,17 @@ public final class AgentBridge {
      * A capture whose request was dropped unsent keeps this true until its request is collected.
      */
     public static boolean mayHoldCapturesFor() {
-        return tokenAndTargetCaptures > 0;
+        return TOKEN_AND_TARGET_CAPTURES.get() > 0;
     }
 
-    /** How many {@link TokenAndTarget} entries {@link #CAPTURED} holds; written under its lock. */
-    private static volatile int tokenAndTargetCaptures;
+    /** How many {@link TokenAndTarget} entries {@link #CAPTURED} holds. */
+    private static final AtomicInteger TOKEN_AND_TARGET_CAPTURES = new AtomicInteger();
 
-    /** Keeps {@link #tokenAndTargetCaptures} for an entry that left the map ({@code gone}) as one of {@code added} came in. */
+    /** Keeps {@link #TOKEN_AND_TARGET_CAPTURES} for an entry that left the map ({@code gone}) as one of {@code added} came in. */
     private static void counted(Object gone, int added) {
         int change = added - (gone instanceof TokenAndTarget ? 1 : 0);
         if (change != 0) {
-            tokenAndTargetCaptures = tokenAndTargetCaptures + change;
+            TOKEN_AND_TARGET_CAPTURES.addAndGet(change);
         }
     }
 
@@ -455,10 +435,8 @@ public final class AgentBridge {
         if (request == null || header == null) {
             return;
         }
-        synchronized (CAPTURED) {
-            expungeCollectedOwners();
-            counted(CAPTURED.put(new IdentityKey(request, COLLECTED_OWNERS), new AddedHeader(header)), 0);
-        }
+        expungeCollectedOwners();
+        counted(CAPTURED.put(new IdentityKey(request, COLLECTED_OWNERS), new AddedHeader(header)), 0);
     }
 
     /** Takes (and forgets) the header {@link #rememberAddedHeader} noted for {@code request}; null when none (or it is gone). */
@@ -479,10 +457,14 @@ public final class AgentBridge {
         if (owner == null) {
             return null;
         }
-        synchronized (CAPTURED) {
-            IdentityKey key = new IdentityKey(owner, null);
-            return kind.isInstance(CAPTURED.get(key)) ? CAPTURED.remove(key) : null;
+        IdentityKey key = new IdentityKey(owner, null);
+        Object captured = CAPTURED.get(key);
+        // Removed only if still the entry looked at: another thread may take or replace it meanwhile.
+        if (kind.isInstance(captured) && CAPTURED.remove(key, captured)) {
+            counted(captured, 0);
+            return captured;
         }
+        return null;
     }
 
     /** See {@link BridgeHooks#outboundRedirectAllowed}; false before the agent is installed. */

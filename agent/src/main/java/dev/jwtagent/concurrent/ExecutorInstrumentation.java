@@ -43,6 +43,12 @@ import java.util.concurrent.Callable;
  * no token for the same reason: the evictor runs for as long as the scheduler lives, shutting down
  * the idle workers of every caller through the application's executor decorators, and would
  * otherwise keep the token of the request that first used the scheduler.
+ * Its form on virtual threads ({@code BoundedElasticThreadPerTaskScheduler}, Java 21+, what
+ * {@code Schedulers.boundedElastic()} is when {@code reactor.schedulers.defaultBoundedElasticOnVirtualThreads}
+ * is set, as Spring Boot sets it with {@code spring.threads.virtual.enabled}) queues each task as a
+ * {@code SchedulerTask} and starts a virtual thread for it from its thread factory, whichever thread
+ * drains the queue: the task is wrapped with the caller's token, or with none, when that
+ * {@code SchedulerTask} is made, as a {@code FutureTask} is.
  */
 public final class ExecutorInstrumentation implements AgentInstrumentation {
     @Override
@@ -67,6 +73,8 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("schedule")))
                 .type(TypeMatch.named(REACTOR_BOUNDED_ELASTIC).inLoadersWithAnyOf(REACTOR_BOUNDED_ELASTIC))
                 .transform(Around.hidingToken(MethodMatch.named("init", "start").arguments(0)))
+                .type(TypeMatch.named(REACTOR_VIRTUAL_TASK).inLoadersWithAnyOf(REACTOR_BOUNDED_ELASTIC))
+                .transform(ArgumentWrap.of(1, "forExecutor", MethodMatch.constructors().argument(1, Runnable.class)))
                 .type(TypeMatch.subtypesOf("java.util.concurrent.Executor").outside(RUNTIME_PACKAGES)
                         .declaring(executeRunnable(), EXECUTE_DESCRIPTOR))
                 .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", executeRunnable()))
@@ -94,6 +102,9 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
     }
 
     static final String REACTOR_BOUNDED_ELASTIC = "reactor.core.scheduler.BoundedElasticScheduler";
+
+    /** A task of Reactor's bounded elastic scheduler on virtual threads; its constructor's second argument is the task given. */
+    static final String REACTOR_VIRTUAL_TASK = "reactor.core.scheduler.BoundedElasticThreadPerTaskScheduler$SchedulerTask";
 
     static final String JETTY_SCHEDULER = "org.eclipse.jetty.util.thread.ScheduledExecutorScheduler";
 

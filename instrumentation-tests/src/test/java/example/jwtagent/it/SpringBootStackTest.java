@@ -22,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The Spring Boot service of SpringBootJarTest under concurrent callers alice, bob and one without a token,
- * through the ways a Spring service hands work on: each downstream call must carry its own caller's token
- * only, and the {@code @Scheduled} job none.
+ * through the ways a Spring service hands work on, and through the {@code WebClient} Spring Boot builds for it:
+ * each downstream call must carry its own caller's token only, and the {@code @Scheduled} job none.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringBootStackTest {
@@ -36,7 +36,9 @@ class SpringBootStackTest {
         Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
         downstream = new Downstream();
         ChildJvm.Builder builder = ChildJvm.executableJar(jar).argument("--server.port=0");
-        if (Boolean.getBoolean("stack.virtual")) {
+        if (Runtime.version().feature() >= 21) {
+            // Where there are virtual threads, as Spring Boot runs with them switched on: Tomcat's request
+            // threads, @Async and the scheduler's tasks on virtual threads.
             builder.argument("--spring.threads.virtual.enabled=true");
         }
         service = builder.start();
@@ -55,7 +57,8 @@ class SpringBootStackTest {
 
     private static final String[] WAYS = {"/stack/deferred-scheduler", "/stack/supply-async", "/stack/emitter", "/stack/sse",
             "/stack/decorated", "/stack/security-executor", "/stack/rest-template", "/call-callable", "/call-future", "/call-deferred",
-            "/attrs/web-async-task", "/stack/mono-elastic", "/stack/mono-delay", "/stack/fail", "/stack/callable-fail", "/stack/deferred-unhandled-timeout", "/call?via=async-rest-client", "/call?via=task-executor"};
+            "/attrs/web-async-task", "/stack/mono-elastic", "/stack/mono-delay", "/stack/fail", "/stack/callable-fail", "/stack/deferred-unhandled-timeout", "/call?via=async-rest-client", "/call?via=task-executor",
+            "/web-client/block", "/web-client/mono", "/web-client/elastic"};
 
     @Test
     void everyCallCarriesItsOwnCallersTokenOnlyAndTheScheduledJobNone() throws Exception {

@@ -312,7 +312,30 @@ public final class AgentBridge {
         return previous == null ? HELD_NO_TOKEN : previous;
     }
 
-    /** Puts back what {@link #swapInCaptured} or {@link #swapInCapturedKept} replaced; nothing for null (it never ran). */
+    /**
+     * Hides the current token while a library runs the code of the caller who sent {@code owner}
+     * (its listeners) on whichever thread reads that caller's answer: a thread that holds the token
+     * {@link #captureToken} remembered with {@code owner} keeps it, and any other token is hidden
+     * (none is current). A thread of the library's own, which holds none, is left as it is. Returns
+     * what {@link #restoreAfterCaptured} puts back, null when nothing changed.
+     */
+    public static Object hideUnlessCaptured(Object owner) {
+        CarriedToken current = TokenCarrier.current();
+        if (current == null) {
+            return null;
+        }
+        Object found = owner == null ? null : CAPTURED.get(new IdentityKey(owner, null));
+        if (found == current || found instanceof CarriedToken && ((CarriedToken) found).value().equals(current.value())) {
+            return null;
+        }
+        TokenCarrier.swap(null);
+        return current;
+    }
+
+    /**
+     * Puts back what {@link #swapInCaptured}, {@link #swapInCapturedKept} or {@link #hideUnlessCaptured}
+     * replaced; nothing for null (it never ran, or changed nothing).
+     */
     public static void restoreAfterCaptured(Object replaced) {
         if (replaced == HELD_NO_TOKEN) {
             TokenCarrier.swap(null);

@@ -29,7 +29,11 @@ import dev.jwtagent.instrument.TypeMatch;
  * connection, which may be another caller's (one whose own request was just sent, or who read its
  * own exchange to the end on its thread and so released the connection): the request's listeners
  * ({@code onRequestBegin}, {@code onRequestHeaders}...) run there with the token of the caller who
- * sent that request, or none, never that thread's.
+ * sent that request, or none, never that thread's. The thread that reads a connection reads the
+ * answers to whichever requests it carries, so a caller's thread that read its own exchange to its
+ * end goes on to read the answer to the request sent behind it: a response's listeners
+ * ({@code ResponseListeners}' notifications, and the content a demand made earlier delivers) run
+ * with none unless that thread holds the token of the caller who sent the request.
  *
  * <p>{@code HttpClient.stop()} ends every exchange still open and runs their listeners right there,
  * on the thread that stops the client: it runs with no token, so that a request stopping a shared
@@ -59,6 +63,21 @@ public final class JettyClient12Instrumentation implements AgentInstrumentation 
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpDestination").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("send").arguments(2)
                         .argument(1, "org.eclipse.jetty.client.transport.HttpExchange"), ADVICE + "$QueuedSendAdvice"))
+                // A response is read on whichever thread reads its connection, often another caller's.
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.ResponseListeners").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(MethodMatch.named("notifyBegin", "notifyHeaders", "notifySuccess").arguments(1)
+                        .argument(0, "org.eclipse.jetty.client.Response")
+                        .or(MethodMatch.named("notifyHeader", "notifyContentSource", "notifyFailure").arguments(2)
+                                .argument(0, "org.eclipse.jetty.client.Response"))
+                        .or(MethodMatch.named("notifyComplete").arguments(1).argument(0, "org.eclipse.jetty.client.Result")),
+                        ADVICE + "$ResponseListenersAdvice"))
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpReceiver").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(MethodMatch.named("responseHeaders").arguments(1)
+                        .argument(0, "org.eclipse.jetty.client.transport.HttpExchange"), ADVICE + "$ContentSourceAdvice"))
+                .transform(support.advice(MethodMatch.named("responseContentAvailable").arguments(1)
+                        .argument(0, "org.eclipse.jetty.client.transport.HttpExchange"), ADVICE + "$ContentAvailableAdvice"))
+                .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpReceiver$ContentSource").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
+                .transform(support.advice(MethodMatch.named("invokeDemandCallback").arguments(1), ADVICE + "$DemandCallbackAdvice"))
                 .type(TypeMatch.named("org.eclipse.jetty.client.transport.HttpConnection").inLoadersWithAnyOf("org.eclipse.jetty.client.transport.HttpRequest"))
                 .transform(support.advice(MethodMatch.named("normalizeRequest").arguments(1)
                         .argument(0, "org.eclipse.jetty.client.transport.HttpRequest"), ADVICE + "$SentAdvice"))

@@ -194,4 +194,56 @@ class CapturedTokensTest {
         AgentBridge.restoreAfterCaptured(replaced);
         assertNull(TokenCarrier.current(), "the thread held none before");
     }
+
+    @Test
+    void anAnswerReadOnAnotherCallersThreadRunsItsListenersWithNoneThere() {
+        CarriedToken alice = new CarriedToken("alice.token.value", Long.MAX_VALUE, "fp-alice");
+        CarriedToken bob = new CarriedToken("bob.token.value", Long.MAX_VALUE, "fp-bob");
+        Object alicesRequest = new Object();
+        Object tokenlessRequest = new Object();
+        CarriedToken before = TokenCarrier.swap(alice);
+        try {
+            AgentBridge.captureToken(alicesRequest);
+        } finally {
+            TokenCarrier.restore(before);
+        }
+
+        before = TokenCarrier.swap(bob);
+        try {
+            Object replaced = AgentBridge.hideUnlessCaptured(alicesRequest);
+            assertNull(TokenCarrier.current(), "alice's answer, read on bob's thread");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+            replaced = AgentBridge.hideUnlessCaptured(tokenlessRequest);
+            assertNull(TokenCarrier.current(), "the answer of a caller without a token, on bob's thread");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+            replaced = AgentBridge.hideUnlessCaptured(null);
+            assertNull(TokenCarrier.current(), "no owner: none");
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(bob, TokenCarrier.current());
+        } finally {
+            TokenCarrier.restore(before);
+        }
+
+        before = TokenCarrier.swap(alice);
+        try {
+            Object replaced = AgentBridge.hideUnlessCaptured(alicesRequest);
+            assertNull(replaced, "alice's answer on her own thread: nothing changes");
+            assertSame(alice, TokenCarrier.current());
+            AgentBridge.restoreAfterCaptured(replaced);
+            assertSame(alice, TokenCarrier.current());
+        } finally {
+            TokenCarrier.restore(before);
+        }
+        before = TokenCarrier.swap(new CarriedToken("alice.token.value", Long.MAX_VALUE, "fp-alice"));
+        try {
+            assertNull(AgentBridge.hideUnlessCaptured(alicesRequest), "the same token, carried as another object");
+        } finally {
+            TokenCarrier.restore(before);
+        }
+
+        assertNull(AgentBridge.hideUnlessCaptured(alicesRequest), "a thread of the library's own, with none, stays so");
+        assertNull(TokenCarrier.current(), "and is not given the captured token");
+    }
 }

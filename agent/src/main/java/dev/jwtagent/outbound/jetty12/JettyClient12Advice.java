@@ -5,6 +5,8 @@ import dev.jwtagent.bootstrap.TokenCarrier;
 import net.bytebuddy.asm.Advice;
 import org.eclipse.jetty.client.AuthenticationStore;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.client.transport.HttpDestination;
 import org.eclipse.jetty.client.transport.HttpExchange;
 import org.eclipse.jetty.client.transport.HttpRequest;
@@ -97,6 +99,87 @@ public final class JettyClient12Advice {
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static Object enter(@Advice.Argument(1) Object exchange) {
             return AgentBridge.swapInCapturedKept(exchange == null ? null : ((HttpExchange) exchange).getRequest());
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object replaced) {
+            AgentBridge.restoreAfterCaptured(replaced);
+        }
+    }
+
+    /**
+     * At {@code ResponseListeners.notifyBegin}, {@code notifyHeader}, {@code notifyHeaders},
+     * {@code notifyContentSource}, {@code notifySuccess}, {@code notifyFailure} (of a response) and
+     * {@code notifyComplete} (of a result): a response is read on whichever thread reads its
+     * connection, which may be another caller's (one who read its own exchange to its end on its
+     * thread, and whose thread then reads the answer to the request sent behind it). The response's
+     * listeners run there with none, unless that thread holds the token of the caller who sent the
+     * request.
+     */
+    public static final class ResponseListenersAdvice {
+        private ResponseListenersAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.Argument(0) Object notified) {
+            Object request = notified instanceof Response ? ((Response) notified).getRequest()
+                    : notified instanceof Result ? ((Result) notified).getRequest() : null;
+            return AgentBridge.hideUnlessCaptured(request);
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Enter Object replaced) {
+            AgentBridge.restoreAfterCaptured(replaced);
+        }
+    }
+
+    /**
+     * After {@code HttpReceiver.responseHeaders(HttpExchange)}, which made the response's content
+     * source: the source is told the token of the caller who sent the request, for
+     * {@link DemandCallbackAdvice}.
+     */
+    public static final class ContentSourceAdvice {
+        private ContentSourceAdvice() {
+        }
+
+        @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
+        public static void exit(@Advice.Argument(0) Object exchange, @Advice.FieldValue("rawContentSource") Object source) {
+            if (exchange != null) {
+                AgentBridge.shareCapturedToken(((HttpExchange) exchange).getRequest(), source);
+            }
+        }
+    }
+
+    /**
+     * At {@code HttpReceiver.responseContentAvailable(HttpExchange)}, which runs the demand made for
+     * the content: as {@link ContentSourceAdvice}, for a source made after {@code responseHeaders}
+     * returned (its work queued behind another thread's).
+     */
+    public static final class ContentAvailableAdvice {
+        private ContentAvailableAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static void enter(@Advice.Argument(0) Object exchange, @Advice.FieldValue("rawContentSource") Object source) {
+            if (exchange != null) {
+                AgentBridge.shareCapturedToken(((HttpExchange) exchange).getRequest(), source);
+            }
+        }
+    }
+
+    /**
+     * At {@code HttpReceiver$ContentSource.invokeDemandCallback}: the demand a response's content
+     * listeners made runs as its content arrives, on whichever thread reads the connection or
+     * demands content from it (which may run the demands of other exchanges of the connection
+     * queued meanwhile): it follows the rule of {@link ResponseListenersAdvice}.
+     */
+    public static final class DemandCallbackAdvice {
+        private DemandCallbackAdvice() {
+        }
+
+        @Advice.OnMethodEnter(suppress = Throwable.class)
+        public static Object enter(@Advice.This Object source) {
+            return AgentBridge.hideUnlessCaptured(source);
         }
 
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)

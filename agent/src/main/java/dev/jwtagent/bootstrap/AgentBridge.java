@@ -481,13 +481,19 @@ public final class AgentBridge {
             return null;
         }
         IdentityKey key = new IdentityKey(owner, null);
-        Object captured = CAPTURED.get(key);
-        // Removed only if still the entry looked at: another thread may take or replace it meanwhile.
-        if (kind.isInstance(captured) && CAPTURED.remove(key, captured)) {
-            counted(captured, 0);
-            return captured;
+        while (true) {
+            Object captured = CAPTURED.get(key);
+            if (!kind.isInstance(captured)) {
+                return null;
+            }
+            // Removed only if still the entry looked at. Another thread may have taken it meanwhile (then
+            // it is gone), or captured for the owner again (then the newer capture is taken, as it was
+            // behind one lock: a take never leaves an entry of its kind in place).
+            if (CAPTURED.remove(key, captured)) {
+                counted(captured, 0);
+                return captured;
+            }
         }
-        return null;
     }
 
     /** See {@link BridgeHooks#outboundRedirectAllowed}; false before the agent is installed. */

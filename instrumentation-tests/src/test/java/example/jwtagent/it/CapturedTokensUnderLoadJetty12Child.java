@@ -10,7 +10,7 @@ import java.util.function.Consumer;
 
 /**
  * Child JVM main for {@link CapturedTokensUnderLoadTest}'s Jetty 12 case (Jetty 12 lives only on
- * child class paths), driven reflectively: {@code <port> <deadPort> <calls> <endedCalls> <token>...}.
+ * child class paths), driven reflectively: {@code <port> <deadPort> <calls> <endedCalls> <connectionsPerDestination> <token>...}.
  * One client shared by a caller per token and two without one ({@link LoadedCallers}) calls
  * {@code /orders} on {@code localhost:port} {@code calls} times each; 40 times each, half of them to
  * {@code /redirect} (answered with a redirect to {@code /final}); then {@code endedCalls} times
@@ -26,8 +26,9 @@ public final class CapturedTokensUnderLoadJetty12Child {
         int endedCalls = Integer.parseInt(args[3]);
         Map<String, String> tokens = new LinkedHashMap<>();
         List<String> callers = new ArrayList<>();
-        for (int i = 4; i < args.length; i++) {
-            String caller = "jetty12-caller" + (i - 4);
+        int connections = Integer.parseInt(args[4]);
+        for (int i = 5; i < args.length; i++) {
+            String caller = "jetty12-caller" + (i - 5);
             tokens.put(caller, args[i]);
             callers.add(caller);
         }
@@ -43,6 +44,8 @@ public final class CapturedTokensUnderLoadJetty12Child {
         Method abort = requestType.getMethod("abort", Throwable.class);
         Method status = Class.forName("org.eclipse.jetty.client.Response").getMethod("getStatus");
         Object client = clientType.getConstructor().newInstance();
+        // With few connections, requests wait in their destination's queue and are sent by whichever thread frees one.
+        clientType.getMethod("setMaxConnectionsPerDestination", int.class).invoke(client, connections);
         clientType.getMethod("start").invoke(client);
         LoadedCallers.Library jetty = (url, marker) -> {
             Object request = newRequest.invoke(client, url);

@@ -50,6 +50,8 @@ class CapturedTokensUnderLoadTest {
     static final int TOKEN_CALLERS = 8;
     static final int TOKENLESS_CALLERS = 2;
     static final int CALLS_PER_CALLER = Integer.getInteger("it.load.calls", 200);
+    /** For a client with two connections to the downstream host, where calls wait in turn. */
+    static final int CALLS_PER_CALLER_ON_TWO_CONNECTIONS = 50;
     static final int IN_FLIGHT_PER_CALLER = 4;
     static final int ENDED_CALLS_PER_CALLER = 45;
     static final int REDIRECTED_CALLS_PER_CALLER = 40;
@@ -94,7 +96,7 @@ class CapturedTokensUnderLoadTest {
                 if (path.equals("/redirect")) {
                     return new MockResponse.Builder().code(302).setHeader("Location", "/final?m=" + marker).build();
                 }
-                int delay = request.getUrl().encodedPath().equals("/slow") ? 300 : 1 + (request.getUrl().encodedPath().hashCode() & 3);
+                int delay = request.getUrl().encodedPath().equals("/slow") ? 100 : 1 + (request.getUrl().encodedPath().hashCode() & 3);
                 return new MockResponse.Builder().code(200).body("ok").headersDelay(delay, TimeUnit.MILLISECONDS).build();
             }
         });
@@ -111,7 +113,8 @@ class CapturedTokensUnderLoadTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"apache4-async", "apache5-async", "apache5-async-http2", "okhttp-enqueue", "webclient", "jdk-async"})
+    @ValueSource(strings = {"apache4-async", "apache5-async", "apache5-async-http2", "apache5-async-two-connections", "okhttp-enqueue",
+            "okhttp-enqueue-two-per-host", "webclient", "webclient-two-connections", "jdk-async"})
     void everyRequestCarriesItsOwnCallersTokenAndTheTableEmpties(String client) throws Exception {
         Map<String, String> tokens = new LinkedHashMap<>();
         List<String> callers = new ArrayList<>();
@@ -124,10 +127,12 @@ class CapturedTokensUnderLoadTest {
             callers.add(client + "-nobody" + i);
         }
         LoadedCallers.Library library = Libraries.byName(client);
+        // The default Apache 4 async client keeps two connections per route.
+        int calls = client.startsWith("apache4") || client.contains("-two-") ? CALLS_PER_CALLER_ON_TWO_CONNECTIONS : CALLS_PER_CALLER;
         arrived.clear();
         Map<String, Long> before = Metrics.read();
         // Every call answered.
-        LoadedCallers.run(callers, CALLS_PER_CALLER, IN_FLIGHT_PER_CALLER, (caller, call) -> {
+        LoadedCallers.run(callers, calls, IN_FLIGHT_PER_CALLER, (caller, call) -> {
             LoadedCallers.Started started = library.start(url(client, port(client), "/orders"), caller + "/" + call);
             return started.status;
         }, tokens);
@@ -139,8 +144,8 @@ class CapturedTokensUnderLoadTest {
             withToken += each[1].isEmpty() ? 0 : 1;
         }
         assertEquals(List.of(), problems.subList(0, Math.min(problems.size(), 20)), client + ": " + problems.size() + " requests without exactly their own caller's token");
-        assertEquals(callers.size() * CALLS_PER_CALLER, arrived.size(), client + ": requests that arrived");
-        assertEquals(TOKEN_CALLERS * CALLS_PER_CALLER, withToken, client + ": requests that arrived with a token");
+        assertEquals(callers.size() * calls, arrived.size(), client + ": requests that arrived");
+        assertEquals(TOKEN_CALLERS * calls, withToken, client + ": requests that arrived with a token");
         assertEquals((long) withToken, after.get("propagated") - before.get("propagated"), client + ": propagated counted, before " + before + " after " + after);
         for (String counter : List.of("skipped.not_allowed", "skipped.expired", "skipped.already_set")) {
             assertEquals(before.get(counter), after.get(counter), client + ": " + counter);
@@ -266,14 +271,16 @@ class CapturedTokensUnderLoadTest {
         assertEquals(List.of(), LoadedCallers.Table.leftAfterCollection(tokens), client + ": captures left in the table");
     }
 
-    /** Jetty 12's client, in a child JVM: this module runs a Jetty 9.4 server. */
-    @org.junit.jupiter.api.Test
-    void jetty12EveryRequestCarriesItsOwnCallersTokenAndTheTableEmpties() throws Exception {
+    /** Jetty 12's client, in a child JVM (this module runs a Jetty 9.4 server), with its default connections per destination and with two. */
+    @ParameterizedTest
+    @ValueSource(ints = {64, 2})
+    void jetty12EveryRequestCarriesItsOwnCallersTokenAndTheTableEmpties(int connections) throws Exception {
         Map<String, String> tokens = new LinkedHashMap<>();
-        int calls = 150;
+        int calls = connections == 2 ? CALLS_PER_CALLER_ON_TWO_CONNECTIONS : 150;
         ChildJvm.Builder child = ChildJvm.main(CapturedTokensUnderLoadJetty12Child.class).classPath(ChildJvm.libsAndTestClasses("jetty12"))
                 .argument(Integer.toString(http1.getPort())).argument(Integer.toString(deadPort))
-                .argument(Integer.toString(calls)).argument(Integer.toString(ENDED_CALLS_PER_CALLER));
+                .argument(Integer.toString(calls)).argument(Integer.toString(ENDED_CALLS_PER_CALLER))
+                .argument(Integer.toString(connections));
         for (int i = 0; i < TOKEN_CALLERS; i++) {
             String token = Tokens.valid("jetty12-caller" + i);
             tokens.put("jetty12-caller" + i, token);
@@ -328,10 +335,23 @@ class CapturedTokensUnderLoadTest {
                     return apache5(org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault());
                 case "apache5-async-http2":
                     return apache5(org.apache.hc.client5.http.impl.async.HttpAsyncClients.createHttp2Default());
+                case "apache5-async-two-connections":
+                    // Calls wait for a pooled connection, handed over on whichever thread releases one.
+                    return apache5(org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                            .setConnectionManager(org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder.create()
+                                    .setMaxConnPerRoute(2).setMaxConnTotal(2).build())
+                            .build());
                 case "okhttp-enqueue":
-                    return okHttp();
+                    return okHttp(5);
+                case "okhttp-enqueue-two-per-host":
+                    // Waiting calls are started by the thread that ends another caller's call.
+                    return okHttp(2);
                 case "webclient":
-                    return webClient();
+                    return webClient(reactor.netty.http.client.HttpClient.create());
+                case "webclient-two-connections":
+                    // Waiting exchanges are given a connection on the event loop that released it.
+                    return webClient(reactor.netty.http.client.HttpClient.create(
+                            reactor.netty.resources.ConnectionProvider.builder("two").maxConnections(2).pendingAcquireMaxCount(-1).build()));
                 case "jdk-async":
                     return jdk();
                 default:
@@ -401,8 +421,10 @@ class CapturedTokensUnderLoadTest {
             };
         }
 
-        private static LoadedCallers.Library okHttp() {
-            okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().build();
+        private static LoadedCallers.Library okHttp(int perHost) {
+            okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+            dispatcher.setMaxRequestsPerHost(perHost);
+            okhttp3.OkHttpClient client = new okhttp3.OkHttpClient.Builder().dispatcher(dispatcher).build();
             TO_CLOSE.add(() -> {
                 client.dispatcher().executorService().shutdown();
                 client.connectionPool().evictAll();
@@ -430,9 +452,9 @@ class CapturedTokensUnderLoadTest {
             };
         }
 
-        private static LoadedCallers.Library webClient() {
+        private static LoadedCallers.Library webClient(reactor.netty.http.client.HttpClient reactor) {
             org.springframework.web.reactive.function.client.WebClient client = org.springframework.web.reactive.function.client.WebClient.builder()
-                    .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(reactor.netty.http.client.HttpClient.create().followRedirect(true)))
+                    .clientConnector(new org.springframework.http.client.reactive.ReactorClientHttpConnector(reactor.followRedirect(true)))
                     .build();
             return (url, marker) -> {
                 CompletableFuture<Integer> status = new CompletableFuture<>();

@@ -32,7 +32,7 @@ class InstrumentationRulesTest {
                 assertNotNull(advice.visitor(), AdviceSupport.adviceClassName(advice));
             }
         }
-        assertEquals(41, names.size(), "the advice rules: " + names);
+        assertEquals(45, names.size(), "the advice rules: " + names);
         for (String name : names) {
             // Not initialised: the advice names library types.
             assertEquals(name, Class.forName(name, false, InstrumentationRulesTest.class.getClassLoader()).getName());

@@ -49,7 +49,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class CapturedTokensUnderLoadTest {
     static final int TOKEN_CALLERS = 8;
     static final int TOKENLESS_CALLERS = 2;
-    static final int CALLS_PER_CALLER = Integer.getInteger("it.load.calls", 200);
+    static final int CALLS_PER_CALLER = Integer.getInteger("it.load.calls", 60);
     /** For a client with two connections to the downstream host, where calls wait in turn. */
     static final int CALLS_PER_CALLER_ON_TWO_CONNECTIONS = 50;
     static final int IN_FLIGHT_PER_CALLER = 4;

@@ -26,7 +26,8 @@ import java.util.concurrent.ThreadFactory;
  * factories, Tomcat's, Jetty's {@code QueuedThreadPool}, Reactor Netty's event loop factory,
  * Apache's, Guava's...), while {@code ThreadPoolExecutor.addWorker} runs (whatever its factory),
  * while Netty's {@code ThreadPerTaskExecutor} starts an event loop's thread (whatever its factory,
- * a lambda included), and while a virtual thread's continuation is handed to its scheduler. The
+ * a lambda included), while an event loop hands its loop to its group's executor, whatever that is
+ * ({@code SingleThreadEventExecutor.doStartThread}), and while a virtual thread's continuation is handed to its scheduler. The
  * JDK's own runnables (pool workers, cleaners) are never wrapped.
  * <p>
  * A subtask forked by a {@code StructuredTaskScope} (a preview API from Java 21) carries the forking
@@ -47,6 +48,9 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
 
     /** Starts each event loop's thread of Netty's event loop groups through the group's factory. */
     private static final String NETTY_THREAD_PER_TASK_EXECUTOR = "io.netty.util.concurrent.ThreadPerTaskExecutor";
+
+    /** Starts its loop through whatever executor its group was given, on the thread of the first task given to it. */
+    private static final String NETTY_SINGLE_THREAD_EXECUTOR = "io.netty.util.concurrent.SingleThreadEventExecutor";
 
     private static final String UNDERTOW_HTTP_READ_LISTENER = "io.undertow.server.protocol.http.HttpReadListener";
 
@@ -76,6 +80,12 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .transform(Around.hidingToken(MethodMatch.named("addWorker")))
                 .type(TypeMatch.named(NETTY_THREAD_PER_TASK_EXECUTOR))
                 .transform(Around.hidingToken(MethodMatch.named("execute").onlyArgument(Runnable.class)))
+                // An event loop group given an executor of the JDK's (Executors.newVirtualThreadPerTaskExecutor(),
+                // a ThreadPoolExecutor) hands the loop to it as a task, which that executor carries the
+                // token to: the loop, started by the first request whose connection registers on it,
+                // ran every later caller's work on it with that request's token.
+                .type(TypeMatch.named(NETTY_SINGLE_THREAD_EXECUTOR))
+                .transform(Around.hidingToken(MethodMatch.named("doStartThread").arguments(0)))
                 // Tomcat's executor for useVirtualThreads starts a virtual thread per request, from
                 // whichever thread hands it the connection: one that ended another request (async
                 // complete()) may hold that request's token, which the new thread would inherit.

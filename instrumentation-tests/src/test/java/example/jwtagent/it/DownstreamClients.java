@@ -92,6 +92,7 @@ public final class DownstreamClients {
         }
         CLIENTS.put("webclient", (url, auth) -> SpringClients.webClientBlock(url, auth));
         CLIENTS.put("webclient-subscribe-on-bounded-elastic", (url, auth) -> SpringClients.webClientSubscribedOnBoundedElastic(url, auth));
+        CLIENTS.put("reactor-netty-on-a-virtual-loop-then-chained", (url, auth) -> ReactorNettyVirtualLoop.callThenChained(url, auth));
         CLIENTS.put("webclient-then-chained", (url, auth) -> SpringClients.webClientThenChained(url, auth));
         CLIENTS.put("webclient-retried-after-its-answer", (url, auth) -> SpringClients.webClientRetriedAfterItsAnswer(url, auth));
         CLIENTS.put("webclient-retried-after-a-timeout", (url, auth) -> SpringClients.webClientRetriedAfterATimeout(url, auth));

@@ -27,6 +27,11 @@ public final class TomcatJakartaServer implements TestServer {
     private final int port;
 
     public TomcatJakartaServer(int workerThreads) throws Exception {
+        this(workerThreads, false);
+    }
+
+    /** @param virtualThreads each request on a virtual thread of its own ({@code useVirtualThreads}, Java 21+) */
+    public TomcatJakartaServer(int workerThreads, boolean virtualThreads) throws Exception {
         File base = Files.createTempDirectory("tomcat-it").toFile();
         tomcat = new Tomcat();
         tomcat.setBaseDir(base.getAbsolutePath());
@@ -36,6 +41,9 @@ public final class TomcatJakartaServer implements TestServer {
         connector.setProperty("maxThreads", String.valueOf(workerThreads));
         // Workers start as needed, some of them during requests (AsyncContext.start): they must not keep a token.
         connector.setProperty("minSpareThreads", "1");
+        if (virtualThreads) {
+            connector.setProperty("useVirtualThreads", "true");
+        }
         tomcat.setConnector(connector);
         Context context = tomcat.addContext("", base.getAbsolutePath());
         Tomcat.addServlet(context, "relay", new RelayServlet()).setAsyncSupported(true);

@@ -51,10 +51,10 @@ class CapturedTokensUnderLoadTest {
     static final int TOKENLESS_CALLERS = 2;
     static final int CALLS_PER_CALLER = Integer.getInteger("it.load.calls", 60);
     /** For a client with two connections to the downstream host, where calls wait in turn. */
-    static final int CALLS_PER_CALLER_ON_TWO_CONNECTIONS = 50;
+    static final int CALLS_PER_CALLER_ON_TWO_CONNECTIONS = 24;
     static final int IN_FLIGHT_PER_CALLER = 4;
-    static final int ENDED_CALLS_PER_CALLER = 45;
-    static final int REDIRECTED_CALLS_PER_CALLER = 40;
+    static final int ENDED_CALLS_PER_CALLER = 24;
+    static final int REDIRECTED_CALLS_PER_CALLER = 20;
 
     TestServer service;
     MockWebServer http1;

@@ -1,0 +1,72 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Spring Boot service with {@code spring.threads.virtual.enabled=true}: Tomcat serves on virtual
+ * threads and Spring Boot's task executor and {@code @Async} run on a virtual-thread
+ * {@code SimpleAsyncTaskExecutor}. Each call carries its own caller's token, or none.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SpringBootVirtualThreadsTest {
+    private ChildJvm service;
+    private Downstream downstream;
+    private final String alice = Tokens.valid("alice");
+
+    @BeforeAll
+    void start() throws Exception {
+        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
+        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
+        downstream = new Downstream();
+        service = ChildJvm.executableJar(jar).argument("--server.port=0").argument("--spring.threads.virtual.enabled=true").start();
+        RawHttp.Response first = RawHttp.get(service.baseUrl(), "/public/calls");
+        assertEquals(200, first.status, first + "\n" + service.output());
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (service != null) {
+            service.close();
+        }
+        if (downstream != null) {
+            downstream.close();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"rest-client", "rest-client-on-reactor-netty", "jdk-client", "async-rest-client", "async-jdk-client", "task-executor"})
+    void eachCallCarriesItsCallersTokenOrNone(String via) throws Exception {
+        for (int i = 0; i < 3; i++) {
+            RawHttp.Response allowed = RawHttp.get(service.baseUrl(), "/call?via=" + via + "&to=" + downstream.allowedUrl("/" + via),
+                    RawHttp.bearer(alice));
+            assertEquals(200, allowed.status, allowed + "\n" + service.output());
+            assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "the token went downstream");
+            RawHttp.Response without = RawHttp.get(service.baseUrl(), "/call?via=" + via + "&to=" + downstream.allowedUrl("/" + via));
+            assertEquals(200, without.status, without.toString());
+            assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/call-callable", "/call-future", "/call-deferred"})
+    void springMvcAsyncProcessingCarriesItsCallersTokenOrNone(String path) throws Exception {
+        RawHttp.Response allowed = RawHttp.get(service.baseUrl(), path + "?to=" + downstream.allowedUrl(path), RawHttp.bearer(alice));
+        assertEquals(200, allowed.status, allowed + "\n" + service.output());
+        assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "the token went downstream");
+        RawHttp.Response without = RawHttp.get(service.baseUrl(), path + "?to=" + downstream.allowedUrl(path));
+        assertEquals(200, without.status, without.toString());
+        assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+    }
+}

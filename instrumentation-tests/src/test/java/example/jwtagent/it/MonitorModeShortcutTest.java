@@ -29,7 +29,21 @@ class MonitorModeShortcutTest {
     }
 
     @Test
-    void unverifiedTokensAndExcludedPathsSendNothingAfterAVerifiedOneOnTheSameThread() throws Exception {
+    void tomcat() throws Exception {
+        unverifiedTokensAndExcludedPathsSendNothingAfterAVerifiedOneOnTheSameThread("tomcat");
+    }
+
+    @Test
+    void jetty9() throws Exception {
+        unverifiedTokensAndExcludedPathsSendNothingAfterAVerifiedOneOnTheSameThread("jetty9");
+    }
+
+    @Test
+    void undertow() throws Exception {
+        unverifiedTokensAndExcludedPathsSendNothingAfterAVerifiedOneOnTheSameThread("undertow");
+    }
+
+    private void unverifiedTokensAndExcludedPathsSendNothingAfterAVerifiedOneOnTheSameThread(String server) throws Exception {
         String valid = Tokens.valid("alice");
         List<String> unverified = new ArrayList<>();
         unverified.add(forged(valid));
@@ -37,7 +51,7 @@ class MonitorModeShortcutTest {
         unverified.add(Tokens.signed("alice", b -> b.withIssuer("https://other.test")));
         unverified.add(Tokens.signed("alice", b -> b.withAudience("billing")));
         try (Downstream downstream = new Downstream();
-             ChildJvm child = ChildJvm.main(MonitorShortcutChild.class).agentSetting("mode", "monitor").start()) {
+             ChildJvm child = ChildJvm.main(MonitorShortcutChild.class).argument(server).agentSetting("mode", "monitor").start()) {
             String base = child.baseUrl();
             for (int round = 0; round < 3; round++) {
                 for (String token : unverified) {
@@ -45,7 +59,7 @@ class MonitorModeShortcutTest {
                     assertEquals(List.of("Bearer " + valid), downstream.takeAuthorization());
                     RawHttp.Response bad = RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(token));
                     assertEquals(200, bad.status, bad.toString());
-                    assertEquals("null", bad.field("subject"));
+                    assertEquals("null", bad.field("subject").trim(), bad.toString());
                     assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "unverified token sent");
                 }
                 // The same valid token on an excluded path, directly and forwarding into a protected path.
@@ -76,7 +90,7 @@ class MonitorModeShortcutTest {
                     RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(valid));
                     assertEquals(List.of("Bearer " + valid), downstream.takeAuthorization());
                     RawHttp.get(base, path + q(downstream), RawHttp.bearer(forged(valid)));
-                    assertEquals(Collections.emptyList(), downstream.takeAuthorization(), path + " sent a token");
+                    assertEquals(Collections.emptyList(), downstream.takeAuthorization(), path + " sent a token " + child.output());
                     RawHttp.get(base, path + q(downstream), RawHttp.bearer(valid));
                     assertEquals(List.of("Bearer " + valid), downstream.takeAuthorization(), path);
                 }
@@ -87,13 +101,13 @@ class MonitorModeShortcutTest {
             String shortLived = Tokens.signed("short", b -> b.withExpiresAt(Instant.now().minusSeconds(25)));
             for (int i = 0; i < 3; i++) {
                 RawHttp.Response fresh = RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(shortLived));
-                assertEquals("short", fresh.field("subject"), fresh.toString());
+                assertEquals("short", fresh.field("subject").trim(), fresh.toString());
                 assertEquals(Collections.emptyList(), downstream.takeAuthorization());
             }
             Thread.sleep(5500);
             for (int i = 0; i < 3; i++) {
                 RawHttp.Response late = RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(shortLived));
-                assertEquals("null", late.field("subject"), late.toString());
+                assertEquals("null", late.field("subject").trim(), late.toString());
                 assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "expired token sent");
             }
 

@@ -25,14 +25,6 @@ public final class MonitorShortcutChild {
     private MonitorShortcutChild() {
     }
 
-    static int call(String url) throws IOException {
-        HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
-        int status = connection.getResponseCode();
-        connection.getInputStream().readAllBytes();
-        connection.disconnect();
-        return status;
-    }
-
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("jetty9")) {
             org.eclipse.jetty.util.thread.QueuedThreadPool pool = new org.eclipse.jetty.util.thread.QueuedThreadPool(4, 4);
@@ -98,6 +90,14 @@ public final class MonitorShortcutChild {
     }
 
     static final class App extends HttpServlet {
+        static int call(String url) throws IOException {
+            HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
+            int status = connection.getResponseCode();
+            connection.getInputStream().readAllBytes();
+            connection.disconnect();
+            return status;
+        }
+
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             String path = request.getPathInfo();
@@ -172,7 +172,7 @@ public final class MonitorShortcutChild {
                         }
 
                         public void onTimeout(javax.servlet.AsyncEvent event) throws IOException {
-                            call(url);
+                            App.call(url);
                             event.getAsyncContext().getResponse().getWriter().println("timed out");
                             event.getAsyncContext().complete();
                         }
@@ -191,7 +191,7 @@ public final class MonitorShortcutChild {
                     return;
                 }
                 if (url != null) {
-                    call(url);
+                    App.call(url);
                 }
                 response.setContentType("text/plain");
                 response.getWriter().println("subject=" + request.getAttribute("jwt.agent.subject"));

@@ -75,6 +75,12 @@ class MonitorModeShortcutTest {
                 assertEquals(Collections.emptyList(), downstream.takeAuthorization(), "forward from excluded sent a token");
                 RawHttp.get(base, "/public/forward" + q(downstream), RawHttp.bearer(forged(valid)));
                 assertEquals(Collections.emptyList(), downstream.takeAuthorization());
+                for (String path : new String[] {"/public/include", "/public/dispatch"}) {
+                    RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(valid));
+                    assertEquals(List.of("Bearer " + valid), downstream.takeAuthorization());
+                    RawHttp.get(base, path + q(downstream), RawHttp.bearer(valid));
+                    assertEquals(Collections.emptyList(), downstream.takeAuthorization(), path + " sent a token");
+                }
                 // Two headers, the verified one among them.
                 RawHttp.get(base, "/call" + q(downstream), RawHttp.bearer(valid));
                 assertEquals(List.of("Bearer " + valid), downstream.takeAuthorization());

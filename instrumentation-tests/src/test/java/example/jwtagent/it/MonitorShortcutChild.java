@@ -107,6 +107,14 @@ public final class MonitorShortcutChild {
                     request.getRequestDispatcher("/call").forward(request, response);
                     return;
                 }
+                if (path.equals("/public/include") && request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
+                    request.getRequestDispatcher("/call").include(request, response);
+                    return;
+                }
+                if (path.equals("/public/dispatch")) {
+                    request.startAsync().dispatch("/call");
+                    return;
+                }
                 if (path.equals("/fail") && request.getDispatcherType() == jakarta.servlet.DispatcherType.REQUEST) {
                     response.setStatus(500);
                     response.sendError(500);
@@ -157,6 +165,14 @@ public final class MonitorShortcutChild {
             try {
                 if (path.equals("/public/forward")) {
                     request.getRequestDispatcher("/call").forward(request, response);
+                    return;
+                }
+                if (path.equals("/public/include") && request.getDispatcherType() == javax.servlet.DispatcherType.REQUEST) {
+                    request.getRequestDispatcher("/call").include(request, response);
+                    return;
+                }
+                if (path.equals("/public/dispatch")) {
+                    request.startAsync().dispatch("/call");
                     return;
                 }
                 if (path.equals("/fail") && request.getDispatcherType() == javax.servlet.DispatcherType.REQUEST) {

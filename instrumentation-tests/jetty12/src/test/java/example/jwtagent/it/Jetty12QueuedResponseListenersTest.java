@@ -12,7 +12,8 @@ import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
@@ -40,6 +41,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * listener runs there; alice's thread then goes on reading the connection, which now holds bob's
  * answer, and runs his response listeners ({@code onResponseBegin}, {@code onResponseContent},
  * {@code onComplete}). Every listener's call carries its own caller's token or none, never alice's.
+ * Then again with the waiting requests answered with a redirect to another path of the same service:
+ * bob's answer is read on alice's thread, where the client follows the redirect (a response listener
+ * of its own sends the next hop), and the hop goes with bob's token or none, never with alice's.
  */
 class Jetty12QueuedResponseListenersTest {
     static volatile HttpClient client;
@@ -51,9 +55,12 @@ class Jetty12QueuedResponseListenersTest {
     /** Per caller: the downstream service has answered its request. */
     static final Map<String, java.util.concurrent.CountDownLatch> ANSWERED = new java.util.concurrent.ConcurrentHashMap<>();
 
-    @Test
+    @ParameterizedTest(name = "redirected: {0}")
+    @ValueSource(booleans = {false, true})
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void aQueuedRequestsListenersNeverRunWithTheTokenOfTheCallerWhoseThreadSendsIt() throws Exception {
+    void aQueuedRequestsListenersAndRedirectNeverRunWithTheTokenOfTheCallerWhoseThreadSendsIt(boolean redirected) throws Exception {
+        LISTENER_THREADS.clear();
+        ANSWERED.clear();
         Map<String, String> tokens = new HashMap<>();
         tokens.put("alice", Tokens.valid("alice"));
         tokens.put("bob", Tokens.valid("bob"));
@@ -69,6 +76,10 @@ class Jetty12QueuedResponseListenersTest {
                 public MockResponse dispatch(RecordedRequest request) {
                     if (request.getUrl().encodedPath().equals("/orders")) {
                         answered(request.getUrl().queryParameter("caller")).countDown();
+                        if (redirected) {
+                            return new MockResponse.Builder().code(302)
+                                    .addHeader("Location", "/orders-moved?caller=" + request.getUrl().queryParameter("caller")).build();
+                        }
                     }
                     if (request.getUrl().encodedPath().equals("/long-body")) {
                         // Half the body at once, the rest 300 ms later: alice's thread reads it.
@@ -118,9 +129,16 @@ class Jetty12QueuedResponseListenersTest {
             }
             System.out.println("arrived: " + seen + "; listeners' threads " + LISTENER_THREADS + ", alice's " + readingThread);
             assertEquals(readingThread, LISTENER_THREADS.get("bob begin"), "bob's request was sent on alice's thread, as she read her exchange to its end");
-            assertEquals(readingThread, LISTENER_THREADS.get("bob response"), "bob's answer was read on alice's thread");
             assertEquals(List.of(), wrong, "calls with another caller's token; all: " + seen);
-            assertEquals(12, seen.size(), "two queued requests and their listeners' calls: " + seen);
+            if (redirected) {
+                for (String caller : List.of("bob", "nobody")) {
+                    assertEquals(1, seen.stream().filter(line -> line.startsWith("/orders-moved null of " + caller + ":")).count(),
+                            caller + "'s request was redirected: " + seen);
+                }
+            } else {
+                assertEquals(readingThread, LISTENER_THREADS.get("bob response"), "bob's answer was read on alice's thread");
+                assertEquals(12, seen.size(), "two queued requests and their listeners' calls: " + seen);
+            }
         } finally {
             client.stop();
             server.stop();

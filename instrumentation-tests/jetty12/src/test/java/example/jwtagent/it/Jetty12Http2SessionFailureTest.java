@@ -93,24 +93,9 @@ class Jetty12Http2SessionFailureTest {
                 RELEASE.countDown();
                 callers.shutdownNow();
             }
-            List<String> wrong = new ArrayList<>();
-            List<String> seen = new ArrayList<>();
-            for (RecordedRequest request = downstream.takeRequest(1000, TimeUnit.MILLISECONDS); request != null;
-                 request = downstream.takeRequest(300, TimeUnit.MILLISECONDS)) {
-                String caller = request.getUrl().queryParameter("caller");
-                List<String> values = request.getHeaders().values("Authorization");
-                String whose = values.isEmpty() ? "none" : "somebody's";
-                for (Map.Entry<String, String> each : tokens.entrySet()) {
-                    if (values.equals(List.of("Bearer " + each.getValue()))) {
-                        whose = each.getKey() + "'s";
-                    }
-                }
-                String line = request.getUrl().encodedPath() + " of " + caller + ": " + whose;
-                seen.add(line);
-                if (!values.isEmpty() && !values.equals(List.of("Bearer " + tokens.get(caller)))) {
-                    wrong.add(line);
-                }
-            }
+            QueuedArrivals arrivals = QueuedArrivals.collect(downstream, tokens, false);
+            List<String> wrong = arrivals.wrong;
+            List<String> seen = arrivals.seen;
             System.out.println("arrived: " + seen + "; listeners' threads " + LISTENER_THREADS + ", alice's " + alicesThread);
             assertEquals(List.of(), wrong, "listeners' calls with another caller's token; all: " + seen);
             assertEquals(2, seen.size(), "bob's and the other caller's listeners' calls: " + seen);

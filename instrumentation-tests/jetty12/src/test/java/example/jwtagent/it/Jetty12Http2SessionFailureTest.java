@@ -1,11 +1,5 @@
 package example.jwtagent.it;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.http2.client.HTTP2Client;
 import org.eclipse.jetty.http2.client.transport.HttpClientTransportOverHTTP2;
@@ -15,23 +9,15 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-import java.io.IOException;
-import java.net.HttpURLConnection;
-import java.net.InetAddress;
-import java.net.URL;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -48,42 +34,25 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * on its caller's thread, fails that request only, not the session's other streams, in 12.1.14.)
  */
 class Jetty12Http2SessionFailureTest {
-    static volatile HttpClient client;
     static volatile String h2Base;
-    static volatile String downstreamBase;
     static final CountDownLatch OPEN_STREAMS = new CountDownLatch(2);
     static final CountDownLatch RELEASE = new CountDownLatch(1);
-    static final Map<String, String> LISTENER_THREADS = new java.util.concurrent.ConcurrentHashMap<>();
-    static volatile String alicesThread;
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void streamsFailedWithTheirConnectionNeverRunWithAnotherCallersToken() throws Exception {
-        Map<String, String> tokens = new HashMap<>();
-        tokens.put("alice", Tokens.valid("alice"));
-        tokens.put("bob", Tokens.valid("bob"));
-        Server server = Jetty12Server.started(new QueuedThreadPool(32, 3), Jetty12Server.context("/", new CallingServlet()));
         Server h2 = h2cServer();
-        h2Base = "http://localhost:" + ((ServerConnector) h2.getConnectors()[0]).getLocalPort();
-        client = new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client()));
-        client.start();
-        String base = "http://localhost:" + Jetty12Server.portOf(server);
-        try (MockWebServer downstream = new MockWebServer()) {
-            for (int i = 0; i < 10; i++) {
-                downstream.enqueue(new MockResponse.Builder().code(200).body("ok").build());
-            }
-            downstream.start(InetAddress.getByName("127.0.0.1"), 0);
-            downstreamBase = "http://localhost:" + downstream.getPort();
-            ExecutorService callers = Executors.newFixedThreadPool(3);
+        h2Base = "http://localhost:" + Jetty12Server.portOf(h2);
+        try (SharedClientService service = SharedClientService.start(new HttpClient(new HttpClientTransportOverHTTP2(new HTTP2Client())),
+                SharedClientService.oks(10), Jetty12Http2SessionFailureTest::serve)) {
             try {
                 // The connection is made, and its SETTINGS known, before the callers share it.
-                assertEquals(200, client.newRequest(h2Base + "/warm").send().getStatus());
+                assertEquals(200, service.client.newRequest(h2Base + "/warm").send().getStatus());
                 List<Future<RawHttp.Response>> open = new ArrayList<>();
-                open.add(callers.submit(() -> RawHttp.get(base, "/slow?caller=bob", RawHttp.bearer(tokens.get("bob")))));
-                open.add(callers.submit(() -> RawHttp.get(base, "/slow?caller=nobody")));
+                open.add(service.call("/slow", "bob"));
+                open.add(service.call("/slow", "nobody"));
                 assertTrue(OPEN_STREAMS.await(10, TimeUnit.SECONDS), "bob's and the other caller's streams are open");
-                RawHttp.Response alice = callers.submit(() -> RawHttp.get(base, "/kill?caller=alice", RawHttp.bearer(tokens.get("alice"))))
-                        .get(30, TimeUnit.SECONDS);
+                RawHttp.Response alice = service.call("/kill", "alice").get(30, TimeUnit.SECONDS);
                 RELEASE.countDown();
                 assertEquals(502, alice.status, "the server closed the connection at alice's request");
                 for (Future<RawHttp.Response> each : open) {
@@ -91,29 +60,18 @@ class Jetty12Http2SessionFailureTest {
                 }
             } finally {
                 RELEASE.countDown();
-                callers.shutdownNow();
             }
-            QueuedArrivals arrivals = QueuedArrivals.collect(downstream, tokens, false);
-            List<String> wrong = arrivals.wrong;
-            List<String> seen = arrivals.seen;
-            System.out.println("arrived: " + seen + "; listeners' threads " + LISTENER_THREADS + ", alice's " + alicesThread);
-            assertEquals(List.of(), wrong, "listeners' calls with another caller's token; all: " + seen);
-            assertEquals(2, seen.size(), "bob's and the other caller's listeners' calls: " + seen);
+            QueuedArrivals arrivals = service.arrivals(false);
+            assertEquals(List.of(), arrivals.wrong, "listeners' calls with another caller's token; all: " + arrivals.seen);
+            assertEquals(2, arrivals.seen.size(), "bob's and the other caller's listeners' calls: " + arrivals.seen);
         } finally {
-            client.stop();
             h2.stop();
-            server.stop();
         }
     }
 
     /** An h2c server (prior knowledge) whose {@code /slow} answers once released. */
     private static Server h2cServer() throws Exception {
-        Server h2 = new Server(new QueuedThreadPool(16, 3));
-        ServerConnector connector = new ServerConnector(h2, 1, 1, new HTTP2CServerConnectionFactory(new HttpConfiguration()));
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        h2.addConnector(connector);
-        h2.setHandler(new Handler.Abstract() {
+        return Jetty12Server.started(new QueuedThreadPool(16, 3), new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 if (Request.getPathInContext(request).equals("/kill")) {
@@ -129,43 +87,22 @@ class Jetty12Http2SessionFailureTest {
                 response.write(true, java.nio.ByteBuffer.wrap("ok".getBytes()), callback);
                 return true;
             }
-        });
-        h2.start();
-        return h2;
+        }, new HTTP2CServerConnectionFactory(new HttpConfiguration()));
     }
 
-    static final class CallingServlet extends HttpServlet {
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String caller = request.getParameter("caller");
-            try {
-                if (request.getRequestURI().equals("/kill")) {
-                    alicesThread = Thread.currentThread().getName();
-                    client.newRequest(h2Base + "/kill?caller=" + caller).send();
-                    response.setStatus(200);
-                    return;
-                }
-                int status = client.newRequest(h2Base + "/slow?caller=" + caller)
-                        .onComplete(result -> callFromTheListener(caller))
-                        .send().getStatus();
-                response.setStatus(status);
-            } catch (java.util.concurrent.ExecutionException e) {
-                response.setStatus(502);
-            } catch (Exception e) {
-                throw new IOException(e);
+    /** Serves {@code caller}'s request for {@code path}: makes its calls, returns the status to answer with. */
+    static int serve(SharedClientService service, String path, String caller) throws Exception {
+        try {
+            if (path.equals("/kill")) {
+                service.alicesThread = Thread.currentThread().getName();
+                service.client.newRequest(h2Base + "/kill?caller=" + caller).send();
+                return 200;
             }
-        }
-
-        private static void callFromTheListener(String caller) {
-            LISTENER_THREADS.put(caller, Thread.currentThread().getName());
-            try {
-                HttpURLConnection connection = (HttpURLConnection) new URL(downstreamBase + "/listener?caller=" + caller).openConnection();
-                connection.getResponseCode();
-                connection.getInputStream().readAllBytes();
-                connection.disconnect();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return service.client.newRequest(h2Base + "/slow?caller=" + caller)
+                    .onComplete(result -> service.callFromTheListener(caller))
+                    .send().getStatus();
+        } catch (ExecutionException e) {
+            return 502;
         }
     }
 }

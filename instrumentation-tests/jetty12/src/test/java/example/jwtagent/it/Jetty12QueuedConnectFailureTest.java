@@ -1,35 +1,19 @@
 package example.jwtagent.it;
 
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import mockwebserver3.MockResponse;
-import mockwebserver3.MockWebServer;
-import mockwebserver3.RecordedRequest;
 import org.eclipse.jetty.client.HttpClient;
-import org.eclipse.jetty.client.InputStreamResponseListener;
-import org.eclipse.jetty.client.Response;
-import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.util.SocketAddressResolver;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URL;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
@@ -46,11 +30,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * downstream (as tracing or auditing code may): with its own caller's token or none, never alice's.
  */
 class Jetty12QueuedConnectFailureTest {
-    static volatile HttpClient client;
-    static volatile String downstreamBase;
+    /** The service that answers alice's request, then stops listening. */
     static volatile String closingBase;
-    static volatile String readingThread;
-    static final Map<String, String> LISTENER_THREADS = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -67,49 +48,23 @@ class Jetty12QueuedConnectFailureTest {
     }
 
     private static void check(HttpClient configured) throws Exception {
-        LISTENER_THREADS.clear();
-        Map<String, String> tokens = new HashMap<>();
-        tokens.put("alice", Tokens.valid("alice"));
-        tokens.put("bob", Tokens.valid("bob"));
-        Server server = Jetty12Server.started(new QueuedThreadPool(32, 3), Jetty12Server.context("/", new CallingServlet()));
-        client = configured;
-        client.setMaxConnectionsPerDestination(1);
-        client.start();
-        String base = "http://localhost:" + Jetty12Server.portOf(server);
         ServerSocket closing = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         closingBase = "http://localhost:" + closing.getLocalPort();
         Thread answering = new Thread(() -> answerOnceThenStopListening(closing), "closing-downstream");
         answering.start();
-        try (MockWebServer downstream = new MockWebServer()) {
-            for (int i = 0; i < 10; i++) {
-                downstream.enqueue(new MockResponse.Builder().code(200).body("ok").build());
+        try (SharedClientService service = SharedClientService.start(SharedClientService.oneConnectionPerDestination(configured),
+                SharedClientService.oks(10), Jetty12QueuedConnectFailureTest::serve)) {
+            Future<RawHttp.Response> alice = service.call("/read", "alice");
+            Thread.sleep(300);
+            List<Future<RawHttp.Response>> queued = service.bobThenNobody("/queued");
+            assertEquals(200, alice.get(30, TimeUnit.SECONDS).status);
+            for (Future<RawHttp.Response> each : queued) {
+                assertEquals(502, each.get(30, TimeUnit.SECONDS).status, "refused");
             }
-            downstream.start(InetAddress.getByName("127.0.0.1"), 0);
-            downstreamBase = "http://localhost:" + downstream.getPort();
-            ExecutorService callers = Executors.newFixedThreadPool(3);
-            try {
-                Future<RawHttp.Response> alice = callers.submit(() -> RawHttp.get(base, "/read?caller=alice", RawHttp.bearer(tokens.get("alice"))));
-                Thread.sleep(300);
-                List<Future<RawHttp.Response>> queued = new ArrayList<>();
-                queued.add(callers.submit(() -> RawHttp.get(base, "/queued?caller=bob", RawHttp.bearer(tokens.get("bob")))));
-                Thread.sleep(100);
-                queued.add(callers.submit(() -> RawHttp.get(base, "/queued?caller=nobody")));
-                assertEquals(200, alice.get(30, TimeUnit.SECONDS).status);
-                for (Future<RawHttp.Response> each : queued) {
-                    assertEquals(502, each.get(30, TimeUnit.SECONDS).status, "refused");
-                }
-            } finally {
-                callers.shutdownNow();
-            }
-            QueuedArrivals arrivals = QueuedArrivals.collect(downstream, tokens, false);
-            List<String> wrong = arrivals.wrong;
-            List<String> seen = arrivals.seen;
-            System.out.println("arrived: " + seen + "; listeners' threads " + LISTENER_THREADS + ", alice's " + readingThread);
-            assertEquals(List.of(), wrong, "listeners' calls with another caller's token; all: " + seen);
-            assertEquals(2, seen.size(), "the queued requests' listeners' calls: " + seen);
+            QueuedArrivals arrivals = service.arrivals(false);
+            assertEquals(List.of(), arrivals.wrong, "listeners' calls with another caller's token; all: " + arrivals.seen);
+            assertEquals(2, arrivals.seen.size(), "the queued requests' listeners' calls: " + arrivals.seen);
         } finally {
-            client.stop();
-            server.stop();
             closing.close();
             answering.join(5000);
         }
@@ -143,47 +98,17 @@ class Jetty12QueuedConnectFailureTest {
         }
     }
 
-    static final class CallingServlet extends HttpServlet {
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String caller = request.getParameter("caller");
-            try {
-                if (request.getRequestURI().equals("/read")) {
-                    readingThread = Thread.currentThread().getName();
-                    InputStreamResponseListener listener = new InputStreamResponseListener();
-                    client.newRequest(closingBase + "/long-body?caller=" + caller).send(listener);
-                    Response answer = listener.get(10, TimeUnit.SECONDS);
-                    try (InputStream body = listener.getInputStream()) {
-                        byte[] buffer = new byte[16];
-                        body.read(buffer);
-                        // The others queue meanwhile, and the rest of the body arrives, unread.
-                        Thread.sleep(1500);
-                        body.readAllBytes();
-                    }
-                    response.setStatus(answer.getStatus());
-                    return;
-                }
-                int status = client.newRequest(closingBase + "/orders?caller=" + caller)
-                        .onComplete(result -> callFromTheListener(caller))
-                        .send().getStatus();
-                response.setStatus(status);
-            } catch (java.util.concurrent.ExecutionException e) {
-                response.setStatus(502);
-            } catch (Exception e) {
-                throw new IOException(e);
+    /** Serves {@code caller}'s request for {@code path}: makes its calls, returns the status to answer with. */
+    static int serve(SharedClientService service, String path, String caller) throws Exception {
+        try {
+            if (path.equals("/read")) {
+                return service.readToTheEndOnThisThread(service.client.newRequest(closingBase + "/long-body?caller=" + caller), 1500);
             }
-        }
-
-        private static void callFromTheListener(String caller) {
-            LISTENER_THREADS.put(caller, Thread.currentThread().getName());
-            try {
-                HttpURLConnection connection = (HttpURLConnection) new URL(downstreamBase + "/listener?caller=" + caller).openConnection();
-                connection.getResponseCode();
-                connection.getInputStream().readAllBytes();
-                connection.disconnect();
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            return service.client.newRequest(closingBase + "/orders?caller=" + caller)
+                    .onComplete(result -> service.callFromTheListener(caller))
+                    .send().getStatus();
+        } catch (ExecutionException e) {
+            return 502;
         }
     }
 }

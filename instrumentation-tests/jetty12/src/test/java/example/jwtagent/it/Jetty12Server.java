@@ -5,7 +5,9 @@ import jakarta.servlet.Servlet;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.ExecutorThreadPool;
@@ -67,8 +69,13 @@ public final class Jetty12Server implements TestServer {
 
     /** A Jetty 12 server on 127.0.0.1 (any free port) with {@code handler}, started on {@code pool}, or Jetty's own when null. */
     static Server started(ThreadPool pool, Handler handler) throws Exception {
+        return started(pool, handler, new HttpConnectionFactory());
+    }
+
+    /** {@link #started(ThreadPool, Handler)}, speaking {@code protocol} (HTTP/1.1 there). */
+    static Server started(ThreadPool pool, Handler handler, ConnectionFactory protocol) throws Exception {
         Server server = pool == null ? new Server() : new Server(pool);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
+        ServerConnector connector = new ServerConnector(server, 1, 1, protocol);
         connector.setHost("127.0.0.1");
         connector.setPort(0);
         server.addConnector(connector);

@@ -4,16 +4,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -125,29 +116,8 @@ class Jetty12ServerTest {
     }
 
     private static List<String> run(String scenario) throws Exception {
-        Path work = Files.createTempDirectory("jetty12-server");
-        String libraries = ChildJvm.libs("jetty12server").stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        Path source = Paths.get("src/test/resources/jetty12-server/Jetty12ServerChild.java").toAbsolutePath();
-        assertEquals(0, javac.run(null, null, null, "-d", work.toString(), "-cp", libraries, source.toString()), "the child compiles");
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-javaagent:" + System.getProperty("agent.jar"));
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                command.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        command.add("-cp");
-        command.add(work + File.pathSeparator + libraries);
-        command.add("Jetty12ServerChild");
-        command.add(scenario);
-        command.add(Tokens.valid("alice"));
-        command.add(Tokens.valid("bob"));
-        command.add(Tokens.valid("carol"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = CompiledChild.run("jetty12server", "src/test/resources/jetty12-server/Jetty12ServerChild.java", "Jetty12ServerChild",
+                scenario, Tokens.valid("alice"), Tokens.valid("bob"), Tokens.valid("carol"));
         assertTrue(output.contains("DONE"), output);
         return output.lines().filter(line -> line.startsWith("SEEN ")).map(line -> line.substring(5)).collect(Collectors.toList());
     }

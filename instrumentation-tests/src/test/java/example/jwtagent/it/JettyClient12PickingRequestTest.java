@@ -3,17 +3,7 @@ package example.jwtagent.it;
 import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.Test;
 
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
-import java.io.File;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -49,28 +39,8 @@ class JettyClient12PickingRequestTest {
     }
 
     private static void run(String token, String firstUrl, String laterUrl) throws Exception {
-        Path work = Files.createTempDirectory("jetty12-client");
-        String libraries = ChildJvm.libs("jetty12").stream().map(Path::toString).collect(Collectors.joining(File.pathSeparator));
-        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-        Path source = Paths.get("src/test/resources/jetty12-client/Jetty12PickingRequestChild.java").toAbsolutePath();
-        assertEquals(0, javac.run(null, null, null, "-d", work.toString(), "-cp", libraries, source.toString()), "the child compiles");
-        List<String> command = new ArrayList<>();
-        command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-javaagent:" + System.getProperty("agent.jar"));
-        for (String name : System.getProperties().stringPropertyNames()) {
-            if (name.startsWith("jwt.agent.")) {
-                command.add("-D" + name + "=" + System.getProperty(name));
-            }
-        }
-        command.add("-cp");
-        command.add(work + File.pathSeparator + libraries);
-        command.add("Jetty12PickingRequestChild");
-        command.add(token);
-        command.add(firstUrl);
-        command.add(laterUrl);
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        String output = CompiledChild.run("jetty12", "src/test/resources/jetty12-client/Jetty12PickingRequestChild.java", "Jetty12PickingRequestChild",
+                token, firstUrl, laterUrl);
         assertTrue(output.contains("STATUS 200") && output.contains("DONE"), output);
     }
 }

@@ -23,8 +23,11 @@ public class CallController {
         this.taskExecutor = taskExecutor;
     }
 
-    /** Calls {@code to} the way {@code via} names, and answers with the downstream status and the thread that called. */
-    @GetMapping("/call")
+    /**
+     * Calls {@code to} the way {@code via} names, and answers with the downstream status and the thread that called.
+     * Also under {@code /public/}, for requests without a token where {@code inbound.required=true}.
+     */
+    @GetMapping({"/call", "/public/call"})
     public String call(@RequestParam("via") String via, @RequestParam("to") String to) throws Exception {
         calls.incrementAndGet();
         switch (via) {

@@ -32,12 +32,6 @@ public class ProbeController {
         throw new IllegalStateException("handler failed");
     }
 
-    /** A stand-in for Spring Boot Actuator's health endpoint. */
-    @GetMapping("/actuator/health")
-    public String health(HttpServletRequest request) {
-        return "UP subject=" + request.getAttribute("jwt.agent.subject");
-    }
-
     /** RestClient and WebClient as teams configure them: a base URL and an application-set Authorization. */
     @GetMapping("/probe/call-with-defaults")
     public String callWithDefaults(@RequestParam("base") String base, @RequestParam("via") String via) {

@@ -63,10 +63,14 @@ class SpringBootActuatorTest {
                 .start();
         managedPort = freePort();
         managed = ChildJvm.executableJar(jar)
+                .agentSetting("secret-file", null)
+                .agentSetting("secret", secret)
                 .agentSetting("inbound.required", "true")
                 .agentSetting("inbound.exclude-paths", "/public/**,/actuator/health,/actuator/health/**")
                 .argument("--server.port=0")
                 .argument("--management.server.port=" + managedPort)
+                .argument("--management.endpoint.env.show-values=always")
+                .argument("--probe.sanitize-agent-secret=true")
                 .start();
         basePathPort = freePort();
         basePath = ChildJvm.executableJar(jar)
@@ -321,5 +325,19 @@ class SpringBootActuatorTest {
         assertEquals(200, env.status, env.toString());
         assertTrue(env.body.contains(secret), "Boot 4 shows -Djwt.agent.secret with show-values=always");
         assertFalse(env.body.contains(signature(alice)), "a token in /actuator/env");
+    }
+
+    /** With {@code show-values=always} and a {@code SanitizingFunction} for the agent's secret (the README's advice), it is masked again. */
+    @Test
+    void aSanitizingFunctionHidesTheSecretWithShowValuesAlways() throws Exception {
+        String management = "http://localhost:" + managedPort;
+        RawHttp.Response env = RawHttp.get(management, "/actuator/env", RawHttp.bearer(alice));
+        assertEquals(200, env.status, env.toString());
+        assertTrue(env.body.contains("\"jwt.agent.secret\":{\"value\":\"******\""), env.body);
+        assertTrue(env.body.contains("\"jwt.agent.issuer\":{\"value\":\"https://issuer.test\""), "other values shown: " + env.body);
+        assertFalse(env.body.contains(secret), "the secret in /actuator/env");
+        RawHttp.Response one = RawHttp.get(management, "/actuator/env/jwt.agent.secret", RawHttp.bearer(alice));
+        assertEquals(200, one.status, one.toString());
+        assertFalse(one.body.contains(secret), one.body);
     }
 }

@@ -58,6 +58,7 @@ class SpringBootActuatorTest {
                 .agentSetting("inbound.exclude-paths", "/public/**,/actuator/**")
                 .argument("--server.port=0")
                 .argument("--server.tomcat.mbeanregistry.enabled=true")
+                .argument("--management.endpoint.health.probes.add-additional-paths=true")
                 .argument("--spring.jmx.enabled=true")
                 .argument("--management.endpoints.jmx.exposure.include=*")
                 .start();
@@ -153,6 +154,59 @@ class SpringBootActuatorTest {
         RawHttp.Response liveness = RawHttp.get(service.baseUrl(), "/actuator/health/liveness", RawHttp.bearer(forged()));
         assertEquals(200, liveness.status, liveness.toString());
         applicationNeedsAToken(service);
+    }
+
+    /**
+     * Kubernetes' probe paths Boot adds on the application's port ({@code management.endpoint.health.probes.add-additional-paths})
+     * are outside {@code /actuator/**}: without their own glob they need a token (the README says to exclude them).
+     */
+    @Test
+    void theAdditionalProbePathsNeedTheirOwnGlob() throws Exception {
+        for (String path : List.of("/livez", "/readyz")) {
+            RawHttp.Response none = RawHttp.get(service.baseUrl(), path);
+            assertEquals(401, none.status, none.toString());
+            RawHttp.Response valid = RawHttp.get(service.baseUrl(), path, RawHttp.bearer(alice));
+            assertEquals(200, valid.status, valid.toString());
+            assertEquals("{\"status\":\"UP\"}", valid.body.trim());
+        }
+    }
+
+    /**
+     * The agent answers a refused request before any filter runs, so Micrometer's {@code http.server.requests}
+     * never sees it; Tomcat's own counters ({@code tomcat.global.request}, with the MBean registry on) and the
+     * agent's ({@code missing}, {@code rejected.*}) do.
+     */
+    @Test
+    void refusedRequestsAreNotInHttpServerRequestsButInTomcatsAndTheAgentsCounters() throws Exception {
+        RawHttp.Response before = RawHttp.get(service.baseUrl(), "/public/probe-counts");
+        double tomcatBefore = count(RawHttp.get(service.baseUrl(), "/actuator/metrics/tomcat.global.request"));
+        for (int i = 0; i < 5; i++) {
+            assertEquals(401, RawHttp.get(service.baseUrl(), "/whoami").status);
+            assertEquals(401, RawHttp.get(service.baseUrl(), "/whoami", RawHttp.bearer(forged())).status);
+        }
+        RawHttp.Response refused = RawHttp.get(service.baseUrl(), "/actuator/metrics/http.server.requests?tag=status:401");
+        assertEquals(404, refused.status, "no http.server.requests with status 401: " + refused);
+        double tomcatAfter = count(RawHttp.get(service.baseUrl(), "/actuator/metrics/tomcat.global.request"));
+        assertTrue(tomcatAfter - tomcatBefore >= 10, tomcatBefore + " -> " + tomcatAfter);
+        RawHttp.Response after = RawHttp.get(service.baseUrl(), "/public/probe-counts");
+        assertEquals(agentCount(before, "missing") + 5, agentCount(after, "missing"), after.body);
+        assertEquals(agentCount(before, "rejected.bad_signature") + 5, agentCount(after, "rejected.bad_signature"), after.body);
+    }
+
+    private static double count(RawHttp.Response metric) {
+        assertEquals(200, metric.status, metric.toString());
+        java.util.regex.Matcher count = java.util.regex.Pattern.compile("\\{\"statistic\":\"COUNT\",\"value\":([0-9.E]+)\\}").matcher(metric.body);
+        assertTrue(count.find(), metric.body);
+        return Double.parseDouble(count.group(1));
+    }
+
+    private static long agentCount(RawHttp.Response counts, String name) {
+        for (String line : counts.body.split("\n")) {
+            if (line.startsWith(name + "=")) {
+                return Long.parseLong(line.substring(name.length() + 1).trim());
+            }
+        }
+        return 0;
     }
 
     @Test

@@ -153,6 +153,8 @@ class SpringBootActuatorTest {
         healthIsOutsideTheAgent(service, service.baseUrl(), "/actuator/health");
         RawHttp.Response liveness = RawHttp.get(service.baseUrl(), "/actuator/health/liveness", RawHttp.bearer(forged()));
         assertEquals(200, liveness.status, liveness.toString());
+        RawHttp.Response discovery = RawHttp.get(service.baseUrl(), "/actuator");
+        assertEquals(200, discovery.status, "/actuator/** covers /actuator itself: " + discovery);
         applicationNeedsAToken(service);
     }
 
@@ -250,7 +252,7 @@ class SpringBootActuatorTest {
      * none each send their own token, or none.
      */
     @ParameterizedTest
-    @ValueSource(strings = {"/call?via=async-rest-client&to=", "/call?via=task-executor&to=", "/metered/timed-executor?to="})
+    @ValueSource(strings = {"/call?via=async-rest-client&to=", "/call?via=task-executor&to=", "/metered/timed-executor?to=", "/metered/timed-scheduler?to="})
     void meteredExecutorsCarryEachRequestsOwnToken(String call) throws Exception {
         Map<String, String> expected = new HashMap<>();
         List<CompletableFuture<RawHttp.Response>> answers = new ArrayList<>();

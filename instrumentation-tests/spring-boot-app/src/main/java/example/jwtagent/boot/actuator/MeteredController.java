@@ -10,6 +10,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,12 +22,22 @@ import java.util.concurrent.atomic.AtomicInteger;
 public class MeteredController {
     private final Downstream downstream;
     private final ExecutorService timed;
+    private final ScheduledExecutorService timedScheduler;
 
     public MeteredController(Downstream downstream, MeterRegistry registry) {
         this.downstream = downstream;
         AtomicInteger threads = new AtomicInteger();
         this.timed = ExecutorServiceMetrics.monitor(registry,
                 Executors.newFixedThreadPool(2, task -> new Thread(task, "timed-" + threads.incrementAndGet())), "probe.timed");
+        this.timedScheduler = ExecutorServiceMetrics.monitor(registry,
+                Executors.newScheduledThreadPool(1, task -> new Thread(task, "timed-scheduler-" + threads.incrementAndGet())), "probe.timed-scheduler");
+    }
+
+    /** Calls {@code to} from a scheduled task of a timed scheduled pool (also without a token under /public/). */
+    @GetMapping({"/metered/timed-scheduler", "/public/metered/timed-scheduler"})
+    public String timedScheduler(@RequestParam("to") String to, HttpServletRequest request) throws Exception {
+        return "subject=" + request.getAttribute("jwt.agent.subject") + " "
+                + timedScheduler.schedule(() -> downstream.withRestClient(to), 20, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS);
     }
 
     /** Calls {@code to} from the timed executor; answers with the subject and the downstream answer (also without a token under /public/). */

@@ -298,6 +298,16 @@ class SpringBootActuatorTest {
             assertEquals(200, metric.status, metric.toString());
             assertFalse(metric.body.contains(signature(alice)), metric.body);
         }
+        // Micrometer's executor gauges and counters see the pools the agent instruments, each task counted.
+        RawHttp.get(service.baseUrl(), "/metered/timed-executor?to=" + downstream.allowedUrl("/warm"), RawHttp.bearer(alice));
+        downstream.takeAuthorization();
+        RawHttp.get(service.baseUrl(), "/metered/timed-scheduler?to=" + downstream.allowedUrl("/warm"), RawHttp.bearer(alice));
+        downstream.takeAuthorization();
+        for (String pool : List.of("applicationTaskExecutor", "probe.timed", "probe.timed-scheduler")) {
+            assertTrue(count(RawHttp.get(service.baseUrl(), "/actuator/metrics/executor.completed?tag=name:" + pool)) >= 1, pool);
+        }
+        RawHttp.Response timedTasks = RawHttp.get(service.baseUrl(), "/actuator/metrics/executor?tag=name:probe.timed");
+        assertTrue(count(timedTasks) >= 1, "the timer of each task of the timed pool: " + timedTasks);
         RawHttp.Response jmx = RawHttp.get(service.baseUrl(), "/public/probe-counts");
         assertTrue(jmx.body.contains("verified="), "the agent's MBean: " + jmx.body);
         for (String line : jmx.body.split("\n")) {

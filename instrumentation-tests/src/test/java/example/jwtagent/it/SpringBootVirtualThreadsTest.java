@@ -17,20 +17,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The Spring Boot service with {@code spring.threads.virtual.enabled=true}: Tomcat serves on virtual
  * threads and Spring Boot's task executor and {@code @Async} run on a virtual-thread
- * {@code SimpleAsyncTaskExecutor}. Each call carries its own caller's token, or none.
+ * {@code SimpleAsyncTaskExecutor}. Each call carries its own caller's token, or none, also from Actuator's
+ * health check on a separate management port (a second Tomcat, on virtual threads too).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SpringBootVirtualThreadsTest {
     private ChildJvm service;
     private Downstream downstream;
     private final String alice = Tokens.valid("alice");
+    private int managementPort;
 
     @BeforeAll
     void start() throws Exception {
         Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
         assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
         downstream = new Downstream();
-        service = ChildJvm.executableJar(jar).argument("--server.port=0").argument("--spring.threads.virtual.enabled=true").start();
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            managementPort = socket.getLocalPort();
+        }
+        service = ChildJvm.executableJar(jar).argument("--server.port=0").argument("--spring.threads.virtual.enabled=true")
+                .argument("--management.server.port=" + managementPort).start();
         RawHttp.Response first = RawHttp.get(service.baseUrl(), "/public/calls");
         assertEquals(200, first.status, first + "\n" + service.output());
     }
@@ -68,5 +74,26 @@ class SpringBootVirtualThreadsTest {
         RawHttp.Response without = RawHttp.get(service.baseUrl(), path + "?to=" + downstream.allowedUrl(path));
         assertEquals(200, without.status, without.toString());
         assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+    }
+
+    /** Actuator on its own port (not excluded here): the health check's call downstream carries the caller's token, or none. */
+    @org.junit.jupiter.api.Test
+    void aHealthCheckOnTheManagementPortCarriesItsCallersTokenOrNone() throws Exception {
+        String management = "http://localhost:" + managementPort;
+        RawHttp.get(service.baseUrl(), "/public/health-target?to=" + downstream.allowedUrl("/health-check"));
+        try {
+            for (int i = 0; i < 3; i++) {
+                RawHttp.Response health = RawHttp.get(management, "/actuator/health", RawHttp.bearer(alice));
+                assertEquals(200, health.status, health + "\n" + service.output());
+                assertTrue(health.body.contains("\"subject\":\"alice\""), health.toString());
+                assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization(), "the token went downstream");
+                RawHttp.Response without = RawHttp.get(management, "/actuator/health");
+                assertEquals(200, without.status, without.toString());
+                assertTrue(without.body.contains("\"subject\":\"null\""), without.toString());
+                assertEquals(List.of(), downstream.takeAuthorization(), "a request without a token sent one");
+            }
+        } finally {
+            RawHttp.get(service.baseUrl(), "/public/health-target");
+        }
     }
 }

@@ -8,11 +8,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -47,53 +43,38 @@ class SpringBootActuatorTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
         downstream = new Downstream();
         // The secret as a system property (-Djwt.agent.secret), so that the env endpoint's treatment of it shows.
-        service = ChildJvm.executableJar(jar)
-                .agentSetting("secret-file", null)
-                .agentSetting("secret", secret)
-                .agentSetting("inbound.required", "true")
-                .agentSetting("inbound.exclude-paths", "/public/**,/actuator/**")
-                .argument("--server.port=0")
+        service = requiringTokens("/public/**,/actuator/**")
                 .argument("--server.tomcat.mbeanregistry.enabled=true")
                 .argument("--management.endpoint.health.probes.add-additional-paths=true")
                 .argument("--spring.jmx.enabled=true")
                 .argument("--management.endpoints.jmx.exposure.include=*")
                 .start();
-        managedPort = freePort();
-        managed = ChildJvm.executableJar(jar)
-                .agentSetting("secret-file", null)
-                .agentSetting("secret", secret)
-                .agentSetting("inbound.required", "true")
-                .agentSetting("inbound.exclude-paths", "/public/**,/actuator/health,/actuator/health/**")
-                .argument("--server.port=0")
+        managedPort = SpringBootApp.freePort();
+        managed = requiringTokens("/public/**,/actuator/health,/actuator/health/**")
                 .argument("--management.server.port=" + managedPort)
                 .argument("--management.endpoint.env.show-values=always")
                 .argument("--probe.sanitize-agent-secret=true")
                 .start();
-        basePathPort = freePort();
-        basePath = ChildJvm.executableJar(jar)
-                .agentSetting("secret-file", null)
-                .agentSetting("secret", secret)
-                .agentSetting("inbound.required", "true")
-                .agentSetting("inbound.exclude-paths", "/public/**,/actuator/health,/actuator/health/**")
-                .argument("--server.port=0")
+        basePathPort = SpringBootApp.freePort();
+        basePath = requiringTokens("/public/**,/actuator/health,/actuator/health/**")
                 .argument("--management.server.port=" + basePathPort)
                 .argument("--management.server.base-path=/manage")
                 .argument("--management.endpoint.env.show-values=always")
                 .start();
         for (ChildJvm child : List.of(service, managed, basePath)) {
-            RawHttp.Response first = RawHttp.get(child.baseUrl(), "/public/calls");
-            assertEquals(200, first.status, first + "\n" + child.output());
+            SpringBootApp.awaitAnswer(child, "/public/calls");
         }
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    /** The Boot jar with the agent requiring a token, its HMAC secret given as {@code -Djwt.agent.secret}. */
+    private ChildJvm.Builder requiringTokens(String excludePaths) {
+        return SpringBootApp.withAgent()
+                .agentSetting("secret-file", null)
+                .agentSetting("secret", secret)
+                .agentSetting("inbound.required", "true")
+                .agentSetting("inbound.exclude-paths", excludePaths);
     }
 
     @AfterAll

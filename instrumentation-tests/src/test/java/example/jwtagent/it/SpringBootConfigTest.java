@@ -11,9 +11,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -36,19 +33,13 @@ class SpringBootConfigTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
         downstream = new Downstream();
-        service = ChildJvm.executableJar(jar)
+        service = SpringBootApp.startAndAwait(SpringBootApp.withAgent()
                 // "/api/probe/**" is a glob written with the context path: it exempts nothing.
                 .agentSetting("inbound.exclude-paths", "/health,/public/**,/actuator/**,/api/probe/**")
-                .argument("--server.port=0")
                 .argument("--server.servlet.context-path=/api")
-                .argument("--server.http2.enabled=true")
-                .start();
+                .argument("--server.http2.enabled=true"), "/api/public/probe-counts");
         api = service.baseUrl() + "/api";
-        RawHttp.Response first = RawHttp.get(service.baseUrl(), "/api/public/probe-counts");
-        assertEquals(200, first.status, first + "\n" + service.output());
     }
 
     @AfterAll

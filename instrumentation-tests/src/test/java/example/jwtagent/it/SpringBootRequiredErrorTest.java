@@ -5,10 +5,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,15 +21,9 @@ class SpringBootRequiredErrorTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
-        service = ChildJvm.executableJar(jar)
+        service = SpringBootApp.startAndAwait(SpringBootApp.withAgent()
                 .agentSetting("inbound.required", "true")
-                .argument("--server.port=0")
-                .argument("--server.error.include-message=always")
-                .start();
-        RawHttp.Response first = RawHttp.get(service.baseUrl(), "/public/probe-counts");
-        assertEquals(200, first.status, first + "\n" + service.output());
+                .argument("--server.error.include-message=always"), "/public/probe-counts");
     }
 
     @AfterAll

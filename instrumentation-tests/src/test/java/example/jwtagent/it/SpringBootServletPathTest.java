@@ -8,9 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -34,17 +31,11 @@ class SpringBootServletPathTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
         slow = Downstream.slow(3000);
-        service = ChildJvm.executableJar(jar)
+        service = SpringBootApp.startAndAwait(SpringBootApp.withAgent()
                 .agentSetting("inbound.exclude-paths", "/app/public/**,/actuator/**")
-                .argument("--server.port=0")
                 .argument("--spring.mvc.servlet.path=/app")
-                .argument("--server.shutdown=graceful")
-                .start();
-        RawHttp.Response first = RawHttp.get(service.baseUrl(), "/app/public/probe-counts");
-        assertEquals(200, first.status, first + "\n" + service.output());
+                .argument("--server.shutdown=graceful"), "/app/public/probe-counts");
     }
 
     @AfterAll

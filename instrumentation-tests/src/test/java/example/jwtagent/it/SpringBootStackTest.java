@@ -6,8 +6,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -33,16 +31,14 @@ class SpringBootStackTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
         downstream = new Downstream();
-        ChildJvm.Builder builder = ChildJvm.executableJar(jar).argument("--server.port=0");
+        ChildJvm.Builder builder = SpringBootApp.withAgent();
         if (Runtime.version().feature() >= 21) {
             // Where there are virtual threads, as Spring Boot runs with them switched on: Tomcat's request
             // threads, @Async and the scheduler's tasks on virtual threads.
             builder.argument("--spring.threads.virtual.enabled=true");
         }
-        service = builder.start();
-        assertEquals(200, RawHttp.get(service.baseUrl(), "/public/calls").status, service.output());
+        service = SpringBootApp.startAndAwait(builder, "/public/calls");
     }
 
     @AfterAll

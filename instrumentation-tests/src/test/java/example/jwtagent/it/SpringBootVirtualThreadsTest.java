@@ -6,9 +6,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,16 +26,10 @@ class SpringBootVirtualThreadsTest {
 
     @BeforeAll
     void start() throws Exception {
-        Path jar = Paths.get(System.getProperty("spring.boot.app.jar"));
-        assertTrue(Files.isRegularFile(jar), "no " + jar + ": build it first (mvn package -pl instrumentation-tests/spring-boot-app)");
         downstream = new Downstream();
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            managementPort = socket.getLocalPort();
-        }
-        service = ChildJvm.executableJar(jar).argument("--server.port=0").argument("--spring.threads.virtual.enabled=true")
-                .argument("--management.server.port=" + managementPort).start();
-        RawHttp.Response first = RawHttp.get(service.baseUrl(), "/public/calls");
-        assertEquals(200, first.status, first + "\n" + service.output());
+        managementPort = SpringBootApp.freePort();
+        service = SpringBootApp.startAndAwait(SpringBootApp.withAgent().argument("--spring.threads.virtual.enabled=true")
+                .argument("--management.server.port=" + managementPort), "/public/calls");
     }
 
     @AfterAll

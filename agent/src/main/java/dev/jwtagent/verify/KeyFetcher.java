@@ -152,10 +152,13 @@ public final class KeyFetcher {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(out.toByteArray())).toString();
+            // A leading byte order mark, which RFC 8259 (section 8.1) lets a parser ignore: some servers
+            // and editors write one, and it would make every document of such a provider unreadable.
+            return text.startsWith("\uFEFF") ? text.substring(1) : text;
         } catch (CharacterCodingException e) {
             throw new IOException("key document is not UTF-8");
         }

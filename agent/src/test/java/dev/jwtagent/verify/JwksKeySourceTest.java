@@ -506,6 +506,25 @@ class JwksKeySourceTest {
         assertTrue(accepts(verifier, token(k1, "RS256", "k1")));
     }
 
+    /**
+     * A key document that starts with a UTF-8 byte order mark, which RFC 8259 lets a parser ignore:
+     * its keys verify, served or read from a file. It was refused as no JSON object, and every token
+     * of such a provider was refused as of an unknown key.
+     */
+    @Test
+    void aDocumentWithAByteOrderMarkGivesItsKeys() throws Exception {
+        document = "\uFEFF" + document;
+        KeyedVerifier verifier = verifier(settings());
+        await("keys", Duration.ofSeconds(5), () -> accepts(verifier, token(k1, "RS256", "k1")));
+        Path file = dir.resolve("bom.json");
+        Files.write(file, document.getBytes(StandardCharsets.UTF_8));
+        KeyedVerifier fromFile = verifier(VerifierSettings.builder().jwksUrl(file.toUri()));
+        assertTrue(accepts(fromFile, token(k1, "RS256", "k1")));
+        // Only one, at the start: anything else before the document is still no key set.
+        Files.write(file, ("\uFEFF" + document).getBytes(StandardCharsets.UTF_8));
+        assertThrows(IllegalArgumentException.class, () -> verifier(VerifierSettings.builder().jwksUrl(file.toUri())));
+    }
+
     @Test
     void hmacTokensAreNeverAcceptedWithRemoteKeys() throws Exception {
         KeyedVerifier verifier = verifier(settings());

@@ -546,7 +546,7 @@ final class AdversarialCases {
     }
 
     /** PS256 (RSASSA-PSS, SHA-256, MGF1 SHA-256, 32-byte salt), which java-jwt cannot sign. */
-    private static String ps256(Map<String, Object> header, Map<String, Object> claims) {
+    static String ps256(Map<String, Object> header, Map<String, Object> claims) {
         try {
             String input = b64(json(header)) + "." + b64(json(claims));
             Signature signature = Signature.getInstance("RSASSA-PSS");

@@ -182,4 +182,55 @@ class KeyEndpointFaultsTest {
             assertEquals(16, accepted, "every caller waits for the one refetch\n" + child.output());
         }
     }
+
+    /**
+     * What a key set holds decides what verifies, entry by entry: a key bound by its {@code alg} to RS256
+     * verifies neither PS256 nor RS512; keys for encryption, under 2048 bits, with a point off the curve,
+     * of an unknown type or with a number for {@code e} are passed over without spoiling the others;
+     * two keys under one {@code kid} each verify their own tokens, and an attacker's key under neither.
+     */
+    @Test
+    void eachEntryOfTheKeySetVerifiesOnlyWhatItIsFor() throws Exception {
+        java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+        generator.initialize(1024);
+        java.security.KeyPair weak = generator.generateKeyPair();
+        java.security.KeyPair other = AdversarialKeys.ATTACKER_RSA;
+        Map<String, Object> bound = new java.util.LinkedHashMap<>(AdversarialKeys.rsaJwk(AdversarialKeys.RSA, "bound"));
+        bound.put("alg", "RS256");
+        Map<String, Object> enc = new java.util.LinkedHashMap<>(AdversarialKeys.rsaJwk(other, "enc-1"));
+        enc.put("use", "enc");
+        Map<String, Object> offCurve = new java.util.LinkedHashMap<>(AdversarialKeys.ecJwk(AdversarialKeys.ATTACKER_EC, "off-curve"));
+        byte[] y = java.util.Base64.getUrlDecoder().decode((String) offCurve.get("y"));
+        y[y.length - 1] ^= 1;
+        offCurve.put("y", RawJws.b64(y));
+        Map<String, Object> numericE = new java.util.LinkedHashMap<>(AdversarialKeys.rsaJwk(other, "numeric-e"));
+        numericE.put("e", 65537);
+        Map<String, Object> okp = Map.of("kty", "OKP", "crv", "Ed25519", "kid", "okp", "x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo");
+        document.set(RawJws.json(Map.of("keys", List.of(bound, enc, AdversarialKeys.rsaJwk(weak, "weak"), offCurve, numericE, okp,
+                AdversarialKeys.rsaJwk(AdversarialKeys.RSA, "dup"), AdversarialKeys.ecJwk(AdversarialKeys.EC, "dup")))));
+        try (MockWebServer keys = keyServer(); AgentChild child = child(keys, "10m", "30s")) {
+            awaitStatus(child, rsaToken("bound"), 200, "keys never arrived");
+            Map<String, Object> claims = RawJws.claims("mallory");
+            assertRefused(child, AdversarialCases.ps256(RawJws.header("PS256", "kid", "bound"), claims), AdversarialCases.ALG_NOT_ALLOWED);
+            assertRefused(child, RawJws.sign(AdversarialKeys.rs512(AdversarialKeys.RSA), RawJws.json(RawJws.header("RS512", "kid", "bound")),
+                    RawJws.json(claims)), AdversarialCases.ALG_NOT_ALLOWED);
+            assertRefused(child, rotatedToken("enc-1"), AdversarialCases.UNKNOWN_KEY);
+            assertRefused(child, Tokens.signedWith(com.auth0.jwt.algorithms.Algorithm.RSA256(
+                    (java.security.interfaces.RSAPublicKey) weak.getPublic(), (java.security.interfaces.RSAPrivateKey) weak.getPrivate()),
+                    "mallory", b -> b.withKeyId("weak")), AdversarialCases.UNKNOWN_KEY);
+            assertRefused(child, Tokens.signedWith(AdversarialKeys.es256(AdversarialKeys.ATTACKER_EC), "mallory", b -> b.withKeyId("off-curve")),
+                    AdversarialCases.UNKNOWN_KEY);
+            assertRefused(child, rotatedToken("numeric-e"), AdversarialCases.UNKNOWN_KEY);
+            assertEquals(200, status(child, rsaToken("dup")));
+            assertEquals(200, status(child, Tokens.signedWith(AdversarialKeys.es256(AdversarialKeys.EC), "alice", b -> b.withKeyId("dup"))));
+            assertRefused(child, rotatedToken("dup"), AdversarialCases.BAD_SIGNATURE);
+        }
+    }
+
+    private static void assertRefused(AgentChild child, String token, String reason) throws Exception {
+        RawHttp.Response response = RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(token));
+        assertEquals(401, response.status, response.toString());
+        String challenge = response.header("WWW-Authenticate");
+        assertTrue(challenge != null && challenge.contains("error_description=\"" + reason + "\""), response.toString());
+    }
 }

@@ -227,6 +227,56 @@ class KeyEndpointFaultsTest {
         }
     }
 
+    /**
+     * OIDC discovery (OpenID Connect Discovery 1.0, section 4.3) through the jar: a document naming
+     * another issuer, or a {@code jwks_uri} that is a file or plain HTTP off the loopback host, gives
+     * no keys and nothing is fetched from it; the document as it should be does.
+     */
+    @Test
+    void discoveryGivesKeysOnlyForTheConfiguredIssuerAndAnAllowedJwksUri(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        List<String> paths = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<String> discovery = new AtomicReference<>();
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("jwks.json"), AdversarialKeys.jwks());
+        try (MockWebServer idp = new MockWebServer()) {
+            idp.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    String path = request.getUrl().encodedPath();
+                    paths.add(path);
+                    return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/json")
+                            .body(path.endsWith("/.well-known/openid-configuration") ? discovery.get() : AdversarialKeys.jwks()).build();
+                }
+            });
+            idp.start(InetAddress.getByName("127.0.0.1"), 0);
+            String issuer = "http://127.0.0.1:" + idp.getPort() + "/realms/shop";
+            String keysUrl = issuer + "/keys";
+            String token = Tokens.signedWith(AdversarialKeys.rs256(AdversarialKeys.RSA), "alice",
+                    b -> b.withKeyId(AdversarialKeys.RSA_KID).withIssuer(issuer));
+            discovery.set(RawJws.json(Map.of("issuer", "http://127.0.0.1:" + idp.getPort() + "/realms/other", "jwks_uri", keysUrl)));
+            try (AgentChild child = AgentChild.start("discovery", List.of("issuer=" + issuer, "audience=" + Tokens.AUDIENCE,
+                    "outbound.allowed-hosts=localhost", "jwks.refresh-interval=1s", "jwks.min-refetch-interval=1s",
+                    "jwks.timeout=1s")).awaitReady()) {
+                for (String jwksUri : List.of("", file.toUri().toString(), "http://192.0.2.1:" + idp.getPort() + "/realms/shop/keys")) {
+                    if (!jwksUri.isEmpty()) {
+                        discovery.set(RawJws.json(Map.of("issuer", issuer, "jwks_uri", jwksUri)));
+                    }
+                    int before = paths.size();
+                    long deadline = System.nanoTime() + 20_000_000_000L;
+                    while (paths.size() < before + 2) {
+                        assertTrue(System.nanoTime() < deadline, "no discovery\n" + child.output());
+                        Thread.sleep(100);
+                    }
+                    assertRefused(child, token, AdversarialCases.UNKNOWN_KEY);
+                }
+                assertTrue(!paths.contains("/realms/shop/keys"), "a key set fetched for a refused document: " + paths);
+                discovery.set(RawJws.json(Map.of("issuer", issuer, "jwks_uri", keysUrl)));
+                awaitStatus(child, token, 200, "keys by discovery never arrived");
+                assertRefused(child, rsaToken(AdversarialKeys.RSA_KID), AdversarialCases.WRONG_ISSUER);
+            }
+        }
+    }
+
     private static void assertRefused(AgentChild child, String token, String reason) throws Exception {
         RawHttp.Response response = RawHttp.get(child.baseUrl(), "/echo", RawHttp.bearer(token));
         assertEquals(401, response.status, response.toString());

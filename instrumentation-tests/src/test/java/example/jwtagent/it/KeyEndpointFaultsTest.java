@@ -165,7 +165,8 @@ class KeyEndpointFaultsTest {
 
             document.set(RawJws.json(Map.of("keys", List.of(AdversarialKeys.rsaJwk(AdversarialKeys.RSA, AdversarialKeys.RSA_KID),
                     AdversarialKeys.rsaJwk(AdversarialKeys.ATTACKER_RSA, "rsa-2")))));
-            Thread.sleep(3200);
+            // Past the interval since the storm's last refetch, with room for a loaded machine.
+            Thread.sleep(5000);
             int beforeRotation = requests.get();
             ExecutorService second = Executors.newFixedThreadPool(16);
             List<Future<Integer>> rotated = new ArrayList<>();

@@ -202,6 +202,11 @@ public final class RawSettings {
         for (String name : properties.stringPropertyNames()) {
             String key = stripPrefix(name);
             requireKnown(key, knownKeys, "an entry of the configuration file");
+            if (key.equals(ConfigKey.CONFIG_FILE.key())) {
+                // One file is read: a second one named here (a shared file to chain) would be dropped in silence, settings and all.
+                throw new ConfigException(key, "is set in the configuration file, which cannot name another (only one file is read):"
+                        + " move its settings into this file");
+            }
             if (properties instanceof KeysNotedTwice && ((KeysNotedTwice) properties).repeated.contains(name)) {
                 // Two lines for one key: the last would win silently, and the first may be the one meant.
                 throw new ConfigException(key, "set twice in the configuration file");

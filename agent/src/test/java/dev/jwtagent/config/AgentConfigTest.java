@@ -377,6 +377,17 @@ class AgentConfigTest {
         assertEquals(List.of("https://idp.example"), load(null, props("config-file", once.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).issuers());
     }
 
+    /** One file is read: a file naming another (a shared one to chain) would drop that one's settings in silence. */
+    @Test
+    void aConfigurationFileThatNamesAnotherIsRefused() throws IOException {
+        Path shared = Files.writeString(dir.resolve("shared.properties"), "audience=orders\n");
+        for (String line : List.of("config-file=" + shared, "jwt.agent.config-file=" + shared, "config-file=" + dir.resolve("missing"))) {
+            Path file = Files.writeString(dir.resolve("chained.properties"), "issuer=https://idp.example\n" + line + "\n");
+            ConfigException e = refused(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET));
+            assertTrue(e.getMessage().startsWith("jwt.agent.config-file: is set in the configuration file"), e.getMessage());
+        }
+    }
+
     /** Properties refuses a malformed unicode escape; that is not a file the agent could not read. */
     @Test
     void aMalformedConfigurationFileIsNamedAsOne() throws IOException {

@@ -45,7 +45,10 @@ final class KeyMaterial {
                     + " blocks are accepted (a private key does not belong on a service that verifies)");
         }
         List<PublicKey> keys = new ArrayList<>();
+        int readUpTo = 0;
         for (PemBlock block = PemBlock.find(text, 0); block != null; block = PemBlock.find(text, block.end)) {
+            requireNoBlockPassedOver(text, readUpTo, block.begin);
+            readUpTo = block.end;
             String type = block.type;
             byte[] der;
             try {
@@ -68,10 +71,29 @@ final class KeyMaterial {
                             + "; only PUBLIC KEY, RSA PUBLIC KEY and CERTIFICATE blocks are accepted");
             }
         }
+        requireNoBlockPassedOver(text, readUpTo, text.length());
         if (keys.isEmpty()) {
             throw new IllegalArgumentException("no PEM public key or certificate found");
         }
         return keys;
+    }
+
+    /**
+     * A BEGIN line between {@code from} and {@code to} starts no block that could be read (no END line,
+     * a line that is not base64 in it, an END line of another type): a key cut short or damaged in
+     * copying. Passed over, it would leave the service without that key, said only by a key count.
+     */
+    private static void requireNoBlockPassedOver(String text, int from, int to) {
+        int begin = text.indexOf(BEGIN, from);
+        if (begin >= 0 && begin < to) {
+            int typeEnd = begin + BEGIN.length();
+            while (typeEnd < text.length() && PemBlock.isTypeChar(text.charAt(typeEnd))) {
+                typeEnd++;
+            }
+            String type = text.substring(begin + BEGIN.length(), typeEnd).trim();
+            throw new IllegalArgumentException("a " + (type.isEmpty() ? "PEM" : type) + " block cannot be read (no matching END line,"
+                    + " or a line in it that is not base64): the key is cut short or damaged");
+        }
     }
 
     /** The type of the first {@code -----BEGIN ... PRIVATE KEY-----} line in the text, or null. */
@@ -280,12 +302,15 @@ final class KeyMaterial {
     static final class PemBlock {
         final String type;
         final String base64;
+        /** Where the block's BEGIN line starts. */
+        final int begin;
         /** Where the text after the block starts. */
         final int end;
 
-        private PemBlock(String type, String base64, int end) {
+        private PemBlock(String type, String base64, int begin, int end) {
             this.type = type;
             this.base64 = base64;
+            this.begin = begin;
             this.end = end;
         }
 
@@ -308,13 +333,13 @@ final class KeyMaterial {
                 String type = text.substring(typeStart, typeEnd);
                 String closing = END + type + DASHES;
                 if (text.startsWith(closing, bodyEnd)) {
-                    return new PemBlock(type, text.substring(bodyStart, bodyEnd), bodyEnd + closing.length());
+                    return new PemBlock(type, text.substring(bodyStart, bodyEnd), begin, bodyEnd + closing.length());
                 }
             }
             return null;
         }
 
-        private static boolean isTypeChar(char c) {
+        static boolean isTypeChar(char c) {
             return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ';
         }
 

@@ -173,7 +173,18 @@ class ParsedRsaPublicKeyTest {
         assertEquals("PUBLIC KEY", block.type);
         assertEquals("\r\n" + base64 + "\r\n", block.base64);
         assertNull(KeyMaterial.PemBlock.find(text, block.end));
-        assertEquals(1, KeyMaterial.readPem(text).size(), "a block with headers or the wrong END line is passed over");
+        // readPem does not pass such blocks over: a damaged key would be dropped without a word (PemKeyFileTest).
+        IllegalArgumentException damaged = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> KeyMaterial.readPem(text));
+        assertEquals("a PUBLIC KEY block cannot be read (no matching END line, or a line in it that is not base64): the key is cut short"
+                + " or damaged", damaged.getMessage());
+        String good = "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC KEY-----\n";
+        for (String cut : java.util.List.of(good + "-----BEGIN PUBLIC KEY-----\n" + base64.substring(0, 40) + "\n",
+                good + "-----BEGIN PUBLIC KEY-----\n# second key\n" + base64 + "\n-----END PUBLIC KEY-----\n",
+                "-----BEGIN PUBLIC KEY-----\n" + base64 + "\n-----END PUBLIC  KEY-----\n" + good)) {
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> KeyMaterial.readPem(cut), cut);
+        }
+        assertEquals(2, KeyMaterial.readPem("subject=CN=a\n" + good + "issuer=CN=b\n" + good).size(), "text between blocks is fine");
         assertNull(KeyMaterial.PemBlock.find("-----BEGIN -----\n" + base64 + "\n-----END -----", 0), "no type");
         assertNull(KeyMaterial.PemBlock.find("-----BEGIN public key-----\n" + base64 + "\n-----END public key-----", 0));
     }

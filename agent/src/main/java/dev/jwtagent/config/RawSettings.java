@@ -313,11 +313,26 @@ public final class RawSettings {
         }
         int dot = text.indexOf('.');
         for (String known : knownKeys) {
-            if (dot > 0 && known.startsWith(text.substring(0, dot + 1)) || editDistanceAtMostTwo(text, known)) {
+            if (dot > 0 && known.startsWith(text.substring(0, dot + 1)) || editDistanceAtMostTwo(text, known)
+                    || isNearItsGrouplessName(text, known)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * A setting written without its group ({@code allowed-hosts} for {@code outbound.allowed-hosts}),
+     * also misspelt ({@code alowed-hosts}): the name after the group, or within two edits of it when
+     * that is long enough that a secret's text is not near it by chance.
+     */
+    private static boolean isNearItsGrouplessName(String text, String known) {
+        int dot = known.indexOf('.');
+        if (dot < 0) {
+            return false;
+        }
+        String groupless = known.substring(dot + 1);
+        return text.equals(groupless) || groupless.length() >= 8 && editDistanceAtMostTwo(text, groupless);
     }
 
     private static boolean editDistanceAtMostTwo(String a, String b) {

@@ -196,6 +196,21 @@ class AgentConfigTest {
                 "a misspelt setting is still named: " + misspelt);
     }
 
+    /** A setting written without its group, misspelt or not, is named: the line says which of a file's lines is wrong. */
+    @Test
+    void aSettingWithoutItsGroupIsNamedInTheFileAndTheAgentArguments() throws IOException {
+        for (String name : List.of("alowed-hosts", "allowed-hosts", "exclude-paths", "refresh-intervall", "header")) {
+            Path file = Files.writeString(dir.resolve("groupless.properties"), name + "=x\n");
+            assertEquals("jwt.agent." + name + ": unknown setting",
+                    refused(null, props("config-file", file.toString()), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+            assertEquals("jwt.agent." + name + ": unknown setting", refused(name + "=x", Map.of(), Map.of("JWT_AGENT_SECRET", SECRET)).getMessage());
+        }
+        for (String passphrase : List.of("lovely", "headers-and-tails-forever", "requirement")) {
+            Path file = Files.writeString(dir.resolve("passphrase.properties"), passphrase);
+            assertFalse(refused(null, props("config-file", file.toString()), Map.of()).getMessage().contains(passphrase), passphrase);
+        }
+    }
+
     @Test
     void agentArgumentsThatAreNoSettingAreNotQuoted() {
         ConfigException e = refused("secret:" + SECRET + "XYZ", Map.of(), Map.of());

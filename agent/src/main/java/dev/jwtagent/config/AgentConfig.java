@@ -28,6 +28,8 @@ public final class AgentConfig {
     public static final Set<String> KNOWN_ALGORITHMS = Collections.unmodifiableSet(new LinkedHashSet<>(Arrays.asList(
             "HS256", "HS384", "HS512", "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")));
     private static final int MIN_SECRET_BYTES = 32;
+    /** A leeway beyond this gets a startup warning. */
+    private static final Duration LONG_CLOCK_SKEW = Duration.ofMinutes(5);
 
     private final boolean enabled;
     private final Mode mode;
@@ -154,6 +156,11 @@ public final class AgentConfig {
         warnOfIgnoredKeySources(raw);
         if (audiences.isEmpty()) {
             warnings.add("jwt.agent.audience is not set: tokens for any audience are accepted");
+        }
+        if (clockSkew.compareTo(LONG_CLOCK_SKEW) > 0) {
+            // Leeway is seconds as a rule: 30m is most likely 30s mistyped, and every token would pass for that long after it expired.
+            warnings.add("jwt.agent.clock-skew is " + value(raw, ConfigKey.CLOCK_SKEW).trim() + ": tokens are accepted for that long after"
+                    + " they expire; a leeway is seconds as a rule (30m written for 30s?)");
         }
         if (allowedHosts.allowsEverything()) {
             warnings.add("jwt.agent.outbound.allowed-hosts contains '*': the token goes to every destination");

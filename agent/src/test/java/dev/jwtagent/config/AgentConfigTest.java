@@ -151,6 +151,19 @@ class AgentConfigTest {
         }
     }
 
+    /** A leeway of minutes or more (30m typed for 30s) lets every token pass that long after it expired: said at startup. */
+    @Test
+    void aLongClockSkewGetsAStartupWarning() {
+        for (String skew : List.of("30m", "1h", "301")) {
+            List<String> warnings = withSecret("clock-skew", skew, "audience", "orders").warnings();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).startsWith("jwt.agent.clock-skew is " + skew + ": tokens are accepted for that long"), warnings.get(0));
+        }
+        for (String skew : List.of("30s", "5m", "300", "0")) {
+            assertEquals(List.of(), withSecret("clock-skew", skew, "audience", "orders").warnings(), skew);
+        }
+    }
+
     @Test
     void unknownModeIsRefused() {
         assertEquals("jwt.agent.mode: 'audit' is not a mode (use enforce or monitor)", assertThrows(ConfigException.class,

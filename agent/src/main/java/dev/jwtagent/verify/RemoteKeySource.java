@@ -94,6 +94,7 @@ final class RemoteKeySource implements KeySource {
         if (!KeyFetcher.isAllowedLocation(url)) {
             throw new IllegalArgumentException("jwks-url: must be https:, http: on a loopback host, or file:");
         }
+        requirePortInRange("jwks-url", url);
         RemoteKeySource source = new RemoteKeySource("jwks", "jwks " + KeyFetcher.describe(url), algorithms,
                 settings, url, null);
         if ("file".equalsIgnoreCase(url.getScheme())) {
@@ -136,13 +137,26 @@ final class RemoteKeySource implements KeySource {
             }
             if (!KeyFetcher.isAllowedLocation(discovery) || "file".equalsIgnoreCase(discovery.getScheme())) {
                 throw new IllegalArgumentException("issuer: OIDC discovery needs an https: issuer (http: only on a "
-                        + "loopback host), not " + (discovery.getScheme() == null ? "one without a scheme" : discovery.getScheme() + ":"));
+                        + "loopback host), not " + (discovery.getScheme() == null ? "one without a scheme"
+                        : discovery.getHost() == null ? "one without a host" : discovery.getScheme() + ":"));
             }
+            requirePortInRange("issuer", discovery);
         }
         RemoteKeySource source = new RemoteKeySource("oidc", "oidc discovery (" + issuers.size()
                 + (issuers.size() == 1 ? " issuer)" : " issuers)"), algorithms, settings, null, issuers);
         source.start();
         return source;
+    }
+
+    /**
+     * A port no connection can use (0, or above 65535, which {@link URI} accepts): the agent would start,
+     * and refuse every token while the fetch failed for ever. The URL is not quoted, the port is.
+     */
+    private static void requirePortInRange(String key, URI url) {
+        int port = url.getPort();
+        if (port == 0 || port > 65535) {
+            throw new IllegalArgumentException(key + ": port " + port + " is out of range (1 to 65535)");
+        }
     }
 
     private static URI discoveryUri(String issuer) throws URISyntaxException {

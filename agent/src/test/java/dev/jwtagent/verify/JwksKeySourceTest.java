@@ -582,6 +582,25 @@ class JwksKeySourceTest {
         verifier(VerifierSettings.builder().jwksUrl(URI.create("http://[::1]:1/keys")));
     }
 
+    /** A port no connection can use: the agent started and refused every token while the fetch failed for ever. */
+    @Test
+    void aKeyUrlWithAPortOutOfRangeIsRefusedAtStart() {
+        for (String url : new String[] {"https://idp.example:99999/keys", "http://127.0.0.1:70000/keys", "https://idp.example:0/keys"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> verifier(VerifierSettings.builder().jwksUrl(URI.create(url))));
+            assertTrue(e.getMessage().startsWith("jwks-url: port ") && e.getMessage().endsWith(" is out of range (1 to 65535)"),
+                    e.getMessage());
+        }
+        for (String issuer : new String[] {"https://idp.example:99999/realms/shop", "https://idp.example:0"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> verifier(VerifierSettings.builder().issuers(java.util.List.of(issuer))));
+            assertTrue(e.getMessage().startsWith("issuer: port "), e.getMessage());
+        }
+        IllegalArgumentException noHost = assertThrows(IllegalArgumentException.class,
+                () -> verifier(VerifierSettings.builder().issuers(java.util.List.of("https:///realms/shop"))));
+        assertTrue(noHost.getMessage().endsWith("not one without a host"), noHost.getMessage());
+    }
+
     @Test
     void fileJwksUrlIsRead() throws Exception {
         Path file = dir.resolve("jwks.json");

@@ -224,7 +224,9 @@ public final class InboundPolicy {
                     enforce ? "rejected" : "monitor mode: accepted invalid", token == null ? "" : " " + Fingerprint.of(token),
                     description, reason.metricName());
         } else if (LOG.isDebugEnabled()) {
-            LOG.debug("rejected token {}: {}", token == null ? "-" : Fingerprint.of(token), description);
+            // As the once-a-minute line says it: in monitor mode the request went on.
+            LOG.debug("{} token {}: {}", enforce ? "rejected" : "monitor mode: accepted invalid",
+                    token == null ? "-" : Fingerprint.of(token), description);
         }
         return refuse(reason.metricName(), invalidToken(description));
     }

@@ -479,8 +479,22 @@ public final class AgentConfig {
         if (!isToken(v)) {
             throw new ConfigException(key.key(), "'" + v + "' is not a valid HTTP header name");
         }
+        if (RESERVED_HEADERS.contains(v.toLowerCase(Locale.ROOT))) {
+            throw new ConfigException(key.key(), "'" + v + "' cannot carry the token: HTTP, a client or a proxy uses it for"
+                    + " itself (cookies are never read, and a token as Content-Length or Host breaks or loses the request)");
+        }
         return v;
     }
+
+    /**
+     * Headers that cannot carry the token: cookies (SPEC: never read; every browser request was refused as a malformed
+     * header), the message's framing and host (the token in Content-Length broke every outbound call, in Host it was
+     * dropped), hop-by-hop headers a proxy removes, and Proxy-Authorization, which a proxy, not an allowed host, receives.
+     */
+    private static final Set<String> RESERVED_HEADERS = Collections.unmodifiableSet(new HashSet<>(Arrays.asList(
+            "cookie", "cookie2", "set-cookie", "set-cookie2", "host", "content-length", "content-type", "content-encoding",
+            "transfer-encoding", "connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer", "expect",
+            "proxy-authorization", "proxy-authenticate", "www-authenticate")));
 
     /** An RFC 9110 token: one or more of the letters, digits and {@code !#$%&'*+-.^_`|~}. */
     static boolean isToken(String v) {

@@ -164,6 +164,21 @@ class AgentConfigTest {
         }
     }
 
+    /** A header HTTP uses for itself cannot carry the token: cookies would be read, a Content-Length replaced by a token. */
+    @Test
+    void aHeaderThatCannotCarryTheTokenIsRefused() {
+        for (String key : List.of("inbound.header", "outbound.header")) {
+            for (String header : List.of("Cookie", "content-length", "Host", "Transfer-Encoding", "Proxy-Authorization", "Connection")) {
+                ConfigException e = assertThrows(ConfigException.class, () -> withSecret(key, header));
+                assertEquals("jwt.agent." + key + ": '" + header + "' cannot carry the token: HTTP, a client or a proxy uses it for itself"
+                        + " (cookies are never read, and a token as Content-Length or Host breaks or loses the request)", e.getMessage());
+            }
+            assertEquals("X-Token", key.startsWith("in") ? withSecret(key, "X-Token").inboundHeader() : withSecret(key, "X-Token").outboundHeader());
+            assertEquals("authorization", key.startsWith("in") ? withSecret(key, "authorization").inboundHeader()
+                    : withSecret(key, "authorization").outboundHeader());
+        }
+    }
+
     @Test
     void unknownModeIsRefused() {
         assertEquals("jwt.agent.mode: 'audit' is not a mode (use enforce or monitor)", assertThrows(ConfigException.class,

@@ -23,22 +23,29 @@ final class HostName {
      * as one ("2130706433", "0x7f.0.0.1", "127.1", "010.8.8.8"). They match only the pattern {@code *}.
      */
     final boolean ambiguous;
+    /**
+     * True when the request wrote the name with a trailing dot ("orders."): absolute, so a resolver
+     * tries no search domain with it, and a single label names a top-level domain of the DNS.
+     */
+    final boolean absolute;
 
-    private HostName(String name, InetAddress address, boolean ambiguous) {
+    private HostName(String name, InetAddress address, boolean ambiguous, boolean absolute) {
         this.name = name;
         this.address = address;
         this.ambiguous = ambiguous;
+        this.absolute = absolute;
     }
 
     static HostName of(String host) {
         if (host == null || host.isEmpty()) {
-            return new HostName("", null, true);
+            return new HostName("", null, true, false);
         }
         String h = asciiLowerCase(host);
         if (h.startsWith("[") && h.endsWith("]")) {
             h = h.substring(1, h.length() - 1);
         }
-        if (h.endsWith(".")) {
+        boolean absolute = h.endsWith(".");
+        if (absolute) {
             h = h.substring(0, h.length() - 1);
         }
         // An IPv6 zone ("%eth0", "%25br-1a2b") names an interface, not a place: the address decides.
@@ -47,13 +54,13 @@ final class HostName {
         int zone = h.indexOf('%');
         InetAddress literal = literal(zone >= 0 && h.indexOf(':') >= 0 ? h.substring(0, zone) : h);
         if (literal != null) {
-            return new HostName(h, literal, false);
+            return new HostName(h, literal, false, absolute);
         }
         // A host name has no ':': anything with one that is no IPv6 literal matches only "*". Nor has it
         // any character beyond letters, digits, '-', '_' and '.': a client or resolver may map others
         // ("evil\u3002com", with an ideographic full stop, is evil.com to IDNA), so they match only "*".
         boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || !plainName(h) || looksNumeric(h);
-        return new HostName(h, null, ambiguous);
+        return new HostName(h, null, ambiguous, absolute);
     }
 
     /** Parses canonical IPv4 dotted quads and IPv6 literals only; never resolves a name. */
@@ -118,7 +125,8 @@ final class HostName {
         return true;
     }
 
+    /** A name of one label as a resolver completes it with its search domains: not written absolute ("orders."). */
     boolean isSingleLabel() {
-        return address == null && !ambiguous && name.indexOf('.') < 0;
+        return address == null && !ambiguous && !absolute && name.indexOf('.') < 0;
     }
 }

@@ -21,7 +21,7 @@ class AllowedHostsTest {
     @ParameterizedTest
     @ValueSource(strings = {"localhost", "api.localhost", "127.0.0.1", "127.10.0.3", "10.1.2.3", "172.16.0.1", "172.31.255.255",
             "192.168.1.1", "::1", "[::1]", "fd12::1", "orders", "orders.svc", "orders.ns.svc.cluster.local", "db.internal",
-            "printer.local", "ORDERS", "orders.", "my_service", "xn--bcher-kva.internal", "10.0.0.0", "::ffff:10.0.0.1"})
+            "printer.local", "ORDERS", "localhost.", "orders.svc.", "my_service", "xn--bcher-kva.internal", "10.0.0.0", "::ffff:10.0.0.1"})
     void internalAllowsClusterAndLoopbackDestinations(String host) {
         assertTrue(hosts("internal").allows("http", host, 8080), host);
     }
@@ -30,7 +30,8 @@ class AllowedHostsTest {
     @ValueSource(strings = {"example.com", "8.8.8.8", "172.32.0.1", "192.169.0.1", "2001:db8::1", "evil.com.local.example",
             "orders.svc.evil.com", "2130706433", "134744072", "0x7f.0.0.1", "127.1", "", "internal.example.org",
             "010.8.8.8", "172.016.0.1", "10.0.0.010", "0127.0.0.1", "::ffff:010.8.8.8", "[::ffff:010.8.8.8]",
-            "evil\u3002com", "evil\uff0ecom", "\u0435vil", "orders svc", "orders/x", "a@evil.com"})
+            "evil\u3002com", "evil\uff0ecom", "\u0435vil", "orders svc", "orders/x", "a@evil.com",
+            "orders.", "com.", "ORDERS."})
     void internalRefusesPublicAndAmbiguousDestinations(String host) {
         assertFalse(hosts("internal").allows("https", host, 443), host);
     }

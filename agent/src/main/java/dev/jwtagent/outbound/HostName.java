@@ -59,7 +59,9 @@ final class HostName {
         // A host name has no ':': anything with one that is no IPv6 literal matches only "*". Nor has it
         // any character beyond letters, digits, '-', '_' and '.': a client or resolver may map others
         // ("evil\u3002com", with an ideographic full stop, is evil.com to IDNA), so they match only "*".
-        boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || !plainName(h) || looksNumeric(h);
+        // Nor an empty label (".orders.svc", "a..svc"): no subdomain of any suffix, and no name a resolver looks up.
+        boolean ambiguous = h.isEmpty() || h.indexOf(':') >= 0 || h.indexOf('%') >= 0 || !plainName(h) || looksNumeric(h)
+                || h.startsWith(".") || h.endsWith(".") || h.contains("..");
         return new HostName(h, null, ambiguous, absolute);
     }
 

@@ -31,7 +31,7 @@ class AllowedHostsTest {
             "orders.svc.evil.com", "2130706433", "134744072", "0x7f.0.0.1", "127.1", "", "internal.example.org",
             "010.8.8.8", "172.016.0.1", "10.0.0.010", "0127.0.0.1", "::ffff:010.8.8.8", "[::ffff:010.8.8.8]",
             "evil\u3002com", "evil\uff0ecom", "\u0435vil", "orders svc", "orders/x", "a@evil.com",
-            "orders.", "com.", "ORDERS."})
+            "orders.", "com.", "ORDERS.", ".orders.svc", "a..svc", "orders.svc..", "..svc"})
     void internalRefusesPublicAndAmbiguousDestinations(String host) {
         assertFalse(hosts("internal").allows("https", host, 443), host);
     }
@@ -44,6 +44,16 @@ class AllowedHostsTest {
         assertFalse(hosts("internal").allows("http", host, 80), host);
         assertFalse(hosts("*.bank.internal", "kafka", "*.k8s.local").allows("http", host, 80), host);
         assertTrue(hosts("*").allows("http", host, 80), host);
+    }
+
+    @Test
+    void aNameWithAnEmptyLabelIsNoSubdomainOfASuffix() {
+        AllowedHosts allowed = hosts("*.svc.cluster.local", "orders");
+        assertTrue(allowed.allows("http", "a.svc.cluster.local.", 80));
+        for (String host : new String[] {"..svc.cluster.local", "a..svc.cluster.local", ".a.svc.cluster.local", ".orders", "orders.."}) {
+            assertFalse(allowed.allows("http", host, 80), host);
+            assertTrue(hosts("*").allows("http", host, 80), host);
+        }
     }
 
     @Test

@@ -132,7 +132,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 Channel hopConnection = hopChannel.parent() != null ? hopChannel.parent() : hopChannel;
                 SocketAddress hopRemote = hopConnection.pipeline().get(NettyPipeline.ProxyHandler) == null ? hopConnection.remoteAddress() : null;
                 if (mayGo && hopRemote instanceof InetSocketAddress) {
-                    mayGo = AgentBridge.outboundAddressAllowed(copied, hop.getScheme(), ((InetSocketAddress) hopRemote).getHostString(),
+                    mayGo = AgentBridge.outboundAddressAllowed(copied, hop.getScheme(),
+                            AgentBridge.connectionHostToDecide(hop.getHost(), ((InetSocketAddress) hopRemote).getHostString()),
                             ((InetSocketAddress) hopRemote).getPort());
                 }
                 if (!mayGo) {
@@ -168,7 +169,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
             SocketAddress remote = connection.pipeline().get(NettyPipeline.ProxyHandler) == null ? connection.remoteAddress() : null;
             if (!present && remote instanceof InetSocketAddress) {
                 InetSocketAddress address = (InetSocketAddress) remote;
-                if (!AgentBridge.outboundAddressAllowed(token, uri.getScheme(), address.getHostString(), address.getPort())) {
+                String connected = AgentBridge.connectionHostToDecide(uri.getHost(), address.getHostString());
+                if (!AgentBridge.outboundAddressAllowed(token, uri.getScheme(), connected, address.getPort())) {
                     return;
                 }
             }

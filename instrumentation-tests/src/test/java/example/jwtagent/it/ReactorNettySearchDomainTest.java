@@ -27,9 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * single-label name with the search domains of the resolver's configuration and names the address
  * it finds by the completed name ({@code orders.ns.svc.cluster.local}). With
  * {@code outbound.allowed-hosts=orders}, a call to {@code http://orders/} is to an allowed host and
- * gets the token. Here a DNS server of the test's own answers for the completed name.
- * Fails now (known defect, not fixed): the agent's check of the address the connection goes to
- * reads that address's name, orders.ns.svc.cluster.local, which the pattern orders does not match.
+ * gets the token. Here a DNS server of the test's own answers for the completed name. The agent's
+ * check of the address the connection goes to (a supplier that rotates between hosts) reads that
+ * address's name, which the pattern {@code orders} does not match: it decides such a completion
+ * on the name in the request, as for every other client.
  */
 class ReactorNettySearchDomainTest {
     @Test

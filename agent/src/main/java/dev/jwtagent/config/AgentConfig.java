@@ -165,6 +165,10 @@ public final class AgentConfig {
         if (allowedHosts.allowsEverything()) {
             warnings.add("jwt.agent.outbound.allowed-hosts contains '*': the token goes to every destination");
         }
+        for (String block : allowedHosts.everyAddressBlocks()) {
+            warnings.add("jwt.agent.outbound.allowed-hosts contains '" + block + "': the token goes to every destination"
+                    + " addressed by an IP literal, public ones included");
+        }
         String everyPath = excludedPaths.patternCoveringEveryPath();
         if (everyPath != null) {
             warnings.add("jwt.agent.inbound.exclude-paths holds '" + everyPath + "', which covers every path: no request is verified"

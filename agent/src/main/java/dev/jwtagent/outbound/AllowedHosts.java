@@ -10,11 +10,13 @@ public final class AllowedHosts {
     private final List<HostPattern> patterns;
     private final List<String> texts;
     private final boolean everything;
+    private final List<String> everyAddressBlocks;
 
-    private AllowedHosts(List<HostPattern> patterns, List<String> texts, boolean everything) {
+    private AllowedHosts(List<HostPattern> patterns, List<String> texts, boolean everything, List<String> everyAddressBlocks) {
         this.patterns = patterns;
         this.texts = texts;
         this.everything = everything;
+        this.everyAddressBlocks = everyAddressBlocks;
     }
 
     /** @throws IllegalArgumentException naming the entry that is wrong */
@@ -22,13 +24,17 @@ public final class AllowedHosts {
         List<HostPattern> patterns = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         boolean everything = false;
+        List<String> everyAddressBlocks = new ArrayList<>();
         for (String entry : entries) {
             HostPattern pattern = HostPattern.parse(entry);
             everything |= pattern instanceof HostPattern.Everything;
+            if (pattern instanceof HostPattern.Cidr && ((HostPattern.Cidr) pattern).coversEveryAddress()) {
+                everyAddressBlocks.add(entry.trim());
+            }
             patterns.add(pattern);
             texts.add(entry.trim().toLowerCase(Locale.ROOT));
         }
-        return new AllowedHosts(patterns, Collections.unmodifiableList(texts), everything);
+        return new AllowedHosts(patterns, Collections.unmodifiableList(texts), everything, Collections.unmodifiableList(everyAddressBlocks));
     }
 
     /**
@@ -47,6 +53,11 @@ public final class AllowedHosts {
 
     public boolean allowsEverything() {
         return everything;
+    }
+
+    /** The entries that allow every IP literal of their family ({@code 0.0.0.0/0}, {@code ::/0}), as written. */
+    public List<String> everyAddressBlocks() {
+        return everyAddressBlocks;
     }
 
     public List<String> entries() {

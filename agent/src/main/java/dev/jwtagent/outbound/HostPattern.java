@@ -158,6 +158,11 @@ abstract class HostPattern {
             return new Cidr(address.getAddress(), prefix);
         }
 
+        /** A block of prefix length 0 ({@code 0.0.0.0/0}, {@code ::/0}): every address of its family. */
+        boolean coversEveryAddress() {
+            return prefixLength == 0;
+        }
+
         @Override
         boolean matches(HostName host, int port) {
             return host.address != null && contains(network, prefixLength, host.address);

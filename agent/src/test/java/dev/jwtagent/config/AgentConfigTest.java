@@ -164,6 +164,19 @@ class AgentConfigTest {
         }
     }
 
+    /** A CIDR block of prefix length 0 allows every IP literal, public ones included, as '*' does for names: said at startup. */
+    @Test
+    void aBlockOfEveryAddressGetsAStartupWarning() {
+        for (String block : List.of("0.0.0.0/0", "::/0")) {
+            List<String> warnings = withSecret("outbound.allowed-hosts", "internal," + block, "audience", "orders").warnings();
+            assertEquals(List.of("jwt.agent.outbound.allowed-hosts contains '" + block + "': the token goes to every destination"
+                    + " addressed by an IP literal, public ones included"), warnings);
+        }
+        for (String block : List.of("10.0.0.0/8", "0.0.0.0/1", "fd00::/8", "internal")) {
+            assertEquals(List.of(), withSecret("outbound.allowed-hosts", block, "audience", "orders").warnings(), block);
+        }
+    }
+
     /** A header HTTP uses for itself cannot carry the token: cookies would be read, a Content-Length replaced by a token. */
     @Test
     void aHeaderThatCannotCarryTheTokenIsRefused() {

@@ -175,6 +175,18 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public boolean outboundConnectionAllowed(CarriedToken token, String scheme, String requestHost, String connectionHost, int port) {
+        String host;
+        try {
+            host = OutboundPolicy.connectionHostToDecide(requestHost, connectionHost);
+        } catch (RuntimeException | Error fault) {
+            internalFault("outbound policy", fault);
+            return false;
+        }
+        return outboundAddressAllowed(token, scheme, host, port);
+    }
+
+    @Override
     public boolean outboundExpiredBeforeSent(long expiresAtMillis) {
         try {
             if (!outbound.expired(expiresAtMillis)) {

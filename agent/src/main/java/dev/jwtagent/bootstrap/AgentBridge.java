@@ -570,47 +570,17 @@ public final class AgentBridge {
         return h != null && h.outboundHostAllowed(scheme, host, port);
     }
 
-    /**
-     * The host the check of a connection's address decides on: the request's own host when the name
-     * the resolver gave that address is the request's host completed by a search domain ({@code orders}
-     * connected as {@code orders.ns.svc.cluster.local}, as Netty's resolver names it in a Kubernetes
-     * pod); otherwise the connection's name. Every other client is decided on the name in the request,
-     * as SPEC 4 says, whatever search domain its resolver adds; this keeps Reactor Netty's check of the
-     * address (a supplier that rotates between hosts) from refusing what they allow. A name written
-     * absolute ({@code orders.}), an IP literal or a completion with an empty label is not completed.
-     */
-    public static String connectionHostToDecide(String requestHost, String connectionHost) {
-        if (requestHost == null || connectionHost == null || requestHost.isEmpty() || requestHost.endsWith(".")) {
-            return connectionHost;
-        }
-        for (int i = 0; i < requestHost.length(); i++) {
-            char c = requestHost.charAt(i);
-            boolean nameChar = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-            if (!nameChar) {
-                return connectionHost;
-            }
-        }
-        String lastLabel = requestHost.substring(requestHost.lastIndexOf('.') + 1);
-        boolean numeric = true;
-        for (int i = 0; i < lastLabel.length(); i++) {
-            numeric &= lastLabel.charAt(i) >= '0' && lastLabel.charAt(i) <= '9';
-        }
-        if (lastLabel.isEmpty() || requestHost.startsWith(".") || requestHost.contains("..") || numeric) {
-            // An empty label, or an IPv4 literal (or a number a resolver reads as one): never completed.
-            return connectionHost;
-        }
-        String resolved = connectionHost.endsWith(".") ? connectionHost.substring(0, connectionHost.length() - 1) : connectionHost;
-        int cut = requestHost.length();
-        boolean completed = resolved.length() > cut + 1 && resolved.charAt(cut) == '.'
-                && resolved.regionMatches(true, 0, requestHost, 0, cut)
-                && !resolved.substring(cut).contains("..") && !resolved.endsWith(".");
-        return completed ? requestHost : connectionHost;
-    }
-
     /** See {@link BridgeHooks#outboundAddressAllowed}; false before the agent is installed. */
     public static boolean outboundAddressAllowed(CarriedToken token, String scheme, String host, int port) {
         BridgeHooks h = hooks;
         return h != null && token != null && h.outboundAddressAllowed(token, scheme, host, port);
+    }
+
+    /** See {@link BridgeHooks#outboundConnectionAllowed}; false before the agent is installed. */
+    public static boolean outboundConnectionAllowed(CarriedToken token, String scheme, String requestHost, String connectionHost,
+                                                    int port) {
+        BridgeHooks h = hooks;
+        return h != null && token != null && h.outboundConnectionAllowed(token, scheme, requestHost, connectionHost, port);
     }
 
     /**

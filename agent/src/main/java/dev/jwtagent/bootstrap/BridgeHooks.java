@@ -90,6 +90,15 @@ public interface BridgeHooks {
     }
 
     /**
+     * As {@link #outboundAddressAllowed}, for the address a request to {@code requestHost} is
+     * connected to, which the client's resolver named {@code connectionHost}: a search-domain
+     * completion of the request's host is decided as that host, any other name as itself.
+     */
+    default boolean outboundConnectionAllowed(CarriedToken token, String scheme, String requestHost, String connectionHost, int port) {
+        return false;
+    }
+
+    /**
      * Whether a token the agent added to a request, which then waited for a connection, has expired
      * (at {@code expiresAtMillis}) by the time the request is sent, as {@link #outboundValue} judges
      * expiry; when it has, it is counted and logged as a token not sent because it had expired.

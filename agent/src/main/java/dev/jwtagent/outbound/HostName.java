@@ -127,6 +127,25 @@ final class HostName {
         return true;
     }
 
+    /**
+     * Whether {@code resolvedName}, the name a resolver gave the address it found for this host, is
+     * this name completed by one of its search domains ({@code orders} as
+     * {@code orders.ns.svc.cluster.local}). A name written absolute, an IP literal, a name some
+     * resolver reads as an address, and a completion with an empty label are never completions.
+     */
+    boolean completedAs(String resolvedName) {
+        if (address != null || ambiguous || absolute || resolvedName == null) {
+            return false;
+        }
+        String resolved = asciiLowerCase(resolvedName);
+        if (resolved.endsWith(".")) {
+            resolved = resolved.substring(0, resolved.length() - 1);
+        }
+        int cut = name.length();
+        return resolved.length() > cut + 1 && resolved.startsWith(name) && resolved.charAt(cut) == '.'
+                && !resolved.endsWith(".") && resolved.indexOf("..", cut) < 0;
+    }
+
     /** A name of one label as a resolver completes it with its search domains: not written absolute ("orders."). */
     boolean isSingleLabel() {
         return address == null && !ambiguous && !absolute && name.indexOf('.') < 0;

@@ -45,6 +45,17 @@ public final class OutboundPolicy {
     }
 
     /**
+     * The host the check of a connection's address decides on: the request's own host when
+     * {@code connectionHost}, the name the resolver gave the address, is that host completed by a
+     * search domain ({@code orders} connected as {@code orders.ns.svc.cluster.local}, as Netty's
+     * resolver names it in a Kubernetes pod); otherwise the connection's name. Every other client is
+     * decided on the name in the request, as SPEC 4 says, whatever search domain its resolver adds.
+     */
+    public static String connectionHostToDecide(String requestHost, String connectionHost) {
+        return connectionHost != null && HostName.of(requestHost).completedAs(connectionHost) ? requestHost : connectionHost;
+    }
+
+    /**
      * Whether a hop to {@code scheme}://{@code host} of a call made to a {@code callScheme} URL is a
      * downgrade the token may not take: a call made over HTTPS sends it over plain HTTP to a loopback
      * host only (by the name, as for {@code jwks-url}), wherever a redirect or an interceptor moved it.

@@ -132,9 +132,8 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
                 Channel hopConnection = hopChannel.parent() != null ? hopChannel.parent() : hopChannel;
                 SocketAddress hopRemote = hopConnection.pipeline().get(NettyPipeline.ProxyHandler) == null ? hopConnection.remoteAddress() : null;
                 if (mayGo && hopRemote instanceof InetSocketAddress) {
-                    mayGo = AgentBridge.outboundAddressAllowed(copied, hop.getScheme(),
-                            AgentBridge.connectionHostToDecide(hop.getHost(), ((InetSocketAddress) hopRemote).getHostString()),
-                            ((InetSocketAddress) hopRemote).getPort());
+                    mayGo = AgentBridge.outboundConnectionAllowed(copied, hop.getScheme(), hop.getHost(),
+                            ((InetSocketAddress) hopRemote).getHostString(), ((InetSocketAddress) hopRemote).getPort());
                 }
                 if (!mayGo) {
                     // Only the agent's value goes: one of the application's own stays.
@@ -169,8 +168,7 @@ public final class ReactorNettyHttpClientInstrumentation implements AgentInstrum
             SocketAddress remote = connection.pipeline().get(NettyPipeline.ProxyHandler) == null ? connection.remoteAddress() : null;
             if (!present && remote instanceof InetSocketAddress) {
                 InetSocketAddress address = (InetSocketAddress) remote;
-                String connected = AgentBridge.connectionHostToDecide(uri.getHost(), address.getHostString());
-                if (!AgentBridge.outboundAddressAllowed(token, uri.getScheme(), connected, address.getPort())) {
+                if (!AgentBridge.outboundConnectionAllowed(token, uri.getScheme(), uri.getHost(), address.getHostString(), address.getPort())) {
                     return;
                 }
             }

@@ -37,7 +37,7 @@ public final class PathPatterns {
     }
 
     public boolean matches(String path) {
-        if (path == null) {
+        if (path == null || !isNormalForm(path)) {
             return false;
         }
         for (Pattern pattern : patterns) {
@@ -46,6 +46,36 @@ public final class PathPatterns {
             }
         }
         return false;
+    }
+
+    /**
+     * Whether {@code path} names its place plainly: no {@code .} or {@code ..} segment, no empty segment
+     * ({@code //}; a trailing {@code /} aside), no {@code ;}, {@code \} or {@code %}. Undertow routes a request
+     * as sent, so {@code /public/../orders} reaches the servlet of {@code /public/*} with {@code ..} in its
+     * path info, where {@code /public/**} would cover it; what routes on it next (an application that
+     * normalises the path, a proxy servlet, the service it forwards to) may read it as {@code /orders}.
+     * No glob covers such a path: the request is decided by its token.
+     */
+    static boolean isNormalForm(String path) {
+        int n = path.length();
+        int segmentStart = 0;
+        for (int i = 0; i <= n; i++) {
+            char c = i < n ? path.charAt(i) : '/';
+            if (c == ';' || c == '\\' || c == '%') {
+                return false;
+            }
+            if (c == '/') {
+                int length = i - segmentStart;
+                boolean dots = (length == 1 && path.charAt(segmentStart) == '.')
+                        || (length == 2 && path.charAt(segmentStart) == '.' && path.charAt(segmentStart + 1) == '.');
+                boolean empty = length == 0 && i > 0 && i < n;
+                if (dots || empty) {
+                    return false;
+                }
+                segmentStart = i + 1;
+            }
+        }
+        return true;
     }
 
     /** The first glob that covers every path (such as {@code /**}), or null. */

@@ -68,4 +68,21 @@ class PathPatternsTest {
     void nullPathNeverMatches() {
         assertFalse(patterns.matches(null));
     }
+
+    @Test
+    void aPathNotInNormalFormIsNeverCovered() {
+        // Undertow hands the servlet the path as sent: /public/** must not cover /public/../orders.
+        PathPatterns prefix = PathPatterns.parse(List.of("/public/**", "/health", "/**/ping"));
+        for (String path : new String[] {"/public/../orders", "/public/..", "/public/./x", "/public/x/../../orders", "/public//../orders",
+            "/public/x/..;/../orders", "/public/..%2Forders", "/public/..\\orders", "/health;x=1", "/public//x", "/./health",
+            "/public/a/../ping", "/health%00"}) {
+            assertFalse(prefix.matches(path), path);
+        }
+        assertTrue(prefix.matches("/public/"));
+        assertTrue(prefix.matches("/public/x/"));
+        assertTrue(prefix.matches("/public/.well-known/x"));
+        assertTrue(prefix.matches("/public/a..b/..c"));
+        assertTrue(prefix.matches("/health"));
+        assertTrue(prefix.matches("/a/ping"));
+    }
 }

@@ -89,17 +89,18 @@ public final class InboundPolicy {
 
     private InboundDecision decideOrThrow(Enumeration<String> headerValues, InboundDecision earlier, String servletPath,
                                           String pathInfo, String queryString, String[] headerSeen) {
-        String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
-        if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
-            metrics.increment("excluded");
-            LOG.debug("excluded path: not verified, goes on without a token");
-            return InboundDecision.PROCEED_WITHOUT_TOKEN;
-        }
+        // Before the exclusion: a token in the URL of an excluded path (a health probe's) is logged as any other.
         if (queryString != null && carriesAccessToken(queryString)) {
             metrics.increment("query_token_ignored");
             if (AgentLog.rateLimited("query-token")) {
                 LOG.warn("a request carried access_token in its query string; it is ignored (tokens are read only from the {} header)", headerName);
             }
+        }
+        String path = servletPath == null ? pathInfo : pathInfo == null ? servletPath : servletPath + pathInfo;
+        if (!excludedPaths.isEmpty() && excludedPaths.matches(path)) {
+            metrics.increment("excluded");
+            LOG.debug("excluded path: not verified, goes on without a token");
+            return InboundDecision.PROCEED_WITHOUT_TOKEN;
         }
         if (earlier != null) {
             return decideAgain(earlier);

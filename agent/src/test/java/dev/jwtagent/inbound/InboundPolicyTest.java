@@ -135,6 +135,15 @@ class InboundPolicyTest {
     }
 
     @Test
+    void queryTokenOnAnExcludedPathIsCountedToo() {
+        InboundDecision decision = policy(true, true, "/health").decide(headers(), "/health", null, "access_token=" + token("alice"));
+        assertFalse(decision.rejects());
+        assertNull(decision.token());
+        assertEquals(1, metrics.get("excluded"));
+        assertEquals(1, metrics.get("query_token_ignored"));
+    }
+
+    @Test
     void tooLargeTokenIsRefusedBeforeParsing() {
         InboundPolicy small = new InboundPolicy(token -> {
             throw new AssertionError("must not be parsed");

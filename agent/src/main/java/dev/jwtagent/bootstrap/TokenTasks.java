@@ -68,23 +68,25 @@ public final class TokenTasks {
      * of an executor that keeps its tasks in such a queue ({@link TaskOrderingExecutors}). A subclass of
      * the JDK's pools ({@code ThreadPoolExecutor}, {@code ForkJoinPool}) gets the task as it is: its
      * {@code execute} hands it to theirs, which decide (a pool whose queue orders its tasks gets them
-     * unwrapped). A task handed over as it is comes with {@link #hideForTaskAsItIs}.
+     * unwrapped). Either way, no token is current while the executor's {@code execute} runs
+     * ({@link #hideForApplicationExecute}).
      */
     public static Runnable forApplicationExecutor(Runnable task, Object executor) {
         return takesTaskAsItIs(task, executor) ? task : propagating(TokenCarrier.current(), task);
     }
 
     /**
-     * Before {@code execute(Runnable)} of an executor of the application's own that is given the task
-     * as it is ({@link #forApplicationExecutor}), other than a subclass of the JDK's pools: no token is
-     * current while it runs. Such a task cannot carry the caller's token, and what the executor hands
-     * on meanwhile would: a worker that drains its queue, started by the first caller, ran every task
-     * queued behind with that caller's token, also the tasks of callers without one or with another.
-     * Returns what to give back to {@link #unhide}.
+     * Before {@code execute(Runnable)} of an executor of the application's own, other than a subclass
+     * of the JDK's pools, and after its task was wrapped ({@link #forApplicationExecutor}): no token
+     * is current while it runs. The task carries its caller's token (or none) itself, and what the
+     * executor starts or hands on meanwhile must not carry the caller's: a worker thread it starts
+     * with {@code new Thread}, or a drain loop it hands to a pool, on the first caller's
+     * {@code execute}, held that caller's token for good, and ran with it every task queued behind
+     * as it is (a {@code FutureTask} that a later caller without a token made through
+     * {@code submit}, a task of an ordering queue). Returns what to give back to {@link #unhide}.
      */
-    public static CarriedToken hideForTaskAsItIs(Object executor, Runnable task) {
-        if (TokenCarrier.current() == null || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool
-                || !takesTaskAsItIs(task, executor)) {
+    public static CarriedToken hideForApplicationExecute(Object executor) {
+        if (TokenCarrier.current() == null || executor instanceof ThreadPoolExecutor || executor instanceof ForkJoinPool) {
             return null;
         }
         return hide();

@@ -36,8 +36,10 @@ import java.util.concurrent.Callable;
  * caller's token, or with none, when it is given ({@code TokenTasks.forApplicationExecutor}). Such
  * an executor may queue it and hand it to a pool later from another task's thread (a serial
  * executor), where the pool's own hand-off would carry that task's token. A task it must get as it
- * is (one that orders its tasks, a {@code Comparable} or {@code FutureTask}) cannot carry the token:
- * while such an {@code execute} runs, none is current ({@code TokenTasks.hideForTaskAsItIs}).
+ * is (one that orders its tasks, a {@code Comparable} or {@code FutureTask}) cannot carry the token.
+ * Either way, while such an {@code execute} runs, none is current ({@code TokenTasks.hideForApplicationExecute}):
+ * a worker it starts there (with {@code new Thread}, or as a task of a pool) would otherwise keep the
+ * first caller's token, and run with it the tasks queued behind as they are.
  * Reactor's bounded elastic scheduler ({@code Schedulers.boundedElastic()}, made when first used,
  * usually during a request) schedules its evictor when it starts ({@code init}, {@code start}) with
  * no token for the same reason: the evictor runs for as long as the scheduler lives, shutting down
@@ -78,7 +80,7 @@ public final class ExecutorInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.subtypesOf("java.util.concurrent.Executor").outside(RUNTIME_PACKAGES)
                         .declaring(executeRunnable(), EXECUTE_DESCRIPTOR))
                 .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", executeRunnable()))
-                .transform(Around.hidingTokenForTaskAsItIs(executeRunnable()));
+                .transform(Around.hidingTokenForApplicationExecute(executeRunnable()));
     }
 
     /** {@code execute(Runnable)}'s descriptor, in the constant pool of a class that declares it. */

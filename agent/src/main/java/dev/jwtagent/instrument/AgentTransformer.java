@@ -214,10 +214,12 @@ public final class AgentTransformer implements ClassFileTransformer {
                 }
             }
             // ASM first (no Byte Buddy loaded for classes that need nothing else), each step on the last one's output.
-            byte[] woven = wraps.isEmpty() ? null : ArgumentWrapWeaver.weave(classFile, wraps);
-            if (!arounds.isEmpty()) {
-                byte[] around = AroundWeaver.weave(woven != null ? woven : classFile, arounds);
-                woven = around != null ? around : woven;
+            // Wraps after arounds: a wrap's code goes before everything already in the method, so where a
+            // method has both (an application's executor), the argument is wrapped before the around's enter.
+            byte[] woven = arounds.isEmpty() ? null : AroundWeaver.weave(classFile, arounds);
+            if (!wraps.isEmpty()) {
+                byte[] wrapped = ArgumentWrapWeaver.weave(woven != null ? woven : classFile, wraps);
+                woven = wrapped != null ? wrapped : woven;
             }
             if (!delegations.isEmpty()) {
                 byte[] delegating = BootDelegationWeaver.weave(woven != null ? woven : classFile, delegations);

@@ -67,13 +67,14 @@ public final class Around {
 
     /**
      * {@code execute(Runnable)} of an executor of the application's own: no token is current while it
-     * runs when the task is handed over as it is, not wrapped ({@code TokenTasks.hideForTaskAsItIs}),
-     * so that what the executor hands on meanwhile (a worker that drains its queue) carries none;
-     * it is back when the method returns or throws. Instance methods only.
+     * runs ({@code TokenTasks.hideForApplicationExecute}), once its task is wrapped with the caller's
+     * (an {@link ArgumentWrap} of the same method runs first: wraps are woven last, so their code
+     * comes before an around's), so that what the executor starts or hands on meanwhile (a worker that
+     * drains its queue) carries none; it is back when the method returns or throws. Instance methods only.
      */
-    public static Around hidingTokenForTaskAsItIs(MethodMatch methods) {
+    public static Around hidingTokenForApplicationExecute(MethodMatch methods) {
         String carried = "L" + internalName(CarriedToken.class) + ";";
-        return new Around(methods, TokenTasks.class, "hideForTaskAsItIs", "(Ljava/lang/Object;Ljava/lang/Runnable;)" + carried, 1,
+        return new Around(methods, TokenTasks.class, "hideForApplicationExecute", "(Ljava/lang/Object;)" + carried, 0,
                 "unhide", "(" + carried + ")V", CarriedToken.class, false, true);
     }
 

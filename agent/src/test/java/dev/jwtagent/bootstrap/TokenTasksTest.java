@@ -203,7 +203,7 @@ class TokenTasksTest {
 
             TokenCarrier.swap(ALICE);
             assertSame(consumer, TokenTasks.forApplicationExecutor(consumer, own), "not wrapped with alice's token");
-            assertSame(ALICE, TokenTasks.hideForTaskAsItIs(own, consumer), "none current while the executor takes it");
+            assertSame(ALICE, TokenTasks.hideForApplicationExecute(own), "none current while the executor takes it");
             assertNull(TokenCarrier.current());
             TokenTasks.unhide(ALICE);
         }
@@ -224,31 +224,29 @@ class TokenTasksTest {
     }
 
     /**
-     * While an application's executor that takes a task as it is runs, no token is current: what it
-     * hands on meanwhile (a worker that drains its queue) must not carry the caller's token. A task
-     * it wraps, and any task of a subclass of the JDK's pools (whose own hand-off decides), leave the
-     * token in place.
+     * While an application's executor runs, no token is current: its task was wrapped with the
+     * caller's before, and what it starts or hands on meanwhile (a worker that drains its queue) must
+     * not carry the caller's token. A subclass of the JDK's pools leaves the token in place: its
+     * {@code execute} hands the task to theirs, which decides.
      */
     @Test
-    void theTokenIsHiddenOnlyWhileAnApplicationsExecutorTakesATaskAsItIs() {
+    void theTokenIsHiddenWhileAnApplicationsExecutorRuns() {
         QueueingExecutor ordering = new QueueingExecutor(new java.util.concurrent.PriorityBlockingQueue<>());
         QueueingExecutor plainQueue = new QueueingExecutor(new java.util.concurrent.LinkedBlockingQueue<>());
         java.util.concurrent.ThreadPoolExecutor pool = pool(new java.util.concurrent.LinkedBlockingQueue<>());
-        Runnable plain = () -> { };
         try {
-            assertNull(TokenTasks.hideForTaskAsItIs(ordering, plain), "nothing to hide without a token");
+            assertNull(TokenTasks.hideForApplicationExecute(ordering), "nothing to hide without a token");
 
             TokenCarrier.swap(ALICE);
-            for (Object[] asItIs : new Object[][] {{ordering, plain}, {plainQueue, new Prioritised(1)},
-                {plainQueue, new FutureTask<>(() -> "x")}}) {
-                CarriedToken hidden = TokenTasks.hideForTaskAsItIs(asItIs[0], (Runnable) asItIs[1]);
-                assertSame(ALICE, hidden, "hidden for " + asItIs[1]);
+            for (Object executor : new Object[] {ordering, plainQueue}) {
+                CarriedToken hidden = TokenTasks.hideForApplicationExecute(executor);
+                assertSame(ALICE, hidden, "hidden for " + executor);
                 assertNull(TokenCarrier.current());
                 TokenTasks.unhide(hidden);
                 assertSame(ALICE, TokenCarrier.current(), "back after");
             }
-            assertNull(TokenTasks.hideForTaskAsItIs(plainQueue, plain), "a task it wraps carries the token: nothing hidden");
-            assertNull(TokenTasks.hideForTaskAsItIs(pool, new Prioritised(1)), "a ThreadPoolExecutor subclass's execute hands it to the pool's");
+            assertNull(TokenTasks.hideForApplicationExecute(pool), "a ThreadPoolExecutor subclass's execute hands it to the pool's");
+            assertNull(TokenTasks.hideForApplicationExecute(new java.util.concurrent.ForkJoinPool(1)), "nor a ForkJoinPool's");
             assertSame(ALICE, TokenCarrier.current());
         } finally {
             pool.shutdownNow();

@@ -212,6 +212,49 @@ class AgentTransformerTest {
         assertEquals(Collections.emptyList(), transformer.matchingRules("example.Other", null, match -> true));
     }
 
+    /**
+     * A method given both a wrap and an around (an application's executor): the argument is wrapped
+     * first, with the caller's token, and the around's enter then hides it, so the task carries the
+     * token and the executor's own code (a worker it starts) holds none.
+     */
+    @Test
+    void aWrapRunsBeforeAnAroundOfTheSameMethod() throws Exception {
+        MethodMatch execute = MethodMatch.named("execute").onlyArgument(Runnable.class).notAbstract();
+        Rules rules = new Rules();
+        // Matched under a name of the application's: the agent's own packages are never transformed.
+        rules.type(TypeMatch.named("example.OwnExecutor"))
+                .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", execute))
+                .transform(Around.hidingTokenForApplicationExecute(execute));
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"), null);
+        byte[] woven = transformer.transform(getClass().getClassLoader(), "example/OwnExecutor", null, null,
+                WovenClasses.classFile(OwnExecutor.class));
+        Assertions.assertNotNull(woven);
+        Class<?> type = WovenClasses.define(OwnExecutor.class.getName(), woven);
+        java.util.concurrent.Executor executor = (java.util.concurrent.Executor) type.getConstructor().newInstance();
+        dev.jwtagent.bootstrap.CarriedToken alice = new dev.jwtagent.bootstrap.CarriedToken("alice", Long.MAX_VALUE, "sha256:alice");
+        Object[] seenByTask = {"not run"};
+        dev.jwtagent.bootstrap.CarriedToken before = dev.jwtagent.bootstrap.TokenCarrier.swap(alice);
+        try {
+            executor.execute(() -> seenByTask[0] = dev.jwtagent.bootstrap.TokenCarrier.current());
+            Assertions.assertNull(type.getField("seenInside").get(executor), "no token while execute runs");
+            Assertions.assertSame(alice, seenByTask[0], "the task carries the caller's token");
+            Assertions.assertSame(alice, dev.jwtagent.bootstrap.TokenCarrier.current(), "the caller's token is back after");
+        } finally {
+            dev.jwtagent.bootstrap.TokenCarrier.restore(before);
+        }
+    }
+
+    /** An executor of the application's own that runs each task at once. */
+    public static class OwnExecutor implements java.util.concurrent.Executor {
+        public Object seenInside = "not called";
+
+        @Override
+        public void execute(Runnable task) {
+            seenInside = dev.jwtagent.bootstrap.TokenCarrier.current();
+            task.run();
+        }
+    }
+
     /** An instrumentation that sees inbound requests, adding {@code match} as its one rule. */
     private static AgentInstrumentation admittingRequests(TypeMatch match) {
         return new AgentInstrumentation() {

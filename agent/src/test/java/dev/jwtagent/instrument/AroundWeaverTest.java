@@ -202,17 +202,17 @@ class AroundWeaverTest {
     }
 
     /**
-     * The hook given the receiver: an executor that takes its task as it is runs with no token, and
-     * the caller's is back after; a task it would wrap leaves the token in place.
+     * The hook given the receiver: an executor of the application's own runs with no token, and the
+     * caller's is back after.
      */
     @Test
-    void anExecutorThatTakesItsTaskAsItIsRunsWithoutTheToken() throws Exception {
+    void anApplicationsExecutorRunsWithoutTheToken() throws Exception {
         MethodMatch execute = MethodMatch.named("execute").argument(0, Runnable.class);
-        assertNull(AroundWeaver.applying(List.of(Around.hidingTokenForTaskAsItIs(execute)),
+        assertNull(AroundWeaver.applying(List.of(Around.hidingTokenForApplicationExecute(execute)),
                 java.lang.reflect.Modifier.PUBLIC | java.lang.reflect.Modifier.STATIC, "execute",
                 "(Ljava/lang/Runnable;Ljava/lang/Object;)Ljava/lang/Object;"), "not written into a static method");
         byte[] woven = AroundWeaver.weave(WovenClasses.classFile(OrderingExecutor.class),
-                List.of(Around.hidingTokenForTaskAsItIs(execute.arguments(1))));
+                List.of(Around.hidingTokenForApplicationExecute(execute.arguments(1))));
         assertNotNull(woven);
         Class<?> type = WovenClasses.define(OrderingExecutor.class.getName(), woven);
         Object executor = type.getConstructor().newInstance();

@@ -180,6 +180,16 @@ public final class Handoffs {
             // Not in NAMES: a priority pool's task carries no token (its queue compares tasks).
             case "priority-pool":
                 return unwrap(() -> PriorityPool.run(task));
+            // Not in NAMES: an executor of the application's own that starts its one worker on its first
+            // task, with new Thread, or as a drain loop given to a pool (OwnExecutorStartedDuringARequestTest).
+            case "own-thread-execute":
+                return unwrap(() -> LazyWorkerExecutor.ON_A_THREAD.callThroughExecute(task));
+            case "own-thread-submit":
+                return unwrap(() -> LazyWorkerExecutor.ON_A_THREAD.submit(task).get());
+            case "own-pool-execute":
+                return unwrap(() -> LazyWorkerExecutor.ON_A_POOL.callThroughExecute(task));
+            case "own-pool-submit":
+                return unwrap(() -> LazyWorkerExecutor.ON_A_POOL.submit(task).get());
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);
         }
@@ -354,6 +364,82 @@ public final class Handoffs {
      * type, as priority executors do. The call is queued behind a task that holds the thread, next
      * to another task, so that the queue compares them.
      */
+    /**
+     * An executor of the application's own, as one is often written: {@code submit} from
+     * {@code AbstractExecutorService}, and one worker, started by the first {@code execute} (with
+     * {@code new Thread}, or as a drain loop handed to a pool), that runs the queued tasks.
+     */
+    static final class LazyWorkerExecutor extends java.util.concurrent.AbstractExecutorService {
+        static final LazyWorkerExecutor ON_A_THREAD = new LazyWorkerExecutor(null);
+        static final LazyWorkerExecutor ON_A_POOL = new LazyWorkerExecutor(new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
+                new LinkedBlockingQueue<>()));
+        private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+        private final ExecutorService pool;
+        private boolean started;
+
+        private LazyWorkerExecutor(ExecutorService pool) {
+            this.pool = pool;
+        }
+
+        @Override
+        public void execute(Runnable task) {
+            queue.add(task);
+            synchronized (this) {
+                if (started) {
+                    return;
+                }
+                started = true;
+            }
+            if (pool == null) {
+                Thread worker = new Thread(this::drain, "handoff-own-worker");
+                worker.setDaemon(true);
+                worker.start();
+            } else {
+                pool.submit(this::drain);
+            }
+        }
+
+        int callThroughExecute(Callable<Integer> task) throws Exception {
+            CompletableFuture<Integer> result = new CompletableFuture<>();
+            execute(() -> complete(result, task));
+            return result.get();
+        }
+
+        private void drain() {
+            try {
+                while (true) {
+                    queue.take().run();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return Collections.emptyList();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit) {
+            return false;
+        }
+    }
+
     private static final class PriorityPool {
         private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,
                 new java.util.concurrent.PriorityBlockingQueue<>(11,

@@ -110,6 +110,47 @@ class SerialExecutorTest {
     }
 
 
+    /**
+     * The same with a {@code FutureTask} the caller without a token made, which the executor gets as
+     * it is: it runs with no token, not with alice's. Before, alice's hand-off to the pool was made
+     * with her token current, and the worker she started (serial: the task that hands on the next
+     * one; draining: the drain loop) ran the future with it.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"serial", "draining"})
+    void aFutureTaskMadeWithoutATokenAndQueuedBehindAlicesRunsWithNone(String design) throws Exception {
+        Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
+        String alice = Tokens.valid("alice");
+        String bob = Tokens.valid("bob");
+        try (Downstream downstream = new Downstream()) {
+            String url = downstream.allowedUrl("/orders");
+            CountDownLatch aliceStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(3);
+            CurrentToken.with(alice, () -> {
+                executor.execute(() -> {
+                    aliceStarted.countDown();
+                    QueuedJobs.await(release);
+                    QueuedJobs.callThenCount(url, done);
+                });
+                return null;
+            });
+            assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
+            CurrentToken.with(null, () -> {
+                executor.execute(new java.util.concurrent.FutureTask<Void>(() -> QueuedJobs.callThenCount(url, done), null));
+                return null;
+            });
+            CurrentToken.with(bob, () -> {
+                executor.execute(new java.util.concurrent.FutureTask<Void>(() -> QueuedJobs.callThenCount(url, done), null));
+                return null;
+            });
+            release.countDown();
+            assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
+            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
+            assertEquals(Arrays.asList("alice", "none", "bob"), seen);
+        }
+    }
+
     /** The design of {@code Executor}'s Javadoc: the next task is handed to the pool from inside the one before it. */
     static final class SerialExecutor implements Executor {
         private final Queue<Runnable> tasks = new ArrayDeque<>();

@@ -17,12 +17,17 @@ public class TokenPropagatingRunnable implements Runnable {
 
     @Override
     public final void run() {
-        CarriedToken previous = TokenCarrier.swap(token);
+        CarriedToken previous = TokenCarrier.swap(tokenToRun(token));
         try {
             task.run();
         } finally {
             TokenCarrier.restore(previous);
         }
+    }
+
+    /** The token the task runs with: the one current where it was handed over. */
+    CarriedToken tokenToRun(CarriedToken handedOver) {
+        return handedOver;
     }
 
     /** The task as it was handed over, for a queue that orders the application's tasks among themselves. */

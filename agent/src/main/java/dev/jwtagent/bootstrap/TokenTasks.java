@@ -186,7 +186,7 @@ public final class TokenTasks {
         if (token == null || target == null || isJdksOwn(target.getClass().getClassLoader())) {
             return target;
         }
-        return new TokenPropagatingRunnable(token, target);
+        return new ThreadTargetRunnable(token, target);
     }
 
     /**

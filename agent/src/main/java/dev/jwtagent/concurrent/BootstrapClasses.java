@@ -21,6 +21,8 @@ final class BootstrapClasses {
             "dev.jwtagent.bootstrap.TokenCarrier",
             "dev.jwtagent.bootstrap.TokenTasks",
             "dev.jwtagent.bootstrap.TokenPropagatingRunnable",
+            "dev.jwtagent.bootstrap.ThreadTargetRunnable",
+            "dev.jwtagent.bootstrap.ThreadStarts",
             "dev.jwtagent.bootstrap.TokenPropagatingFuture",
             "dev.jwtagent.bootstrap.TokenPropagatingCallable",
             "dev.jwtagent.bootstrap.ForkedTasks",

@@ -36,7 +36,10 @@ import java.util.concurrent.ThreadFactory;
  * Not covered: a {@code Thread} subclass that overrides {@code run()} instead of taking a target,
  * and a thread the application makes itself through a {@code ThreadFactory} (it counts as a pool's).
  * A pool of another kind whose factory is a lambda still makes its threads with the token current.
- * The token is captured when the thread is made, which is where it is started in practice.
+ * The token is captured when the thread is made, and a platform thread runs with it only when the
+ * same token is current where {@code Thread.start()} is called ({@code ThreadStarts}): a thread made
+ * during a request and started later without it (a shutdown hook) runs with none. A virtual thread
+ * runs with the token current where it was made.
  */
 public final class ThreadInstrumentation implements AgentInstrumentation {
     /**
@@ -71,6 +74,8 @@ public final class ThreadInstrumentation implements AgentInstrumentation {
                 .type(TypeMatch.named("java.lang.Thread"))
                 .transform(ArgumentWrap.of(1, "forNewThread", MethodMatch.constructors().notPublic().argument(1, Runnable.class)))
                 .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
+                // The token goes with a platform thread only when it is current where the thread is started too.
+                .transform(Around.recordingThreadStart(MethodMatch.named("start").arguments(0)))
                 .type(TypeMatch.named("java.lang.VirtualThread"))
                 .transform(ArgumentWrap.of(3, "forNewThread", MethodMatch.constructors().argument(3, Runnable.class)))
                 .transform(Around.hidingToken(MethodMatch.nameEndsWith("ubmitRunContinuation")))

@@ -3,6 +3,7 @@ package dev.jwtagent.instrument;
 import dev.jwtagent.bootstrap.CarriedToken;
 import dev.jwtagent.bootstrap.ForkedTasks;
 import dev.jwtagent.bootstrap.ServletHooks;
+import dev.jwtagent.bootstrap.ThreadStarts;
 import dev.jwtagent.bootstrap.TokenTasks;
 import dev.jwtagent.bootstrap.TomcatAttributes;
 
@@ -54,6 +55,15 @@ public final class Around {
         String carried = "L" + internalName(CarriedToken.class) + ";";
         return new Around(methods, TokenTasks.class, "hide", "()" + carried, 0, "unhide", "(" + carried + ")V",
                 CarriedToken.class, false);
+    }
+
+    /**
+     * {@code Thread.start()}: records the token current where the thread is started
+     * ({@code ThreadStarts.starting}), which its target, wrapped where it was made, checks when it runs.
+     */
+    public static Around recordingThreadStart(MethodMatch methods) {
+        return new Around(methods, ThreadStarts.class, "starting", "(Ljava/lang/Object;)Ljava/lang/Object;", 0,
+                "started", "(Ljava/lang/Object;)V", Object.class, false, true);
     }
 
     /**

@@ -190,6 +190,12 @@ public final class Handoffs {
                 return unwrap(() -> LazyWorkerExecutor.ON_A_POOL.callThroughExecute(task));
             case "own-pool-submit":
                 return unwrap(() -> LazyWorkerExecutor.ON_A_POOL.submit(task).get());
+            // Not in NAMES: a thread made in one request and started in a later one (ThreadStartedInAnotherRequestTest).
+            case "kept-thread-make":
+                KeptThread.make(task);
+                return 200;
+            case "kept-thread-start":
+                return unwrap(KeptThread::startAndWait);
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);
         }
@@ -369,6 +375,25 @@ public final class Handoffs {
      * {@code AbstractExecutorService}, and one worker, started by the first {@code execute} (with
      * {@code new Thread}, or as a drain loop handed to a pool), that runs the queued tasks.
      */
+    /** A thread made during one request and kept, not started, for a later request to start. */
+    static final class KeptThread {
+        private static volatile Thread thread;
+        private static volatile CompletableFuture<Integer> result;
+
+        static void make(Callable<Integer> task) {
+            CompletableFuture<Integer> made = new CompletableFuture<>();
+            result = made;
+            thread = new Thread(() -> complete(made, task), "handoff-kept-thread");
+        }
+
+        static int startAndWait() throws Exception {
+            Thread kept = thread;
+            kept.start();
+            kept.join();
+            return result.get();
+        }
+    }
+
     static final class LazyWorkerExecutor extends java.util.concurrent.AbstractExecutorService {
         static final LazyWorkerExecutor ON_A_THREAD = new LazyWorkerExecutor(null);
         static final LazyWorkerExecutor ON_A_POOL = new LazyWorkerExecutor(new ThreadPoolExecutor(1, 1, 1, TimeUnit.MINUTES,

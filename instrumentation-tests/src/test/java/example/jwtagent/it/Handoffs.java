@@ -196,6 +196,10 @@ public final class Handoffs {
                 return 200;
             case "kept-thread-start":
                 return unwrap(KeptThread::startAndWait);
+            // Not in NAMES: the call is made by a shutdown hook made here, when the JVM exits (ShutdownHookTest).
+            case "shutdown-hook":
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> callUnchecked(task), "handoff-shutdown-hook"));
+                return 200;
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);
         }

@@ -1,9 +1,5 @@
 package example.jwtagent.it;
 
-import io.netty.buffer.Unpooled;
-import io.netty.handler.codec.http2.DefaultHttp2HeadersDecoder;
-import io.netty.handler.codec.http2.Http2Headers;
-
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.DataInputStream;
@@ -21,16 +17,28 @@ import java.util.Map;
  * A bare HTTP/2 client in clear text (prior knowledge) that sends header blocks exactly as written:
  * repeated fields, names in upper case, pseudo-headers in any order, which the usual clients
  * refuse to send. Header fields are encoded as HPACK literals without indexing or Huffman; the
- * server's answers are decoded with Netty's HPACK decoder.
+ * server's answers are decoded with Netty's HPACK decoder ({@link NettyHeaderBlocks}), or with the
+ * decoder given (a module without Netty on its class path gives Jetty's).
  */
 final class RawH2 implements Closeable {
     private final Socket socket;
     private final DataInputStream in;
     private final OutputStream out;
-    private final DefaultHttp2HeadersDecoder decoder = new DefaultHttp2HeadersDecoder(false);
+    private final HeaderBlocks decoder;
     private int nextStream = 1;
 
+    /** Decodes the server's header blocks of one connection (HPACK keeps state per connection). */
+    interface HeaderBlocks {
+        /** Adds the fields of {@code block} to {@code answer}: {@code :status} as its status, the others as its headers. */
+        void decode(Answer answer, byte[] block, int stream) throws IOException;
+    }
+
     RawH2(int port) throws IOException {
+        this(port, new NettyHeaderBlocks());
+    }
+
+    RawH2(int port, HeaderBlocks decoder) throws IOException {
+        this.decoder = decoder;
         socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
@@ -154,7 +162,7 @@ final class RawH2 implements Closeable {
                     }
                     headerBlock.write(payload, start, end - start);
                     if ((flags & 0x4) != 0) {
-                        decode(answer, headerBlock.toByteArray(), stream);
+                        decoder.decode(answer, headerBlock.toByteArray(), stream);
                         headerBlock.reset();
                     }
                     if ((flags & 0x1) != 0) {
@@ -177,28 +185,6 @@ final class RawH2 implements Closeable {
         } catch (EOFException | SocketTimeoutException closed) {
             answer.goAway = true;
             return answer;
-        }
-    }
-
-    private void windowUpdate(int stream, int increment) throws IOException {
-        frame(0x8, 0, stream, new byte[] {(byte) (increment >>> 24), (byte) (increment >>> 16), (byte) (increment >>> 8), (byte) increment});
-        out.flush();
-    }
-
-    private void decode(Answer answer, byte[] block, int stream) throws IOException {
-        try {
-            Http2Headers headers = decoder.decodeHeaders(stream, Unpooled.wrappedBuffer(block));
-            for (Map.Entry<CharSequence, CharSequence> e : headers) {
-                if (":status".contentEquals(e.getKey())) {
-                    if (answer.status == null) {
-                        answer.status = e.getValue().toString();
-                    }
-                } else {
-                    answer.headers.add(Map.entry(e.getKey(), e.getValue()));
-                }
-            }
-        } catch (Exception e) {
-            throw new IOException(e);
         }
     }
 

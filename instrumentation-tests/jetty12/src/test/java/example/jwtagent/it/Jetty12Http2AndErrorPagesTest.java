@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Jetty 12 (ee10) over HTTP/2 in clear text (prior knowledge), with header blocks as sent
- * ({@link Jetty12RawH2}): a forged or expired token, the same field twice, names in upper case,
+ * ({@link RawH2}): a forged or expired token, the same field twice, names in upper case,
  * pseudo-header tricks; its error pages (ErrorPageErrorHandler) over HTTP/2; and excluded paths in
  * disguise under its URI compliance modes. The application's calls and what a downstream received
  * from them are the observable.
@@ -73,7 +73,7 @@ class Jetty12Http2AndErrorPagesTest {
         System.out.println("J12 " + line.replace(FORGED, "FORGED"));
     }
 
-    private static void notCalled(Jetty12RawH2.Answer answer, int before, String what) throws Exception {
+    private static void notCalled(RawH2.Answer answer, int before, String what) throws Exception {
         log(what + " -> status=" + answer.status + " reset=" + answer.reset + " challenge=" + answer.header("www-authenticate")
                 + " calls=" + CALLS.subList(before, CALLS.size()));
         assertEquals(before, CALLS.size(), what + ": the application was called: " + CALLS + " " + answer);
@@ -81,7 +81,7 @@ class Jetty12Http2AndErrorPagesTest {
         assertTrue(!"200".equals(answer.status) && !"500".equals(answer.status), what + ": " + answer);
     }
 
-    private static void wellFormed(Jetty12RawH2.Answer answer, String status, String error, String what) {
+    private static void wellFormed(RawH2.Answer answer, String status, String error, String what) {
         assertEquals(status, answer.status, what + ": " + answer);
         String challenge = answer.header("www-authenticate");
         assertTrue(challenge != null && challenge.startsWith("Bearer error=\"" + error + "\""), what + ": " + answer);
@@ -97,10 +97,10 @@ class Jetty12Http2AndErrorPagesTest {
         String expired = Tokens.signed("late", b -> b.withExpiresAt(Instant.now().minusSeconds(120)));
         try (Downstream d = new Downstream(); Running server = new Running(UriCompliance.DEFAULT)) {
             downstream = d;
-            try (Jetty12RawH2 h2 = new Jetty12RawH2(server.port)) {
+            try (RawH2 h2 = new RawH2(server.port, new JettyHeaderBlocks())) {
                 for (int i = 0; i < 3; i++) {
                     int before = CALLS.size();
-                    Jetty12RawH2.Answer ok = h2.get("/orders", "authorization", "Bearer " + alice);
+                    RawH2.Answer ok = h2.get("/orders", "authorization", "Bearer " + alice);
                     assertEquals("200", ok.status, ok.toString());
                     assertEquals("REQUEST /orders /orders alice", CALLS.get(before));
                     assertEquals(List.of("Bearer " + alice), d.takeAuthorization());
@@ -108,17 +108,17 @@ class Jetty12Http2AndErrorPagesTest {
                 // HEAD and OPTIONS with a forged token: 401 with its headers and no body.
                 for (String method : new String[] {"HEAD", "OPTIONS"}) {
                     int callsBefore = CALLS.size();
-                    Jetty12RawH2.Answer head = h2.send(":method", method, ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED);
+                    RawH2.Answer head = h2.send(":method", method, ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED);
                     notCalled(head, callsBefore, method);
                     assertEquals("401", head.status, head.toString());
                     assertTrue(head.header("www-authenticate").startsWith("Bearer error=\"invalid_token\""), head.toString());
                     assertEquals(method.equals("HEAD") ? "" : "{", method.equals("HEAD") ? head.body() : head.body().substring(0, 1), head.toString());
                 }
                 int before = CALLS.size();
-                Jetty12RawH2.Answer forged = h2.get("/orders", "authorization", "Bearer " + FORGED);
+                RawH2.Answer forged = h2.get("/orders", "authorization", "Bearer " + FORGED);
                 notCalled(forged, before, "forged");
                 wellFormed(forged, "401", "invalid_token", "forged");
-                Jetty12RawH2.Answer late = h2.get("/orders", "authorization", "Bearer " + expired);
+                RawH2.Answer late = h2.get("/orders", "authorization", "Bearer " + expired);
                 notCalled(late, before, "expired");
                 wellFormed(late, "401", "invalid_token", "expired");
                 assertTrue(late.header("www-authenticate").contains("token expired"));
@@ -131,7 +131,7 @@ class Jetty12Http2AndErrorPagesTest {
                         {"authorization", "", "authorization", "Bearer " + alice},
                 };
                 for (String[] fields : twice) {
-                    Jetty12RawH2.Answer answer = h2.get("/orders", fields);
+                    RawH2.Answer answer = h2.get("/orders", fields);
                     String what = String.join(" | ", fields).replace(alice, "ALICE");
                     notCalled(answer, before, what);
                     if (answer.status != null) {
@@ -157,9 +157,9 @@ class Jetty12Http2AndErrorPagesTest {
                     {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED, ":status", "200"},
             };
             for (String[] fields : others) {
-                try (Jetty12RawH2 h2 = new Jetty12RawH2(server.port)) {
+                try (RawH2 h2 = new RawH2(server.port, new JettyHeaderBlocks())) {
                     int before = CALLS.size();
-                    Jetty12RawH2.Answer answer = h2.send(fields);
+                    RawH2.Answer answer = h2.send(fields);
                     String what = String.join(" | ", fields).replace(alice, "ALICE").replace("\r\n", "\\r\\n").replace("\u0000", "\\0");
                     List<String> seen = new ArrayList<>(CALLS.subList(before, CALLS.size()));
                     if (seen.isEmpty()) {
@@ -180,13 +180,13 @@ class Jetty12Http2AndErrorPagesTest {
     @Test
     void errorPagesOverHttp2() throws Exception {
         try (Downstream d = new Downstream(); Running server = new Running(UriCompliance.DEFAULT);
-             Jetty12RawH2 h2 = new Jetty12RawH2(server.port)) {
+             RawH2 h2 = new RawH2(server.port, new JettyHeaderBlocks())) {
             downstream = d;
             for (String path : new String[] {"/throws", "/send-error", "/public/throws"}) {
                 for (int i = 0; i < 2; i++) {
                     String token = Tokens.valid("alice" + i);
                     int before = CALLS.size();
-                    Jetty12RawH2.Answer answer = h2.get(path, "authorization", "Bearer " + token);
+                    RawH2.Answer answer = h2.get(path, "authorization", "Bearer " + token);
                     log(path + " alice" + i + " -> " + answer.status + " " + CALLS.subList(before, CALLS.size()));
                     assertEquals("500", answer.status, answer.toString());
                     boolean excluded = path.startsWith("/public");
@@ -196,7 +196,7 @@ class Jetty12Http2AndErrorPagesTest {
                     assertEquals(excluded ? List.of() : List.of("Bearer " + token), d.takeAuthorization());
 
                     before = CALLS.size();
-                    Jetty12RawH2.Answer forged = h2.get(path, "authorization", "Bearer " + FORGED);
+                    RawH2.Answer forged = h2.get(path, "authorization", "Bearer " + FORGED);
                     if (excluded) {
                         assertEquals("500", forged.status, forged.toString());
                         assertEquals(List.of("REQUEST " + path + " " + path + " null", "ERROR /error-page " + path + " null"),

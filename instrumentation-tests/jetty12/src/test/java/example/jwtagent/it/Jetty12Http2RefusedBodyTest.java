@@ -1,112 +1,21 @@
 package example.jwtagent.it;
 
-import com.auth0.jwt.algorithms.Algorithm;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/**
- * Jetty 12 (ee10) over HTTP/2 in clear text (prior knowledge), as UndertowHttp2RefusedBodyTest for Undertow: the agent refuses a stream with a forged token
- * and a request body, which nothing reads then. The streams that follow on the same connection (another
- * caller's, with a valid token, through a proxy that multiplexes its callers on one connection) must
- * still be served: their bodies must not wait for connection flow-control credit that the refused
- * streams' unread bodies took.
- */
+/** Jetty 12 (ee10) over HTTP/2: see {@link RefusedBodyStreams}. */
 class Jetty12Http2RefusedBodyTest {
-    private static final String FORGED = Tokens.signedWith(Algorithm.HMAC256("not-the-service-secret-not-the-service-secret"),
-            "mallory", b -> { });
-    private static volatile Downstream downstream;
 
     @Test
     void streamsAfterRefusedOnesWithBodiesAreStillServed() throws Exception {
-        downstream = new Downstream();
-        org.eclipse.jetty.server.Server jetty = Jetty12Server.started(new org.eclipse.jetty.util.thread.QueuedThreadPool(8, 3),
-                Jetty12Server.context("/", new ReadingServlet()),
-                new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(new org.eclipse.jetty.server.HttpConfiguration()));
-        int port = Jetty12Server.portOf(jetty);
-        OkHttpClient client = new OkHttpClient.Builder()
-                .protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
-                .readTimeout(10, TimeUnit.SECONDS)
-                .writeTimeout(10, TimeUnit.SECONDS)
-                .build();
-        String url = "http://localhost:" + port + "/upload";
-        byte[] body = new byte[40_000];
-        try {
-            for (int i = 0; i < 4; i++) {
-                try (Response refused = client.newCall(new Request.Builder().url(url).header("Authorization", "Bearer " + FORGED)
-                        .post(slowly(body)).build()).execute()) {
-                    assertEquals(401, refused.code());
-                    String challenge = refused.header("WWW-Authenticate");
-                    assertTrue(challenge != null && challenge.startsWith("Bearer ") && challenge.contains("error=\"invalid_token\""),
-                            String.valueOf(challenge));
-                    refused.body().string();
-                }
+        try (Downstream downstream = new Downstream()) {
+            org.eclipse.jetty.server.Server jetty = Jetty12Server.started(new org.eclipse.jetty.util.thread.QueuedThreadPool(8, 3),
+                    Jetty12Server.context("/", new RefusedBodyStreams.ReadingServlet(downstream)),
+                    new org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory(new org.eclipse.jetty.server.HttpConfiguration()));
+            try {
+                RefusedBodyStreams.aValidStreamIsServedAfterRefusedOnes(Jetty12Server.portOf(jetty), 4, 40_000, downstream);
+            } finally {
+                jetty.stop();
             }
-            String alice = Tokens.valid("alice");
-            try (Response served = client.newCall(new Request.Builder().url(url).header("Authorization", "Bearer " + alice)
-                    .post(RequestBody.create(body, null)).build()).execute()) {
-                assertEquals(200, served.code());
-                assertEquals("40000", served.body().string());
-            }
-            assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
-            assertEquals(1, client.connectionPool().connectionCount(), "one connection throughout");
-        } finally {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
-            jetty.stop();
-            downstream.close();
-        }
-    }
-
-    /** The body in chunks a moment apart, as a client uploading over a slower link sends it: the refusal comes first. */
-    private static RequestBody slowly(byte[] body) {
-        return new RequestBody() {
-            @Override
-            public okhttp3.MediaType contentType() {
-                return null;
-            }
-
-            @Override
-            public long contentLength() {
-                return body.length;
-            }
-
-            @Override
-            public void writeTo(okio.BufferedSink sink) throws IOException {
-                int chunk = body.length / 3;
-                for (int offset = 0; offset < body.length; offset += chunk) {
-                    sink.write(body, offset, Math.min(chunk, body.length - offset));
-                    sink.flush();
-                    try {
-                        Thread.sleep(200);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new java.io.InterruptedIOException();
-                    }
-                }
-            }
-        };
-    }
-
-    static final class ReadingServlet extends HttpServlet {
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            int read = request.getInputStream().readAllBytes().length;
-            DownstreamClients.urlConnection(downstream.allowedUrl("/after-upload"), null);
-            response.getWriter().print(read);
         }
     }
 }

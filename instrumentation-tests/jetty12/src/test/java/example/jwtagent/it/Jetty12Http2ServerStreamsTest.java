@@ -1,210 +1,24 @@
 package example.jwtagent.it;
 
-import com.auth0.jwt.algorithms.Algorithm;
-import jakarta.servlet.AsyncContext;
-import jakarta.servlet.ReadListener;
-import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.http.HttpServlet;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
-import mockwebserver3.RecordedRequest;
-import okhttp3.Call;
-import okhttp3.Callback;
-import okhttp3.OkHttpClient;
-import okhttp3.Protocol;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.eclipse.jetty.http2.server.HTTP2CServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Server;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
-/**
- * Jetty 12 (ee10) as an h2c server (prior knowledge) on its default pool (reserved threads on):
- * many streams on one connection at once, with alice's, bob's, a forged token or none, whose
- * servlets read their bodies blocking or with a ReadListener, or hand off with AsyncContext.start.
- * Each runs with its own stream's token (or none; a ReadListener's callbacks with none, as documented) and calls
- * downstream with it, never with another stream's; a forged one never runs.
- */
+/** Jetty 12 (ee10) as an h2c server on its default pool (reserved threads on): see {@link ManyStreamsOneConnection}. */
 class Jetty12Http2ServerStreamsTest {
-    private static final String FORGED = Tokens.signedWith(Algorithm.HMAC256("not-the-service-secret-not-the-service-secret"),
-            "mallory", b -> { });
-    private static final Map<String, String> SENT = new ConcurrentHashMap<>();
-    private static final List<String> WRONG = Collections.synchronizedList(new ArrayList<>());
-    private static volatile Downstream downstream;
 
     @Test
     void eachStreamRunsWithItsOwnToken() throws Exception {
-        downstream = new Downstream();
-        Server jetty = Jetty12Server.started(null, Jetty12Server.context("/", new AppServlet()),
-                new HTTP2CServerConnectionFactory(new HttpConfiguration()));
-        OkHttpClient client = new OkHttpClient.Builder().protocols(List.of(Protocol.H2_PRIOR_KNOWLEDGE))
-                .readTimeout(20, TimeUnit.SECONDS).build();
-        client.dispatcher().setMaxRequests(200);
-        client.dispatcher().setMaxRequestsPerHost(200);
-        String base = "http://localhost:" + Jetty12Server.portOf(jetty);
-        Map<String, Integer> statuses = new ConcurrentHashMap<>();
-        List<String> tags = new ArrayList<>();
-        String[] modes = {"sync", "read-listener", "async-start"};
-        String[] who = {"alice", "bob", "forged", "none"};
-        for (int round = 0; round < 6; round++) {
-            for (String mode : modes) {
-                for (String caller : who) {
-                    String tag = caller + "-" + mode + "-" + round;
-                    tags.add(tag);
-                    SENT.put(tag, caller.equals("none") ? "" : caller.equals("forged") ? FORGED : Tokens.valid(caller));
-                }
+        try (Downstream downstream = new Downstream()) {
+            ManyStreamsOneConnection streams = new ManyStreamsOneConnection(downstream);
+            Server jetty = Jetty12Server.started(null, Jetty12Server.context("/", streams.servlet()),
+                    new HTTP2CServerConnectionFactory(new HttpConfiguration()));
+            try {
+                streams.eachStreamRunsWithItsOwnToken(Jetty12Server.portOf(jetty), 20_000);
+            } finally {
+                jetty.stop();
             }
-        }
-        CountDownLatch done = new CountDownLatch(tags.size());
-        try {
-            for (String tag : tags) {
-                Request.Builder request = new Request.Builder().url(base + "/" + tag.split("-")[1] + "?tag=" + tag)
-                        .post(RequestBody.create(new byte[20_000], null));
-                if (!SENT.get(tag).isEmpty()) {
-                    request.header("Authorization", "Bearer " + SENT.get(tag));
-                }
-                client.newCall(request.build()).enqueue(new Callback() {
-                    @Override
-                    public void onFailure(Call call, IOException e) {
-                        statuses.put(tag, -1);
-                        done.countDown();
-                    }
-
-                    @Override
-                    public void onResponse(Call call, Response response) throws IOException {
-                        try (response) {
-                            response.body().string();
-                            statuses.put(tag, response.code());
-                        }
-                        done.countDown();
-                    }
-                });
-            }
-            assertTrue(done.await(60, TimeUnit.SECONDS), "answered: " + statuses.size());
-            int served = 0;
-            for (String tag : tags) {
-                int expected = tag.startsWith("forged") ? 401 : 200;
-                assertEquals(expected, statuses.get(tag), tag);
-                if (expected == 200) {
-                    served++;
-                }
-            }
-            for (int i = 0; i < served; i++) {
-                RecordedRequest request = downstream.take();
-                String tag = request.getUrl().encodedPath().substring(1);
-                String sent = SENT.get(tag);
-                List<String> got = request.getHeaders().values("Authorization");
-                if (!(tag.contains("-read-") && got.isEmpty())) {
-                    assertEquals(sent.isEmpty() ? List.of() : List.of("Bearer " + sent), got, tag);
-                }
-            }
-            assertEquals(List.of(), WRONG);
-        } finally {
-            client.dispatcher().executorService().shutdown();
-            client.connectionPool().evictAll();
-            jetty.stop();
-            downstream.close();
-        }
-    }
-
-    private static String current() {
-        try {
-            Object carried = Class.forName("dev.jwtagent.bootstrap.TokenCarrier").getMethod("current").invoke(null);
-            return carried == null ? "" : (String) carried.getClass().getMethod("value").invoke(carried);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    static void check(String tag, String where) {
-        if (tag.startsWith("forged")) {
-            WRONG.add(tag + " ran at " + where);
-        }
-        String current = current();
-        // A ReadListener is called with no token (README, servlet-async): there, none is fine; never another's.
-        boolean noneIsFine = tag.contains("-read-");
-        if (!current.equals(SENT.get(tag)) && !(noneIsFine && current.isEmpty())) {
-            WRONG.add(tag + " at " + where + " held " + (current.isEmpty() ? "none" : current.equals(FORGED) ? "forged" : "another token"));
-        }
-    }
-
-    static void call(String tag, String where) {
-        check(tag, where);
-        try {
-            DownstreamClients.urlConnection(downstream.allowedUrl("/" + tag), null);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        check(tag, where + " after the call");
-    }
-
-    static final class AppServlet extends HttpServlet {
-        @Override
-        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
-            String tag = request.getParameter("tag");
-            check(tag, "service");
-            String mode = tag.split("-")[1];
-            if (mode.equals("sync")) {
-                int read = request.getInputStream().readAllBytes().length;
-                call(tag, "sync after reading " + read);
-                response.getWriter().print(read);
-                return;
-            }
-            AsyncContext async = request.startAsync();
-            async.setTimeout(30_000);
-            if (mode.equals("async")) {
-                async.start(() -> {
-                    try {
-                        request.getInputStream().readAllBytes();
-                        call(tag, "async-start");
-                        async.getResponse().getWriter().print("ok");
-                    } catch (IOException e) {
-                        WRONG.add(tag + " " + e);
-                    }
-                    async.complete();
-                });
-                return;
-            }
-            ServletInputStream in = request.getInputStream();
-            byte[] buffer = new byte[4096];
-            in.setReadListener(new ReadListener() {
-                @Override
-                public void onDataAvailable() throws IOException {
-                    check(tag, "onDataAvailable");
-                    while (in.isReady() && !in.isFinished()) {
-                        if (in.read(buffer) < 0) {
-                            break;
-                        }
-                    }
-                }
-
-                @Override
-                public void onAllDataRead() throws IOException {
-                    call(tag, "onAllDataRead");
-                    async.getResponse().getWriter().print("ok");
-                    async.complete();
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    WRONG.add(tag + " onError " + t);
-                    async.complete();
-                }
-            });
         }
     }
 }

@@ -161,14 +161,7 @@ class Http2RawHeaderFieldsTest {
             wellFormed(late, "401", "invalid_token", "expired");
             assertTrue(late.header("www-authenticate").contains("token expired"), late.toString());
 
-            String[][] twice = {
-                    {"authorization", "Bearer " + alice, "authorization", "Bearer " + alice},
-                    {"authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-                    {"authorization", "Bearer " + FORGED, "authorization", "Bearer " + alice},
-                    {"authorization", "Bearer", "authorization", alice},
-                    {"authorization", "Bearer " + alice, "authorization", ""},
-                    {"authorization", "", "authorization", "Bearer " + alice},
-            };
+            String[][] twice = RawH2.twoAuthorizationFields(alice, FORGED);
             for (String[] fields : twice) {
                 RawH2.Answer answer = h2.get("/orders", fields);
                 notCalled(answer, before, String.join(" | ", fields));

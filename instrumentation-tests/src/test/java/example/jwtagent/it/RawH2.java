@@ -76,6 +76,18 @@ final class RawH2 implements Closeable {
         }
     }
 
+    /** Header blocks with two {@code authorization} fields (both valid, valid and forged, a split or an empty one): each is refused with 400 or a reset. */
+    static String[][] twoAuthorizationFields(String valid, String forged) {
+        return new String[][] {
+                {"authorization", "Bearer " + valid, "authorization", "Bearer " + valid},
+                {"authorization", "Bearer " + valid, "authorization", "Bearer " + forged},
+                {"authorization", "Bearer " + forged, "authorization", "Bearer " + valid},
+                {"authorization", "Bearer", "authorization", valid},
+                {"authorization", "Bearer " + valid, "authorization", ""},
+                {"authorization", "", "authorization", "Bearer " + valid},
+        };
+    }
+
     /** GET {@code path} with the pseudo-headers first, then {@code fields} (name, value, name, value...). */
     Answer get(String path, String... fields) throws IOException {
         List<String> all = new ArrayList<>(List.of(":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", path));

@@ -122,14 +122,7 @@ class Jetty12Http2AndErrorPagesTest {
                 notCalled(late, before, "expired");
                 wellFormed(late, "401", "invalid_token", "expired");
                 assertTrue(late.header("www-authenticate").contains("token expired"));
-                String[][] twice = {
-                        {"authorization", "Bearer " + alice, "authorization", "Bearer " + alice},
-                        {"authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-                        {"authorization", "Bearer " + FORGED, "authorization", "Bearer " + alice},
-                        {"authorization", "Bearer", "authorization", alice},
-                        {"authorization", "Bearer " + alice, "authorization", ""},
-                        {"authorization", "", "authorization", "Bearer " + alice},
-                };
+                String[][] twice = RawH2.twoAuthorizationFields(alice, FORGED);
                 for (String[] fields : twice) {
                     RawH2.Answer answer = h2.get("/orders", fields);
                     String what = String.join(" | ", fields).replace(alice, "ALICE");

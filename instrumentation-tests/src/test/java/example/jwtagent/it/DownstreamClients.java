@@ -192,6 +192,9 @@ public final class DownstreamClients {
 
     public static Client byName(String name) {
         Client client = CLIENTS.get(name);
+        if (client == null && name.startsWith("form:")) {
+            return (url, auth) -> HeaderForms.get(name, url);
+        }
         if (client == null) {
             throw new IllegalArgumentException("no client named " + name + "; known: " + CLIENTS.keySet());
         }

@@ -35,6 +35,12 @@ import org.apache.http.protocol.HttpContext;
 public final class ApacheHttpClient4Instrumentation implements AgentInstrumentation {
     /** The context attribute that carries a hop's target from the exec step to its send. */
     static final String HOP_TARGET = "dev.jwtagent.hop-target";
+    /**
+     * The context attribute that marks a hop whose header the send left on the request after a
+     * challenge (401, 407): the client's answer sends that request again, where a token that has
+     * expired meanwhile goes off.
+     */
+    static final String HOP_KEPT = "dev.jwtagent.hop-kept";
 
     @Override
     public String name() {
@@ -102,8 +108,8 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             // Noted for every hop with the thread that runs it and the request copy it sends: only that
             // copy's send on that thread takes it, so a context shared by requests running at once, or a
             // nested call on the same context, never uses another request's target. The last slot holds
-            // the header the send added while it is still on the request.
-            Object[] note = {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost(), null};
+            // the header the send added while it is still on the request, and the expiry of its token.
+            Object[] note = {Thread.currentThread(), hopRequest, ((HttpRoute) hopRoute).getTargetHost(), null, null};
             ((HttpContext) hopContext).setAttribute(HOP_TARGET, note);
             return note;
         }
@@ -123,6 +129,9 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             if (note != null && ((HttpContext) hopContext).getAttribute(HOP_TARGET) == note) {
                 ((HttpContext) hopContext).removeAttribute(HOP_TARGET);
             }
+            if (note != null && ((HttpContext) hopContext).getAttribute(HOP_KEPT) == note) {
+                ((HttpContext) hopContext).removeAttribute(HOP_KEPT);
+            }
         }
     }
 
@@ -133,8 +142,22 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
         @Advice.OnMethodEnter(suppress = Throwable.class)
         public static Object enter(@Advice.Argument(0) Object sentRequest, @Advice.Argument(2) Object sendContext) {
             HttpContext context = (HttpContext) sendContext;
+            Object kept = context == null ? null : context.getAttribute(HOP_KEPT);
+            if (kept instanceof Object[] && ((Object[]) kept).length == 5 && ((Object[]) kept)[0] == Thread.currentThread()
+                    && ((Object[]) kept)[1] == sentRequest) {
+                // The client answers a challenge by sending the hop's request again, with the header the
+                // agent left on it (a name the client does not replace): it goes only while its token is valid.
+                context.removeAttribute(HOP_KEPT);
+                Object[] note = (Object[]) kept;
+                if (note[3] instanceof Header && note[4] instanceof Long
+                        && AgentBridge.outboundExpiredBeforeSent(((Long) note[4]).longValue())) {
+                    ((HttpRequest) sentRequest).removeHeader((Header) note[3]);
+                    note[3] = null;
+                }
+                return null;
+            }
             Object noted = context == null ? null : context.getAttribute(HOP_TARGET);
-            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 4 || ((Object[]) noted)[0] != Thread.currentThread()
+            if (!(noted instanceof Object[]) || ((Object[]) noted).length != 5 || ((Object[]) noted)[0] != Thread.currentThread()
                     || ((Object[]) noted)[1] != sentRequest || !(((Object[]) noted)[2] instanceof HttpHost)) {
                 // Not the send of a noted hop: a proxy's CONNECT, or a request sent outside the exec chain.
                 return null;
@@ -170,6 +193,7 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
             Header added = new BasicHeader(name, value);
             request.addHeader(added);
             ((Object[]) noted)[3] = added;
+            ((Object[]) noted)[4] = Long.valueOf(TokenCarrier.current().expiresAtMillis());
             return noted;
         }
 
@@ -182,13 +206,16 @@ public final class ApacheHttpClient4Instrumentation implements AgentInstrumentat
          * {@code Authorization} went with before.
          */
         @Advice.OnMethodExit(onThrowable = Throwable.class, suppress = Throwable.class)
-        public static void exit(@Advice.Enter Object sent, @Advice.Argument(0) Object sentRequest, @Advice.Return Object response) {
+        public static void exit(@Advice.Enter Object sent, @Advice.Argument(0) Object sentRequest,
+                                @Advice.Argument(2) Object sendContext, @Advice.Return Object response) {
             if (!(sent instanceof Object[]) || !(((Object[]) sent)[3] instanceof Header)) {
                 return;
             }
             if (response instanceof HttpResponse) {
                 int status = ((HttpResponse) response).getStatusLine().getStatusCode();
                 if (status == 401 || status == 407) {
+                    // Checked again if the client sends the request again to answer the challenge.
+                    ((HttpContext) sendContext).setAttribute(HOP_KEPT, sent);
                     return;
                 }
             }

@@ -192,6 +192,9 @@ public final class DownstreamClients {
 
     public static Client byName(String name) {
         Client client = CLIENTS.get(name);
+        if (client == null && name.startsWith("form:") && name.split(":")[2].equals("jetty12")) {
+            return (url, auth) -> JettyHeaderForms.get(name, url);
+        }
         if (client == null && name.startsWith("form:")) {
             return (url, auth) -> HeaderForms.get(name, url);
         }

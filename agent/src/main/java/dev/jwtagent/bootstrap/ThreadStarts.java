@@ -41,8 +41,9 @@ public final class ThreadStarts {
     /**
      * The token a thread's target made with {@code made} runs with on {@code thread}: {@code made}
      * when the thread was started where the same token was current, or when its start was not seen
-     * (a virtual thread, whose own {@code start} records nothing; a target run by a direct call of
-     * {@code run()}); none when it was started with no token or with another.
+     * (a virtual thread, whose own {@code start} records nothing); none when it was started with no
+     * token or with another. A target run by a direct call of {@code run()} is decided on the start
+     * of the thread that calls it, if that start was recorded: at worst it runs with no token.
      */
     static CarriedToken tokenToRun(CarriedToken made, Thread thread) {
         Object startedWith = STARTED_WITH.remove(thread);

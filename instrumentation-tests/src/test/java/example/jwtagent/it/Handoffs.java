@@ -198,7 +198,10 @@ public final class Handoffs {
                 return unwrap(KeptThread::startAndWait);
             // Not in NAMES: the call is made by a shutdown hook made here, when the JVM exits (ShutdownHookTest).
             case "shutdown-hook":
-                Runtime.getRuntime().addShutdownHook(new Thread(() -> callUnchecked(task), "handoff-shutdown-hook"));
+                Thread hook = new Thread(() -> callUnchecked(task), "handoff-shutdown-hook");
+                // Not the request's: the web application's loader is stopped by the time the hook runs.
+                hook.setContextClassLoader(ClassLoader.getSystemClassLoader());
+                Runtime.getRuntime().addShutdownHook(hook);
                 return 200;
             default:
                 throw new IllegalArgumentException("no hand-off named " + via);

@@ -109,7 +109,7 @@ class Http2RawHeaderFieldsTest {
 
     /** The request was not answered by the application: no call, nothing downstream. */
     private static void notCalled(RawH2.Answer answer, int callsBefore, String what) throws Exception {
-        System.out.println("H2RAW " + what.replace(FORGED, "FORGED") + " -> status=" + answer.status + " reset=" + answer.reset
+        System.out.println("H2RAW " + Tokens.masked(what) + " -> status=" + answer.status + " reset=" + answer.reset
                 + " goAway=" + answer.goAway + " challenge=" + answer.header("www-authenticate"));
         assertEquals(callsBefore, CALLS.size(), what + ": the application was called: " + CALLS + " " + answer);
         assertNull(downstream.poll(100), what + ": something reached the downstream");
@@ -224,7 +224,7 @@ class Http2RawHeaderFieldsTest {
                 RawH2.Answer answer = h2.send(fields);
                 String what = "pseudo: " + String.join(" | ", fields).replace(FORGED, "FORGED").replace(alice, "ALICE");
                 List<String> seen = new ArrayList<>(CALLS.subList(before, CALLS.size()));
-                System.out.println("H2RAW " + what + " -> calls=" + seen + " status=" + answer.status + " reset=" + answer.reset);
+                System.out.println("H2RAW " + Tokens.masked(what) + " -> calls=" + seen + " status=" + answer.status + " reset=" + answer.reset);
                 // Called at all: only on an excluded path, without a token, and nothing carried downstream.
                 for (String call : seen) {
                     assertTrue(call.matches("/(health|public/[^ ]*) null 200"), what + ": the application ran as " + call + " " + answer);
@@ -281,7 +281,7 @@ class Http2RawHeaderFieldsTest {
             int before = CALLS.size();
             java.net.http.HttpResponse<String> answer = client.send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             String what = where + " " + String.join(" | ", values).replace(alice, "ALICE").replace(FORGED, "FORGED");
-            System.out.println("H2JDK " + what + " -> " + answer.statusCode() + " " + answer.version() + " " + answer.headers().map() + " " + answer.body());
+            System.out.println("H2JDK " + Tokens.masked(what) + " -> " + answer.statusCode() + " " + answer.version() + " " + answer.headers().map() + " " + answer.body());
             assertEquals(before, CALLS.size(), what);
             assertNull(downstream.poll(100), what);
             int status = values.length == 1 ? 401 : 400;

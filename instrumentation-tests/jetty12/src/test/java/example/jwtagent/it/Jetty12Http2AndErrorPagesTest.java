@@ -70,7 +70,7 @@ class Jetty12Http2AndErrorPagesTest {
     }
 
     private static void log(String line) {
-        System.out.println("J12 " + line.replace(FORGED, "FORGED"));
+        System.out.println("J12 " + Tokens.masked(line));
     }
 
     private static void notCalled(RawH2.Answer answer, int before, String what) throws Exception {

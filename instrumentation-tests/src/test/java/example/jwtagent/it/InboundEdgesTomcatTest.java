@@ -1,5 +1,7 @@
 package example.jwtagent.it;
 
+import jakarta.servlet.DispatcherType;
+import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -85,7 +87,7 @@ class InboundEdgesTomcatTest {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException, ServletException {
             CALLS.incrementAndGet();
-            String path = request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+            String path = pathDispatchedTo(request);
             if (path.startsWith("/fwd")) {
                 request.getRequestDispatcher("/health").forward(request, response);
                 return;
@@ -102,6 +104,19 @@ class InboundEdgesTomcatTest {
             response.getWriter().write("path=" + path + "\nsubject=" + request.getAttribute("jwt.agent.subject")
                     + "\ndispatch=" + request.getDispatcherType() + "\ndownstream=" + status + "\n");
         }
+    }
+
+    /**
+     * The path this dispatch was sent to. An included servlet sees the outer request's servlet path
+     * and path info, and the include's own in request attributes.
+     */
+    private static String pathDispatchedTo(HttpServletRequest request) {
+        boolean included = request.getDispatcherType() == DispatcherType.INCLUDE;
+        String servletPath = included
+                ? (String) request.getAttribute(RequestDispatcher.INCLUDE_SERVLET_PATH) : request.getServletPath();
+        String pathInfo = included
+                ? (String) request.getAttribute(RequestDispatcher.INCLUDE_PATH_INFO) : request.getPathInfo();
+        return servletPath + (pathInfo == null ? "" : pathInfo);
     }
 
     private static String forged() {
@@ -133,9 +148,12 @@ class InboundEdgesTomcatTest {
         RawHttp.Response forwarded = RawHttp.get(base, "/fwd", RawHttp.bearer(alice));
         assertEquals("alice", forwarded.field("subject"), forwarded.toString());
         assertEquals("FORWARD", forwarded.field("dispatch"));
+        assertEquals("/health", forwarded.field("path"));
         assertEquals("Bearer " + alice, authorizationDownstream());
         RawHttp.Response included = RawHttp.get(base, "/inc", RawHttp.bearer(alice));
         assertEquals("alice", included.field("subject"), included.toString());
+        assertEquals("INCLUDE", included.field("dispatch"));
+        assertEquals("/public/x", included.field("path"));
         assertEquals("Bearer " + alice, authorizationDownstream());
         countReset();
         RawHttp.Response refused = RawHttp.get(base, "/fwd", RawHttp.bearer(forged()));

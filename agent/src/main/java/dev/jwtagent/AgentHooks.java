@@ -141,6 +141,15 @@ final class AgentHooks implements BridgeHooks {
     }
 
     @Override
+    public void foreignAttributeRemoved(String name) {
+        if (AgentLog.rateLimited("foreign-attribute")) {
+            AgentLog.logger("inbound").warn("removed request attribute " + name + ", set before the agent decided (by a valve, a handler"
+                    + " or an AJP proxy), from a request the agent let through without it: the agent's attributes name only what it"
+                    + " verified (logged at most once a minute)");
+        }
+    }
+
+    @Override
     public void inboundRefusedAfterCommit() {
         if (AgentLog.rateLimited("refused-after-commit")) {
             AgentLog.logger("inbound").warn("refused a request whose response was already committed (a later dispatch, or a container component wrote it first):"

@@ -509,6 +509,17 @@ public final class AgentBridge {
     }
 
     /** See {@link BridgeHooks#inboundRefusedAfterCommit}; never throws. */
+    public static void foreignAttributeRemoved(String name) {
+        BridgeHooks h = hooks;
+        if (h != null) {
+            try {
+                h.foreignAttributeRemoved(name);
+            } catch (Throwable ignored) {
+                // Only the log line is lost.
+            }
+        }
+    }
+
     public static void inboundRefusedAfterCommit() {
         BridgeHooks h = hooks;
         if (h != null) {

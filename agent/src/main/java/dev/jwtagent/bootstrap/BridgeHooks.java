@@ -68,6 +68,10 @@ public interface BridgeHooks {
         return false;
     }
 
+    /** A request attribute of the agent's name (never its value) was put by something ahead of the agent and taken away. */
+    default void foreignAttributeRemoved(String name) {
+    }
+
     /**
      * A later dispatch of a request, decided anew, was refused after the application had committed
      * its response: nothing was written, and the dispatch's servlet or filter was not called.

@@ -95,6 +95,11 @@ public final class ServletHooks {
                 }
                 if (decision.subject() != null) {
                     http.setAttribute(request, AgentBridge.SUBJECT_ATTRIBUTE, decision.subject());
+                } else {
+                    removeForeign(http, request, AgentBridge.SUBJECT_ATTRIBUTE);
+                }
+                if (decision.claimsAttribute() == null) {
+                    removeForeign(http, request, AgentBridge.CLAIMS_ATTRIBUTE);
                 }
             }
             if (slot.token == null && slot.request == null) {
@@ -336,6 +341,19 @@ public final class ServletHooks {
                 first = value;
             }
             return value;
+        }
+    }
+
+    /**
+     * Takes away an attribute of the agent's name that something ahead of the agent put on a request
+     * the agent lets through without that attribute (no token, an invalid one in monitor mode, a
+     * token without {@code sub}): a valve, a handler, or an AJP proxy whose attributes Tomcat lets
+     * through. The application trusts these names to say what the agent verified.
+     */
+    private static void removeForeign(RequestMethods http, Object request, String name) throws Throwable {
+        if (http.getAttribute(request, name) != null) {
+            http.call(http.removeAttribute, request, name);
+            AgentBridge.foreignAttributeRemoved(name);
         }
     }
 
@@ -616,6 +634,7 @@ public final class ServletHooks {
 
         final Method getAttribute = find("getAttribute", String.class);
         final Method setAttribute = find("setAttribute", String.class, Object.class);
+        final Method removeAttribute = find("removeAttribute", String.class);
         final Method getHeaders = find("getHeaders", String.class);
         final Method getServletPath = find("getServletPath");
         final Method getPathInfo = find("getPathInfo");

@@ -44,10 +44,7 @@ class AttributesSetAheadOfTheAgentTest {
         tomcatBase = tomcat.start();
 
         jetty = new Server();
-        ServerConnector connector = new ServerConnector(jetty, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        jetty.addConnector(connector);
+        ServerConnector connector = JettyJavaxServer.loopbackConnector(jetty);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         context.addServlet(new ServletHolder(new JavaxApp()), "/*");

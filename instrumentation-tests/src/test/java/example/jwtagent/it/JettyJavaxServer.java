@@ -34,10 +34,7 @@ public final class JettyJavaxServer implements TestServer {
         QueuedThreadPool pool = new QueuedThreadPool(workerThreads + 3, 3);
         pool.setReservedThreads(0);
         server = new Server(pool);
-        ServerConnector connector = new ServerConnector(server, 1, 1);
-        connector.setHost("127.0.0.1");
-        connector.setPort(0);
-        server.addConnector(connector);
+        ServerConnector connector = loopbackConnector(server);
         ServletContextHandler context = new ServletContextHandler();
         context.setContextPath("/");
         ServletHolder relay = new ServletHolder(new RelayServlet());
@@ -49,6 +46,15 @@ public final class JettyJavaxServer implements TestServer {
         server.setHandler(context);
         server.start();
         port = connector.getLocalPort();
+    }
+
+    /** A connector with one acceptor and one selector on a free loopback port, added to {@code server}. */
+    static ServerConnector loopbackConnector(Server server) {
+        ServerConnector connector = new ServerConnector(server, 1, 1);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        return connector;
     }
 
     @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,39 +45,15 @@ class SerialExecutorTest {
         pool.shutdownNow();
     }
 
+    /** How a caller gives its call to the executor. */
+    interface Handing {
+        void hand(Executor executor, Runnable call) throws Exception;
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"serial", "draining"})
     void eachQueuedTaskCallsWithItsOwnCallersToken(String design) throws Exception {
-        Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
-        String alice = Tokens.valid("alice");
-        String bob = Tokens.valid("bob");
-        try (Downstream downstream = new Downstream()) {
-            String url = downstream.allowedUrl("/orders");
-            CountDownLatch aliceStarted = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(3);
-            CurrentToken.with(alice, () -> {
-                executor.execute(() -> {
-                    aliceStarted.countDown();
-                    QueuedJobs.await(release);
-                    QueuedJobs.callThenCount(url, done);
-                });
-                return null;
-            });
-            assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
-            CurrentToken.with(null, () -> {
-                executor.execute(() -> QueuedJobs.callThenCount(url, done));
-                return null;
-            });
-            CurrentToken.with(bob, () -> {
-                executor.execute(() -> QueuedJobs.callThenCount(url, done));
-                return null;
-            });
-            release.countDown();
-            assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
-            assertEquals(Arrays.asList("alice", "none", "bob"), seen);
-        }
+        assertEachCallGoesWithItsCallersToken(design, Executor::execute, Executor::execute);
     }
 
     /**
@@ -86,29 +63,9 @@ class SerialExecutorTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"serial", "draining"})
     void eachQueuedAsyncStageCallsWithItsOwnCallersToken(String design) throws Exception {
-        Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
-        String alice = Tokens.valid("alice");
-        String bob = Tokens.valid("bob");
-        try (Downstream downstream = new Downstream()) {
-            String url = downstream.allowedUrl("/orders");
-            CountDownLatch aliceStarted = new CountDownLatch(1);
-            CountDownLatch release = new CountDownLatch(1);
-            CountDownLatch done = new CountDownLatch(3);
-            CurrentToken.with(alice, () -> CompletableFuture.runAsync(() -> {
-                aliceStarted.countDown();
-                QueuedJobs.await(release);
-                QueuedJobs.callThenCount(url, done);
-            }, executor));
-            assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
-            CurrentToken.with(null, () -> CompletableFuture.runAsync(() -> QueuedJobs.callThenCount(url, done), executor));
-            CurrentToken.with(bob, () -> CompletableFuture.runAsync(() -> QueuedJobs.callThenCount(url, done), executor));
-            release.countDown();
-            assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
-            List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);
-            assertEquals(Arrays.asList("alice", "none", "bob"), seen);
-        }
+        Handing runAsync = (executor, call) -> CompletableFuture.runAsync(call, executor);
+        assertEachCallGoesWithItsCallersToken(design, runAsync, runAsync);
     }
-
 
     /**
      * The same with a {@code FutureTask} the caller without a token made, which the executor gets as
@@ -119,6 +76,15 @@ class SerialExecutorTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"serial", "draining"})
     void aFutureTaskMadeWithoutATokenAndQueuedBehindAlicesRunsWithNone(String design) throws Exception {
+        assertEachCallGoesWithItsCallersToken(design, Executor::execute,
+                (executor, call) -> executor.execute(new FutureTask<Void>(call, null)));
+    }
+
+    /**
+     * Alice's call, given as {@code alices}, holds the queue while a caller without a token and then
+     * bob give theirs as {@code others}: the downstream sees alice's token, none, and bob's, in that order.
+     */
+    private void assertEachCallGoesWithItsCallersToken(String design, Handing alices, Handing others) throws Exception {
         Executor executor = design.equals("serial") ? new SerialExecutor(pool) : new DrainingExecutor(pool);
         String alice = Tokens.valid("alice");
         String bob = Tokens.valid("bob");
@@ -128,7 +94,7 @@ class SerialExecutorTest {
             CountDownLatch release = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(3);
             CurrentToken.with(alice, () -> {
-                executor.execute(() -> {
+                alices.hand(executor, () -> {
                     aliceStarted.countDown();
                     QueuedJobs.await(release);
                     QueuedJobs.callThenCount(url, done);
@@ -136,14 +102,12 @@ class SerialExecutorTest {
                 return null;
             });
             assertTrue(aliceStarted.await(10, TimeUnit.SECONDS), "alice's task runs");
-            CurrentToken.with(null, () -> {
-                executor.execute(new java.util.concurrent.FutureTask<Void>(() -> QueuedJobs.callThenCount(url, done), null));
-                return null;
-            });
-            CurrentToken.with(bob, () -> {
-                executor.execute(new java.util.concurrent.FutureTask<Void>(() -> QueuedJobs.callThenCount(url, done), null));
-                return null;
-            });
+            for (String caller : new String[] {null, bob}) {
+                CurrentToken.with(caller, () -> {
+                    others.hand(executor, () -> QueuedJobs.callThenCount(url, done));
+                    return null;
+                });
+            }
             release.countDown();
             assertTrue(done.await(10, TimeUnit.SECONDS), "the three calls are made");
             List<String> seen = QueuedJobs.callers(downstream, 3, alice, bob);

@@ -1,6 +1,5 @@
 package example.jwtagent.it;
 
-import com.auth0.jwt.algorithms.Algorithm;
 import io.undertow.Undertow;
 import io.undertow.UndertowOptions;
 import io.undertow.servlet.Servlets;
@@ -11,7 +10,6 @@ import io.undertow.servlet.util.ImmediateInstanceFactory;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import mockwebserver3.RecordedRequest;
 import org.apache.catalina.Context;
 import org.apache.catalina.connector.Connector;
 import org.apache.catalina.startup.Tomcat;
@@ -104,138 +102,25 @@ class Http2RawHeaderFieldsTest {
         return server.equals("tomcat") ? tomcatPort : undertowPort;
     }
 
-    private static final String FORGED = Tokens.signedWith(Algorithm.HMAC256("not-the-service-secret-not-the-service-secret"),
-            "mallory", b -> { });
-
-    /** The request was not answered by the application: no call, nothing downstream. */
-    private static void notCalled(RawH2.Answer answer, int callsBefore, String what) throws Exception {
-        System.out.println("H2RAW " + Tokens.masked(what) + " -> status=" + answer.status + " reset=" + answer.reset
-                + " goAway=" + answer.goAway + " challenge=" + answer.header("www-authenticate"));
-        assertEquals(callsBefore, CALLS.size(), what + ": the application was called: " + CALLS + " " + answer);
-        assertNull(downstream.poll(100), what + ": something reached the downstream");
-        assertTrue(!"200".equals(answer.status), what + ": " + answer);
-    }
-
-    private static void wellFormed(RawH2.Answer answer, String status, String error, String what) {
-        assertEquals(status, answer.status, what + ": " + answer);
-        String challenge = answer.header("www-authenticate");
-        assertTrue(challenge != null && challenge.startsWith("Bearer error=\"" + error + "\""), what + ": " + answer);
-        assertEquals("no-store", answer.header("cache-control"), what + ": " + answer);
-        assertTrue(answer.body().matches("\\{\"error\":\"" + error + "\",\"error_description\":\"[A-Za-z ]+\"}"), what + ": " + answer);
-        assertTrue(answer.header("content-type").startsWith("application/json"), what + ": " + answer);
-        assertEquals(String.valueOf(answer.body().length()), answer.header("content-length"), what + ": " + answer);
-    }
+    private static final String FORGED = Http2StreamChecks.FORGED;
 
     @ParameterizedTest
     @ValueSource(strings = {"tomcat", "undertow"})
     void headerFieldsAsSentOverHttp2(String server) throws Exception {
+        Http2StreamChecks checks = new Http2StreamChecks("H2RAW", CALLS, downstream);
         String alice = Tokens.valid("alice");
-        String expired = Tokens.signed("late", b -> b.withExpiresAt(Instant.now().minusSeconds(120)));
         try (RawH2 h2 = new RawH2(port(server))) {
-            // Valid, three times (Tomcat's worker remembers the header), each call carries it downstream.
-            for (int i = 0; i < 3; i++) {
-                int before = CALLS.size();
-                RawH2.Answer ok = h2.get("/orders", "authorization", "Bearer " + alice);
-                assertEquals("200", ok.status, ok.toString());
-                assertEquals(before + 1, CALLS.size());
-                assertEquals("/orders alice 200", CALLS.get(before));
-                assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
-            }
-
-            // HEAD and OPTIONS with a forged token: 401 with its headers and no body.
-            for (String method : new String[] {"HEAD", "OPTIONS"}) {
-                int callsBefore = CALLS.size();
-                RawH2.Answer head = h2.send(":method", method, ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED);
-                notCalled(head, callsBefore, method);
-                assertEquals("401", head.status, head.toString());
-                assertTrue(head.header("www-authenticate").startsWith("Bearer error=\"invalid_token\""), head.toString());
-                assertEquals(method.equals("HEAD") ? "" : "{", method.equals("HEAD") ? head.body() : head.body().substring(0, 1), head.toString());
-            }
-            int before = CALLS.size();
-            RawH2.Answer forged = h2.get("/orders", "authorization", "Bearer " + FORGED);
-            notCalled(forged, before, "forged");
-            wellFormed(forged, "401", "invalid_token", "forged");
-
-            RawH2.Answer late = h2.get("/orders", "authorization", "Bearer " + expired);
-            notCalled(late, before, "expired");
-            wellFormed(late, "401", "invalid_token", "expired");
-            assertTrue(late.header("www-authenticate").contains("token expired"), late.toString());
-
-            String[][] twice = RawH2.twoAuthorizationFields(alice, FORGED);
-            for (String[] fields : twice) {
-                RawH2.Answer answer = h2.get("/orders", fields);
-                notCalled(answer, before, String.join(" | ", fields));
-                if (answer.status != null) {
-                    wellFormed(answer, "400", "invalid_request", String.join(" | ", fields));
-                }
-            }
+            // Valid three times: Tomcat's worker remembers the header.
+            checks.oneConnection(h2, alice, "/orders alice 200");
             // Again valid, so that Tomcat's worker remembers it, then the same value with another field of the name.
             assertEquals("200", h2.get("/orders", "authorization", "Bearer " + alice).status);
             assertEquals(List.of("Bearer " + alice), downstream.takeAuthorization());
-            before = CALLS.size();
+            int before = CALLS.size();
             RawH2.Answer afterRemembered = h2.get("/orders", "authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED);
-            notCalled(afterRemembered, before, "remembered, then twice");
+            checks.notCalled(afterRemembered, before, "remembered, then twice");
         }
-
-        // Names in upper case are malformed in HTTP/2: the container refuses the stream (or the agent decides on it).
-        String[][] upper = {
-                {"Authorization", "Bearer " + FORGED},
-                {"AUTHORIZATION", "Bearer " + FORGED},
-                {"Authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-                {"authorization", "Bearer " + FORGED, "Authorization", "Bearer " + alice},
-        };
-        for (String[] fields : upper) {
-            try (RawH2 h2 = new RawH2(port(server))) {
-                int before = CALLS.size();
-                RawH2.Answer answer = h2.get("/orders", fields);
-                notCalled(answer, before, "upper case: " + String.join(" | ", fields));
-            }
-        }
-
-        // Values with CR LF or NUL in them.
-        String[] values = {"Bearer " + alice + "\r\nx-other: 1", "Bearer " + alice + "\u0000", "Bearer " + FORGED + "\r\n"};
-        for (String value : values) {
-            try (RawH2 h2 = new RawH2(port(server))) {
-                int before = CALLS.size();
-                RawH2.Answer answer = h2.get("/orders", "authorization", value);
-                notCalled(answer, before, "value " + value.replace("\r", "\\r").replace("\n", "\\n").replace("\u0000", "\\0"));
-            }
-        }
-
-        // Pseudo-header tricks with a forged token: :path twice (an excluded path and another), after a
-        // regular field, in absolute form, not starting with '/', with dot segments and parameters.
-        String[][] pseudo = {
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health", ":path", "/orders", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", ":path", "/health", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", "authorization", "Bearer " + FORGED, ":path", "/orders"},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "http://localhost/health", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "health", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health/../orders", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health;x=1", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/public/%2e%2e/orders", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "//health", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/public//orders", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":method", "POST", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED},
-                {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", ":authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-        };
-        for (String[] fields : pseudo) {
-            try (RawH2 h2 = new RawH2(port(server))) {
-                int before = CALLS.size();
-                RawH2.Answer answer = h2.send(fields);
-                String what = "pseudo: " + String.join(" | ", fields).replace(FORGED, "FORGED").replace(alice, "ALICE");
-                List<String> seen = new ArrayList<>(CALLS.subList(before, CALLS.size()));
-                System.out.println("H2RAW " + Tokens.masked(what) + " -> calls=" + seen + " status=" + answer.status + " reset=" + answer.reset);
-                // Called at all: only on an excluded path, without a token, and nothing carried downstream.
-                for (String call : seen) {
-                    assertTrue(call.matches("/(health|public/[^ ]*) null 200"), what + ": the application ran as " + call + " " + answer);
-                    RecordedRequest request = downstream.take();
-                    assertEquals(List.of(), request.getHeaders().values("Authorization"), what);
-                }
-                if (seen.isEmpty()) {
-                    notCalled(answer, before, what);
-                }
-            }
-        }
+        checks.malformedFields(() -> new RawH2(port(server)), alice);
+        checks.pseudoHeaderTricks(() -> new RawH2(port(server)), alice, "/(health|public/[^ ]*) null 200");
     }
 
     /**

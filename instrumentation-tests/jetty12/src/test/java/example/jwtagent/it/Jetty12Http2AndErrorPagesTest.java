@@ -1,6 +1,5 @@
 package example.jwtagent.it;
 
-import com.auth0.jwt.algorithms.Algorithm;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -19,13 +18,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,8 +35,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class Jetty12Http2AndErrorPagesTest {
     private static final List<String> CALLS = Collections.synchronizedList(new ArrayList<>());
     private static volatile Downstream downstream;
-    private static final String FORGED = Tokens.signedWith(Algorithm.HMAC256("not-the-service-secret-not-the-service-secret"),
-            "mallory", b -> { });
+    private static final String FORGED = Http2StreamChecks.FORGED;
 
     static final class Running implements AutoCloseable {
         final Server server;
@@ -74,98 +70,21 @@ class Jetty12Http2AndErrorPagesTest {
     }
 
     private static void notCalled(RawH2.Answer answer, int before, String what) throws Exception {
-        log(what + " -> status=" + answer.status + " reset=" + answer.reset + " challenge=" + answer.header("www-authenticate")
-                + " calls=" + CALLS.subList(before, CALLS.size()));
-        assertEquals(before, CALLS.size(), what + ": the application was called: " + CALLS + " " + answer);
-        assertNull(downstream.poll(100), what + ": something reached the downstream");
-        assertTrue(!"200".equals(answer.status) && !"500".equals(answer.status), what + ": " + answer);
-    }
-
-    private static void wellFormed(RawH2.Answer answer, String status, String error, String what) {
-        assertEquals(status, answer.status, what + ": " + answer);
-        String challenge = answer.header("www-authenticate");
-        assertTrue(challenge != null && challenge.startsWith("Bearer error=\"" + error + "\""), what + ": " + answer);
-        assertEquals("no-store", answer.header("cache-control"), what + ": " + answer);
-        assertTrue(answer.body().matches("\\{\"error\":\"" + error + "\",\"error_description\":\"[A-Za-z ]+\"}"), what + ": " + answer);
-        assertTrue(answer.header("content-type").startsWith("application/json"), what + ": " + answer);
-        assertEquals(String.valueOf(answer.body().length()), answer.header("content-length"), what + ": " + answer);
+        new Http2StreamChecks("J12", CALLS, downstream).notCalled(answer, before, what);
     }
 
     @Test
     void headerFieldsAsSentOverHttp2() throws Exception {
         String alice = Tokens.valid("alice");
-        String expired = Tokens.signed("late", b -> b.withExpiresAt(Instant.now().minusSeconds(120)));
         try (Downstream d = new Downstream(); Running server = new Running(UriCompliance.DEFAULT)) {
             downstream = d;
+            Http2StreamChecks checks = new Http2StreamChecks("J12", CALLS, d);
             try (RawH2 h2 = new RawH2(server.port, new JettyHeaderBlocks())) {
-                for (int i = 0; i < 3; i++) {
-                    int before = CALLS.size();
-                    RawH2.Answer ok = h2.get("/orders", "authorization", "Bearer " + alice);
-                    assertEquals("200", ok.status, ok.toString());
-                    assertEquals("REQUEST /orders /orders alice", CALLS.get(before));
-                    assertEquals(List.of("Bearer " + alice), d.takeAuthorization());
-                }
-                // HEAD and OPTIONS with a forged token: 401 with its headers and no body.
-                for (String method : new String[] {"HEAD", "OPTIONS"}) {
-                    int callsBefore = CALLS.size();
-                    RawH2.Answer head = h2.send(":method", method, ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED);
-                    notCalled(head, callsBefore, method);
-                    assertEquals("401", head.status, head.toString());
-                    assertTrue(head.header("www-authenticate").startsWith("Bearer error=\"invalid_token\""), head.toString());
-                    assertEquals(method.equals("HEAD") ? "" : "{", method.equals("HEAD") ? head.body() : head.body().substring(0, 1), head.toString());
-                }
-                int before = CALLS.size();
-                RawH2.Answer forged = h2.get("/orders", "authorization", "Bearer " + FORGED);
-                notCalled(forged, before, "forged");
-                wellFormed(forged, "401", "invalid_token", "forged");
-                RawH2.Answer late = h2.get("/orders", "authorization", "Bearer " + expired);
-                notCalled(late, before, "expired");
-                wellFormed(late, "401", "invalid_token", "expired");
-                assertTrue(late.header("www-authenticate").contains("token expired"));
-                String[][] twice = RawH2.twoAuthorizationFields(alice, FORGED);
-                for (String[] fields : twice) {
-                    RawH2.Answer answer = h2.get("/orders", fields);
-                    String what = String.join(" | ", fields).replace(alice, "ALICE");
-                    notCalled(answer, before, what);
-                    if (answer.status != null) {
-                        wellFormed(answer, "400", "invalid_request", what);
-                    }
-                }
+                checks.oneConnection(h2, alice, "REQUEST /orders /orders alice");
             }
-            String[][] others = {
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "Authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "Authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED, "AUTHORIZATION", "Bearer " + alice},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + alice + "\r\nx: 1"},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + alice + "\u0000"},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health", ":path", "/orders", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", ":path", "/health", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", "authorization", "Bearer " + FORGED, ":path", "/orders"},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "http://localhost/health", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "health", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health/../orders", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/health;x=1", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "//health", "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", ":authorization", "Bearer " + alice, "authorization", "Bearer " + FORGED},
-                    {":method", "GET", ":scheme", "http", ":authority", "localhost", ":path", "/orders", "authorization", "Bearer " + FORGED, ":status", "200"},
-            };
-            for (String[] fields : others) {
-                try (RawH2 h2 = new RawH2(server.port, new JettyHeaderBlocks())) {
-                    int before = CALLS.size();
-                    RawH2.Answer answer = h2.send(fields);
-                    String what = String.join(" | ", fields).replace(alice, "ALICE").replace("\r\n", "\\r\\n").replace("\u0000", "\\0");
-                    List<String> seen = new ArrayList<>(CALLS.subList(before, CALLS.size()));
-                    if (seen.isEmpty()) {
-                        notCalled(answer, before, what);
-                    } else {
-                        log(what + " -> status=" + answer.status + " calls=" + seen);
-                        for (String call : seen) {
-                            assertTrue(call.matches("REQUEST (/health|/public/\\S*) \\1 null"), what + ": the application ran as " + call);
-                            assertEquals(List.of(), d.takeAuthorization(), what);
-                        }
-                    }
-                }
-            }
+            checks.malformedFields(() -> new RawH2(server.port, new JettyHeaderBlocks()), alice);
+            checks.pseudoHeaderTricks(() -> new RawH2(server.port, new JettyHeaderBlocks()), alice,
+                    "REQUEST (/health|/public/\\S*) \\1 null");
         }
     }
 
@@ -198,7 +117,7 @@ class Jetty12Http2AndErrorPagesTest {
                         assertEquals(List.of(), d.takeAuthorization());
                     } else {
                         notCalled(forged, before, path + " forged");
-                        wellFormed(forged, "401", "invalid_token", path + " forged");
+                        Http2StreamChecks.wellFormed(forged, "401", "invalid_token", path + " forged");
                     }
                 }
             }

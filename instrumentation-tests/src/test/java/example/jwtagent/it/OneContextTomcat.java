@@ -18,6 +18,7 @@ import java.nio.file.Files;
 final class OneContextTomcat implements AutoCloseable {
     private final Tomcat tomcat = new Tomcat();
     private final Connector connector = new Connector();
+    private Connector ajp;
     final Context context;
 
     OneContextTomcat(String name) throws Exception {
@@ -33,6 +34,25 @@ final class OneContextTomcat implements AutoCloseable {
     OneContextTomcat connectorProperty(String name, String value) {
         connector.setProperty(name, value);
         return this;
+    }
+
+    /**
+     * An AJP connector beside the HTTP one, as Tomcat runs behind Apache httpd's mod_proxy_ajp: with
+     * the proxy's shared secret, and the pattern of request attributes it lets the proxy set.
+     */
+    OneContextTomcat ajp(String secret, String allowedRequestAttributesPattern) {
+        ajp = new Connector("AJP/1.3");
+        ajp.setPort(0);
+        ajp.setProperty("address", "127.0.0.1");
+        ajp.setProperty("secret", secret);
+        ajp.setProperty("allowedRequestAttributesPattern", allowedRequestAttributesPattern);
+        tomcat.getService().addConnector(ajp);
+        return this;
+    }
+
+    /** The AJP connector's port, once started. */
+    int ajpPort() {
+        return ajp.getLocalPort();
     }
 
     /** {@code servlet} mapped to every path. */

@@ -1,0 +1,109 @@
+package example.jwtagent.it;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Tomcat 11 behind a web server that forwards over AJP (mod_proxy_ajp), with a shared secret and a
+ * pattern that lets the proxy set request attributes of the agent's names (a misconfiguration the
+ * agent must survive). The token arrives in the AJP {@code authorization} header, by its code or by
+ * name; the answers are the agent's, over AJP.
+ */
+class TomcatAjpTest {
+    private static final String SECRET = "proxy-secret";
+    private static final AtomicInteger CALLS = new AtomicInteger();
+    private static OneContextTomcat tomcat;
+    private static Downstream downstream;
+    private static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        downstream = new Downstream();
+        tomcat = new OneContextTomcat("ajp").servlet(new App(), false).ajp(SECRET, "jwt\\.agent\\..*");
+        tomcat.start();
+        port = tomcat.ajpPort();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        tomcat.close();
+        downstream.close();
+    }
+
+    static final class App extends HttpServlet {
+        @Override
+        protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+            CALLS.incrementAndGet();
+            int status = DownstreamClients.urlConnection(downstream.allowedUrl("/from-app"), null);
+            response.setContentType("text/plain");
+            response.getWriter().write("subject=" + request.getAttribute("jwt.agent.subject")
+                    + "\nclaims=" + request.getAttribute("jwt.agent.claims") + "\ndownstream=" + status + "\n");
+        }
+    }
+
+    private static String[] headers(String... nameValues) {
+        return nameValues;
+    }
+
+    private static String authorizationDownstream() throws InterruptedException {
+        List<String> values = downstream.takeAuthorization();
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
+    @Test
+    void aValidTokenByCodeOrByNameReachesTheApplicationAndGoesOn() throws Exception {
+        String alice = Tokens.valid("alice");
+        for (String name : new String[] {"authorization", "=Authorization", "=authorization"}) {
+            RawAjp.Answer answer = RawAjp.get(port, SECRET, "/orders", headers(name, "Bearer " + alice));
+            assertEquals(200, answer.status, name + ": " + answer);
+            assertEquals("alice", answer.field("subject"), name + ": " + answer);
+            assertEquals("Bearer " + alice, authorizationDownstream(), name);
+        }
+    }
+
+    @Test
+    void aForgedOrDoubledTokenIsAnsweredByTheAgent() throws Exception {
+        String alice = Tokens.valid("alice");
+        String forged = Http2StreamChecks.FORGED;
+        int before = CALLS.get();
+        RawAjp.Answer refused = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + forged));
+        assertEquals(401, refused.status, refused.toString());
+        assertTrue(refused.header("www-authenticate").startsWith("Bearer error=\"invalid_token\""), refused.toString());
+        assertEquals("no-store", refused.header("cache-control"), refused.toString());
+        assertTrue(refused.body.startsWith("{\"error\":\"invalid_token\""), refused.toString());
+        RawAjp.Answer doubled = RawAjp.get(port, SECRET, "/orders",
+                headers("authorization", "Bearer " + alice, "=Authorization", "Bearer " + forged));
+        assertEquals(400, doubled.status, doubled.toString());
+        assertTrue(doubled.header("www-authenticate").startsWith("Bearer error=\"invalid_request\""), doubled.toString());
+        assertEquals(before, CALLS.get(), "the application was called");
+        assertNull(downstream.poll(100), "something reached the downstream");
+    }
+
+    @Test
+    void attributesTheProxySetsUnderTheAgentsNamesNeverReachTheApplication() throws Exception {
+        String[] spoofed = {"jwt.agent.subject", "admin", "jwt.agent.claims", "{\"sub\":\"admin\"}"};
+        for (String path : new String[] {"/orders", "/health"}) {
+            RawAjp.Answer answer = RawAjp.get(port, SECRET, path, headers(), spoofed);
+            assertEquals(200, answer.status, answer.toString());
+            assertEquals("null", answer.field("subject"), path + ": " + answer);
+            assertEquals("null", answer.field("claims"), path + ": " + answer);
+            assertNull(authorizationDownstream(), path);
+        }
+        RawAjp.Answer alice = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + Tokens.valid("alice")), spoofed);
+        assertEquals("alice", alice.field("subject"), alice.toString());
+        assertTrue(alice.field("claims").contains("sub=alice"), alice.toString());
+        assertTrue(authorizationDownstream().startsWith("Bearer "));
+    }
+}

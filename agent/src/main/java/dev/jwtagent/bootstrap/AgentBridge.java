@@ -508,7 +508,7 @@ public final class AgentBridge {
         return h != null && token != null && h.outboundSchemeAllowed(token, callScheme, scheme, host);
     }
 
-    /** See {@link BridgeHooks#inboundRefusedAfterCommit}; never throws. */
+    /** See {@link BridgeHooks#foreignAttributeRemoved}; never throws. */
     public static void foreignAttributeRemoved(String name) {
         BridgeHooks h = hooks;
         if (h != null) {
@@ -520,6 +520,7 @@ public final class AgentBridge {
         }
     }
 
+    /** See {@link BridgeHooks#inboundRefusedAfterCommit}; never throws. */
     public static void inboundRefusedAfterCommit() {
         BridgeHooks h = hooks;
         if (h != null) {

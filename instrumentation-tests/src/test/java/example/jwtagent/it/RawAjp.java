@@ -28,6 +28,7 @@ final class RawAjp {
             "last-modified", "location", "set-cookie", "set-cookie2", "servlet-engine", "status", "www-authenticate"};
     private static final int FORWARD_REQUEST = 2;
     private static final int GET = 2;
+    private static final int QUERY_STRING = 0x05;
     private static final int ATTRIBUTE = 0x0A;
     private static final int SECRET = 0x0C;
     private static final int END = 0xFF;
@@ -77,7 +78,8 @@ final class RawAjp {
         packet.write(FORWARD_REQUEST);
         packet.write(GET);
         string(packet, "HTTP/1.1");
-        string(packet, path);
+        int query = path.indexOf('?');
+        string(packet, query < 0 ? path : path.substring(0, query));
         string(packet, "127.0.0.1");
         string(packet, "localhost");
         string(packet, "localhost");
@@ -90,6 +92,11 @@ final class RawAjp {
         }
         packet.write(SECRET);
         string(packet, secret);
+        if (query >= 0) {
+            // AJP sends the query string apart from the path, as an attribute.
+            packet.write(QUERY_STRING);
+            string(packet, path.substring(query + 1));
+        }
         for (int i = 0; i < attributes.length; i += 2) {
             packet.write(ATTRIBUTE);
             string(packet, attributes[i]);

@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * name; the answers are the agent's, over AJP.
  */
 class TomcatAjpTest {
-    private static final String SECRET = "proxy-secret";
+    static final String SECRET = "proxy-secret";
     private static final AtomicInteger CALLS = new AtomicInteger();
     private static OneContextTomcat tomcat;
     private static Downstream downstream;
@@ -42,11 +42,13 @@ class TomcatAjpTest {
         downstream.close();
     }
 
+    /** Calls the URL in the query parameter {@code downstream}, or this test's downstream, and says what it saw. */
     static final class App extends HttpServlet {
         @Override
         protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
             CALLS.incrementAndGet();
-            int status = DownstreamClients.urlConnection(downstream.allowedUrl("/from-app"), null);
+            String url = request.getParameter("downstream");
+            int status = DownstreamClients.urlConnection(url != null ? url : downstream.allowedUrl("/from-app"), null);
             response.setContentType("text/plain");
             response.getWriter().write("subject=" + request.getAttribute("jwt.agent.subject")
                     + "\nclaims=" + request.getAttribute("jwt.agent.claims") + "\ndownstream=" + status + "\n");
@@ -105,5 +107,29 @@ class TomcatAjpTest {
         assertEquals("alice", alice.field("subject"), alice.toString());
         assertTrue(alice.field("claims").contains("sub=alice"), alice.toString());
         assertTrue(authorizationDownstream().startsWith("Bearer "));
+    }
+
+    /**
+     * In monitor mode, in a JVM of its own so that its log can be read: a forged token goes on as
+     * no token, and the proxy's attributes are removed from that request too; the warning names the
+     * attribute once, never its value, and no token appears in the log.
+     */
+    @Test
+    void inMonitorModeAForgedTokensRequestLosesTheProxysAttributesAndTheLogSaysSo() throws Exception {
+        String[] spoofed = {"jwt.agent.subject", "admin-from-the-proxy", "jwt.agent.claims", "claims-from-the-proxy"};
+        try (ChildJvm child = ChildJvm.main(AjpChild.class).agentSetting("mode", "monitor").start()) {
+            String path = "/orders?downstream=" + java.net.URLEncoder.encode(downstream.allowedUrl("/from-child"), "UTF-8");
+            for (int i = 0; i < 3; i++) {
+                RawAjp.Answer forged = RawAjp.get(child.port(), SECRET, path, headers("authorization", "Bearer " + Http2StreamChecks.FORGED), spoofed);
+                assertEquals(200, forged.status, forged.toString());
+                assertEquals("null", forged.field("subject"), forged.toString());
+                assertEquals("null", forged.field("claims"), forged.toString());
+                assertNull(authorizationDownstream(), "an unverified token went downstream");
+            }
+            String log = child.output();
+            assertEquals(1, log.split("removed request attribute jwt.agent.subject", -1).length - 1, Tokens.masked(log));
+            assertTrue(!log.contains("from-the-proxy"), "the log quotes an attribute's value: " + Tokens.masked(log));
+            assertEquals(log, Tokens.masked(log), "a token in the log");
+        }
     }
 }

@@ -1,0 +1,267 @@
+package example.jwtagent.it;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Web applications deployed as WARs in a Tomcat 11 run as a standalone one runs them: the servlet in
+ * {@code WEB-INF/classes} and the HTTP clients (OkHttp 4, Apache HttpClient 5) in {@code WEB-INF/lib},
+ * all loaded by Tomcat's web application class loader (which looks in the WAR before its parent), not
+ * by the application class loader as in every other Tomcat test. Each WAR is an exploded directory
+ * built here and deployed with {@code Tomcat.addWebapp} in a child JVM started with the agent jar
+ * ({@link WarTomcatChild}); the child's class path holds Tomcat and no HTTP client library.
+ */
+class TomcatWarDeploymentTest {
+    private static final String WEBAPP_LOADER = "org.apache.catalina.loader.ParallelWebappClassLoader";
+
+    private static ChildJvm child;
+    private static int controlPort;
+    private static Downstream downstream;
+
+    @BeforeAll
+    static void start() throws Exception {
+        List<Path> classPath = new ArrayList<>();
+        for (Path jar : ChildJvm.libs("okhttp4")) {
+            if (jar.getFileName().toString().startsWith("tomcat-")) {
+                classPath.add(jar);
+            }
+        }
+        classPath.add(ChildJvm.testClasses());
+        // The openings Tomcat's catalina.sh gives a standalone Tomcat, for its leak detection.
+        child = ChildJvm.main(WarTomcatChild.class).classPath(classPath)
+                .jvmArgument("--add-opens=java.base/java.lang=ALL-UNNAMED")
+                .jvmArgument("--add-opens=java.base/java.io=ALL-UNNAMED")
+                .jvmArgument("--add-opens=java.base/java.util=ALL-UNNAMED")
+                .jvmArgument("--add-opens=java.base/java.util.concurrent=ALL-UNNAMED")
+                .jvmArgument("--add-opens=java.rmi/sun.rmi.transport=ALL-UNNAMED")
+                .start();
+        Matcher control = Pattern.compile("CONTROL (\\d+)").matcher(child.output());
+        assertTrue(control.find(), child.output());
+        controlPort = Integer.parseInt(control.group(1));
+        downstream = new Downstream();
+    }
+
+    @AfterAll
+    static void stop() throws IOException {
+        if (downstream != null) {
+            downstream.close();
+        }
+        if (child != null) {
+            child.close();
+        }
+    }
+
+    @Test
+    void inboundDecisionInAWarsServlet() throws Exception {
+        deploy("/inbound");
+        String token = Tokens.valid("war-user");
+        RawHttp.Response accepted = RawHttp.get(child.baseUrl(), "/inbound/app/who", RawHttp.bearer(token));
+        assertEquals(200, accepted.status, accepted.toString());
+        assertEquals("war-user", accepted.field("subject"));
+        assertEquals(WEBAPP_LOADER, accepted.field("loader"), "the servlet comes from the WAR");
+        int calls = Integer.parseInt(accepted.field("calls"));
+
+        String[] parts = token.split("\\.");
+        String forged = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+        RawHttp.Response refused = RawHttp.get(child.baseUrl(), "/inbound/app/who", RawHttp.bearer(forged));
+        assertEquals(401, refused.status, refused.toString());
+        assertEquals("Bearer error=\"invalid_token\", error_description=\"bad signature\"", refused.header("WWW-Authenticate"));
+        RawHttp.Response after = RawHttp.get(child.baseUrl(), "/inbound/app/who", RawHttp.bearer(token));
+        assertEquals(calls + 1, Integer.parseInt(after.field("calls")), "the refused request did not reach the servlet");
+
+        // inbound.required is false (the default): a request without a token goes on, with no subject.
+        RawHttp.Response missing = RawHttp.get(child.baseUrl(), "/inbound/app/who");
+        assertEquals(200, missing.status, missing.toString());
+        assertEquals("null", missing.field("subject"));
+    }
+
+    @Test
+    void outboundCallsThroughClientsInTheWar() throws Exception {
+        deploy("/outbound");
+        for (String client : List.of("okhttp", "apache5", "urlconnection")) {
+            String token = Tokens.valid("outbound-" + client);
+            RawHttp.Response allowed = call("/outbound", client, token, downstream.allowedUrl("/allowed"));
+            assertEquals("200", allowed.field("status"), client + ": " + allowed);
+            assertEquals(client.equals("urlconnection") ? "bootstrap" : WEBAPP_LOADER, allowed.field("clientLoader"), client);
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), client + " to an allowed host");
+
+            RawHttp.Response notAllowed = call("/outbound", client, token, downstream.notAllowedUrl("/not-allowed"));
+            assertEquals("200", notAllowed.field("status"), client + ": " + notAllowed);
+            assertEquals(List.of(), downstream.takeAuthorization(), client + " to a host not allowed");
+        }
+    }
+
+    @Test
+    void twoWarsEachWithItsOwnClientsKeepTheirRequestsTokens() throws Exception {
+        deploy("/first");
+        deploy("/second");
+        // Two worker threads serve both applications in turn.
+        for (int round = 0; round < 4; round++) {
+            for (String client : List.of("okhttp", "apache5", "urlconnection")) {
+                String first = Tokens.valid("first-" + round);
+                String second = Tokens.valid("second-" + round);
+                RawHttp.Response one = call("/first", client, first, downstream.allowedUrl("/first"));
+                assertEquals("first-" + round, one.field("subject"));
+                assertEquals(List.of("Bearer " + first), downstream.takeAuthorization(), client + " in /first, round " + round);
+                RawHttp.Response two = call("/second", client, second, downstream.allowedUrl("/second"));
+                assertEquals("second-" + round, two.field("subject"));
+                assertEquals(List.of("Bearer " + second), downstream.takeAuthorization(), client + " in /second, round " + round);
+            }
+        }
+    }
+
+    @Test
+    void undeployedWarLeavesNothingBehindAndRedeploys() throws Exception {
+        Path war = deploy("/leak");
+        String token = Tokens.valid("leak-user");
+        // Not OkHttp here: Okio's watchdog thread outlives the application by a minute (the test below).
+        for (String client : List.of("apache5", "urlconnection")) {
+            call("/leak", client, token, downstream.allowedUrl("/leak"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), client);
+        }
+        assertEquals(401, RawHttp.get(child.baseUrl(), "/leak/app/who", RawHttp.bearer(token + "x")).status);
+
+        String stopLog = undeploy("/leak");
+        assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /leak stopped:\n" + stopLog);
+        assertEquals("collected=true", control("/collected?path=/leak").trim(), "the undeployed application's class loader");
+
+        deploy(war, "/leak");
+        String again = Tokens.valid("leak-user-again");
+        for (String client : List.of("okhttp", "apache5", "urlconnection")) {
+            RawHttp.Response answer = call("/leak", client, again, downstream.allowedUrl("/leak"));
+            assertEquals("leak-user-again", answer.field("subject"), client);
+            assertEquals(List.of("Bearer " + again), downstream.takeAuthorization(), client + " after the redeploy");
+        }
+        assertEquals(401, RawHttp.get(child.baseUrl(), "/leak/app/who", RawHttp.bearer(token + "x")).status);
+    }
+
+    /**
+     * OkHttp in the WAR: Okio's watchdog thread, started by the application's first call with the
+     * application's loader as its context loader, idles for a minute before it ends (Tomcat reports it
+     * when the application stops: the application's own, not the agent's). Once it ended, the loader goes.
+     */
+    @Test
+    void undeployedWarThatUsedOkHttpIsCollectedOnceOkiosWatchdogEnds() throws Exception {
+        deploy("/okhttp");
+        String token = Tokens.valid("okhttp-user");
+        for (int i = 0; i < 3; i++) {
+            call("/okhttp", "okhttp", token, downstream.allowedUrl("/okhttp"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        }
+        String stopLog = undeploy("/okhttp");
+        List<String> leaks = new ArrayList<>(leakLines(stopLog));
+        leaks.removeIf(line -> line.contains("[Okio Watchdog]"));
+        assertEquals(List.of(), leaks, "Tomcat's leak detection when /okhttp stopped:\n" + stopLog);
+        String collected = "";
+        long end = System.nanoTime() + 100_000_000_000L;
+        while (!collected.equals("collected=true") && System.nanoTime() < end) {
+            collected = control("/collected?path=/okhttp").trim();
+        }
+        assertEquals("collected=true", collected, "the undeployed application's class loader, once Okio's watchdog ended");
+    }
+
+    /** The checks above can fail: an application that leaves a ThreadLocal on a worker is reported, and its loader stays. */
+    @Test
+    void aWarThatLeavesAThreadLocalBehindIsReportedAndKeptInMemory() throws Exception {
+        deploy("/careless");
+        for (int i = 0; i < 4; i++) {
+            RawHttp.Response answer = RawHttp.get(child.baseUrl(), "/careless/app/leave-thread-local", RawHttp.bearer(Tokens.valid("careless")));
+            assertEquals(200, answer.status, answer.toString());
+        }
+        String stopLog = undeploy("/careless");
+        List<String> leaks = leakLines(stopLog);
+        assertTrue(leaks.stream().anyMatch(line -> line.contains("ThreadLocal") && line.contains("WarServlet")), stopLog);
+        assertTrue(leaks.stream().noneMatch(line -> line.contains("jwtagent.bootstrap") || line.contains("jwt-agent")), stopLog);
+        assertEquals("collected=false", control("/collected?path=/careless").trim());
+    }
+
+    /** Undeploys {@code context}; returns what the child logged meanwhile. */
+    private static String undeploy(String context) throws IOException, InterruptedException {
+        int before = child.output().length();
+        assertEquals("state=DESTROYED", control("/undeploy?path=" + context).trim());
+        String marker = "UNDEPLOYED " + context + "\n";
+        long end = System.nanoTime() + 10_000_000_000L;
+        while (!child.output().substring(before).contains(marker) && System.nanoTime() < end) {
+            Thread.sleep(20);
+        }
+        String log = child.output().substring(before);
+        assertTrue(log.contains(marker), log);
+        return log;
+    }
+
+    /** The lines of Tomcat's leak detection in {@code log}, with the line naming the class that logged each. */
+    private static List<String> leakLines(String log) {
+        List<String> leaks = new ArrayList<>();
+        String[] lines = log.split("\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].contains("WebappClassLoaderBase") && i + 1 < lines.length) {
+                leaks.add(lines[i] + " " + lines[i + 1]);
+            }
+        }
+        return leaks;
+    }
+
+    private static RawHttp.Response call(String context, String client, String token, String url) throws IOException {
+        RawHttp.Response answer = RawHttp.get(child.baseUrl(), context + "/app/call?client=" + client + "&url="
+                + URLEncoder.encode(url, StandardCharsets.UTF_8), RawHttp.bearer(token));
+        assertEquals(200, answer.status, context + " " + client + ": " + answer);
+        return answer;
+    }
+
+    private static Path deploy(String context) throws IOException {
+        Path war = explodedWar(context.substring(1));
+        deploy(war, context);
+        return war;
+    }
+
+    private static void deploy(Path war, String context) throws IOException {
+        String state = control("/deploy?path=" + context + "&dir=" + URLEncoder.encode(war.toString(), StandardCharsets.UTF_8));
+        assertEquals("state=STARTED", state.trim(), child.output());
+    }
+
+    private static String control(String pathAndQuery) throws IOException {
+        RawHttp.Response answer = RawHttp.get("http://127.0.0.1:" + controlPort, pathAndQuery);
+        assertEquals(200, answer.status, answer + "\n" + child.output());
+        return answer.body;
+    }
+
+    /** A WAR directory: {@link WarServlet} at {@code /app/*}, and its own copies of OkHttp 4 and Apache HttpClient 5. */
+    private static Path explodedWar(String name) throws IOException {
+        Path war = Files.createTempDirectory("war-" + name);
+        Path classes = war.resolve("WEB-INF/classes/example/jwtagent/it");
+        Files.createDirectories(classes);
+        Files.copy(ChildJvm.testClasses().resolve("example/jwtagent/it/WarServlet.class"), classes.resolve("WarServlet.class"));
+        Path lib = Files.createDirectories(war.resolve("WEB-INF/lib"));
+        List<Path> jars = new ArrayList<>(ChildJvm.libs("okhttp4"));
+        jars.addAll(ChildJvm.libs("apache5-5-5"));
+        for (Path jar : jars) {
+            String file = jar.getFileName().toString();
+            if (file.startsWith("okhttp") || file.startsWith("okio") || file.startsWith("kotlin")
+                    || file.startsWith("httpclient5") || file.startsWith("httpcore5") || file.startsWith("slf4j")) {
+                Files.copy(jar, lib.resolve(file), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.writeString(war.resolve("WEB-INF/web.xml"), String.join("\n",
+                "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\" metadata-complete=\"true\">",
+                "  <servlet><servlet-name>app</servlet-name><servlet-class>example.jwtagent.it.WarServlet</servlet-class>",
+                "    <load-on-startup>1</load-on-startup></servlet>",
+                "  <servlet-mapping><servlet-name>app</servlet-name><url-pattern>/app/*</url-pattern></servlet-mapping>",
+                "</web-app>", ""));
+        return war;
+    }
+}

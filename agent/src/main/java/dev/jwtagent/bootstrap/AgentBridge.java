@@ -394,7 +394,10 @@ public final class AgentBridge {
      * Remembers the current token (if any) with {@code owner}, a request a client sends later from
      * an I/O thread, together with {@code target}, the client's own object for where it goes: for a
      * client that adds credentials of its own to the request after the calling thread has handed
-     * it over. Held and compared as {@link #captureToken}.
+     * it over. Held and compared as {@link #captureToken}. {@code target} is held strongly until the
+     * request is taken, or, for a request dropped unsent, until the next capture after it was
+     * collected: JDK values only, as a class of the client's would keep its class loader (a web
+     * application's, after it was undeployed) that long.
      */
     public static void captureTokenFor(Object owner, Object target) {
         CarriedToken token = TokenCarrier.current();

@@ -261,7 +261,9 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
             if (ApacheAsync5Steps.interceptorsRunAtSend(connectStep.getClass())) {
                 // Kept with the request itself, not in the context: an application may share one context
                 // between calls made at once, and a later call's capture replaced an earlier one's.
-                AgentBridge.captureTokenFor(request, target);
+                // The target's values, not the client's HttpHost: a capture whose request is dropped unsent stays
+                // until the next capture in the JVM, and would keep a web application's loader that long.
+                AgentBridge.captureTokenFor(request, new Object[] {target.getSchemeName(), target.getHostName(), target.getPort()});
                 return;
             }
             String name = AgentBridge.outboundHeader();
@@ -333,14 +335,14 @@ public final class ApacheHttpClient5Instrumentation implements AgentInstrumentat
                 return;
             }
             Object[] noted = AgentBridge.takeCapturedTokenAndTarget(sent);
-            if (noted == null || !(noted[0] instanceof CarriedToken) || !(noted[1] instanceof HttpHost)) {
+            if (noted == null || !(noted[0] instanceof CarriedToken) || !(noted[1] instanceof Object[])) {
                 return;
             }
             HttpRequest request = (HttpRequest) sent;
-            HttpHost target = (HttpHost) noted[1];
+            Object[] target = (Object[]) noted[1];
             String name = AgentBridge.outboundHeader();
-            String value = AgentBridge.outboundValueFor((CarriedToken) noted[0], target.getSchemeName(), target.getHostName(),
-                    target.getPort(), request.containsHeader(name));
+            String value = AgentBridge.outboundValueFor((CarriedToken) noted[0], (String) target[0], (String) target[1],
+                    (Integer) target[2], request.containsHeader(name));
             if (value != null) {
                 Header header = new BasicHeader(name, value);
                 request.addHeader(header);

@@ -16,6 +16,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -173,6 +175,28 @@ class TomcatWarDeploymentTest {
             collected = control("/collected?path=/okhttp").trim();
         }
         assertEquals("collected=true", collected, "the undeployed application's class loader, once Okio's watchdog ended");
+    }
+
+    /**
+     * Apache's async client in the WAR, with a call the application drops before it was sent (its
+     * client closed while the call waited for a connection): once the application is undeployed, its
+     * class loader can be collected without any other call being made in the JVM.
+     */
+    @Test
+    void undeployedWarWhoseAsyncCallWasDroppedUnsentIsCollected() throws Exception {
+        try (Downstream slow = Downstream.slow(3000)) {
+            deploy("/dropped");
+            String token = Tokens.valid("dropping");
+            RawHttp.Response answer = RawHttp.get(child.baseUrl(), "/dropped/app/async-dropped?url="
+                    + URLEncoder.encode(slow.allowedUrl("/slow"), StandardCharsets.UTF_8), RawHttp.bearer(token));
+            assertEquals(200, answer.status, answer.toString());
+            assertNotEquals("no", answer.field("dropped"), "the second call was dropped: " + answer);
+            assertEquals(List.of("Bearer " + token), slow.takeAuthorization(), "the first call");
+            assertNull(slow.poll(500), "the second call was never sent");
+            String stopLog = undeploy("/dropped");
+            assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /dropped stopped:\n" + stopLog);
+            assertEquals("collected=true", control("/collected?path=/dropped").trim(), "the undeployed application's class loader");
+        }
     }
 
     /** The checks above can fail: an application that leaves a ThreadLocal on a worker is reported, and its loader stays. */

@@ -51,6 +51,9 @@ public class WarServlet extends HttpServlet {
         if ("/leave-thread-local".equals(request.getPathInfo())) {
             LEFT_BEHIND.set(this);
         }
+        if ("/async-dropped".equals(request.getPathInfo())) {
+            body.append("dropped=").append(asyncCallDropped(request.getParameter("url"))).append('\n');
+        }
         if ("/call".equals(request.getPathInfo())) {
             String client = request.getParameter("client");
             String url = request.getParameter("url");
@@ -83,6 +86,35 @@ public class WarServlet extends HttpServlet {
         try (CloseableHttpResponse answer = apache.execute(new HttpGet(url))) {
             org.apache.hc.core5.http.io.entity.EntityUtils.consume(answer.getEntity());
             return answer.getCode();
+        }
+    }
+
+    /**
+     * Two calls with Apache's async client, one connection per route: the first waits on a slow
+     * downstream, the second for the connection; then the client is closed at once, and the second
+     * is dropped before it was ever sent. Answers how the second call ended.
+     */
+    private String asyncCallDropped(String url) throws IOException {
+        org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client = org.apache.hc.client5.http.impl.async.HttpAsyncClients.custom()
+                .setConnectionManager(org.apache.hc.client5.http.impl.nio.PoolingAsyncClientConnectionManagerBuilder.create()
+                        .setMaxConnPerRoute(1).setMaxConnTotal(1).build())
+                .build();
+        client.start();
+        try {
+            client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url).build(), null);
+            java.util.concurrent.Future<?> second = client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url).build(), null);
+            Thread.sleep(500);
+            client.close(org.apache.hc.core5.io.CloseMode.IMMEDIATE);
+            client.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(5));
+            try {
+                second.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                return "no";
+            } catch (Exception e) {
+                return e.getClass().getSimpleName();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
         }
     }
 

@@ -85,6 +85,13 @@ class TomcatWarDeploymentTest {
         assertEquals("Bearer error=\"invalid_token\", error_description=\"bad signature\"", refused.header("WWW-Authenticate"));
         RawHttp.Response after = RawHttp.get(child.baseUrl(), "/inbound/app/who", RawHttp.bearer(token));
         assertEquals(calls + 1, Integer.parseInt(after.field("calls")), "the refused request did not reach the servlet");
+        RawHttp.Response garbage = RawHttp.get(child.baseUrl(), "/inbound/app/who", RawHttp.bearer("abc.def.ghi"));
+        assertEquals(401, garbage.status, garbage.toString());
+
+        // inbound.exclude-paths=/public/** matches the path after the context path, in every application.
+        RawHttp.Response excluded = RawHttp.get(child.baseUrl(), "/inbound/public/who", RawHttp.bearer(forged));
+        assertEquals(200, excluded.status, excluded.toString());
+        assertEquals("null", excluded.field("subject"));
 
         // inbound.required is false (the default): a request without a token goes on, with no subject.
         RawHttp.Response missing = RawHttp.get(child.baseUrl(), "/inbound/app/who");
@@ -123,6 +130,28 @@ class TomcatWarDeploymentTest {
                 RawHttp.Response two = call("/second", client, second, downstream.allowedUrl("/second"));
                 assertEquals("second-" + round, two.field("subject"));
                 assertEquals(List.of("Bearer " + second), downstream.takeAuthorization(), client + " in /second, round " + round);
+            }
+        }
+    }
+
+    /**
+     * Two applications with other versions of the same clients (OkHttp 3.14 and 4.12, Apache 5.1 and
+     * 5.5, whose async client decides at another step), served in turn by the same workers.
+     */
+    @Test
+    void twoWarsWithOtherVersionsOfTheClientsKeepTheirRequestsTokens() throws Exception {
+        deploy("/older", "okhttp3", "apache-oldest");
+        deploy("/newer", "okhttp4", "apache5-5-5");
+        for (int round = 0; round < 3; round++) {
+            for (String client : List.of("okhttp", "apache5", "apache5async", "urlconnection")) {
+                for (String context : List.of("/older", "/newer")) {
+                    String token = Tokens.valid(context.substring(1) + "-" + round);
+                    RawHttp.Response answer = call(context, client, token, downstream.allowedUrl(context));
+                    assertEquals("200", answer.field("status"), context + " " + client + ": " + answer);
+                    assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), client + " in " + context + ", round " + round);
+                    call(context, client, token, downstream.notAllowedUrl(context));
+                    assertEquals(List.of(), downstream.takeAuthorization(), client + " in " + context + " to a host not allowed");
+                }
             }
         }
     }
@@ -248,7 +277,12 @@ class TomcatWarDeploymentTest {
     }
 
     private static Path deploy(String context) throws IOException {
-        Path war = explodedWar(context.substring(1));
+        return deploy(context, "okhttp4", "apache5-5-5");
+    }
+
+    /** Deploys a WAR with the OkHttp and Apache 5 of child class path sets {@code okHttpSet} and {@code apacheSet}. */
+    private static Path deploy(String context, String okHttpSet, String apacheSet) throws IOException {
+        Path war = explodedWar(context.substring(1), okHttpSet, apacheSet);
         deploy(war, context);
         return war;
     }
@@ -264,19 +298,20 @@ class TomcatWarDeploymentTest {
         return answer.body;
     }
 
-    /** A WAR directory: {@link WarServlet} at {@code /app/*}, and its own copies of OkHttp 4 and Apache HttpClient 5. */
-    private static Path explodedWar(String name) throws IOException {
+    /** A WAR directory: {@link WarServlet} at {@code /app/*} and {@code /public/*}, and its own copies of the OkHttp and Apache HttpClient 5 of the given sets. */
+    private static Path explodedWar(String name, String okHttpSet, String apacheSet) throws IOException {
         Path war = Files.createTempDirectory("war-" + name);
         Path classes = war.resolve("WEB-INF/classes/example/jwtagent/it");
         Files.createDirectories(classes);
         Files.copy(ChildJvm.testClasses().resolve("example/jwtagent/it/WarServlet.class"), classes.resolve("WarServlet.class"));
         Path lib = Files.createDirectories(war.resolve("WEB-INF/lib"));
-        List<Path> jars = new ArrayList<>(ChildJvm.libs("okhttp4"));
-        jars.addAll(ChildJvm.libs("apache5-5-5"));
+        List<Path> jars = new ArrayList<>(ChildJvm.libs(okHttpSet));
+        jars.addAll(ChildJvm.libs(apacheSet));
         for (Path jar : jars) {
             String file = jar.getFileName().toString();
             if (file.startsWith("okhttp") || file.startsWith("okio") || file.startsWith("kotlin")
-                    || file.startsWith("httpclient5") || file.startsWith("httpcore5") || file.startsWith("slf4j")) {
+                    || file.startsWith("httpclient5") || file.startsWith("httpcore5") || file.startsWith("slf4j")
+                    || file.startsWith("commons-codec")) {
                 Files.copy(jar, lib.resolve(file), StandardCopyOption.REPLACE_EXISTING);
             }
         }
@@ -285,6 +320,7 @@ class TomcatWarDeploymentTest {
                 "  <servlet><servlet-name>app</servlet-name><servlet-class>example.jwtagent.it.WarServlet</servlet-class>",
                 "    <load-on-startup>1</load-on-startup></servlet>",
                 "  <servlet-mapping><servlet-name>app</servlet-name><url-pattern>/app/*</url-pattern></servlet-mapping>",
+                "  <servlet-mapping><servlet-name>app</servlet-name><url-pattern>/public/*</url-pattern></servlet-mapping>",
                 "</web-app>", ""));
         return war;
     }

@@ -73,6 +73,9 @@ public class WarServlet extends HttpServlet {
         if ("apache5".equals(client)) {
             return apacheCall(url);
         }
+        if ("apache5async".equals(client)) {
+            return apacheAsyncCall(url);
+        }
         HttpURLConnection connection = (HttpURLConnection) new URL(url).openConnection();
         int status = connection.getResponseCode();
         try (InputStream in = connection.getInputStream()) {
@@ -118,9 +121,28 @@ public class WarServlet extends HttpServlet {
         }
     }
 
+    /** A call with Apache's async client, made, started and closed for the call (so that no I/O thread outlives it). */
+    private int apacheAsyncCall(String url) throws IOException {
+        org.apache.hc.client5.http.impl.async.CloseableHttpAsyncClient client = org.apache.hc.client5.http.impl.async.HttpAsyncClients.createDefault();
+        client.start();
+        try {
+            return client.execute(org.apache.hc.client5.http.async.methods.SimpleRequestBuilder.get(url).build(), null)
+                    .get(10, java.util.concurrent.TimeUnit.SECONDS).getCode();
+        } catch (Exception e) {
+            throw new IOException(e);
+        } finally {
+            client.close(org.apache.hc.core5.io.CloseMode.GRACEFUL);
+            try {
+                client.awaitShutdown(org.apache.hc.core5.util.TimeValue.ofSeconds(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
     private String clientLoader(String client) {
         Class<?> type = "okhttp".equals(client) ? OkHttpClient.class
-                : "apache5".equals(client) ? CloseableHttpClient.class : HttpURLConnection.class;
+                : client.startsWith("apache5") ? CloseableHttpClient.class : HttpURLConnection.class;
         ClassLoader loader = type.getClassLoader();
         return loader == null ? "bootstrap" : loader.getClass().getName();
     }
@@ -135,9 +157,13 @@ public class WarServlet extends HttpServlet {
         okHttp.connectionPool().evictAll();
         try {
             apache.close();
-            Object taskRunner = Class.forName("okhttp3.internal.concurrent.TaskRunner").getField("INSTANCE").get(null);
-            Object backend = taskRunner.getClass().getMethod("getBackend").invoke(taskRunner);
-            backend.getClass().getMethod("shutdown").invoke(backend);
+            try {
+                Object taskRunner = Class.forName("okhttp3.internal.concurrent.TaskRunner").getField("INSTANCE").get(null);
+                Object backend = taskRunner.getClass().getMethod("getBackend").invoke(taskRunner);
+                backend.getClass().getMethod("shutdown").invoke(backend);
+            } catch (ClassNotFoundException e) {
+                // OkHttp 3: no task runner.
+            }
             okHttp.dispatcher().executorService().awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS);
             long end = System.nanoTime() + 5_000_000_000L;
             while (okHttpThreadsLeft() && System.nanoTime() < end) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -241,6 +242,46 @@ class TomcatWarDeploymentTest {
         assertTrue(leaks.stream().anyMatch(line -> line.contains("ThreadLocal") && line.contains("WarServlet")), stopLog);
         assertTrue(leaks.stream().noneMatch(line -> line.contains("jwtagent.bootstrap") || line.contains("jwt-agent")), stopLog);
         assertEquals("collected=false", control("/collected?path=/careless").trim());
+    }
+
+    /**
+     * As a standalone Tomcat does (its ThreadLocalLeakPreventionListener), the workers are renewed after
+     * an application stops: the new workers serve another application's requests, each with its own token.
+     */
+    @Test
+    void renewedWorkersAfterAnUndeployCarryEachRequestsOwnToken() throws Exception {
+        deploy("/staying");
+        deploy("/leaving");
+        String leaving = Tokens.valid("leaving");
+        call("/leaving", "urlconnection", leaving, downstream.allowedUrl("/leaving"));
+        assertEquals(List.of("Bearer " + leaving), downstream.takeAuthorization());
+        Set<String> threads = new java.util.TreeSet<>();
+        for (int i = 0; i < 4; i++) {
+            String token = Tokens.valid("before-" + i);
+            threads.add(call("/staying", "urlconnection", token, downstream.allowedUrl("/staying")).field("thread"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization());
+        }
+        undeploy("/leaving");
+        Set<String> renewed = new java.util.TreeSet<>();
+        long end = System.nanoTime() + 20_000_000_000L;
+        int i = 0;
+        while (renewed.size() < 2 && System.nanoTime() < end) {
+            String token = Tokens.valid("after-" + i++);
+            RawHttp.Response answer = call("/staying", "urlconnection", token, downstream.allowedUrl("/staying"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), "request " + i + " on " + answer.field("thread"));
+            if (!threads.contains(answer.field("thread"))) {
+                renewed.add(answer.field("thread"));
+            }
+            Thread.sleep(100);
+        }
+        assertTrue(!renewed.isEmpty(), "workers renewed after the undeploy: before " + threads + ", after " + renewed);
+        for (String client : List.of("okhttp", "apache5", "urlconnection")) {
+            String token = Tokens.valid("renewed-" + client);
+            call("/staying", client, token, downstream.allowedUrl("/staying"));
+            assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), client + " on a renewed worker");
+            call("/staying", client, token, downstream.notAllowedUrl("/staying"));
+            assertEquals(List.of(), downstream.takeAuthorization(), client + " on a renewed worker, to a host not allowed");
+        }
     }
 
     /** Undeploys {@code context}; returns what the child logged meanwhile. */

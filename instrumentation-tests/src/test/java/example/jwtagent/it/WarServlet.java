@@ -48,6 +48,7 @@ public class WarServlet extends HttpServlet {
         body.append("subject=").append(request.getAttribute("jwt.agent.subject")).append('\n');
         body.append("calls=").append(calls).append('\n');
         body.append("loader=").append(getClass().getClassLoader().getClass().getName()).append('\n');
+        body.append("thread=").append(Thread.currentThread().getName()).append('\n');
         if ("/leave-thread-local".equals(request.getPathInfo())) {
             LEFT_BEHIND.set(this);
         }

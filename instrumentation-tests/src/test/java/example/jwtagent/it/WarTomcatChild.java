@@ -52,6 +52,9 @@ public final class WarTomcatChild {
         // server's undeploy) reports that thread as one the application left running. A standalone
         // Tomcat undeploys on that same thread, so it never sees the race.
         tomcat.getEngine().setBackgroundProcessorDelay(-1);
+        // As in a standalone Tomcat's server.xml: after a context stops, the workers are renewed.
+        tomcat.getServer().addLifecycleListener(new org.apache.catalina.core.JreMemoryLeakPreventionListener());
+        tomcat.getServer().addLifecycleListener(new org.apache.catalina.core.ThreadLocalLeakPreventionListener());
         tomcat.start();
 
         HttpServer control = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);

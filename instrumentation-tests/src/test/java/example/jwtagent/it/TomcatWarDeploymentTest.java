@@ -135,6 +135,40 @@ class TomcatWarDeploymentTest {
         }
     }
 
+    /** Both applications' requests at once, on both workers: each call downstream carries its own request's token. */
+    @Test
+    void twoWarsServedAtOnceKeepTheirRequestsTokens() throws Exception {
+        deploy("/left");
+        deploy("/right");
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+            java.util.Map<String, String> tokens = new java.util.concurrent.ConcurrentHashMap<>();
+            for (int i = 0; i < 48; i++) {
+                String context = i % 2 == 0 ? "/left" : "/right";
+                String client = List.of("okhttp", "apache5", "urlconnection").get((i / 2) % 3);
+                String subject = context.substring(1) + "-" + i;
+                String token = Tokens.valid(subject);
+                tokens.put(subject, token);
+                calls.add(callers.submit(() -> {
+                    RawHttp.Response answer = call(context, client, token, downstream.allowedUrl("/at-once/" + subject));
+                    assertEquals(subject, answer.field("subject"));
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get(60, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            for (int i = 0; i < 48; i++) {
+                mockwebserver3.RecordedRequest arrived = downstream.take();
+                String subject = arrived.getUrl().encodedPath().substring("/at-once/".length());
+                assertEquals(List.of("Bearer " + tokens.get(subject)), arrived.getHeaders().values("Authorization"), subject);
+            }
+        } finally {
+            callers.shutdownNow();
+        }
+    }
+
     /**
      * Two applications with other versions of the same clients (OkHttp 3.14 and 4.12, Apache 5.1 and
      * 5.5, whose async client decides at another step), served in turn by the same workers.

@@ -217,6 +217,34 @@ class TomcatWarDeploymentTest {
     }
 
     /**
+     * The application's own filter wraps the request and response in classes of its own, and the
+     * servlet calls downstream from {@code AsyncContext.start}: the token goes, and after an undeploy
+     * nothing of the agent's keeps the application's loader.
+     */
+    @Test
+    void undeployedWarWithWrappingFilterAndAsyncServletIsCollected() throws Exception {
+        deploy("/wrapped");
+        for (int i = 0; i < 3; i++) {
+            for (String client : List.of("apache5", "urlconnection")) {
+                String token = Tokens.valid("wrapped-" + i);
+                RawHttp.Response answer = RawHttp.get(child.baseUrl(), "/wrapped/app/async-call?client=" + client + "&url="
+                        + URLEncoder.encode(downstream.allowedUrl("/wrapped"), StandardCharsets.UTF_8), RawHttp.bearer(token));
+                assertEquals(200, answer.status, answer.toString());
+                assertEquals("wrapped-" + i, answer.field("subject"));
+                assertTrue(answer.field("requestClass").startsWith("example.jwtagent.it.WarWrappingFilter$"), answer.toString());
+                assertEquals(List.of("Bearer " + token), downstream.takeAuthorization(), client + " from AsyncContext.start");
+            }
+        }
+        String forged = Tokens.valid("wrapped") + "x";
+        assertEquals(401, RawHttp.get(child.baseUrl(), "/wrapped/app/async-call?client=urlconnection&url="
+                + URLEncoder.encode(downstream.allowedUrl("/wrapped"), StandardCharsets.UTF_8), RawHttp.bearer(forged)).status);
+        assertNull(downstream.poll(200));
+        String stopLog = undeploy("/wrapped");
+        assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /wrapped stopped:\n" + stopLog);
+        assertEquals("collected=true", control("/collected?path=/wrapped").trim(), "the undeployed application's class loader");
+    }
+
+    /**
      * OkHttp in the WAR: Okio's watchdog thread, started by the application's first call with the
      * application's loader as its context loader, idles for a minute before it ends (Tomcat reports it
      * when the application stops: the application's own, not the agent's). Once it ended, the loader goes.
@@ -378,7 +406,14 @@ class TomcatWarDeploymentTest {
         Path war = Files.createTempDirectory("war-" + name);
         Path classes = war.resolve("WEB-INF/classes/example/jwtagent/it");
         Files.createDirectories(classes);
-        Files.copy(ChildJvm.testClasses().resolve("example/jwtagent/it/WarServlet.class"), classes.resolve("WarServlet.class"));
+        try (java.util.stream.Stream<Path> files = Files.list(ChildJvm.testClasses().resolve("example/jwtagent/it"))) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String classFile = file.getFileName().toString();
+                if (classFile.startsWith("WarServlet") || classFile.startsWith("WarWrappingFilter")) {
+                    Files.copy(file, classes.resolve(classFile));
+                }
+            }
+        }
         Path lib = Files.createDirectories(war.resolve("WEB-INF/lib"));
         List<Path> jars = new ArrayList<>(ChildJvm.libs(okHttpSet));
         jars.addAll(ChildJvm.libs(apacheSet));
@@ -393,9 +428,12 @@ class TomcatWarDeploymentTest {
         Files.writeString(war.resolve("WEB-INF/web.xml"), String.join("\n",
                 "<web-app xmlns=\"https://jakarta.ee/xml/ns/jakartaee\" version=\"6.0\" metadata-complete=\"true\">",
                 "  <servlet><servlet-name>app</servlet-name><servlet-class>example.jwtagent.it.WarServlet</servlet-class>",
-                "    <load-on-startup>1</load-on-startup></servlet>",
+                "    <load-on-startup>1</load-on-startup><async-supported>true</async-supported></servlet>",
                 "  <servlet-mapping><servlet-name>app</servlet-name><url-pattern>/app/*</url-pattern></servlet-mapping>",
                 "  <servlet-mapping><servlet-name>app</servlet-name><url-pattern>/public/*</url-pattern></servlet-mapping>",
+                "  <filter><filter-name>wrapping</filter-name><filter-class>example.jwtagent.it.WarWrappingFilter</filter-class>",
+                "    <async-supported>true</async-supported></filter>",
+                "  <filter-mapping><filter-name>wrapping</filter-name><url-pattern>/app/async-call</url-pattern></filter-mapping>",
                 "</web-app>", ""));
         return war;
     }

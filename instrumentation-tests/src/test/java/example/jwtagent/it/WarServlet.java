@@ -55,6 +55,10 @@ public class WarServlet extends HttpServlet {
         if ("/async-dropped".equals(request.getPathInfo())) {
             body.append("dropped=").append(asyncCallDropped(request.getParameter("url"))).append('\n');
         }
+        if ("/async-call".equals(request.getPathInfo())) {
+            asyncCall(request, response, body);
+            return;
+        }
         if ("/call".equals(request.getPathInfo())) {
             String client = request.getParameter("client");
             String url = request.getParameter("url");
@@ -63,6 +67,29 @@ public class WarServlet extends HttpServlet {
         }
         response.setContentType("text/plain");
         response.getWriter().write(body.toString());
+    }
+
+    /** {@code /async-call}: the call made from a task {@code AsyncContext.start} runs on a container thread. */
+    private void asyncCall(HttpServletRequest request, HttpServletResponse response, StringBuilder body) {
+        // With the filter's wrappers, as the application handed them on.
+        jakarta.servlet.AsyncContext async = request.startAsync(request, response);
+        String client = request.getParameter("client");
+        String url = request.getParameter("url");
+        async.start(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    body.append("status=").append(call(client, url)).append('\n');
+                    body.append("requestClass=").append(async.getRequest().getClass().getName()).append('\n');
+                    async.getResponse().setContentType("text/plain");
+                    async.getResponse().getWriter().write(body.toString());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                } finally {
+                    async.complete();
+                }
+            }
+        });
     }
 
     private int call(String client, String url) throws IOException {

@@ -141,6 +141,12 @@ public final class Downstream implements AutoCloseable {
         return take().getHeaders().values("Authorization");
     }
 
+    /** The {@code Authorization} values of the next recorded request joined by commas, or null when it had none. */
+    public String takeAuthorizationJoined() throws InterruptedException {
+        List<String> values = takeAuthorization();
+        return values.isEmpty() ? null : String.join(",", values);
+    }
+
     /** The next recorded request, or null when none arrives within {@code millis}. */
     public RecordedRequest poll(int millis) throws InterruptedException {
         return server.takeRequest(millis, TimeUnit.MILLISECONDS);

@@ -124,22 +124,17 @@ class InboundEdgesTomcatTest {
         return parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
     }
 
-    private static String authorizationDownstream() throws InterruptedException {
-        List<String> values = downstream.takeAuthorization();
-        return values.isEmpty() ? null : String.join(",", values);
-    }
-
     @Test
     void aServletThatThrowsLeavesNoTokenAndItsErrorPageRunsWithTheRequestsToken() throws Exception {
         String alice = Tokens.valid("alice");
         RawHttp.Response failed = RawHttp.get(base, "/throw", RawHttp.bearer(alice));
         assertEquals(500, failed.status, failed.toString());
-        assertEquals("Bearer " + alice, authorizationDownstream(), "the failing servlet's call");
-        assertEquals("Bearer " + alice, authorizationDownstream(), "the error page's call");
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined(), "the failing servlet's call");
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined(), "the error page's call");
         assertEquals("alice", failed.field("subject"), failed.toString());
         RawHttp.Response next = RawHttp.get(base, "/who");
         assertEquals("null", next.field("subject"));
-        assertNull(authorizationDownstream(), "the one worker kept alice's token after the servlet threw");
+        assertNull(downstream.takeAuthorizationJoined(), "the one worker kept alice's token after the servlet threw");
     }
 
     @Test
@@ -149,12 +144,12 @@ class InboundEdgesTomcatTest {
         assertEquals("alice", forwarded.field("subject"), forwarded.toString());
         assertEquals("FORWARD", forwarded.field("dispatch"));
         assertEquals("/health", forwarded.field("path"));
-        assertEquals("Bearer " + alice, authorizationDownstream());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
         RawHttp.Response included = RawHttp.get(base, "/inc", RawHttp.bearer(alice));
         assertEquals("alice", included.field("subject"), included.toString());
         assertEquals("INCLUDE", included.field("dispatch"));
         assertEquals("/public/x", included.field("path"));
-        assertEquals("Bearer " + alice, authorizationDownstream());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
         countReset();
         RawHttp.Response refused = RawHttp.get(base, "/fwd", RawHttp.bearer(forged()));
         assertEquals(401, refused.status, refused.toString());
@@ -173,7 +168,7 @@ class InboundEdgesTomcatTest {
         assertEquals(callsBefore, CALLS.get(), "the application ran for a forged token");
         RawHttp.Response valid = RawHttp.get(base, "/early", RawHttp.bearer(Tokens.valid("alice")));
         assertTrue(valid.body.contains("subject=alice"), valid.toString());
-        assertTrue(authorizationDownstream().startsWith("Bearer "));
+        assertTrue(downstream.takeAuthorizationJoined().startsWith("Bearer "));
     }
 
     @Test
@@ -182,7 +177,7 @@ class InboundEdgesTomcatTest {
         String bob = Tokens.valid("bob");
         // Warm the one worker with alice's header, so that it remembers it for its next request.
         assertEquals("alice", RawHttp.get(base, "/who", RawHttp.bearer(alice)).field("subject"));
-        assertEquals("Bearer " + alice, authorizationDownstream());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
         String[] headers = {
             "Authorization: Bearer " + alice,
             "Authorization: Bearer " + forged(),
@@ -224,12 +219,12 @@ class InboundEdgesTomcatTest {
         }
         assertEquals(List.of("200", "401", "200", "200", "200", "200", "200", "400"), statuses, answer);
         assertEquals(List.of("alice", "-", "bob", "null", "alice", "alice", "alice", "-"), subjects, answer);
-        assertEquals("Bearer " + alice, authorizationDownstream());
-        assertEquals("Bearer " + bob, authorizationDownstream());
-        assertNull(authorizationDownstream());
-        assertEquals("Bearer " + alice, authorizationDownstream());
-        assertEquals("Bearer " + alice, authorizationDownstream());
-        assertEquals("Bearer " + alice, authorizationDownstream());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
+        assertEquals("Bearer " + bob, downstream.takeAuthorizationJoined());
+        assertNull(downstream.takeAuthorizationJoined());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
+        assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined());
     }
 
     @Test
@@ -247,14 +242,14 @@ class InboundEdgesTomcatTest {
                 assertTrue("/health".equals(routed) || (routed != null && routed.startsWith("/public/")),
                         path + " reached " + routed + " with a forged token: " + response);
                 assertEquals("null", response.field("subject"));
-                authorizationDownstream();
+                downstream.takeAuthorizationJoined();
             } else {
                 assertEquals(callsBefore, CALLS.get(), path + " reached the application: " + response);
             }
         }
         RawHttp.Response plain = RawHttp.get(base, "/public/x", RawHttp.bearer(forged()));
         assertEquals(200, plain.status, plain.toString());
-        assertNull(authorizationDownstream());
+        assertNull(downstream.takeAuthorizationJoined());
     }
 
     @Test

@@ -33,38 +33,6 @@ final class RawAjp {
     private static final int SECRET = 0x0C;
     private static final int END = 0xFF;
 
-    static final class Answer {
-        final int status;
-        final Map<String, List<String>> headers;
-        final String body;
-
-        Answer(int status, Map<String, List<String>> headers, String body) {
-            this.status = status;
-            this.headers = headers;
-            this.body = body;
-        }
-
-        String header(String name) {
-            List<String> values = headers.get(name.toLowerCase(Locale.ROOT));
-            return values == null ? null : values.get(0);
-        }
-
-        /** The value of {@code key=} in the test service's line-based answer. */
-        String field(String key) {
-            for (String line : body.split("\n")) {
-                if (line.startsWith(key + "=")) {
-                    return line.substring(key.length() + 1);
-                }
-            }
-            return null;
-        }
-
-        @Override
-        public String toString() {
-            return Tokens.masked(status + " " + headers + " " + body);
-        }
-    }
-
     private RawAjp() {
     }
 
@@ -73,7 +41,7 @@ final class RawAjp {
      * value...; a header name in {@link #REQUEST_CODES} (in any case) goes as its code, unless
      * written with a leading {@code =}, which sends the rest as a name.
      */
-    static Answer get(int port, String secret, String path, String[] headers, String... attributes) throws IOException {
+    static RawHttp.Response get(int port, String secret, String path, String[] headers, String... attributes) throws IOException {
         ByteArrayOutputStream packet = new ByteArrayOutputStream();
         packet.write(FORWARD_REQUEST);
         packet.write(GET);
@@ -114,7 +82,7 @@ final class RawAjp {
         }
     }
 
-    private static Answer read(DataInputStream in, OutputStream out) throws IOException {
+    private static RawHttp.Response read(DataInputStream in, OutputStream out) throws IOException {
         int status = -1;
         Map<String, List<String>> headers = new LinkedHashMap<>();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -144,7 +112,7 @@ final class RawAjp {
                 out.write(new byte[] {0x12, 0x34, 0, 0});
                 out.flush();
             } else if (type == 5) {
-                return new Answer(status, headers, body.toString(StandardCharsets.UTF_8));
+                return new RawHttp.Response(status, headers, body.toString(StandardCharsets.UTF_8));
             }
         }
     }

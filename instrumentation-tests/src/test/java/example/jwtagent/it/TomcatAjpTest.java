@@ -8,7 +8,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -59,19 +58,14 @@ class TomcatAjpTest {
         return nameValues;
     }
 
-    private static String authorizationDownstream() throws InterruptedException {
-        List<String> values = downstream.takeAuthorization();
-        return values.isEmpty() ? null : String.join(",", values);
-    }
-
     @Test
     void aValidTokenByCodeOrByNameReachesTheApplicationAndGoesOn() throws Exception {
         String alice = Tokens.valid("alice");
         for (String name : new String[] {"authorization", "=Authorization", "=authorization"}) {
-            RawAjp.Answer answer = RawAjp.get(port, SECRET, "/orders", headers(name, "Bearer " + alice));
+            RawHttp.Response answer = RawAjp.get(port, SECRET, "/orders", headers(name, "Bearer " + alice));
             assertEquals(200, answer.status, name + ": " + answer);
             assertEquals("alice", answer.field("subject"), name + ": " + answer);
-            assertEquals("Bearer " + alice, authorizationDownstream(), name);
+            assertEquals("Bearer " + alice, downstream.takeAuthorizationJoined(), name);
         }
     }
 
@@ -80,12 +74,12 @@ class TomcatAjpTest {
         String alice = Tokens.valid("alice");
         String forged = Http2StreamChecks.FORGED;
         int before = CALLS.get();
-        RawAjp.Answer refused = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + forged));
+        RawHttp.Response refused = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + forged));
         assertEquals(401, refused.status, refused.toString());
         assertTrue(refused.header("www-authenticate").startsWith("Bearer error=\"invalid_token\""), refused.toString());
         assertEquals("no-store", refused.header("cache-control"), refused.toString());
         assertTrue(refused.body.startsWith("{\"error\":\"invalid_token\""), refused.toString());
-        RawAjp.Answer doubled = RawAjp.get(port, SECRET, "/orders",
+        RawHttp.Response doubled = RawAjp.get(port, SECRET, "/orders",
                 headers("authorization", "Bearer " + alice, "=Authorization", "Bearer " + forged));
         assertEquals(400, doubled.status, doubled.toString());
         assertTrue(doubled.header("www-authenticate").startsWith("Bearer error=\"invalid_request\""), doubled.toString());
@@ -97,16 +91,16 @@ class TomcatAjpTest {
     void attributesTheProxySetsUnderTheAgentsNamesNeverReachTheApplication() throws Exception {
         String[] spoofed = {"jwt.agent.subject", "admin", "jwt.agent.claims", "{\"sub\":\"admin\"}"};
         for (String path : new String[] {"/orders", "/health"}) {
-            RawAjp.Answer answer = RawAjp.get(port, SECRET, path, headers(), spoofed);
+            RawHttp.Response answer = RawAjp.get(port, SECRET, path, headers(), spoofed);
             assertEquals(200, answer.status, answer.toString());
             assertEquals("null", answer.field("subject"), path + ": " + answer);
             assertEquals("null", answer.field("claims"), path + ": " + answer);
-            assertNull(authorizationDownstream(), path);
+            assertNull(downstream.takeAuthorizationJoined(), path);
         }
-        RawAjp.Answer alice = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + Tokens.valid("alice")), spoofed);
+        RawHttp.Response alice = RawAjp.get(port, SECRET, "/orders", headers("authorization", "Bearer " + Tokens.valid("alice")), spoofed);
         assertEquals("alice", alice.field("subject"), alice.toString());
         assertTrue(alice.field("claims").contains("sub=alice"), alice.toString());
-        assertTrue(authorizationDownstream().startsWith("Bearer "));
+        assertTrue(downstream.takeAuthorizationJoined().startsWith("Bearer "));
     }
 
     /**
@@ -120,11 +114,11 @@ class TomcatAjpTest {
         try (ChildJvm child = ChildJvm.main(AjpChild.class).agentSetting("mode", "monitor").start()) {
             String path = "/orders?downstream=" + java.net.URLEncoder.encode(downstream.allowedUrl("/from-child"), "UTF-8");
             for (int i = 0; i < 3; i++) {
-                RawAjp.Answer forged = RawAjp.get(child.port(), SECRET, path, headers("authorization", "Bearer " + Http2StreamChecks.FORGED), spoofed);
+                RawHttp.Response forged = RawAjp.get(child.port(), SECRET, path, headers("authorization", "Bearer " + Http2StreamChecks.FORGED), spoofed);
                 assertEquals(200, forged.status, forged.toString());
                 assertEquals("null", forged.field("subject"), forged.toString());
                 assertEquals("null", forged.field("claims"), forged.toString());
-                assertNull(authorizationDownstream(), "an unverified token went downstream");
+                assertNull(downstream.takeAuthorizationJoined(), "an unverified token went downstream");
             }
             String log = child.output();
             assertEquals(1, log.split("removed request attribute jwt.agent.subject", -1).length - 1, Tokens.masked(log));

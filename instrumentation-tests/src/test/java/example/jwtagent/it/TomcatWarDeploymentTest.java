@@ -202,9 +202,7 @@ class TomcatWarDeploymentTest {
         }
         assertEquals(401, RawHttp.get(child.baseUrl(), "/leak/app/who", RawHttp.bearer(token + "x")).status);
 
-        String stopLog = undeploy("/leak");
-        assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /leak stopped:\n" + stopLog);
-        assertEquals("collected=true", control("/collected?path=/leak").trim(), "the undeployed application's class loader");
+        undeployLeavingNothing("/leak");
 
         deploy(war, "/leak");
         String again = Tokens.valid("leak-user-again");
@@ -239,9 +237,7 @@ class TomcatWarDeploymentTest {
         assertEquals(401, RawHttp.get(child.baseUrl(), "/wrapped/app/async-call?client=urlconnection&url="
                 + URLEncoder.encode(downstream.allowedUrl("/wrapped"), StandardCharsets.UTF_8), RawHttp.bearer(forged)).status);
         assertNull(downstream.poll(200));
-        String stopLog = undeploy("/wrapped");
-        assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /wrapped stopped:\n" + stopLog);
-        assertEquals("collected=true", control("/collected?path=/wrapped").trim(), "the undeployed application's class loader");
+        undeployLeavingNothing("/wrapped");
     }
 
     /**
@@ -285,9 +281,7 @@ class TomcatWarDeploymentTest {
             assertNotEquals("no", answer.field("dropped"), "the second call was dropped: " + answer);
             assertEquals(List.of("Bearer " + token), slow.takeAuthorization(), "the first call");
             assertNull(slow.poll(500), "the second call was never sent");
-            String stopLog = undeploy("/dropped");
-            assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when /dropped stopped:\n" + stopLog);
-            assertEquals("collected=true", control("/collected?path=/dropped").trim(), "the undeployed application's class loader");
+            undeployLeavingNothing("/dropped");
         }
     }
 
@@ -358,6 +352,13 @@ class TomcatWarDeploymentTest {
         String log = child.output().substring(before);
         assertTrue(log.contains(marker), log);
         return log;
+    }
+
+    /** Undeploys {@code context}: Tomcat's leak detection reports nothing, and its class loader is collected. */
+    private static void undeployLeavingNothing(String context) throws IOException, InterruptedException {
+        String stopLog = undeploy(context);
+        assertEquals(List.of(), leakLines(stopLog), "Tomcat's leak detection when " + context + " stopped:\n" + stopLog);
+        assertEquals("collected=true", control("/collected?path=" + context).trim(), "the undeployed application's class loader");
     }
 
     /** The lines of Tomcat's leak detection in {@code log}, with the line naming the class that logged each. */

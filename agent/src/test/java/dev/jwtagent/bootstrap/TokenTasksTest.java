@@ -188,6 +188,21 @@ class TokenTasksTest {
         assertTrue(alices.isCancelled(), "the application's task is cancelled");
     }
 
+    /** A lambda (whose class the wrapping does not ask about) and a plain class are wrapped as plain runnables, each time. */
+    @Test
+    void aTaskThatIsNoFutureIsWrappedAsAPlainRunnable() {
+        TokenCarrier.swap(ALICE);
+        Runnable lambda = () -> { };
+        Runnable plain = new Thread();
+        for (int i = 0; i < 3; i++) {
+            for (Runnable task : Arrays.asList(lambda, plain, new OwnFutureTask())) {
+                Runnable wrapped = TokenTasks.forExecutor(task);
+                assertTrue(wrapped instanceof TokenPropagatingRunnable, "wrapped");
+                assertEquals(task instanceof java.util.concurrent.Future, wrapped instanceof java.util.concurrent.Future, task.toString());
+            }
+        }
+    }
+
     /**
      * A {@code SubmissionPublisher}'s consumer task is an {@code AsynchronousCompletionTask} too, but it
      * delivers every item submitted while it runs, by any caller: it goes as it is, with no token

@@ -52,8 +52,8 @@ public final class TokenTasks {
      * Whether a task class is a {@code Future}, remembered per class: on Java 17 the failing
      * {@code instanceof} of an interface scans the class's interfaces with an instruction that cost
      * about 17 ns a hand-off in JMH, three times the rest of it. Kept on the class itself, so a web
-     * application's task class does not keep its loader. A lambda's class (synthetic) is never asked:
-     * a lambda is never a {@code Future}, which is no functional interface.
+     * application's task class does not keep its loader. Every class is asked, a lambda's too: a
+     * synthetic class may be a {@code Future}, as a proxy a bytecode library generates may be.
      */
     private static final ClassValue<Boolean> IS_FUTURE = new ClassValue<Boolean>() {
         @Override
@@ -64,8 +64,7 @@ public final class TokenTasks {
 
     /** The wrapper of {@code task}: one that is still a {@code Future} when the task is one. */
     private static Runnable propagating(CarriedToken token, Runnable task) {
-        Class<?> type = task.getClass();
-        return !type.isSynthetic() && IS_FUTURE.get(type) ? new TokenPropagatingFuture(token, task) : new TokenPropagatingRunnable(token, task);
+        return IS_FUTURE.get(task.getClass()) ? new TokenPropagatingFuture(token, task) : new TokenPropagatingRunnable(token, task);
     }
 
     /**

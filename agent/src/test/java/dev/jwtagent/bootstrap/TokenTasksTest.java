@@ -161,8 +161,8 @@ class TokenTasksTest {
         assertSame(ALICE, TokenCarrier.current(), "the thread gets back what it held");
     }
 
-    /** A task that is its own future, as the task Guava's {@code listeningDecorator(...).submit} queues is. */
-    static final class OwnFutureTask extends java.util.concurrent.CompletableFuture<Void> implements Runnable {
+    /** A task that is its own future, as the task Guava's {@code listeningDecorator(...).submit} queues is (public and not final: a generated class extends it). */
+    public static class OwnFutureTask extends java.util.concurrent.CompletableFuture<Void> implements Runnable {
         @Override
         public void run() {
             complete(null);
@@ -188,14 +188,25 @@ class TokenTasksTest {
         assertTrue(alices.isCancelled(), "the application's task is cancelled");
     }
 
-    /** A lambda (whose class the wrapping does not ask about) and a plain class are wrapped as plain runnables, each time. */
+    /**
+     * A lambda and a plain class are wrapped as plain runnables and a future as a future, each time; a
+     * class a bytecode library generates and marks synthetic, as it may a proxy, included.
+     */
     @Test
-    void aTaskThatIsNoFutureIsWrappedAsAPlainRunnable() {
+    void aTaskThatIsNoFutureIsWrappedAsAPlainRunnable() throws ReflectiveOperationException {
         TokenCarrier.swap(ALICE);
         Runnable lambda = () -> { };
         Runnable plain = new Thread();
+        Class<?> syntheticFutureType = new net.bytebuddy.ByteBuddy()
+                .subclass(OwnFutureTask.class)
+                .modifiers(net.bytebuddy.description.modifier.Visibility.PUBLIC, net.bytebuddy.description.modifier.SyntheticState.SYNTHETIC)
+                .make()
+                .load(getClass().getClassLoader(), net.bytebuddy.dynamic.loading.ClassLoadingStrategy.Default.WRAPPER)
+                .getLoaded();
+        assertTrue(syntheticFutureType.isSynthetic(), "the generated class is synthetic");
+        Runnable syntheticFuture = (Runnable) syntheticFutureType.getConstructor().newInstance();
         for (int i = 0; i < 3; i++) {
-            for (Runnable task : Arrays.asList(lambda, plain, new OwnFutureTask())) {
+            for (Runnable task : Arrays.asList(lambda, plain, new OwnFutureTask(), syntheticFuture)) {
                 Runnable wrapped = TokenTasks.forExecutor(task);
                 assertTrue(wrapped instanceof TokenPropagatingRunnable, "wrapped");
                 assertEquals(task instanceof java.util.concurrent.Future, wrapped instanceof java.util.concurrent.Future, task.toString());

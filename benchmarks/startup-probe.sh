@@ -9,6 +9,9 @@
 #               debug line; it delays the first answer
 #   token work  the agent's work deferred to the first request with a valid token (instrumenting the
 #               JDK classes loaded before it), from its debug line; it delays the first answer with a token
+#   transformer the time the agent's class file transformer took until the first request, and the part
+#               of it spent rewriting the classes its rules match, from its debug line (wall clock of the
+#               threads that loaded classes, the time the JIT compiler took the core from them included)
 #   first       launch to first HTTP answer (polled every 10 ms, without a token, as a readiness probe)
 #   first token launch to the answer of one request with a valid token, sent right after the first answer
 #   cpu         CPU time the service had used by then (all its threads, user and system; 10 ms ticks):
@@ -170,7 +173,7 @@ cleanup() { if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 
 trap cleanup EXIT
 
 tsv="$work/probe.tsv"
-printf 'round\tvariant\tcreate_vm_ms\tagent_ms\tconfig_ms\tinstr_ms\tfirst_ms\tclasses\tcpu_ms\tdeferred_ms\tfirst_token_ms\ttoken_work_ms\n' > "$tsv"
+printf 'round\tvariant\tcreate_vm_ms\tagent_ms\tconfig_ms\tinstr_ms\tfirst_ms\tclasses\tcpu_ms\tdeferred_ms\tfirst_token_ms\ttoken_work_ms\ttransformer_ms\trewriting_ms\n' > "$tsv"
 for round in $(seq 1 "$rounds"); do
   for variant in "${variants[@]}"; do
     args=(); mapfile -t args < <(variant_args "$variant")
@@ -197,18 +200,20 @@ for round in $(seq 1 "$rounds"); do
     instr="$(sed -n 's/.*instrumentation \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
     deferred="$(sed -n 's/.*deferred to the first request done in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
     token_work="$(sed -n 's/.*deferred to the first request with a token done in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$vm" "${agent:--}" "${config:--}" "${instr:--}" "$first" "$classes" "$cpu" "${deferred:--}" "$first_token" "${token_work:--}" >> "$tsv"
-    echo "startup-probe: round $round $variant: create-vm $vm ms, agent ${agent:--} ms (config ${config:--}, instrumentation ${instr:--}), deferred ${deferred:--} ms, first answer $first ms (CPU $cpu ms), $classes classes; token work ${token_work:--} ms, first answer with a token $first_token ms" >&2
+    transformer="$(sed -n 's/.*the transformer looked at [0-9]* classes in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    rewriting="$(sed -n 's/.*the transformer looked at .* rewritten in \([0-9]*\) ms.*/\1/p' "$out.log" | head -1)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$variant" "$vm" "${agent:--}" "${config:--}" "${instr:--}" "$first" "$classes" "$cpu" "${deferred:--}" "$first_token" "${token_work:--}" "${transformer:--}" "${rewriting:--}" >> "$tsv"
+    echo "startup-probe: round $round $variant: create-vm $vm ms, agent ${agent:--} ms (config ${config:--}, instrumentation ${instr:--}), deferred ${deferred:--} ms, transformer ${transformer:--} ms (rewriting ${rewriting:--}), first answer $first ms (CPU $cpu ms), $classes classes; token work ${token_work:--} ms, first answer with a token $first_token ms" >&2
   done
 done
 
 echo
 echo "Medians over $rounds rounds (load average now $(cut -d' ' -f1-3 /proc/loadavg)):"
 echo
-echo "| variant | create VM ms | agent started in ms | config+keys+policies ms | instrumentation ms | deferred to the first request ms | first answer ms | Δ first answer vs none | CPU by first answer ms | Δ CPU vs none | classes loaded | token work ms | first answer with a token ms | Δ first answer with a token vs none |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| variant | create VM ms | agent started in ms | config+keys+policies ms | instrumentation ms | deferred to the first request ms | first answer ms | Δ first answer vs none | CPU by first answer ms | Δ CPU vs none | classes loaded | token work ms | first answer with a token ms | Δ first answer with a token vs none | transformer until the first request ms | of which rewriting ms |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 awk -F'\t' 'NR > 1 { key = $2; order[key] = order[key] ? order[key] : ++n; names[n] = key
-  for (c = 3; c <= 12; c++) { v[key, c, ++cnt[key, c]] = $c } }
+  for (c = 3; c <= 14; c++) { v[key, c, ++cnt[key, c]] = $c } }
   function median(key, c,   k, i, j, t, a) {
     k = 0; for (i = 1; i <= cnt[key, c]; i++) if (v[key, c, i] != "-") a[++k] = v[key, c, i] + 0
     if (k == 0) return "–"
@@ -216,7 +221,7 @@ awk -F'\t' 'NR > 1 { key = $2; order[key] = order[key] ? order[key] : ++n; names
     return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
   END { base = median("none", 7); cpubase = median("none", 9); tokenbase = median("none", 11)
     for (i = 1; i <= n; i++) { key = names[i]; f = median(key, 7); c = median(key, 9); ft = median(key, 11)
-      printf "| %s | %s | %s | %s | %s | %s | %s | %+d | %s | %+d | %s | %s | %s | %+d |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), median(key, 10), f, f - base, c, c - cpubase, median(key, 8), median(key, 12), ft, ft - tokenbase } }' "$tsv"
+      printf "| %s | %s | %s | %s | %s | %s | %s | %+d | %s | %+d | %s | %s | %s | %+d | %s | %s |\n", key, median(key, 3), median(key, 4), median(key, 5), median(key, 6), median(key, 10), f, f - base, c, c - cpubase, median(key, 8), median(key, 12), ft, ft - tokenbase, median(key, 13), median(key, 14) } }' "$tsv"
 
 echo
 echo "Paired within each round (the variant minus none in the same round), median [lowest, highest]:"

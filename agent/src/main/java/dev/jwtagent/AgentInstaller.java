@@ -74,7 +74,7 @@ public final class AgentInstaller {
                 config.inboundHeader(), config.outboundHeader());
 
         long policiesReady = System.nanoTime();
-        List<String> installed = installInstrumentations(instrumentation, config, firstToken, log);
+        List<String> installed = installInstrumentations(instrumentation, config, firstRequest, firstToken, log);
         log.debug("startup phases: bootstrap classes, configuration, keys and policies {} ms, instrumentation {} ms",
                 (policiesReady - started) / 1_000_000, (System.nanoTime() - policiesReady) / 1_000_000);
 
@@ -150,7 +150,7 @@ public final class AgentInstaller {
     }
 
     private static List<String> installInstrumentations(Instrumentation instrumentation, AgentConfig config,
-                                                        FirstRequestWork firstToken, Logger log) {
+                                                        FirstRequestWork firstRequest, FirstRequestWork firstToken, Logger log) {
         // The agent's classes run from the bootstrap loader, which cannot be asked for class files;
         // the JVM also puts the agent jar on the system class path, where its advice classes are read.
         ClassLoader own = AgentInstaller.class.getClassLoader();
@@ -163,7 +163,7 @@ public final class AgentInstaller {
                 installed.add(each.name());
             }
         }
-        firstToken.add(AgentTransformer.install(instrumentation, rules, log));
+        firstToken.add(AgentTransformer.install(instrumentation, rules, log, firstRequest));
         return installed;
     }
 

@@ -5,6 +5,7 @@ import dev.jwtagent.log.AgentLog;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 
 /**
  * Startup work that no request needs before a given first one, run once, by that request, before
@@ -24,7 +25,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * and until then that request's hand-offs carry no token (none leaks: an uninstrumented hand-off
  * passes nothing on).
  */
-final class FirstRequestWork implements Runnable {
+final class FirstRequestWork implements Runnable, Consumer<Runnable> {
     private final List<Runnable> work = new ArrayList<>();
     /** A lock rather than {@code synchronized}: a virtual thread waiting here does not pin its carrier. */
     private final ReentrantLock lock = new ReentrantLock();
@@ -48,6 +49,12 @@ final class FirstRequestWork implements Runnable {
         } finally {
             lock.unlock();
         }
+    }
+
+    /** {@link #add}: how other parts of the agent are handed this. */
+    @Override
+    public void accept(Runnable more) {
+        add(more);
     }
 
     /** Runs the work, once; called by every request it is for, so a flag that is set is all it costs after that. */

@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * the agent added to a request on Tomcat.
  *
  * <p>Tomcat lists ({@code getAttributeNames}) and removes only what its own map holds, so the
- * servlet entry instrumentation calls {@link #surface} first from the servlet side's
- * {@code getAttributeNames}, {@code removeAttribute} and {@code setAttribute}: the agent's entries
+ * servlet entry instrumentation calls {@link #surface} first from the request facade's
+ * {@code getAttributeNames}, {@code removeAttribute} and {@code setAttribute} (the facade is what the
+ * application and a dispatch's request wrapper call; Tomcat's valves and its own code, which call the
+ * servlet side directly, do not move them): the agent's entries
  * move into Tomcat's map, through its {@code setAttribute}, before the application lists, removes or
  * replaces them, and from then on everything is as if they had been put there at the start (an
  * application's attribute listener hears of them then). Listing and replacing copy them and leave the
@@ -104,14 +106,14 @@ public final class TomcatAttributes {
     }
 
     /**
-     * Called by Tomcat's servlet-side request ({@code org.apache.catalina.connector.Request}) before
+     * Called by Tomcat's request facade ({@code org.apache.catalina.connector.RequestFacade}) before
      * {@code removeAttribute(name)}: when {@code name} is one of the agent's, its entry moves into
      * Tomcat's own map, unless the application has already put a value of its own there, which then
      * stays, and leaves the protocol side's map, or it would show again once removed. Never throws.
      */
-    public static Object surface(Object connectorRequest, String name) {
+    public static Object surface(Object facade, String name) {
         if (name != null && isAgents(name)) {
-            move(connectorRequest, name, true);
+            move(facade, name, true);
         }
         return null;
     }
@@ -120,19 +122,19 @@ public final class TomcatAttributes {
      * Before {@code setAttribute(name, value)}: as {@link #surface}, but the protocol side's entry stays,
      * hidden by the value about to replace it, so that another thread reading the attribute meanwhile
      * finds the old value or the new one, never none (as in Tomcat's concurrent map). A null value is a
-     * removal: Tomcat's {@code setAttribute} then calls {@code removeAttribute}, which takes it away.
-     * Never throws.
+     * removal, as in {@link #surface}: Tomcat's {@code setAttribute} then removes the name from its own
+     * map, behind the facade, where nothing moves the original. Never throws.
      */
-    public static Object surfaceReplaced(Object connectorRequest, String name) {
+    public static Object surfaceReplaced(Object facade, String name, Object value) {
         if (name != null && isAgents(name)) {
-            move(connectorRequest, name, false);
+            move(facade, name, value == null);
         }
         return null;
     }
 
     /** Before {@code getAttributeNames()}: every entry of the agent's is copied into Tomcat's own map. Never throws. */
-    public static Object surfaceAll(Object connectorRequest) {
-        move(connectorRequest, null, false);
+    public static Object surfaceAll(Object facade) {
+        move(facade, null, false);
         return null;
     }
 
@@ -153,10 +155,15 @@ public final class TomcatAttributes {
      * Copies the agent's entry {@code only} (all of them when null) from the protocol side's map into
      * Tomcat's; when {@code removing} (a removal follows) it also leaves the protocol side's map.
      */
-    private static void move(Object connectorRequest, String only, boolean removing) {
+    private static void move(Object facade, String only, boolean removing) {
         try {
-            ConnectorMethods methods = ConnectorMethods.FOR_CLASS.get(connectorRequest.getClass());
+            FacadeMethods methods = FacadeMethods.FOR_CLASS.get(facade.getClass());
             if (methods == null) {
+                return;
+            }
+            // Null once Tomcat has recycled the request: the facade's own method then throws, as it should.
+            Object connectorRequest = methods.connectorRequest.get(facade);
+            if (connectorRequest == null) {
                 return;
             }
             Object coyote = methods.getCoyoteRequest.invoke(connectorRequest);
@@ -201,26 +208,31 @@ public final class TomcatAttributes {
         }
     }
 
-    /** What {@link #move} calls on a servlet-side request class, or null when it is not Tomcat's. */
-    private static final class ConnectorMethods {
-        static final ClassValue<ConnectorMethods> FOR_CLASS = new ClassValue<ConnectorMethods>() {
+    /** What {@link #move} reads and calls from a request facade class, or null when it is not Tomcat's. */
+    private static final class FacadeMethods {
+        static final ClassValue<FacadeMethods> FOR_CLASS = new ClassValue<FacadeMethods>() {
             @Override
-            protected ConnectorMethods computeValue(Class<?> type) {
+            protected FacadeMethods computeValue(Class<?> type) {
                 try {
-                    return new ConnectorMethods(type);
+                    return new FacadeMethods(type);
                 } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                     return null;
                 }
             }
         };
 
+        /** The facade's field holding the servlet-side request. */
+        final Field connectorRequest;
         final Method getCoyoteRequest;
         final Method coyoteAttributes;
         /** Tomcat's own attribute map, which getAttribute reads first. */
         final Field ownAttributes;
         final Method setAttribute;
 
-        private ConnectorMethods(Class<?> type) throws ReflectiveOperationException {
+        private FacadeMethods(Class<?> facadeType) throws ReflectiveOperationException {
+            connectorRequest = facadeType.getDeclaredField("request");
+            connectorRequest.setAccessible(true);
+            Class<?> type = connectorRequest.getType();
             getCoyoteRequest = type.getMethod("getCoyoteRequest");
             coyoteAttributes = getCoyoteRequest.getReturnType().getMethod("getAttributes");
             ownAttributes = getCoyoteRequest.getDeclaringClass().getDeclaredField("attributes");

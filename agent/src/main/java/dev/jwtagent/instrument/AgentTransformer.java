@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
@@ -44,12 +45,15 @@ public final class AgentTransformer implements ClassFileTransformer {
      * this transformer as they loaded, but for those it ignores by name (a few hundred at most).
      */
     private volatile Set<String> bootstrapSeen = ConcurrentHashMap.newKeySet();
+    /** Null unless the log's debug level is on. */
+    private final TransformerTime time;
 
     AgentTransformer(List<Rules.Rule> rules, Ignored ignored, Logger log, BridgeExports bridgeExports) {
         this.rules = rules;
         this.ignored = ignored;
         this.log = log;
         this.bridgeExports = bridgeExports;
+        this.time = log.isDebugEnabled() ? new TransformerTime(log) : null;
         for (Rules.Rule rule : rules) {
             if (rule.match.exactNames() == null) {
                 rulesByCondition.add(rule);
@@ -78,9 +82,14 @@ public final class AgentTransformer implements ClassFileTransformer {
      * here was the largest single part of this method at startup, in a JVM that still interprets
      * the matching code. The list holds them until then: JDK classes, which stay loaded anyway, and
      * a dozen of the JDK's hidden classes.
+     *
+     * <p>At debug level, {@code atFirstRequest} is given the report of the transformer's time until then.
      */
-    public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log) {
+    public static Runnable install(Instrumentation instrumentation, Rules rules, Logger log, Consumer<Runnable> atFirstRequest) {
         AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), log, new BridgeExports(instrumentation));
+        if (transformer.time != null) {
+            atFirstRequest.accept(transformer.time);
+        }
         instrumentation.addTransformer(transformer, true);
         List<Class<?>> bootstrapLoaded = new ArrayList<>();
         List<Class<?>> others = new ArrayList<>();
@@ -179,6 +188,17 @@ public final class AgentTransformer implements ClassFileTransformer {
     }
 
     private byte[] transform(ClassLoader loader, String internalName, byte[] classFile) {
+        TransformerTime time = this.time;
+        if (time == null || busy.get() != null) {
+            return transformClass(loader, internalName, classFile);
+        }
+        long started = System.nanoTime();
+        byte[] result = transformClass(loader, internalName, classFile);
+        time.add(System.nanoTime() - started, result != null);
+        return result;
+    }
+
+    private byte[] transformClass(ClassLoader loader, String internalName, byte[] classFile) {
         // The name first: it passes over most classes (the JDK's) before anything else is done for them,
         // which cost a few microseconds per class in a JVM that still interprets this code.
         if (internalName == null || ignored.internalName(internalName)) {

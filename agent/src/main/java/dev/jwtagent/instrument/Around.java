@@ -131,7 +131,7 @@ public final class Around {
     }
 
     /**
-     * Tomcat's servlet-side request, {@code removeAttribute(name)}: {@link TomcatAttributes#surface} moves
+     * Tomcat's request facade, {@code removeAttribute(name)}: {@link TomcatAttributes#surface} moves
      * the agent's entry of that name into Tomcat's own map first.
      */
     public static Around surfacingAttribute(MethodMatch methods) {
@@ -140,15 +140,15 @@ public final class Around {
     }
 
     /**
-     * Tomcat's servlet-side request, {@code setAttribute(name, value)}: {@link TomcatAttributes#surfaceReplaced}
+     * Tomcat's request facade, {@code setAttribute(name, value)}: {@link TomcatAttributes#surfaceReplaced}
      * copies the agent's entry of that name into Tomcat's own map first, leaving the original hidden.
      */
     public static Around surfacingReplacedAttribute(MethodMatch methods) {
-        return new Around(methods, TomcatAttributes.class, "surfaceReplaced", "(Ljava/lang/Object;Ljava/lang/String;)Ljava/lang/Object;", 1,
+        return new Around(methods, TomcatAttributes.class, "surfaceReplaced", "(Ljava/lang/Object;Ljava/lang/String;Ljava/lang/Object;)Ljava/lang/Object;", 2,
                 "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);
     }
 
-    /** Tomcat's servlet-side request, {@code getAttributeNames()}: {@link TomcatAttributes#surfaceAll} first. */
+    /** Tomcat's request facade, {@code getAttributeNames()}: {@link TomcatAttributes#surfaceAll} first. */
     public static Around surfacingAttributes(MethodMatch methods) {
         return new Around(methods, TomcatAttributes.class, "surfaceAll", "(Ljava/lang/Object;)Ljava/lang/Object;", 0,
                 "surfaced", "(Ljava/lang/Object;)V", Object.class, false, true);

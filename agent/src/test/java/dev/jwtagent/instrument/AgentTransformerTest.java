@@ -41,7 +41,7 @@ class AgentTransformerTest {
     }
 
     /** Keeps each line logged, with its level. */
-    static final class RecordingLogger extends org.slf4j.helpers.AbstractLogger {
+    static class RecordingLogger extends org.slf4j.helpers.AbstractLogger {
         final List<String> lines = new ArrayList<>();
 
         RecordingLogger() {
@@ -244,6 +244,42 @@ class AgentTransformerTest {
         }
     }
 
+    /**
+     * At debug level the transformer reports, at the first request, how many classes it looked at and
+     * rewrote and the time each took; below debug it is given nothing to report.
+     */
+    @Test
+    void atDebugLevelTheFirstRequestLogsTheTransformersTimeAndBelowItNothingIsKept() throws Exception {
+        MethodMatch execute = MethodMatch.named("execute").onlyArgument(Runnable.class).notAbstract();
+        Rules rules = new Rules();
+        rules.type(TypeMatch.named("example.OwnExecutor")).transform(Around.hidingTokenForApplicationExecute(execute));
+        RecordingLogger debug = new RecordingLogger() {
+            @Override
+            public boolean isDebugEnabled() {
+                return true;
+            }
+        };
+        RecordingInstrumentation jvm = new RecordingInstrumentation();
+        List<Runnable> atFirstRequest = new ArrayList<>();
+        AgentTransformer.install(jvm, rules, debug, atFirstRequest::add);
+        assertEquals(1, atFirstRequest.size(), "the report is handed to the first request's work");
+        ClassLoader loader = getClass().getClassLoader();
+        byte[] classFile = WovenClasses.classFile(OwnExecutor.class);
+        assertTrue(jvm.transformer.transform(loader, "example/OwnExecutor", null, null, classFile) != null, "rewritten");
+        assertEquals(null, jvm.transformer.transform(loader, "example/Other", null, null, classFile), "matched by no rule");
+        assertEquals(null, jvm.transformer.transform(null, "java/lang/Object", null, null, new byte[0]), "passed over by name");
+        debug.lines.clear();
+        atFirstRequest.get(0).run();
+        assertEquals(1, debug.lines.size(), debug.lines.toString());
+        assertTrue(debug.lines.get(0).matches(
+                "DEBUG until the first request the transformer looked at 3 classes in \\d+ ms, of which 1 rewritten in \\d+ ms"),
+                debug.lines.get(0));
+
+        List<Runnable> belowDebug = new ArrayList<>();
+        AgentTransformer.install(new RecordingInstrumentation(), rules, new RecordingLogger(), belowDebug::add);
+        assertTrue(belowDebug.isEmpty(), "nothing to report below debug");
+    }
+
     /** An executor of the application's own that runs each task at once. */
     public static class OwnExecutor implements java.util.concurrent.Executor {
         public Object seenInside = "not called";
@@ -402,7 +438,7 @@ class AgentTransformerTest {
     void installRewritesInboundClassesAtOnceAndLeavesTheBootstrapLoadersClassesToTheDeferredWork() {
         String app = Assertions.class.getName();
         RecordingInstrumentation jvm = new RecordingInstrumentation(Thread.class, String.class, Assertions.class);
-        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"), firstRequest -> { });
 
         assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed, "the servlet-like class at once");
         assertFalse(jvm.askedAbout.contains(Thread.class), "no bootstrap class is matched at startup");
@@ -415,7 +451,7 @@ class AgentTransformerTest {
     void anInboundRuleThatCouldMatchTheBootstrapLoaderHasEverythingMatchedAtStartup() {
         String app = Assertions.class.getName();
         RecordingInstrumentation jvm = new RecordingInstrumentation(Thread.class, String.class, Assertions.class);
-        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app)), AgentLog.logger("test"));
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app)), AgentLog.logger("test"), firstRequest -> { });
 
         assertTrue(jvm.askedAbout.contains(Thread.class), "matched at startup");
         assertEquals(List.of(List.of(Assertions.class)), jvm.retransformed);
@@ -432,7 +468,7 @@ class AgentTransformerTest {
         Rules rules = threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app));
         ClassLoaderInstrumentation loaders = new ClassLoaderInstrumentation();
         loaders.install(rules.from(loaders), null);
-        Runnable deferred = AgentTransformer.install(jvm, rules, AgentLog.logger("test"));
+        Runnable deferred = AgentTransformer.install(jvm, rules, AgentLog.logger("test"), firstRequest -> { });
 
         assertEquals(List.of(List.of(Assertions.class, example.loaders.BundleLikeLoader.class)), jvm.retransformed,
                 "the loader with the servlet-like class, at once");
@@ -444,7 +480,7 @@ class AgentTransformerTest {
     void aBootstrapClassLoadingWhileTheTransformerWasRegisteredIsFoundByTheDeferredWork() {
         String app = Assertions.class.getName();
         RecordingInstrumentation jvm = new RecordingInstrumentation(String.class, Assertions.class);
-        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"), firstRequest -> { });
         // Thread began loading before the transformer was registered (never handed to it) and was
         // not yet loaded when the classes were listed, as the key refresh thread's classes can be.
         jvm.loaded = new Class<?>[] {String.class, Assertions.class, Thread.class};
@@ -456,7 +492,7 @@ class AgentTransformerTest {
     void aBootstrapClassHandedToTheTransformerAsItLoadedIsNotRetransformedAgain() throws Exception {
         String app = Assertions.class.getName();
         RecordingInstrumentation jvm = new RecordingInstrumentation(String.class, Assertions.class);
-        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"));
+        Runnable deferred = AgentTransformer.install(jvm, threadAndInbound(TypeMatch.named(app).inLoadersWithAnyOf(app)), AgentLog.logger("test"), firstRequest -> { });
         jvm.transformer.transform(null, "java/lang/Thread", null, null, new byte[0]);
         jvm.loaded = new Class<?>[] {String.class, Assertions.class, Thread.class};
         deferred.run();

@@ -165,6 +165,23 @@ class DebugLinePerDecisionTest {
         return count;
     }
 
+    /**
+     * The first request reports, once, how long the class file transformer took until then and how
+     * much of it went to the classes it rewrote: Tomcat's servlet classes at least.
+     */
+    @Test
+    void theFirstRequestReportsTheTransformersTimeUntilThen() throws Exception {
+        assertEquals(200, RawHttp.get(child.baseUrl(), "/echo").status);
+        String report = " DEBUG jwt-agent.startup - until the first request the transformer looked at ";
+        awaitLines(report, 1);
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(report)
+                + "(\\d+) classes in \\d+ ms, of which (\\d+) rewritten in \\d+ ms").matcher(child.output());
+        assertTrue(line.find(), child.output());
+        assertTrue(Integer.parseInt(line.group(1)) > 1000, "every class Tomcat's start loaded: " + line.group());
+        assertTrue(Integer.parseInt(line.group(2)) >= 2, "Tomcat's filter chain and servlet at least: " + line.group());
+        assertFalse(line.find(), "once: " + child.output());
+    }
+
     @Test
     void everyDecisionGetsALineAtDebugLevel() throws Exception {
         eachDecisionIsLogged("a valid token", 200, "/echo", RawHttp.bearer(Tokens.valid("alice")));

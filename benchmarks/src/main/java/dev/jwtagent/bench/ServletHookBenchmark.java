@@ -41,7 +41,9 @@ import java.util.concurrent.TimeUnit;
  * into the request as bytes before each call, as Tomcat's parser leaves it for every request, so
  * that reading it costs what it costs in a server. A third arm alternates two valid tokens, so that
  * the header is never the one the thread verified last: the hooks then read it through the servlet
- * API, after comparing it with that one.
+ * API, after comparing it with that one. A fourth arm is a request without a token, let through:
+ * the hooks also look for the agent's attributes there, which only something ahead of the agent
+ * could have put.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -58,6 +60,7 @@ public class ServletHookBenchmark extends BenchmarkDefaults {
     private RequestFacade otherRequest;
     private org.apache.tomcat.util.buf.MessageBytes otherHeader;
     private byte[] otherHeaderBytes;
+    private RequestFacade tokenless;
 
     @Setup
     public void setUp() throws Exception {
@@ -77,6 +80,7 @@ public class ServletHookBenchmark extends BenchmarkDefaults {
         otherHeader = otherCoyoteRequest.getMimeHeaders().addValue("Authorization");
         otherHeaderBytes = ("Bearer " + fixture.anotherToken("user-0815")).getBytes(StandardCharsets.ISO_8859_1);
         otherRequest = new RequestFacade(new Request(connector, otherCoyoteRequest));
+        tokenless = new RequestFacade(new Request(connector, new org.apache.coyote.Request()));
         response = new ResponseFacade(new Response(new org.apache.coyote.Response()));
         for (RequestFacade each : new RequestFacade[] {otherRequest, request}) {
             freshHeaders();
@@ -112,6 +116,19 @@ public class ServletHookBenchmark extends BenchmarkDefaults {
         freshHeaders();
         if (!decidedAsFresh(otherRequest) || !decidedAsFresh(request)) {
             throw new IllegalStateException("not decided as fresh requests");
+        }
+        return true;
+    }
+
+    /** A request without a token, let through (the decision attribute, which names it, removed after it). */
+    @Benchmark
+    public boolean servletHooksNoToken() {
+        Object state = ServletHooks.enter(tokenless, response);
+        boolean opened = state != null && RequestScope.insideRequest();
+        ServletHooks.exit(state);
+        tokenless.removeAttribute(AgentBridge.DECISION_ATTRIBUTE);
+        if (!opened || tokenless.getAttribute(AgentBridge.SUBJECT_ATTRIBUTE) != null) {
+            throw new IllegalStateException("not let through without a subject");
         }
         return true;
     }

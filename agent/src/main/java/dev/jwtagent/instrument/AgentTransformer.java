@@ -234,13 +234,9 @@ public final class AgentTransformer implements ClassFileTransformer {
                 }
             }
             // ASM first (no Byte Buddy loaded for classes that need nothing else), each step on the last one's output.
-            // Wraps after arounds: a wrap's code goes before everything already in the method, so where a
-            // method has both (an application's executor), the argument is wrapped before the around's enter.
-            byte[] woven = arounds.isEmpty() ? null : AroundWeaver.weave(classFile, arounds);
-            if (!wraps.isEmpty()) {
-                byte[] wrapped = ArgumentWrapWeaver.weave(woven != null ? woven : classFile, wraps);
-                woven = wrapped != null ? wrapped : woven;
-            }
+            // Arounds and wraps in one pass; where a method has both (an application's executor), the
+            // argument is wrapped before the around's enter.
+            byte[] woven = arounds.isEmpty() && wraps.isEmpty() ? null : AroundWeaver.weave(classFile, arounds, wraps);
             if (!delegations.isEmpty()) {
                 byte[] delegating = BootDelegationWeaver.weave(woven != null ? woven : classFile, delegations);
                 woven = delegating != null ? delegating : woven;

@@ -33,11 +33,20 @@ final class ArgumentWrapWeaver {
 
     /** The class file with the wraps applied, or null when no method matched. */
     static byte[] weave(byte[] classFile, List<ArgumentWrap> wraps) {
-        ClassReader reader = ClassReaders.open(classFile);
+        return weave(ClassReaders.open(classFile), wraps);
+    }
+
+    /** As {@link #weave(byte[], List)}, for a class file already opened. */
+    static byte[] weave(ClassReader reader, List<ArgumentWrap> wraps) {
         ClassWriter writer = new ClassWriter(reader, 0);
         WrappingClassVisitor visitor = new WrappingClassVisitor(writer, wraps);
         reader.accept(visitor, 0);
         return visitor.changed ? writer.toByteArray() : null;
+    }
+
+    /** The wraps as a step of another weaver's pass, in front of {@code next}. */
+    static ClassVisitor visitor(ClassVisitor next, List<ArgumentWrap> wraps) {
+        return new WrappingClassVisitor(next, wraps);
     }
 
     static boolean hookExists(String hook, Type argumentType) {

@@ -9,6 +9,7 @@ import net.bytebuddy.jar.asm.Opcodes;
 import net.bytebuddy.jar.asm.Type;
 
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,13 +35,26 @@ final class AroundWeaver {
 
     /** The class file with the arounds applied, or null when no method matched. */
     static byte[] weave(byte[] classFile, List<Around> arounds) {
+        return weave(classFile, arounds, Collections.<ArgumentWrap>emptyList());
+    }
+
+    /**
+     * The class file with the arounds and the wraps applied, or null when no method matched. One
+     * pass for both (a class given both, as {@code ForkJoinPool} and an application's executor are):
+     * each pass copies and hashes the class's whole constant pool, in code the JVM still interprets
+     * at startup. A method given both gets the wrap's code first, then the around's enter, as if the
+     * wraps were written into the arounds' output: the around sees the wrapped argument.
+     */
+    static byte[] weave(byte[] classFile, List<Around> arounds, List<ArgumentWrap> wraps) {
         ClassReader reader = ClassReaders.open(classFile);
-        Map<String, Integer> maxLocals = maxLocals(reader, arounds);
+        Map<String, Integer> maxLocals = arounds.isEmpty() ? Collections.<String, Integer>emptyMap() : maxLocals(reader, arounds);
         if (maxLocals.isEmpty()) {
-            return null;
+            return wraps.isEmpty() ? null : ArgumentWrapWeaver.weave(reader, wraps);
         }
         ClassWriter writer = new ClassWriter(reader, 0);
-        reader.accept(new AroundClassVisitor(writer, arounds, maxLocals), ClassReader.EXPAND_FRAMES);
+        // The around's visitCode calls on before writing its enter, so the wrap's code comes first.
+        ClassVisitor next = wraps.isEmpty() ? writer : ArgumentWrapWeaver.visitor(writer, wraps);
+        reader.accept(new AroundClassVisitor(next, arounds, maxLocals), ClassReader.EXPAND_FRAMES);
         return writer.toByteArray();
     }
 

@@ -280,6 +280,62 @@ class AgentTransformerTest {
         assertTrue(belowDebug.isEmpty(), "nothing to report below debug");
     }
 
+    /**
+     * The same in one pass over a method with branches, a loop and a handler of its own, whose stack map
+     * frames the pass must carry over: the class still verifies as it loads, and the method behaves as
+     * before, its own handler included.
+     */
+    @Test
+    void aWrapAndAnAroundOfAMethodWithFramesGoInOnePassThatVerifies() throws Exception {
+        MethodMatch execute = MethodMatch.named("execute").onlyArgument(Runnable.class).notAbstract();
+        Rules rules = new Rules();
+        rules.type(TypeMatch.named("example.RetryingExecutor"))
+                .transform(ArgumentWrap.withReceiver(0, "forApplicationExecutor", execute))
+                .transform(Around.hidingTokenForApplicationExecute(execute));
+        AgentTransformer transformer = new AgentTransformer(rules.all(), new Ignored(), AgentLog.logger("test"), null);
+        byte[] woven = transformer.transform(getClass().getClassLoader(), "example/RetryingExecutor", null, null,
+                WovenClasses.classFile(RetryingExecutor.class));
+        Assertions.assertNotNull(woven);
+        Class<?> type = WovenClasses.define(RetryingExecutor.class.getName(), woven);
+        java.util.concurrent.Executor executor = (java.util.concurrent.Executor) type.getConstructor().newInstance();
+        dev.jwtagent.bootstrap.CarriedToken alice = new dev.jwtagent.bootstrap.CarriedToken("alice", Long.MAX_VALUE, "sha256:alice");
+        List<Object> seenByTask = new ArrayList<>();
+        dev.jwtagent.bootstrap.CarriedToken before = dev.jwtagent.bootstrap.TokenCarrier.swap(alice);
+        try {
+            executor.execute(() -> {
+                seenByTask.add(dev.jwtagent.bootstrap.TokenCarrier.current());
+                if (seenByTask.size() < 3) {
+                    throw new IllegalStateException("try again");
+                }
+            });
+            assertEquals(Arrays.asList(alice, alice, alice), seenByTask, "every attempt runs with the caller's token");
+            assertEquals(2, type.getField("failures").get(executor), "the executor's own handler caught the first two");
+            Assertions.assertNull(type.getField("seenInside").get(executor), "no token while execute runs");
+            Assertions.assertSame(alice, dev.jwtagent.bootstrap.TokenCarrier.current(), "the caller's token is back after");
+        } finally {
+            dev.jwtagent.bootstrap.TokenCarrier.restore(before);
+        }
+    }
+
+    /** An executor of the application's own that runs each task at once, up to three times while it throws. */
+    public static class RetryingExecutor implements java.util.concurrent.Executor {
+        public Object seenInside = "not called";
+        public int failures;
+
+        @Override
+        public void execute(Runnable task) {
+            seenInside = dev.jwtagent.bootstrap.TokenCarrier.current();
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    task.run();
+                    return;
+                } catch (IllegalStateException e) {
+                    failures++;
+                }
+            }
+        }
+    }
+
     /** An executor of the application's own that runs each task at once. */
     public static class OwnExecutor implements java.util.concurrent.Executor {
         public Object seenInside = "not called";
